@@ -1,0 +1,20 @@
+#pragma once
+// Turning text (a CLI `key=value`, a chat command, a rendered template) into
+// the JSON value a parameter declares, the way StackStorm casts: "5" to 5
+// for an integer, "yes" to true for a boolean, "a,b" or "[...]" to an array,
+// JSON text to an object.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_schema.hpp"
+
+namespace packhost::actions {
+
+// `node` may be nullptr (undeclared parameter): the text stays a string.
+// Throws core::ValidationError("parameter 'count': cannot convert \"x\" to
+// an integer").
+nlohmann::json cast_parameter(const std::string& name, const std::string& text,
+                              const core::JsonSchema::Node* node);
+
+}  // namespace packhost::actions

@@ -1,0 +1,81 @@
+#include "actions/parameters.hpp"
+
+#include <stdexcept>
+
+#include "core/errors.hpp"
+
+namespace packhost::actions {
+
+using json = nlohmann::json;
+
+ParameterSpec ParameterSpec::compile(const nlohmann::ordered_json& schema, const std::string& where) {
+    ParameterSpec spec;
+    spec.declared_ = schema.is_null() ? nlohmann::ordered_json{{"type", "object"}, {"properties", nlohmann::ordered_json::object()}} : schema;
+    if (!spec.declared_.is_object()) throw std::invalid_argument(where + ": must be a JSON object schema");
+    auto type = spec.declared_.find("type");
+    if (type != spec.declared_.end() && *type != "object") {
+        throw std::invalid_argument(where + ": the parameter schema's type must be \"object\"");
+    }
+    spec.schema_ = core::JsonSchema::compile(spec.declared_, where, /*closed_root=*/true);
+    return spec;
+}
+
+json ParameterSpec::resolve(json provided) const {
+    if (provided.is_null()) provided = json::object();
+    if (!provided.is_object()) throw core::ValidationError("parameters must be a JSON object");
+    std::vector<std::string> problems;
+    if (!schema_.empty()) {
+        for (const auto& [name, node] : schema_.root().properties) {
+            if (!node->immutable) continue;
+            auto it = provided.find(name);
+            if (it != provided.end() && !(node->default_value && *node->default_value == *it)) {
+                problems.push_back("parameter '" + name + "' is immutable and cannot be overridden");
+                provided.erase(it);
+            }
+        }
+        schema_.validate(provided, "parameter", problems);
+    }
+    if (!problems.empty()) throw core::ValidationError(std::move(problems));
+    return provided;
+}
+
+std::vector<ParameterSpec::Row> ParameterSpec::rows() const {
+    std::vector<Row> out;
+    if (schema_.empty()) return out;
+    const auto& root = schema_.root();
+    for (const auto& [name, node] : root.properties) {
+        Row r;
+        r.name = name;
+        r.type = short_type_name(node->types);
+        r.required = root.is_required(name);
+        if (node->default_value) {
+            r.default_value = node->secret ? json(core::kSecretMask) : *node->default_value;
+        }
+        r.description = node->description;
+        r.secret = node->secret;
+        r.immutable = node->immutable;
+        r.position = node->position;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+const core::JsonSchema::Node* ParameterSpec::find(const std::string& name) const {
+    return schema_.empty() ? nullptr : schema_.root().property(name);
+}
+
+std::string short_type_name(uint32_t types) {
+    using S = core::JsonSchema;
+    static const std::pair<uint32_t, const char*> names[] = {
+        {S::kInteger, "integer"}, {S::kNumber, "number"}, {S::kString, "string"}, {S::kBoolean, "boolean"},
+        {S::kArray, "array"},     {S::kObject, "object"}, {S::kNull, "null"}};
+    std::string out;
+    for (auto [bit, name] : names) {
+        if (!(types & bit)) continue;
+        if (!out.empty()) out += "|";
+        out += name;
+    }
+    return out;
+}
+
+}  // namespace packhost::actions

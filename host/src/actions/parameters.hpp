@@ -1,0 +1,56 @@
+#pragma once
+// An action's parameters: declared as a JSON Schema, resolved for each
+// request (defaults, immutability, validation) and masked for display.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_schema.hpp"
+
+namespace packhost::actions {
+
+class ParameterSpec {
+public:
+    ParameterSpec() = default;
+
+    // `schema` is the object schema the action declared (null = takes no
+    // parameters). Unknown parameters are refused unless the schema sets
+    // additionalProperties. Throws std::invalid_argument naming `where`.
+    static ParameterSpec compile(const nlohmann::ordered_json& schema, const std::string& where);
+
+    // Completes and checks a request's parameters. Throws
+    // core::ValidationError listing every problem, each naming its parameter.
+    nlohmann::json resolve(nlohmann::json provided) const;
+
+    // `params` with secret values replaced by "********".
+    nlohmann::json masked(const nlohmann::json& params) const { return schema_.masked(params); }
+
+    // One row per declared parameter, in declaration order.
+    struct Row {
+        std::string name;
+        std::string type;  // "integer", "string|null", "" when undeclared
+        bool required = false;
+        std::optional<nlohmann::json> default_value;  // masked when secret
+        std::string description;
+        bool secret = false;
+        bool immutable = false;
+        std::optional<int> position;
+    };
+    std::vector<Row> rows() const;
+
+    // The declared schema of one parameter (nullptr when undeclared).
+    const core::JsonSchema::Node* find(const std::string& name) const;
+
+    const nlohmann::ordered_json& schema() const { return declared_; }
+
+private:
+    core::JsonSchema schema_;
+    nlohmann::ordered_json declared_;
+};
+
+// "integer", "string|null": a declared type as a short word for tables.
+std::string short_type_name(uint32_t types);
+
+}  // namespace packhost::actions

@@ -1,0 +1,69 @@
+#include "actions/registry.hpp"
+
+#include <mutex>
+#include <stdexcept>
+
+#include "actions/runners/native.hpp"
+
+namespace packhost::actions {
+
+nlohmann::ordered_json Action::to_json() const {
+    nlohmann::ordered_json params = nlohmann::ordered_json::object();
+    for (const auto& row : parameters.rows()) {
+        nlohmann::ordered_json p;
+        if (!row.type.empty()) p["type"] = row.type;
+        p["required"] = row.required;
+        if (row.default_value) p["default"] = *row.default_value;
+        if (!row.description.empty()) p["description"] = row.description;
+        if (row.secret) p["secret"] = true;
+        if (row.immutable) p["immutable"] = true;
+        if (row.position) p["position"] = *row.position;
+        params[row.name] = std::move(p);
+    }
+    nlohmann::ordered_json out{{"ref", ref},
+                               {"pack", pack},
+                               {"name", name},
+                               {"description", description},
+                               {"runner_type", runner_type},
+                               {"enabled", true},
+                               {"parameters", std::move(params)}};
+    if (!output_schema.is_null()) out["output_schema"] = output_schema;
+    return out;
+}
+
+void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack) {
+    std::vector<std::shared_ptr<const Action>> built;
+    if (pack->native) {
+        for (const auto& na : pack->native->actions) {
+            built.push_back(make_native_action(pack, na));
+        }
+    }
+    std::unique_lock lock(mu_);
+    for (const auto& a : built) {
+        if (by_ref_.count(a->ref)) throw std::invalid_argument("action " + a->ref + " is already registered");
+    }
+    for (auto& a : built) by_ref_.emplace(a->ref, std::move(a));
+}
+
+void Registry::add(std::shared_ptr<const Action> action) {
+    std::unique_lock lock(mu_);
+    if (by_ref_.count(action->ref)) throw std::invalid_argument("action " + action->ref + " is already registered");
+    by_ref_.emplace(action->ref, std::move(action));
+}
+
+std::shared_ptr<const Action> Registry::find(const std::string& ref) const {
+    std::shared_lock lock(mu_);
+    auto it = by_ref_.find(ref);
+    return it == by_ref_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const Action>> Registry::list(const std::optional<std::string>& pack) const {
+    std::shared_lock lock(mu_);
+    std::vector<std::shared_ptr<const Action>> out;
+    for (const auto& [ref, a] : by_ref_) {
+        if (!pack || a->pack == *pack) out.push_back(a);
+    }
+    return out;
+}
+
+}  // namespace packhost::actions

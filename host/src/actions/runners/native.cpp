@@ -1,0 +1,174 @@
+#include "actions/runners/native.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include <packhost/abi.h>
+
+namespace packhost::actions {
+namespace {
+
+using json = nlohmann::json;
+
+// A result larger than this fails the execution instead of exhausting memory.
+constexpr size_t kMaxResultBytes = 64u << 20;
+constexpr size_t kMaxErrorBytes = 1u << 20;
+
+struct CallState {
+    Invocation& invocation;
+    std::string& result;
+    std::string& error;
+    bool result_overflow = false;
+};
+
+struct Sink {
+    std::string* text;
+    size_t cap;
+    bool* overflow;
+};
+
+ph_rc write_capped(void* ctx, const char* data, size_t len) {
+    auto* sink = static_cast<Sink*>(ctx);
+    if (data == nullptr && len > 0) return PH_ERR_INVALID_ARGUMENT;
+    if (sink->text->size() + len > sink->cap) {
+        if (sink->overflow) *sink->overflow = true;
+        return PH_ERR_INVALID_ARGUMENT;
+    }
+    sink->text->append(data, len);
+    return PH_OK;
+}
+
+uint32_t is_cancelled(void* call) {
+    return static_cast<CallState*>(call)->invocation.stop_requested() ? 1u : 0u;
+}
+
+void progress(void* call, uint32_t per10000, const char* msg, size_t len) {
+    static_cast<CallState*>(call)->invocation.report_progress(
+        per10000 > 10000 ? 10000 : per10000, std::string_view(msg ? msg : "", msg ? len : 0));
+}
+
+ph_rc output(void* call, uint32_t stream, const char* chunk, size_t len) {
+    if (chunk == nullptr && len > 0) return PH_ERR_INVALID_ARGUMENT;
+    if (stream != PH_STREAM_STDOUT && stream != PH_STREAM_STDERR) return PH_ERR_INVALID_ARGUMENT;
+    static_cast<CallState*>(call)->invocation.append_output(
+        stream == PH_STREAM_STDOUT ? OutputStream::out : OutputStream::err, std::string_view(chunk ? chunk : "", len));
+    return PH_OK;
+}
+
+// The error a failed invoke() wrote: plain text, or {"message": ...} whose
+// other fields are kept next to the message.
+json error_result(const std::string& text, const std::string& fallback) {
+    if (text.empty()) return json{{"error", fallback}};
+    if (text.front() == '{') {
+        try {
+            json j = json::parse(text);
+            if (j.is_object() && j.contains("message") && j["message"].is_string()) {
+                json out{{"error", j["message"]}};
+                for (auto& [k, v] : j.items()) {
+                    if (k != "message") out[k] = v;
+                }
+                return out;
+            }
+        } catch (const json::exception&) {
+        }
+    }
+    return json{{"error", text}};
+}
+
+class NativeRunner final : public Runner {
+public:
+    NativeRunner(packs::NativeAction native, std::shared_ptr<const packs::LoadedPack> keep,
+                 std::string config_json)
+        : native_(std::move(native)), pack_(std::move(keep)), config_json_(std::move(config_json)) {}
+
+    RunOutcome run(const Action& action, Invocation& inv) const override {
+        // Reused per worker thread: no allocation per call once warm.
+        thread_local std::string params, result, error;
+        params.clear();
+        result.clear();
+        error.clear();
+        try {
+            params = inv.parameters().dump(-1, ' ', false, json::error_handler_t::replace);
+        } catch (const std::exception& e) {
+            return {RunOutcome::Kind::failed, json{{"error", std::string("cannot serialise parameters: ") + e.what()}}};
+        }
+
+        CallState state{inv, result, error};
+        Sink result_sink{&result, kMaxResultBytes, &state.result_overflow};
+        Sink error_sink{&error, kMaxErrorBytes, nullptr};
+        ph_call_v1 call{};
+        call.struct_size = sizeof call;
+        call.call = &state;
+        call.execution_id = inv.execution_id().c_str();
+        call.deadline_ns = inv.deadline_ns();
+        call.is_cancelled = &is_cancelled;
+        call.progress = &progress;
+        call.output = &output;
+        call.result = {sizeof(ph_writer_v1), 0, &result_sink, &write_capped};
+        call.error = {sizeof(ph_writer_v1), 0, &error_sink, &write_capped};
+        const std::string& ctx = inv.context_json();
+        call.context_json = ctx.c_str();
+        call.context_len = ctx.size();
+        call.config_json = config_json_.c_str();
+        call.config_len = config_json_.size();
+
+        ph_rc rc = native_.invoke(native_.user, params.data(), params.size(), &call);
+
+        switch (rc) {
+        case PH_OK: break;
+        case PH_ERR_CANCELLED: return {RunOutcome::Kind::canceled, error_result(error, "canceled")};
+        case PH_ERR_TIMEOUT: return {RunOutcome::Kind::timeout, error_result(error, "timed out")};
+        default:
+            return {RunOutcome::Kind::failed,
+                    error_result(error, "action " + action.ref + " failed with code " + std::to_string(rc) +
+                                            " and no message")};
+        }
+        if (state.result_overflow) {
+            return {RunOutcome::Kind::failed,
+                    json{{"error", "action " + action.ref + " wrote a result larger than " +
+                                       std::to_string(kMaxResultBytes >> 20) + " MiB"}}};
+        }
+        if (result.empty()) return {RunOutcome::Kind::succeeded, nullptr};
+        json parsed = json::parse(result, nullptr, /*allow_exceptions=*/false);
+        if (parsed.is_discarded()) {
+            std::string head = result.substr(0, 120);
+            return {RunOutcome::Kind::failed,
+                    json{{"error", "action " + action.ref + " returned a result that is not valid JSON"},
+                         {"raw_result", json(head).dump(-1, ' ', false, json::error_handler_t::replace)}}};
+        }
+        return {RunOutcome::Kind::succeeded, std::move(parsed)};
+    }
+
+private:
+    packs::NativeAction native_;
+    std::shared_ptr<const packs::LoadedPack> pack_;  // keeps the pack's host table alive
+    std::string config_json_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& holder,
+                                                 const packs::NativeAction& native) {
+    const packs::LoadedPack& pack = *holder;
+    auto a = std::make_shared<Action>();
+    a->pack = pack.metadata.ref;
+    a->name = native.name;
+    a->ref = a->pack + "." + a->name;
+    a->description = native.description;
+    a->runner_type = "native";
+    a->reentrant = (native.flags & PH_ACTION_REENTRANT) != 0;
+    std::string where = pack.native->path.string() + ": action '" + native.name + "': parameters_schema";
+    nlohmann::ordered_json params =
+        native.parameters_schema.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(native.parameters_schema);
+    a->parameters = ParameterSpec::compile(params, where);
+    if (!native.output_schema.empty()) {
+        a->output_schema = nlohmann::ordered_json::parse(native.output_schema);
+        a->output = core::JsonSchema::compile(a->output_schema,
+                                              pack.native->path.string() + ": action '" + native.name + "': output_schema");
+    }
+    // Until pack configs exist every pack sees an empty configuration.
+    a->runner = std::make_shared<NativeRunner>(native, holder, "{}");
+    return a;
+}
+
+}  // namespace packhost::actions

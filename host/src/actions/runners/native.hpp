@@ -1,0 +1,16 @@
+#pragma once
+// The `native` runner: an action a pack's shared library implements, called
+// in-process through ph_action_v1.invoke.
+#include <memory>
+
+#include "actions/action.hpp"
+#include "packs/catalog.hpp"
+
+namespace packhost::actions {
+
+// Builds the Action for one native descriptor of `pack`. Throws
+// std::invalid_argument naming the library, the action and the field.
+std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& pack,
+                                                 const packs::NativeAction& native);
+
+}  // namespace packhost::actions

@@ -1,0 +1,34 @@
+#pragma once
+// What every command shares: the global options and the host, built on
+// first use (so `--help` never loads packs).
+#include <memory>
+#include <string>
+
+#include "host.hpp"
+
+namespace packhost::cli {
+
+// Exit statuses, as documented in the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+struct AppContext {
+    std::string executable;
+    std::string packs_path;  // --packs-path / PACKHOST_PACKS_PATH
+    std::string log_level = "warn";
+    std::string log_format = "text";
+    size_t workers = 0;
+    bool json = false;  // --json
+    int exit_code = kExitOk;
+
+    Host& host();
+    // Shuts the host down; returns true when pack code is still running on
+    // an abandoned thread (the caller must _exit instead of returning).
+    bool shutdown();
+
+private:
+    std::unique_ptr<Host> host_;
+};
+
+}  // namespace packhost::cli

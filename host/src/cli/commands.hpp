@@ -1,0 +1,13 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "cli/app_context.hpp"
+
+namespace packhost::cli {
+
+// Each adds its subcommands to `app`; their callbacks set ctx.exit_code.
+void add_pack_commands(CLI::App& app, AppContext& ctx);
+void add_action_commands(CLI::App& app, AppContext& ctx);
+void add_run_command(CLI::App& app, AppContext& ctx);
+
+}  // namespace packhost::cli

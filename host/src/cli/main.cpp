@@ -1,0 +1,81 @@
+// The packhost command: parses arguments, calls the library, prints.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/app_context.hpp"
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "core/logging.hpp"
+
+namespace {
+
+std::string self_path(const char* argv0) {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n > 0) return std::string(buf, static_cast<size_t>(n));
+    return argv0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace packhost::cli;
+    AppContext ctx;
+    ctx.executable = self_path(argv[0]);
+
+    CLI::App app{"packhost: a native automation hub (StackStorm-style packs, actions in-process)", "packhost"};
+    app.set_version_flag("--version", "packhost " PACKHOST_VERSION " (pack ABI 1.0)");
+    app.require_subcommand(1);
+    app.add_option("--packs-path", ctx.packs_path,
+                   "Colon-separated directories holding packs (default: $PACKHOST_PACKS_PATH, else the bundled packs)");
+    app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error, critical or off")
+        ->capture_default_str();
+    app.add_option("--log-format", ctx.log_format, "Log lines as text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.add_option("--workers", ctx.workers, "Worker threads for executions (default: one per CPU)");
+    app.fallthrough();
+
+    add_pack_commands(app, ctx);
+    add_action_commands(app, ctx);
+    add_run_command(app, ctx);
+
+    app.parse_complete_callback([&ctx] {
+        packhost::core::setup_logging(ctx.log_level, ctx.log_format == "json" ? packhost::core::LogFormat::json
+                                                                              : packhost::core::LogFormat::text);
+    });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return kExitUsage;
+    } catch (const packhost::core::ValidationError& e) {
+        for (const auto& p : e.problems()) std::cerr << "error: " << p << '\n';
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return kExitFailed;
+    }
+
+    if (ctx.shutdown()) {
+        // A worker is still inside pack code that ignored cancellation;
+        // unwinding statics under it would crash. Leave without unwinding.
+        std::cout.flush();
+        spdlog::shutdown();
+        std::fflush(nullptr);
+        _exit(ctx.exit_code);
+    }
+    return ctx.exit_code;
+}

@@ -1,0 +1,91 @@
+#pragma once
+// One run of one action: its record (StackStorm's field names) and its live
+// state. Thread-safe: a worker runs it while others read, cancel or wait.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actions/action.hpp"
+#include "executions/status.hpp"
+
+namespace packhost::executions {
+
+struct LogEntry {
+    Status status;
+    int64_t timestamp_us;
+};
+
+struct OutputChunk {
+    actions::OutputStream stream;
+    std::string data;
+};
+
+class Execution final : public actions::Invocation {
+public:
+    Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
+              nlohmann::json context, int64_t deadline_ns);
+
+    // actions::Invocation
+    const std::string& execution_id() const override { return id_; }
+    const nlohmann::json& parameters() const override { return parameters_; }
+    int64_t deadline_ns() const override { return deadline_ns_; }
+    bool stop_requested() const override;
+    void append_output(actions::OutputStream stream, std::string_view chunk) override;
+    void report_progress(uint32_t per10000, std::string_view message) override;
+    const std::string& context_json() const override { return context_json_; }
+
+    const std::string& id() const { return id_; }
+    const actions::Action& action() const { return *action_; }
+    const std::shared_ptr<const actions::Action>& action_ptr() const { return action_; }
+    Status status() const;
+    nlohmann::json result() const;
+
+    // Moves to `to` and logs it; refused (false) once the execution is in a
+    // terminal status, or when `only_from` is given and the status differs.
+    // Reaching a terminal status stores `result` and wakes every waiter.
+    bool transition(Status to, nlohmann::json result = nullptr, std::optional<Status> only_from = std::nullopt);
+
+    void request_cancel() { cancel_requested_.store(true, std::memory_order_release); }
+    bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
+    void mark_deadline_passed() { deadline_passed_.store(true, std::memory_order_release); }
+    bool deadline_passed() const { return deadline_passed_.load(std::memory_order_acquire); }
+
+    bool done() const { return done_.load(std::memory_order_acquire) != 0; }
+    void wait() const;
+    // False when still not done after `timeout`.
+    bool wait_for(std::chrono::nanoseconds timeout) const;
+
+    // The record as StackStorm shows it; secrets masked unless told otherwise.
+    nlohmann::ordered_json to_json(bool show_secrets = false) const;
+
+private:
+    const std::string id_;
+    const std::shared_ptr<const actions::Action> action_;
+    const nlohmann::json parameters_;
+    const nlohmann::json context_;
+    const std::string context_json_;
+    const int64_t deadline_ns_;
+
+    mutable std::mutex mu_;
+    Status status_ = Status::requested;
+    nlohmann::json result_;
+    std::vector<LogEntry> log_;
+    std::vector<OutputChunk> output_;
+    size_t output_bytes_ = 0;
+    bool output_truncated_ = false;
+    uint32_t progress_ = 0;
+    std::string progress_message_;
+
+    std::atomic<bool> cancel_requested_{false};
+    std::atomic<bool> deadline_passed_{false};
+    mutable std::atomic<uint32_t> done_{0};
+};
+
+}  // namespace packhost::executions

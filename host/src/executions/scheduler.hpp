@@ -1,0 +1,81 @@
+#pragma once
+// Takes execution requests, validates them, runs them on the worker pool and
+// drives each through its lifecycle: requested -> scheduled -> running ->
+// succeeded | failed | timeout | canceled.
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actions/registry.hpp"
+#include "executions/deadline_watch.hpp"
+#include "executions/execution.hpp"
+#include "executions/history.hpp"
+#include "executions/worker_pool.hpp"
+
+namespace packhost::executions {
+
+struct Request {
+    std::string action;  // ref
+    nlohmann::json parameters = nlohmann::json::object();
+    double timeout_seconds = 0;  // 0 = none
+    // Merged into the execution's context (StackStorm's action_context).
+    nlohmann::json context = nlohmann::json::object();
+};
+
+struct SchedulerOptions {
+    size_t workers = 0;  // 0 = one per CPU
+    size_t keep_finished = 10000;
+    // How long an in-process action may ignore a cancel or a passed deadline
+    // before its execution is closed without it.
+    std::chrono::milliseconds stop_grace{2000};
+    std::string user = "packhost";
+};
+
+class Scheduler {
+public:
+    Scheduler(const actions::Registry& registry, SchedulerOptions options);
+    ~Scheduler();
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+
+    // Validates and queues. Throws core::NotFound for an unknown action and
+    // core::ValidationError for bad parameters (nothing is recorded then).
+    std::shared_ptr<Execution> submit(Request request);
+
+    std::shared_ptr<Execution> find(const std::string& id) const { return history_.find(id); }
+    std::vector<std::shared_ptr<Execution>> recent(size_t limit) const { return history_.recent(limit); }
+
+    // Cooperative: a queued execution ends canceled at once, a running one
+    // is asked to stop. False when it had already finished. Throws
+    // core::NotFound for an unknown id.
+    bool cancel(const std::string& id);
+
+    // Stops the workers, cancels what never started, and returns how many
+    // workers had to be abandoned inside an action that would not stop.
+    size_t shutdown();
+
+private:
+    struct Lane;
+    void execute(std::shared_ptr<Execution> e);
+    void run(const std::shared_ptr<Execution>& e);
+    void on_deadline(const std::weak_ptr<Execution>& weak);
+    void close_if_stuck(const std::weak_ptr<Execution>& weak, Status status, const char* why);
+    std::shared_ptr<Lane> lane(const std::string& ref);
+
+    const actions::Registry& registry_;
+    SchedulerOptions options_;
+    History history_;
+    DeadlineWatch deadlines_;
+    std::mutex lanes_mu_;
+    std::unordered_map<std::string, std::shared_ptr<Lane>> lanes_;
+    WorkerPool pool_;  // last: its threads use everything above
+    bool shut_down_ = false;
+    size_t abandoned_ = 0;
+};
+
+}  // namespace packhost::executions

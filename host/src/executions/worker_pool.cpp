@@ -1,0 +1,110 @@
+#include "executions/worker_pool.hpp"
+
+#include <chrono>
+
+#include "executions/execution.hpp"
+
+namespace packhost::executions {
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// How long an idle worker keeps polling before it sleeps.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+}  // namespace
+
+WorkerPool::WorkerPool(size_t threads, Handler handler) : handler_(std::move(handler)) {
+    if (threads == 0) threads = 1;
+    for (size_t i = 0; i < threads; ++i) {
+        auto w = std::make_unique<Worker>();
+        Worker* raw = w.get();
+        threads_.push_back(std::move(w));
+        raw->thread = std::thread([this, raw] { loop(*raw); });
+    }
+}
+
+WorkerPool::~WorkerPool() { stop(std::chrono::milliseconds(2000)); }
+
+void WorkerPool::post(Job job) {
+    bool wake;
+    {
+        std::lock_guard lock(mu_);
+        queue_.push_back(std::move(job));
+        queued_.fetch_add(1, std::memory_order_release);
+        wake = sleepers_ > 0;
+    }
+    if (wake) cv_.notify_one();
+}
+
+void WorkerPool::loop(Worker& self) {
+    while (true) {
+        if (queued_.load(std::memory_order_acquire) == 0) {
+            auto until = std::chrono::steady_clock::now() + kSpin;
+            for (unsigned i = 1; queued_.load(std::memory_order_acquire) == 0; ++i) {
+                cpu_relax();
+                if ((i & 63) == 0 && std::chrono::steady_clock::now() >= until) break;
+            }
+        }
+        Job job;
+        {
+            std::unique_lock lock(mu_);
+            while (queue_.empty() && !stopping_) {
+                ++sleepers_;
+                cv_.wait(lock);
+                --sleepers_;
+            }
+            if (stopping_) break;
+            job = std::move(queue_.front());
+            queue_.pop_front();
+            queued_.fetch_sub(1, std::memory_order_relaxed);
+        }
+        handler_(std::move(job));
+    }
+    {
+        std::lock_guard lock(mu_);
+        self.exited.store(true);
+    }
+    exited_cv_.notify_all();
+}
+
+std::vector<WorkerPool::Job> WorkerPool::stop(std::chrono::milliseconds grace) {
+    std::vector<Job> unstarted;
+    {
+        std::unique_lock lock(mu_);
+        if (stopping_ && threads_.empty()) return unstarted;
+        stopping_ = true;
+        unstarted.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+        queue_.clear();
+        queued_.store(0);
+    }
+    cv_.notify_all();
+    {
+        std::unique_lock lock(mu_);
+        exited_cv_.wait_for(lock, grace, [this] {
+            for (const auto& w : threads_) {
+                if (!w->exited.load()) return false;
+            }
+            return true;
+        });
+    }
+    for (auto& w : threads_) {
+        if (!w->thread.joinable()) continue;
+        if (w->exited.load()) {
+            w->thread.join();
+        } else {
+            w->thread.detach();
+            ++abandoned_;
+            // The detached thread still references its Worker; keep it.
+            w.release();
+        }
+    }
+    threads_.clear();
+    return unstarted;
+}
+
+}  // namespace packhost::executions

@@ -1,0 +1,81 @@
+#include "host.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+
+namespace packhost {
+
+Host::Host(HostOptions options)
+    : options_(std::move(options)), triggers_(options_.trigger_queue_capacity) {
+    catalog_ = packs::Catalog::load(options_.packs_path, *this, options_.abi);
+    // Copy the list: refusing a pack edits the catalog.
+    auto loaded = catalog_.loaded();
+    for (const auto& pack : loaded) {
+        try {
+            registry_.add_pack(pack);
+        } catch (const std::exception& e) {
+            catalog_.refuse(pack->metadata.ref, e.what());
+            continue;
+        }
+        if (pack->native) {
+            for (const auto& t : pack->native->trigger_types) trigger_types_.insert(pack->metadata.ref + "." + t.name);
+        }
+    }
+    scheduler_ = std::make_unique<executions::Scheduler>(registry_, options_.scheduler);
+}
+
+Host::~Host() { shutdown(); }
+
+size_t Host::shutdown() {
+    if (shut_down_) return 0;
+    shut_down_ = true;
+    size_t abandoned = scheduler_->shutdown();
+    if (abandoned > 0) return abandoned;  // pack code is still running: no shutdown hooks
+    for (const auto& pack : catalog_.loaded()) {
+        if (pack->native && pack->native->shutdown) pack->native->shutdown(pack->native->shutdown_user);
+    }
+    return 0;
+}
+
+void Host::log(const std::string& pack, uint32_t level, std::string_view message) {
+    spdlog::level::level_enum lvl;
+    switch (level) {
+    case PH_LOG_TRACE: lvl = spdlog::level::trace; break;
+    case PH_LOG_DEBUG: lvl = spdlog::level::debug; break;
+    case PH_LOG_INFO: lvl = spdlog::level::info; break;
+    case PH_LOG_WARN: lvl = spdlog::level::warn; break;
+    default: lvl = spdlog::level::err; break;
+    }
+    spdlog::log(lvl, "[pack {}] {}", pack, message);
+}
+
+// The datastore arrives with its own issue; until then the ABI's documented
+// answer is "unavailable".
+ph_rc Host::datastore_get(const std::string&, std::string_view, uint32_t, std::string&) { return PH_ERR_UNAVAILABLE; }
+ph_rc Host::datastore_set(const std::string&, std::string_view, std::string_view, int64_t, uint32_t) {
+    return PH_ERR_UNAVAILABLE;
+}
+ph_rc Host::datastore_delete(const std::string&, std::string_view, uint32_t) { return PH_ERR_UNAVAILABLE; }
+
+ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, std::string_view payload) {
+    std::string ref(trigger);
+    if (ref.find('.') == std::string::npos) ref = pack + "." + ref;
+    if (!trigger_types_.count(ref)) {
+        spdlog::warn("[pack {}] dispatch of unknown trigger type '{}'", pack, ref);
+        return PH_ERR_NOT_FOUND;
+    }
+    auto body = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded() || !body.is_object()) {
+        spdlog::warn("[pack {}] dispatch of '{}' with a payload that is not a JSON object", pack, ref);
+        return PH_ERR_INVALID_ARGUMENT;
+    }
+    events::TriggerInstance instance{core::new_id(), ref, std::move(body), core::now_us()};
+    std::string id = instance.id;
+    if (!triggers_.try_push(std::move(instance))) return PH_ERR_BUSY;
+    spdlog::debug("trigger instance {} of {} queued", id, ref);
+    return PH_OK;
+}
+
+}  // namespace packhost

@@ -1,0 +1,61 @@
+#pragma once
+// The composition root: packs, actions, executions and the services packs
+// call back into, wired together in the one order that works.
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actions/registry.hpp"
+#include "events/trigger_queue.hpp"
+#include "executions/scheduler.hpp"
+#include "packs/catalog.hpp"
+#include "packs/host_services.hpp"
+
+namespace packhost {
+
+struct HostOptions {
+    std::vector<std::filesystem::path> packs_path;
+    executions::SchedulerOptions scheduler;
+    packs::AbiVersion abi;  // what the host announces; tests lower/raise it
+    size_t trigger_queue_capacity = 10000;
+};
+
+class Host final : public packs::HostServices {
+public:
+    explicit Host(HostOptions options);
+    ~Host() override;
+    Host(const Host&) = delete;
+    Host& operator=(const Host&) = delete;
+
+    const packs::Catalog& catalog() const { return catalog_; }
+    const actions::Registry& registry() const { return registry_; }
+    executions::Scheduler& scheduler() { return *scheduler_; }
+    events::TriggerQueue& triggers() { return triggers_; }
+
+    // Stops executions, then lets each pack shut down. Returns the number of
+    // worker threads abandoned inside actions that would not stop; when it
+    // is nonzero the process must not unwind further (pack code still runs)
+    // and should _exit.
+    size_t shutdown();
+
+    // packs::HostServices
+    void log(const std::string& pack, uint32_t level, std::string_view message) override;
+    ph_rc datastore_get(const std::string& pack, std::string_view key, uint32_t flags, std::string& value) override;
+    ph_rc datastore_set(const std::string& pack, std::string_view key, std::string_view value, int64_t ttl_seconds,
+                        uint32_t flags) override;
+    ph_rc datastore_delete(const std::string& pack, std::string_view key, uint32_t flags) override;
+    ph_rc dispatch_trigger(const std::string& pack, std::string_view trigger, std::string_view payload) override;
+
+private:
+    HostOptions options_;
+    events::TriggerQueue triggers_;
+    std::set<std::string, std::less<>> trigger_types_;  // known refs
+    packs::Catalog catalog_;
+    actions::Registry registry_;
+    std::unique_ptr<executions::Scheduler> scheduler_;
+    bool shut_down_ = false;
+};
+
+}  // namespace packhost

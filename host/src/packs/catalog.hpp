@@ -1,0 +1,50 @@
+#pragma once
+// Every pack found on the search path: those loaded and those refused (with
+// the reason). One bad pack never stops the others.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "packs/host_services.hpp"
+#include "packs/metadata.hpp"
+#include "packs/native_library.hpp"
+
+namespace packhost::packs {
+
+struct LoadedPack {
+    PackMetadata metadata;
+    std::optional<NativeLibrary> native;  // absent for a pack without a library
+    std::shared_ptr<HostTable> host_table;  // what `native` was handed; lives as long as the pack
+};
+
+struct RefusedPack {
+    std::filesystem::path dir;
+    std::string ref;  // when pack.yaml was readable
+    std::string reason;
+    std::shared_ptr<HostTable> host_table;  // the library may still hold it
+};
+
+class Catalog {
+public:
+    // Reads and loads every pack under `search_path`. When two directories
+    // hold packs with the same ref, the first on the search path wins and
+    // the later one is refused as shadowed.
+    static Catalog load(const std::vector<std::filesystem::path>& search_path, HostServices& services,
+                        AbiVersion host_abi = {});
+
+    const std::vector<std::shared_ptr<const LoadedPack>>& loaded() const { return loaded_; }
+    const std::vector<RefusedPack>& refused() const { return refused_; }
+    const LoadedPack* find(const std::string& ref) const;
+
+    // Moves a loaded pack to the refused list (a later stage, e.g. action
+    // registration, found it unusable).
+    void refuse(const std::string& ref, const std::string& reason);
+
+private:
+    std::vector<std::shared_ptr<const LoadedPack>> loaded_;
+    std::vector<RefusedPack> refused_;
+};
+
+}  // namespace packhost::packs

@@ -1,0 +1,93 @@
+# packhost_add_pack(<name> SOURCES <src>... [options])
+#
+# Builds a native packhost pack the way the host expects it:
+#   - a MODULE library lib<name>.so with hidden visibility, linked with
+#     -Wl,--exclude-libs,ALL -Wl,-z,defs, (g++) -fno-gnu-unique, and a
+#     version script that makes every symbol but the entry point local
+#     (libstdc++ declares namespace std with default visibility, so template
+#     instantiations would otherwise leak out of a -fvisibility=hidden pack);
+#   - a post-build check that fails the build if the library exports any
+#     symbol but packhost_pack_entry_v1 (or has STB_GNU_UNIQUE symbols);
+#   - a pack directory <OUTPUT_DIRECTORY>/<name>/ holding the library, the
+#     pack's pack.yaml and content folders, and manifest.json (which library
+#     to load and which ABI it was built for, read before loading it).
+#
+# Options:
+#   PACK_DIR <dir>          where pack.yaml and actions/, rules/, aliases/,
+#                           sensors/, policies/, config.schema.yaml live
+#                           (default: the current source directory)
+#   OUTPUT_DIRECTORY <dir>  parent of the pack directory
+#                           (default: ${CMAKE_BINARY_DIR}/packs)
+#   INSTALL_DESTINATION <d> install the pack directory under <d>/<name>
+#   LINK_LIBRARIES <lib>... extra libraries (linked privately; their symbols
+#                           stay hidden inside the pack)
+#
+# The CMake target is called packhost_pack_<name>.
+
+set(_PACKHOST_PACK_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "where PackhostPack.cmake lives")
+set(PACKHOST_ABI_VERSION "1.0" CACHE INTERNAL "the pack ABI this SDK builds for")
+
+function(packhost_add_pack name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "PACK_DIR;OUTPUT_DIRECTORY;INSTALL_DESTINATION"
+                        "SOURCES;LINK_LIBRARIES")
+  if(NOT name MATCHES "^[a-z0-9_]+$")
+    message(FATAL_ERROR "packhost_add_pack: pack name '${name}' must match ^[a-z0-9_]+$")
+  endif()
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "packhost_add_pack(${name}): SOURCES is required")
+  endif()
+  if(NOT ARG_PACK_DIR)
+    set(ARG_PACK_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  if(NOT ARG_OUTPUT_DIRECTORY)
+    set(ARG_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/packs")
+  endif()
+  set(out "${ARG_OUTPUT_DIRECTORY}/${name}")
+  set(target packhost_pack_${name})
+
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE PackhostSDK::sdk ${ARG_LINK_LIBRARIES})
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME "${name}"
+    PREFIX "lib"
+    LIBRARY_OUTPUT_DIRECTORY "${out}"
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,GNU>:-fno-gnu-unique>)
+  set(version_script "${CMAKE_CURRENT_BINARY_DIR}/${target}.map")
+  file(WRITE "${version_script}" "{\n  global: packhost_pack_entry_v1;\n  local: *;\n};\n")
+  target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL -Wl,-z,defs
+                      "-Wl,--version-script=${version_script}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${version_script}")
+
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND "${CMAKE_COMMAND}" -DLIBRARY=$<TARGET_FILE:${target}> -DNM=${CMAKE_NM}
+            -DREADELF=${CMAKE_READELF} -P "${_PACKHOST_PACK_CMAKE_DIR}/PackhostCheckExports.cmake"
+    VERBATIM)
+
+  if(NOT EXISTS "${ARG_PACK_DIR}/pack.yaml")
+    message(FATAL_ERROR "packhost_add_pack(${name}): ${ARG_PACK_DIR}/pack.yaml does not exist")
+  endif()
+  # Copied at configure time (keeping permissions, so scripts stay executable);
+  # CONFIGURE_DEPENDS re-runs the copy when files are added or changed.
+  file(GLOB_RECURSE content CONFIGURE_DEPENDS RELATIVE "${ARG_PACK_DIR}"
+       "${ARG_PACK_DIR}/pack.yaml" "${ARG_PACK_DIR}/config.schema.yaml"
+       "${ARG_PACK_DIR}/actions/*" "${ARG_PACK_DIR}/rules/*" "${ARG_PACK_DIR}/aliases/*"
+       "${ARG_PACK_DIR}/sensors/*" "${ARG_PACK_DIR}/policies/*" "${ARG_PACK_DIR}/triggers/*")
+  foreach(f IN LISTS content)
+    configure_file("${ARG_PACK_DIR}/${f}" "${out}/${f}" COPYONLY)
+  endforeach()
+
+  set(manifest "{\n  \"pack\": \"${name}\",\n  \"library\": \"$<TARGET_FILE_NAME:${target}>\",\n")
+  string(APPEND manifest "  \"abi\": \"${PACKHOST_ABI_VERSION}\",\n")
+  string(APPEND manifest "  \"entry_symbol\": \"packhost_pack_entry_v1\",\n")
+  string(APPEND manifest "  \"compiler\": \"${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}\"\n}\n")
+  file(GENERATE OUTPUT "${out}/manifest.json" CONTENT "${manifest}")
+
+  if(ARG_INSTALL_DESTINATION)
+    install(TARGETS ${target} LIBRARY DESTINATION "${ARG_INSTALL_DESTINATION}/${name}")
+    install(DIRECTORY "${out}/" DESTINATION "${ARG_INSTALL_DESTINATION}/${name}"
+            USE_SOURCE_PERMISSIONS PATTERN "*.so" EXCLUDE)
+  endif()
+endfunction()

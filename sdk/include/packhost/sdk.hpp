@@ -1,0 +1,537 @@
+// packhost C++ SDK: write a native pack in C++ on top of the C ABI in
+// packhost/abi.h. Header-only; needs C++17 and nlohmann/json.
+//
+//   #include <packhost/sdk.hpp>
+//
+//   PACKHOST_PACK("hello", "0.1.0") {
+//       pack.action("greet", "Greets someone.",
+//                   {{"type", "object"},
+//                    {"properties", {{"name", {{"type", "string"}, {"required", true}}}}}},
+//                   [](const nlohmann::json& params, packhost::sdk::Context& ctx) {
+//                       ctx.log(packhost::sdk::level::info, "greeting");
+//                       return nlohmann::json{{"greeting", "hello " + params["name"].get<std::string>()}};
+//                   });
+//   }
+//
+// Everything that crosses into the host goes through the C structs; the
+// nlohmann objects you see here are private to the pack. An exception thrown
+// by an action fails that execution with the exception's message; it never
+// reaches the host.
+#ifndef PACKHOST_SDK_HPP
+#define PACKHOST_SDK_HPP
+
+#include <packhost/abi.h>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#define PACKHOST_SDK_VERSION "1.0.0"
+
+namespace packhost::sdk {
+
+using json = nlohmann::json;
+
+enum class level : uint32_t {
+    trace = PH_LOG_TRACE,
+    debug = PH_LOG_DEBUG,
+    info = PH_LOG_INFO,
+    warn = PH_LOG_WARN,
+    error = PH_LOG_ERROR,
+};
+
+// Action flag: invoke may run concurrently with itself.
+inline constexpr uint32_t reentrant = PH_ACTION_REENTRANT;
+
+// Thrown by Context::check_cancel(); the SDK turns it into a canceled (or
+// timed-out) execution. Do not catch it in action code unless you rethrow.
+class cancelled : public std::exception {
+public:
+    const char *what() const noexcept override { return "execution was cancelled"; }
+};
+
+// Throw to fail an execution with a message and structured details; the
+// execution's result becomes {"error": message, "details": details}.
+class action_error : public std::runtime_error {
+public:
+    explicit action_error(const std::string &message, json details = nullptr)
+        : std::runtime_error(message), details_(std::move(details)) {}
+    const json &details() const noexcept { return details_; }
+
+private:
+    json details_;
+};
+
+// Datastore options (StackStorm's scope, encrypt and decrypt).
+struct kv_options {
+    bool user_scope = false; // "user" scope instead of "system"
+    bool secret = false;     // set: encrypt at rest; get: return plaintext
+};
+
+// The host's services, valid for the life of the process and usable from
+// any thread.
+class Host {
+public:
+    Host() = default;
+    explicit Host(const ph_host_v1 *host) {
+        if (host == nullptr) {
+            return;
+        }
+        std::memcpy(&h_, host, std::min<size_t>(host->struct_size, sizeof h_));
+        h_.struct_size = sizeof h_;
+    }
+
+    void log(level lvl, std::string_view message) const {
+        if (h_.log != nullptr) {
+            h_.log(h_.host, static_cast<uint32_t>(lvl), message.data(), message.size());
+        }
+    }
+
+    // The value of `key`, or nullopt when it does not exist. Throws
+    // std::runtime_error when the host has no datastore.
+    std::optional<std::string> kv_get(std::string_view key, kv_options opt = {}) const {
+        std::string value;
+        ph_writer_v1 out = string_writer(value);
+        ph_rc rc = require(h_.datastore_get)(h_.host, key.data(), key.size(),
+                                            flags(opt, PH_KV_DECRYPT), &out);
+        if (rc == PH_ERR_NOT_FOUND) {
+            return std::nullopt;
+        }
+        check(rc, "datastore get", key);
+        return value;
+    }
+
+    // ttl <= 0 seconds means the key never expires.
+    void kv_set(std::string_view key, std::string_view value, std::chrono::seconds ttl = {},
+                kv_options opt = {}) const {
+        check(require(h_.datastore_set)(h_.host, key.data(), key.size(), value.data(),
+                                        value.size(), ttl.count(), flags(opt, PH_KV_ENCRYPT)),
+              "datastore set", key);
+    }
+
+    // Returns false when the key did not exist.
+    bool kv_delete(std::string_view key, kv_options opt = {}) const {
+        ph_rc rc = require(h_.datastore_delete)(h_.host, key.data(), key.size(), flags(opt, 0));
+        if (rc == PH_ERR_NOT_FOUND) {
+            return false;
+        }
+        check(rc, "datastore delete", key);
+        return true;
+    }
+
+    // Emits a trigger instance; returns false when the host's queue is full.
+    bool dispatch(std::string_view trigger, const json &payload) const {
+        std::string text = payload.dump();
+        ph_rc rc = require(h_.dispatch_trigger)(h_.host, trigger.data(), trigger.size(),
+                                               text.data(), text.size());
+        if (rc == PH_ERR_BUSY) {
+            return false;
+        }
+        check(rc, "dispatch", trigger);
+        return true;
+    }
+
+    const ph_host_v1 &raw() const noexcept { return h_; }
+
+    static ph_writer_v1 string_writer(std::string &target) {
+        ph_writer_v1 w{};
+        w.struct_size = sizeof w;
+        w.ctx = &target;
+        w.write = [](void *ctx, const char *data, size_t len) -> ph_rc {
+            try {
+                static_cast<std::string *>(ctx)->append(data, len);
+                return PH_OK;
+            } catch (...) {
+                return PH_ERR;
+            }
+        };
+        return w;
+    }
+
+private:
+    template <class Fn> static Fn require(Fn fn) {
+        if (fn == nullptr) {
+            throw std::runtime_error("packhost: host service missing");
+        }
+        return fn;
+    }
+    static uint32_t flags(const kv_options &opt, uint32_t secret_flag) {
+        return (opt.user_scope ? PH_KV_SCOPE_USER : 0u) | (opt.secret ? secret_flag : 0u);
+    }
+    static void check(ph_rc rc, const char *what, std::string_view key) {
+        if (rc == PH_OK) {
+            return;
+        }
+        std::string msg = std::string("packhost: ") + what + " '" + std::string(key) + "' failed: ";
+        switch (rc) {
+        case PH_ERR_UNAVAILABLE: msg += "not available in this host"; break;
+        case PH_ERR_NOT_FOUND: msg += "not found"; break;
+        case PH_ERR_INVALID_ARGUMENT: msg += "invalid argument"; break;
+        default: msg += "error " + std::to_string(rc); break;
+        }
+        throw std::runtime_error(msg);
+    }
+
+    ph_host_v1 h_{};
+};
+
+// What an action sees of its execution. Valid only during the call.
+class Context {
+public:
+    Context(const ph_call_v1 *call, const Host &host) : host_(host) {
+        std::memcpy(&c_, call, std::min<size_t>(call->struct_size, sizeof c_));
+    }
+
+    std::string_view execution_id() const { return c_.execution_id ? c_.execution_id : ""; }
+
+    // True once the execution was cancelled or its deadline passed.
+    bool cancelled() const { return c_.is_cancelled != nullptr && c_.is_cancelled(c_.call) != 0; }
+
+    // Throws packhost::sdk::cancelled when cancelled() is true.
+    void check_cancel() const {
+        if (cancelled()) {
+            throw sdk::cancelled();
+        }
+    }
+
+    // Time left before the deadline; nullopt when there is none.
+    std::optional<std::chrono::nanoseconds> remaining() const {
+        if (c_.deadline_ns == 0) {
+            return std::nullopt;
+        }
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        int64_t left = c_.deadline_ns - (int64_t(now.tv_sec) * 1000000000 + now.tv_nsec);
+        return std::chrono::nanoseconds(left > 0 ? left : 0);
+    }
+    bool deadline_passed() const {
+        auto left = remaining();
+        return left && left->count() == 0;
+    }
+
+    // fraction in [0, 1].
+    void progress(double fraction, std::string_view message = {}) const {
+        if (c_.progress == nullptr) {
+            return;
+        }
+        double clamped = fraction < 0 ? 0 : (fraction > 1 ? 1 : fraction);
+        c_.progress(c_.call, static_cast<uint32_t>(clamped * 10000 + 0.5), message.data(),
+                    message.size());
+    }
+
+    void write_stdout(std::string_view chunk) const { output(PH_STREAM_STDOUT, chunk); }
+    void write_stderr(std::string_view chunk) const { output(PH_STREAM_STDERR, chunk); }
+
+    void log(level lvl, std::string_view message) const { host_.log(lvl, message); }
+
+    // The pack's site configuration ({} when none).
+    const json &config() const { return parsed(config_, c_.config_json, c_.config_len); }
+    // StackStorm's action_context: user, pack, parent...
+    const json &action_context() const {
+        return parsed(action_context_, c_.context_json, c_.context_len);
+    }
+
+    const Host &host() const { return host_; }
+
+private:
+    void output(uint32_t stream, std::string_view chunk) const {
+        if (c_.output != nullptr) {
+            c_.output(c_.call, stream, chunk.data(), chunk.size());
+        }
+    }
+    static const json &parsed(std::optional<json> &slot, const char *text, size_t len) {
+        if (!slot) {
+            slot = (text != nullptr && len > 0) ? json::parse(text, text + len) : json::object();
+        }
+        return *slot;
+    }
+
+    ph_call_v1 c_{};
+    const Host &host_;
+    mutable std::optional<json> config_;
+    mutable std::optional<json> action_context_;
+};
+
+using action_fn = std::function<json(const json &params, Context &ctx)>;
+
+class Pack;
+
+namespace _internal {
+
+// Storage behind one ph_action_v1: the strings it points to and the
+// callable. Lives for the process (packs are never unloaded).
+struct action_slot {
+    std::string name, description, parameters, output_schema;
+    action_fn fn;
+    const Host *host = nullptr;
+    ph_action_v1 desc{};
+};
+
+struct trigger_slot {
+    std::string name, description, payload_schema, parameters_schema;
+    ph_trigger_type_v1 desc{};
+};
+
+inline void write(const ph_writer_v1 *w, std::string_view text) noexcept {
+    if (w != nullptr && w->write != nullptr) {
+        w->write(w->ctx, text.data(), text.size());
+    }
+}
+
+inline std::string schema_text(const json &schema) {
+    return schema.is_null() ? std::string() : schema.dump();
+}
+
+inline ph_rc invoke(void *user, const char *params, size_t params_len,
+                    const ph_call_v1 *call) noexcept {
+    auto *slot = static_cast<action_slot *>(user);
+    try {
+        Context ctx(call, *slot->host);
+        try {
+            json p = params_len > 0 ? json::parse(params, params + params_len) : json::object();
+            json r = slot->fn(p, ctx);
+            std::string text = r.dump(-1, ' ', false, json::error_handler_t::replace);
+            write(&call->result, text);
+            return PH_OK;
+        } catch (const cancelled &e) {
+            write(&call->error, e.what());
+            return ctx.deadline_passed() ? PH_ERR_TIMEOUT : PH_ERR_CANCELLED;
+        } catch (const action_error &e) {
+            json err{{"message", e.what()}};
+            if (!e.details().is_null()) {
+                err["details"] = e.details();
+            }
+            write(&call->error, err.dump(-1, ' ', false, json::error_handler_t::replace));
+            return PH_ERR;
+        }
+    } catch (const std::exception &e) {
+        write(&call->error, e.what());
+    } catch (...) {
+        write(&call->error, "unknown exception thrown by the action");
+    }
+    return PH_ERR;
+}
+
+template <class T, class = void> struct has_reentrant : std::false_type {};
+template <class T>
+struct has_reentrant<T, std::void_t<decltype(T::reentrant)>> : std::true_type {};
+
+template <class T, class = void> struct has_description : std::false_type {};
+template <class T>
+struct has_description<T, std::void_t<decltype(T::description)>> : std::true_type {};
+
+template <class T, class = void> struct has_parameters : std::false_type {};
+template <class T>
+struct has_parameters<T, std::void_t<decltype(T::parameters())>> : std::true_type {};
+
+} // namespace _internal
+
+// The pack being defined inside PACKHOST_PACK { ... }.
+class Pack {
+public:
+    Pack(const ph_host_v1 *host, std::string name, std::string version)
+        : host_(host), name_(std::move(name)), version_(std::move(version)) {}
+    Pack(const Pack &) = delete;
+    Pack &operator=(const Pack &) = delete;
+
+    // Lambda style. `parameters_schema` is a JSON Schema object (see
+    // ph_action_v1.parameters_schema); null means "no parameters".
+    Pack &action(std::string name, std::string description, json parameters_schema, action_fn fn,
+                 uint32_t flags = 0, json output_schema = nullptr) {
+        auto slot = std::make_unique<_internal::action_slot>();
+        slot->name = std::move(name);
+        slot->description = std::move(description);
+        slot->parameters = _internal::schema_text(parameters_schema);
+        slot->output_schema = _internal::schema_text(output_schema);
+        slot->fn = std::move(fn);
+        slot->host = &host_;
+        slot->desc.struct_size = sizeof(ph_action_v1);
+        slot->desc.flags = flags;
+        actions_.push_back(std::move(slot));
+        return *this;
+    }
+
+    // Class style. T needs `static constexpr const char* name`, a member
+    // `json invoke(const json& params, Context& ctx)`, and may have
+    // `static constexpr const char* description`, `static json parameters()`
+    // and `static constexpr bool reentrant`. One instance of T serves every
+    // call (concurrently only when reentrant is true).
+    template <class T> Pack &action() {
+        static_assert(std::is_same_v<decltype(&T::invoke), json (T::*)(const json &, Context &)>,
+                      "expected signature: json invoke(const json& params, Context& ctx)");
+        auto instance = std::make_shared<T>();
+        std::string description;
+        if constexpr (_internal::has_description<T>::value) {
+            description = T::description;
+        }
+        json params = nullptr;
+        if constexpr (_internal::has_parameters<T>::value) {
+            params = T::parameters();
+        }
+        uint32_t flags = 0;
+        if constexpr (_internal::has_reentrant<T>::value) {
+            flags = T::reentrant ? PH_ACTION_REENTRANT : 0;
+        }
+        return action(
+            T::name, std::move(description), std::move(params),
+            [instance](const json &p, Context &ctx) { return instance->invoke(p, ctx); }, flags);
+    }
+
+    // A trigger type this pack emits (through Host::dispatch).
+    Pack &trigger_type(std::string name, std::string description, json payload_schema = nullptr,
+                       json parameters_schema = nullptr) {
+        auto slot = std::make_unique<_internal::trigger_slot>();
+        slot->name = std::move(name);
+        slot->description = std::move(description);
+        slot->payload_schema = _internal::schema_text(payload_schema);
+        slot->parameters_schema = _internal::schema_text(parameters_schema);
+        slot->desc.struct_size = sizeof(ph_trigger_type_v1);
+        triggers_.push_back(std::move(slot));
+        return *this;
+    }
+
+    // Runs once at host shutdown, after every execution has ended.
+    Pack &on_shutdown(std::function<void()> fn) {
+        shutdown_ = std::move(fn);
+        return *this;
+    }
+
+    const Host &host() const { return host_; }
+
+    // Builds the C descriptor; the SDK's entry point calls it once.
+    const ph_pack_v1 *descriptor() {
+        action_ptrs_.clear();
+        for (auto &a : actions_) {
+            a->desc.name = a->name.c_str();
+            a->desc.description = a->description.c_str();
+            a->desc.parameters_schema = a->parameters.empty() ? nullptr : a->parameters.c_str();
+            a->desc.output_schema = a->output_schema.empty() ? nullptr : a->output_schema.c_str();
+            a->desc.user = a.get();
+            a->desc.invoke = &_internal::invoke;
+            action_ptrs_.push_back(&a->desc);
+        }
+        trigger_ptrs_.clear();
+        for (auto &t : triggers_) {
+            t->desc.name = t->name.c_str();
+            t->desc.description = t->description.c_str();
+            t->desc.payload_schema = t->payload_schema.empty() ? nullptr : t->payload_schema.c_str();
+            t->desc.parameters_schema =
+                t->parameters_schema.empty() ? nullptr : t->parameters_schema.c_str();
+            trigger_ptrs_.push_back(&t->desc);
+        }
+        desc_ = ph_pack_v1{};
+        desc_.struct_size = sizeof desc_;
+        desc_.abi_major = PH_ABI_MAJOR;
+        desc_.abi_minor = PH_ABI_MINOR;
+        desc_.name = name_.c_str();
+        desc_.version = version_.c_str();
+        desc_.sdk_version = "packhost-sdk " PACKHOST_SDK_VERSION;
+        desc_.build_info = build_info();
+        desc_.action_count = static_cast<uint32_t>(action_ptrs_.size());
+        desc_.actions = action_ptrs_.data();
+        desc_.trigger_type_count = static_cast<uint32_t>(trigger_ptrs_.size());
+        desc_.trigger_types = trigger_ptrs_.data();
+        desc_.shutdown = [](void *user) {
+            auto *self = static_cast<Pack *>(user);
+            if (self->shutdown_) {
+                try {
+                    self->shutdown_();
+                } catch (...) {
+                    self->host_.log(level::error, "shutdown handler threw");
+                }
+            }
+        };
+        desc_.shutdown_user = this;
+        return &desc_;
+    }
+
+private:
+    static const char *build_info() {
+#define PACKHOST_SDK_STR2(x) #x
+#define PACKHOST_SDK_STR(x) PACKHOST_SDK_STR2(x)
+        return
+#if defined(__clang__)
+            "clang++ " __clang_version__
+#elif defined(__GNUC__)
+            "g++ " __VERSION__
+#else
+            "unknown compiler"
+#endif
+#if defined(_GLIBCXX_USE_CXX11_ABI)
+            "; cxx11abi=" PACKHOST_SDK_STR(_GLIBCXX_USE_CXX11_ABI)
+#endif
+            "; nlohmann_json " PACKHOST_SDK_STR(NLOHMANN_JSON_VERSION_MAJOR) "." PACKHOST_SDK_STR(
+                NLOHMANN_JSON_VERSION_MINOR) "." PACKHOST_SDK_STR(NLOHMANN_JSON_VERSION_PATCH);
+#undef PACKHOST_SDK_STR
+#undef PACKHOST_SDK_STR2
+    }
+
+    Host host_;
+    std::string name_, version_;
+    std::vector<std::unique_ptr<_internal::action_slot>> actions_;
+    std::vector<std::unique_ptr<_internal::trigger_slot>> triggers_;
+    std::vector<const ph_action_v1 *> action_ptrs_;
+    std::vector<const ph_trigger_type_v1 *> trigger_ptrs_;
+    std::function<void()> shutdown_;
+    ph_pack_v1 desc_{};
+};
+
+namespace _internal {
+
+inline ph_rc entry(const ph_host_v1 *host, const ph_pack_v1 **out, const ph_writer_v1 *error,
+                   const char *name, const char *version, void (*define)(Pack &)) noexcept {
+    if (host == nullptr || out == nullptr) {
+        return PH_ERR_INVALID_ARGUMENT;
+    }
+    if (host->abi_major != PH_ABI_MAJOR) {
+        write(error, "pack was built for packhost ABI major " +
+                         std::to_string(PH_ABI_MAJOR) + ", host has " +
+                         std::to_string(host->abi_major));
+        return PH_ERR_INCOMPATIBLE;
+    }
+    try {
+        // Never destroyed: the host keeps function pointers into it for the
+        // life of the process.
+        static Pack *pack = nullptr;
+        if (pack == nullptr) {
+            auto *fresh = new Pack(host, name, version);
+            define(*fresh);
+            pack = fresh;
+        }
+        *out = pack->descriptor();
+        return PH_OK;
+    } catch (const std::exception &e) {
+        write(error, std::string("pack definition failed: ") + e.what());
+    } catch (...) {
+        write(error, "pack definition failed with an unknown exception");
+    }
+    return PH_ERR;
+}
+
+} // namespace _internal
+} // namespace packhost::sdk
+
+// Defines the pack and its entry point. Follow it with a block that fills
+// `pack` (a packhost::sdk::Pack&). NAME and VERSION must match pack.yaml's
+// ref and version.
+#define PACKHOST_PACK(NAME, VERSION)                                                              \
+    static void packhost_define_pack_(::packhost::sdk::Pack &pack);                               \
+    extern "C" PH_EXPORT ph_rc packhost_pack_entry_v1(                                            \
+        const ph_host_v1 *host, const ph_pack_v1 **out, const ph_writer_v1 *error) noexcept {     \
+        return ::packhost::sdk::_internal::entry(host, out, error, NAME, VERSION,                  \
+                                                 &packhost_define_pack_);                         \
+    }                                                                                             \
+    static void packhost_define_pack_(::packhost::sdk::Pack &pack)
+
+#endif // PACKHOST_SDK_HPP

@@ -1,0 +1,197 @@
+// The packhost command end to end: the built binary, real processes.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
+
+using packhost::testing::ProcessResult;
+using packhost::testing::run_process;
+using json = nlohmann::json;
+
+namespace {
+
+ProcessResult packhost_cmd(std::vector<std::string> args, bool fixtures = true) {
+    std::vector<std::string> argv{PACKHOST_BIN};
+    if (fixtures) {
+        argv.push_back("--packs-path");
+        argv.push_back(std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR);
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, {{"PACKHOST_PACKS_PATH", ""}});
+}
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+// The fixture path holds broken packs, whose refusals are logged first.
+bool ends_with(const std::string& text, const std::string& tail) {
+    return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
+
+TEST(Cli, FindsTheBundledPacksByDefault) {
+    auto r = packhost_cmd({"pack", "list"}, /*fixtures=*/false);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "core")) << r.out;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(Cli, PackListShowsRefusedPacksWithReasons) {
+    auto r = packhost_cmd({"pack", "list"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.out, "Refused packs:"));
+    EXPECT_TRUE(contains(r.out, "bad_semver/pack.yaml: version \"1.0\" is not semver")) << r.out;
+    EXPECT_TRUE(contains(r.err, "pack refused:")) << "refusals are logged as warnings";
+
+    auto j = packhost_cmd({"pack", "list", "--json"});
+    auto doc = json::parse(j.out);
+    EXPECT_EQ(doc["loaded"].size(), 4u);
+    EXPECT_EQ(doc["refused"].size(), 11u);
+    EXPECT_TRUE(doc["refused"][0].contains("reason"));
+}
+
+TEST(Cli, PackShow) {
+    auto r = packhost_cmd({"pack", "show", "good", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto doc = json::parse(r.out);
+    EXPECT_EQ(doc["ref"], "good");
+    EXPECT_EQ(doc["native"]["abi"], "1.0");
+    EXPECT_EQ(doc["trigger_types"][0]["ref"], "good.event");
+    EXPECT_EQ(packhost_cmd({"pack", "show", "good"}).exit_code, 0);
+
+    auto refused = packhost_cmd({"pack", "show", "bad_semver"});
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_TRUE(contains(refused.err, "pack 'bad_semver' was refused:")) << refused.err;
+    auto missing = packhost_cmd({"pack", "show", "nope"});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_TRUE(contains(missing.err, "pack 'nope' is not installed"));
+}
+
+TEST(Cli, ActionListAndShow) {
+    auto list = packhost_cmd({"action", "list", "--pack", "core"});
+    EXPECT_EQ(list.exit_code, 0);
+    for (const char* a : {"core.echo", "core.noop", "core.error", "core.uuid", "core.sleep"}) {
+        EXPECT_TRUE(contains(list.out, a)) << a;
+    }
+    EXPECT_FALSE(contains(list.out, "good.hello"));
+
+    auto show = packhost_cmd({"action", "show", "good.secret_echo"});
+    EXPECT_EQ(show.exit_code, 0);
+    EXPECT_TRUE(contains(show.out, "NAME   TYPE    REQUIRED  DEFAULT  DESCRIPTION")) << show.out;
+    EXPECT_TRUE(contains(show.out, "user   string  no        \"alice\"")) << show.out;
+    EXPECT_TRUE(contains(show.out, "token  string  yes                (secret)")) << show.out;
+
+    auto j = json::parse(packhost_cmd({"action", "show", "core.uuid", "--json"}).out);
+    EXPECT_EQ(j["parameters"]["uuid_type"]["default"], "uuid4");
+    EXPECT_EQ(packhost_cmd({"action", "show", "core.nope"}).exit_code, 2);
+}
+
+TEST(Cli, RunPrintsTheRecordAsJson) {
+    auto r = packhost_cmd({"run", "core.echo", "message=hello world", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto doc = json::parse(r.out);
+    EXPECT_EQ(doc["action"]["ref"], "core.echo");
+    EXPECT_EQ(doc["status"], "succeeded");
+    EXPECT_EQ(doc["parameters"]["message"], "hello world");
+    EXPECT_EQ(doc["result"]["message"], "hello world");
+    for (const char* k : {"id", "start_timestamp", "end_timestamp", "elapsed_seconds", "log"}) {
+        EXPECT_TRUE(doc.contains(k)) << k;
+    }
+    EXPECT_EQ(doc["log"].size(), 4u);
+
+    auto human = packhost_cmd({"run", "core.echo", "message=hi"});
+    EXPECT_EQ(human.exit_code, 0);
+    EXPECT_TRUE(contains(human.out, "status: succeeded"));
+    EXPECT_TRUE(contains(human.out, "result:\n  message: hi"));
+}
+
+TEST(Cli, ExitStatuses) {
+    EXPECT_EQ(packhost_cmd({"run", "core.error", "message=boom"}).exit_code, 1);
+    auto t = packhost_cmd({"run", "core.sleep", "seconds=5", "--timeout", "0.2", "--json"});
+    EXPECT_EQ(t.exit_code, 1);
+    EXPECT_EQ(json::parse(t.out)["status"], "timeout");
+
+    auto unknown = packhost_cmd({"run", "core.nope"});
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_PRED2(ends_with, unknown.err, "error: action 'core.nope' is not registered (see 'packhost action list')\n");
+    auto missing = packhost_cmd({"run", "core.echo"});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_PRED2(ends_with, missing.err, "error: parameter 'message' is required\n");
+    auto bad = packhost_cmd({"run", "good.types", "count=abc", "nokey"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_PRED2(ends_with, bad.err, "error: parameter 'count': cannot convert \"abc\" to an integer\n"
+                       "error: argument 'nokey' must be written key=value\n");
+    auto range = packhost_cmd({"run", "core.sleep", "seconds=-1"});
+    EXPECT_EQ(range.exit_code, 2);
+    EXPECT_PRED2(ends_with, range.err, "error: parameter 'seconds' must be >= 0, got -1\n");
+    auto immutable = packhost_cmd({"run", "good.types", "pinned=other"});
+    EXPECT_EQ(immutable.exit_code, 2);
+    EXPECT_PRED2(ends_with, immutable.err, "error: parameter 'pinned' is immutable and cannot be overridden\n");
+    EXPECT_EQ(packhost_cmd({"frobnicate"}).exit_code, 2);
+    EXPECT_EQ(packhost_cmd({"run"}).exit_code, 2);
+    EXPECT_EQ(packhost_cmd({"run", "core.echo", "message=x", "--timeout", "-1"}).exit_code, 2);
+}
+
+TEST(Cli, ConvertsValuesByDeclaredType) {
+    auto r = packhost_cmd({"run", "good.types", "count=5", "ratio=0.25", "flag=yes", "tags=a,b", R"(opts={"k": [1]})",
+                           "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto result = json::parse(r.out)["result"];
+    EXPECT_EQ(result["count"], 5);
+    EXPECT_EQ(result["ratio"], 0.25);
+    EXPECT_EQ(result["flag"], true);
+    EXPECT_EQ(result["tags"], json({"a", "b"}));
+    EXPECT_EQ(result["opts"], (json{{"k", {1}}}));
+    EXPECT_EQ(result["pinned"], "fixed");
+}
+
+TEST(Cli, SecretsNeverPrinted) {
+    for (auto extra : {std::vector<std::string>{"--json"}, std::vector<std::string>{}}) {
+        std::vector<std::string> args{"--log-level", "trace", "run", "good.secret_echo", "token=hunter2"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto r = packhost_cmd(args);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_FALSE(contains(r.out, "hunter2")) << r.out;
+        EXPECT_FALSE(contains(r.err, "hunter2")) << r.err;
+        EXPECT_TRUE(contains(r.out, "********"));
+    }
+    // Not even in a validation error about the secret itself.
+    auto bad = packhost_cmd({"run", "good.secret_echo", "token=hunter2", "user=1", "extra=1"});
+    EXPECT_FALSE(contains(bad.err, "hunter2"));
+}
+
+TEST(Cli, InterruptCancelsTheExecution) {
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "run", "core.sleep", "seconds=10",
+                                  "--json"};
+    auto r = run_process(argv, {}, "", SIGINT, 300);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(json::parse(r.out)["status"], "canceled");
+    EXPECT_TRUE(contains(r.err, "canceling execution"));
+}
+
+TEST(Cli, HelpOnEveryCommand) {
+    for (auto args : std::vector<std::vector<std::string>>{{"--help"},
+                                                           {"pack", "--help"},
+                                                           {"pack", "list", "--help"},
+                                                           {"pack", "show", "--help"},
+                                                           {"action", "--help"},
+                                                           {"action", "list", "--help"},
+                                                           {"action", "show", "--help"},
+                                                           {"run", "--help"}}) {
+        auto r = packhost_cmd(args, false);
+        EXPECT_EQ(r.exit_code, 0) << args.back();
+        EXPECT_TRUE(contains(r.out, "Usage:") || contains(r.out, "USAGE") || contains(r.out, "Options:")) << r.out;
+    }
+}
+
+TEST(Cli, JsonLogFormat) {
+    auto r = packhost_cmd({"--log-format", "json", "pack", "list"});
+    ASSERT_FALSE(r.err.empty());
+    auto first = r.err.substr(0, r.err.find('\n'));
+    auto line = json::parse(first);
+    EXPECT_EQ(line["level"], "warning");
+    EXPECT_TRUE(contains(line["msg"].get<std::string>(), "pack refused:"));
+}

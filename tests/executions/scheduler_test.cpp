@@ -1,0 +1,217 @@
+// The execution path through real packs: lifecycle, failures, secrets,
+// serialisation, cancel and timeout, output, host services.
+#include "executions/scheduler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "core/errors.hpp"
+#include "host.hpp"
+
+using namespace packhost;
+using executions::Status;
+using json = nlohmann::json;
+
+namespace {
+
+class Executions : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        HostOptions o;
+        o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
+        o.scheduler.workers = 4;
+        o.scheduler.stop_grace = std::chrono::milliseconds(300);
+        host_ = new Host(o);
+    }
+    static void TearDownTestSuite() {
+        delete host_;
+        host_ = nullptr;
+    }
+
+    std::shared_ptr<executions::Execution> run(const std::string& ref, json params = json::object(), double timeout = 0) {
+        executions::Request r;
+        r.action = ref;
+        r.parameters = std::move(params);
+        r.timeout_seconds = timeout;
+        auto e = host_->scheduler().submit(std::move(r));
+        e->wait();
+        return e;
+    }
+
+    static std::vector<std::string> statuses(const executions::Execution& e) {
+        std::vector<std::string> out;
+        auto record = e.to_json();
+        for (const auto& entry : record["log"]) out.push_back(entry["status"]);
+        return out;
+    }
+
+    static Host* host_;
+};
+
+Host* Executions::host_ = nullptr;
+
+}  // namespace
+
+TEST_F(Executions, SucceedsWithTheRecordStackStormShows) {
+    auto e = run("core.echo", {{"message", "hi"}});
+    EXPECT_EQ(e->status(), Status::succeeded);
+    auto j = e->to_json();
+    EXPECT_EQ(j["id"].get<std::string>().size(), 24u);
+    EXPECT_EQ(j["action"]["ref"], "core.echo");
+    EXPECT_EQ(j["parameters"], (json{{"message", "hi"}}));
+    EXPECT_EQ(j["result"]["message"], "hi");
+    EXPECT_EQ(j["status"], "succeeded");
+    for (const char* k : {"start_timestamp", "end_timestamp"}) {
+        std::string ts = j[k];
+        EXPECT_EQ(ts.size(), 27u) << ts;
+        EXPECT_EQ(ts.back(), 'Z');
+    }
+    EXPECT_GE(j["elapsed_seconds"].get<double>(), 0.0);
+    EXPECT_EQ(statuses(*e), (std::vector<std::string>{"requested", "scheduled", "running", "succeeded"}));
+    EXPECT_EQ(host_->scheduler().find(e->id()), e);
+}
+
+TEST_F(Executions, UnknownActionAndBadParametersAreRefusedBeforeRecording) {
+    EXPECT_THROW(host_->scheduler().submit({"core.nope"}), core::NotFound);
+    try {
+        host_->scheduler().submit({"core.echo", {{"message", 5}}});
+        FAIL();
+    } catch (const core::ValidationError& e) {
+        EXPECT_EQ(e.problems(), std::vector<std::string>{"parameter 'message' must be a string, got 5"});
+    }
+}
+
+TEST_F(Executions, AThrownExceptionFailsTheExecution) {
+    auto e = run("good.throws");
+    EXPECT_EQ(e->status(), Status::failed);
+    EXPECT_EQ(e->result(), (json{{"error", "kaboom"}}));
+    auto s = run("good.fails_structured");
+    EXPECT_EQ(s->result(), (json{{"error", "quota exceeded"}, {"details", {{"limit", 5}}}}));
+    auto c = run("core.error", {{"message", "boom"}});
+    EXPECT_EQ(c->status(), Status::failed);
+    EXPECT_EQ(c->result(), (json{{"error", "boom"}}));
+}
+
+TEST_F(Executions, InvalidJsonFromAnActionFailsIt) {
+    auto e = run("bad_json.garbage");
+    EXPECT_EQ(e->status(), Status::failed);
+    EXPECT_EQ(e->result()["error"], "action bad_json.garbage returned a result that is not valid JSON");
+    // The host is fine afterwards.
+    EXPECT_EQ(run("core.noop")->status(), Status::succeeded);
+}
+
+TEST_F(Executions, SecretsAreMaskedInTheRecord) {
+    auto e = run("good.secret_echo", {{"token", "hunter2"}});
+    EXPECT_EQ(e->status(), Status::succeeded);
+    auto shown = e->to_json();
+    EXPECT_EQ(shown["parameters"]["token"], "********");
+    EXPECT_EQ(shown["result"]["token"], "********");
+    EXPECT_EQ(shown["parameters"]["user"], "alice");
+    EXPECT_EQ(shown.dump().find("hunter2"), std::string::npos);
+    EXPECT_EQ(e->to_json(/*show_secrets=*/true)["parameters"]["token"], "hunter2");
+    EXPECT_EQ(e->parameters()["token"], "hunter2") << "the action itself sees the value";
+}
+
+TEST_F(Executions, NonReentrantActionsNeverOverlap) {
+    std::vector<std::shared_ptr<executions::Execution>> all;
+    for (int i = 0; i < 8; ++i) all.push_back(host_->scheduler().submit({"good.serial"}));
+    for (auto& e : all) e->wait();
+    for (auto& e : all) {
+        EXPECT_EQ(e->status(), Status::succeeded);
+        EXPECT_EQ(e->result()["max_concurrent"], 1);
+    }
+}
+
+TEST_F(Executions, ReentrantActionsRunInParallel) {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::shared_ptr<executions::Execution>> all;
+    for (int i = 0; i < 4; ++i) all.push_back(host_->scheduler().submit({"core.sleep", {{"seconds", 0.2}}}));
+    for (auto& e : all) e->wait();
+    // Four workers: four 0.2 s sleeps overlap. (Loose bound; behaviour, not speed.)
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(700));
+}
+
+TEST_F(Executions, TimeoutThroughTheContext) {
+    auto e = run("core.sleep", {{"seconds", 5}}, 0.1);
+    EXPECT_EQ(e->status(), Status::timeout);
+    EXPECT_EQ(e->result(), (json{{"error", "execution timed out"}}));
+    EXPECT_EQ(statuses(*e), (std::vector<std::string>{"requested", "scheduled", "running", "timeout"}));
+    EXPECT_LT(e->to_json()["elapsed_seconds"].get<double>(), 1.0);
+}
+
+TEST_F(Executions, AnActionIgnoringItsDeadlineIsClosedAfterTheGrace) {
+    auto e = run("good.hang", {{"seconds", 1.5}}, 0.1);
+    EXPECT_EQ(e->status(), Status::timeout);
+    EXPECT_NE(e->result()["error"].get<std::string>().find("did not stop within 0.3 s"), std::string::npos)
+        << e->result();
+    // Let the hang finish so its worker returns before the suite ends.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+    EXPECT_EQ(e->status(), Status::timeout) << "a late result does not reopen a closed execution";
+}
+
+TEST_F(Executions, CancelARunningExecution) {
+    auto e = host_->scheduler().submit({"core.sleep", {{"seconds", 5}}});
+    while (e->status() != Status::running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_TRUE(host_->scheduler().cancel(e->id()));
+    e->wait();
+    EXPECT_EQ(e->status(), Status::canceled);
+    EXPECT_EQ(statuses(*e), (std::vector<std::string>{"requested", "scheduled", "running", "canceling", "canceled"}));
+    EXPECT_FALSE(host_->scheduler().cancel(e->id())) << "already finished";
+    EXPECT_THROW(host_->scheduler().cancel("000000000000000000000000"), core::NotFound);
+}
+
+TEST_F(Executions, CancelAQueuedExecution) {
+    // Fill the lane of the non-reentrant action, then cancel one still waiting.
+    std::vector<std::shared_ptr<executions::Execution>> all;
+    for (int i = 0; i < 5; ++i) all.push_back(host_->scheduler().submit({"good.serial"}));
+    auto last = all.back();
+    host_->scheduler().cancel(last->id());
+    for (auto& e : all) e->wait();
+    EXPECT_EQ(last->status(), Status::canceled);
+    EXPECT_EQ(statuses(*last), (std::vector<std::string>{"requested", "scheduled", "canceled"})) << "never ran";
+}
+
+TEST_F(Executions, OutputProgressAndContext) {
+    auto e = run("good.chatty");
+    auto j = e->to_json();
+    ASSERT_TRUE(j.contains("output"));
+    std::string out;
+    for (const auto& c : j["output"]) out += c["output_type"].get<std::string>() + ":" + c["data"].get<std::string>();
+    EXPECT_EQ(out, "stdout:line 1\nstderr:a warning\nstdout:line 2\n");
+
+    auto c = run("good.context", json::object(), 30);
+    EXPECT_EQ(c->result()["execution_id"], c->id());
+    EXPECT_EQ(c->result()["action_context"]["pack"], "good");
+    EXPECT_EQ(c->result()["config"], json::object());
+    EXPECT_EQ(c->result()["has_deadline"], true);
+}
+
+TEST_F(Executions, HostServices) {
+    auto kv = run("good.kv");
+    EXPECT_EQ(kv->result()["error"], "packhost: datastore get 'some_key' failed: not available in this host");
+    size_t before = host_->triggers().size();
+    auto emit = run("good.emit", {{"n", 7}});
+    EXPECT_EQ(emit->result()["queued"], true);
+    EXPECT_EQ(emit->result()["unknown_trigger_error"], "packhost: dispatch 'no_such_trigger' failed: not found");
+    auto queued = host_->triggers().drain();
+    ASSERT_EQ(queued.size(), before + 1);
+    EXPECT_EQ(queued.back().trigger, "good.event");
+    EXPECT_EQ(queued.back().payload, (json{{"n", 7}}));
+}
+
+TEST_F(Executions, ManyConcurrentSubmitters) {
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 500; ++i) {
+                auto e = host_->scheduler().submit({"core.echo", {{"message", std::to_string(i)}}});
+                e->wait();
+                if (e->status() == Status::succeeded && e->result()["message"] == std::to_string(i)) ++ok;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 2000);
+}

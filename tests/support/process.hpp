@@ -1,0 +1,21 @@
+#pragma once
+// Runs a real process for end-to-end tests: argv, environment additions,
+// captured stdout/stderr and exit status.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace packhost::testing {
+
+struct ProcessResult {
+    int exit_code = -1;  // 128+signal when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+// `signal_after`: when nonzero, send `signal` to the process after that
+// many milliseconds (to test Ctrl-C handling).
+ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
+                          const std::string& stdin_text = "", int signal = 0, int signal_after_ms = 0);
+
+}  // namespace packhost::testing
