@@ -9,5 +9,6 @@ namespace packhost::cli {
 void add_pack_commands(CLI::App& app, AppContext& ctx);
 void add_action_commands(CLI::App& app, AppContext& ctx);
 void add_run_command(CLI::App& app, AppContext& ctx);
+void add_render_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

@@ -1,0 +1,386 @@
+// StackStorm's filters (st2common/jinja/filters): JSON and YAML strings,
+// regular expressions, paths, versions, use_none.
+#include <regex>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/semver.hpp"
+#include "expr/builtin_helpers.hpp"
+#include "expr/builtins.hpp"
+#include "expr/st2_values.hpp"
+
+namespace packhost::expr {
+namespace {
+
+using namespace builtin;
+
+// --- JSON --------------------------------------------------------------------
+
+Value f_to_json_string(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("to_json_string", {"indent", "sort_keys", "separators"});
+    const Value* ind = arg(a, 0, "indent");
+    int indent = (ind && is_number(ind->json())) ? static_cast<int>(as_int(ind->json())) : -1;
+    bool sort_keys = arg_bool(a, 1, "sort_keys", false);
+    std::string item_sep, key_sep;
+    const Value* seps = arg(a, 2, "separators");
+    if (seps && seps->json().is_array() && seps->json().size() == 2) {
+        item_sep = seps->json()[0].get<std::string>();
+        key_sep = seps->json()[1].get<std::string>();
+    }
+    return Json(python_json_dumps(in.to_json(), indent, sort_keys, item_sep.empty() ? nullptr : item_sep.c_str(),
+                                  key_sep.empty() ? nullptr : key_sep.c_str()));
+}
+
+Value f_from_json_string(Evaluator&, const Value& in, CallArgs&) {
+    std::string s = to_str(in);
+    Json out = Json::parse(s, nullptr, false);
+    if (out.is_discarded()) throw EvalError("from_json_string: not valid JSON: " + (s.size() > 60 ? s.substr(0, 60) + "..." : s));
+    return out;
+}
+
+Value f_json_escape(Evaluator&, const Value& in, CallArgs&) {
+    // json.dumps(value).strip('"')
+    std::string s = python_json_dumps(in.to_json());
+    size_t b = 0, e = s.size();
+    while (b < e && s[b] == '"') ++b;
+    while (e > b && s[e - 1] == '"') --e;
+    return Json(s.substr(b, e - b));
+}
+
+// --- YAML --------------------------------------------------------------------
+
+// PyYAML's resolver (YAML 1.1) for a plain scalar.
+Json resolve_plain(const std::string& s) {
+    static const std::regex null_re(R"(^(~|null|Null|NULL|)$)");
+    static const std::regex bool_true(R"(^(yes|Yes|YES|true|True|TRUE|on|On|ON)$)");
+    static const std::regex bool_false(R"(^(no|No|NO|false|False|FALSE|off|Off|OFF)$)");
+    static const std::regex int_re(R"(^[-+]?(0|[1-9][0-9_]*)$)");
+    static const std::regex hex_re(R"(^[-+]?0x[0-9a-fA-F_]+$)");
+    static const std::regex float_re(R"(^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$)");
+    static const std::regex inf_re(R"(^[-+]?\.(inf|Inf|INF)$)");
+    static const std::regex nan_re(R"(^\.(nan|NaN|NAN)$)");
+    if (std::regex_match(s, null_re)) return nullptr;
+    if (std::regex_match(s, bool_true)) return true;
+    if (std::regex_match(s, bool_false)) return false;
+    std::string digits;
+    for (char c : s) {
+        if (c != '_') digits += c;
+    }
+    if (std::regex_match(s, int_re)) return static_cast<int64_t>(std::stoll(digits));
+    if (std::regex_match(s, hex_re)) return static_cast<int64_t>(std::stoll(digits, nullptr, 16));
+    if (s != "." && std::regex_match(s, float_re)) return std::stod(digits);
+    if (std::regex_match(s, inf_re)) return s[0] == '-' ? -INFINITY : INFINITY;
+    if (std::regex_match(s, nan_re)) return NAN;
+    return s;
+}
+
+Json from_yaml(const YAML::Node& n) {
+    switch (n.Type()) {
+    case YAML::NodeType::Null: return nullptr;
+    case YAML::NodeType::Scalar: return n.Tag() == "?" ? resolve_plain(n.Scalar()) : Json(n.Scalar());
+    case YAML::NodeType::Sequence: {
+        Json out = Json::array();
+        for (const auto& e : n) out.push_back(from_yaml(e));
+        return out;
+    }
+    case YAML::NodeType::Map: {
+        Json out = Json::object();
+        for (const auto& kv : n) out[kv.first.Scalar()] = from_yaml(kv.second);
+        return out;
+    }
+    default: return nullptr;
+    }
+}
+
+Value f_from_yaml_string(Evaluator&, const Value& in, CallArgs&) {
+    try {
+        return from_yaml(YAML::Load(to_str(in)));
+    } catch (const YAML::Exception& e) {
+        throw EvalError(std::string("from_yaml_string: invalid YAML: ") + e.what());
+    }
+}
+
+// A string PyYAML would write without quotes.
+bool plain_ok(const std::string& s) {
+    if (s.empty()) return false;
+    if (!resolve_plain(s).is_string()) return false;  // would read back as another type
+    if (std::string("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string::npos) {
+        if (!((s[0] == '-' || s[0] == '?' || s[0] == ':') && s.size() > 1 && s[1] != ' ')) return false;
+    }
+    if (s.front() == ' ' || s.back() == ' ') return false;
+    if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':') return false;
+    for (unsigned char c : s) {
+        if (c < 0x20 || c == 0x7f) return false;
+    }
+    return true;
+}
+
+std::string yaml_scalar(const Json& j) {
+    switch (j.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return j.get<bool>() ? "true" : "false";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return j.dump();
+    case Json::value_t::number_float: {
+        double d = j.get<double>();
+        if (std::isnan(d)) return ".nan";
+        if (std::isinf(d)) return d > 0 ? ".inf" : "-.inf";
+        std::string r = float_repr(d);
+        if (r.find('.') == std::string::npos && r.find('e') != std::string::npos) r.replace(r.find('e'), 1, ".0e");
+        return r;
+    }
+    case Json::value_t::string: {
+        const std::string& s = j.get_ref<const std::string&>();
+        if (plain_ok(s)) return s;
+        bool control = false;
+        for (unsigned char c : s) control |= (c < 0x20 || c == 0x7f);
+        if (!control) return "'" + replace_all(s, "'", "''", -1) + "'";
+        return python_json_dumps(j, -1, false, nullptr, nullptr, false);  // double-quoted with escapes
+    }
+    case Json::value_t::array: return "[]";
+    case Json::value_t::object: return "{}";
+    default: return "null";
+    }
+}
+
+bool is_block(const Json& j) { return (j.is_array() || j.is_object()) && !j.empty(); }
+
+// PyYAML's block layout: mappings indent nested mappings by `indent`,
+// sequences under a key are not indented, keys sorted (safe_dump's default).
+void emit_yaml(const Json& j, size_t col, std::string& out, size_t indent) {
+    if (j.is_object()) {
+        std::vector<std::string> keys;
+        for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+        std::sort(keys.begin(), keys.end());
+        bool first = true;
+        for (const auto& k : keys) {
+            if (!first) out += std::string(col, ' ');
+            first = false;
+            out += yaml_scalar(Json(k)) + ":";
+            const Json& v = j.at(k);
+            if (is_block(v)) {
+                out += "\n";
+                size_t child = v.is_array() ? col : col + indent;
+                out += std::string(child, ' ');
+                emit_yaml(v, child, out, indent);
+            } else {
+                out += " " + yaml_scalar(v) + "\n";
+            }
+        }
+    } else if (j.is_array()) {
+        bool first = true;
+        for (const auto& v : j) {
+            if (!first) out += std::string(col, ' ');
+            first = false;
+            out += "- ";
+            if (is_block(v)) {
+                emit_yaml(v, col + 2, out, indent);
+            } else {
+                out += yaml_scalar(v) + "\n";
+            }
+        }
+    }
+}
+
+Value f_to_yaml_string(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("to_yaml_string", {"indent", "allow_unicode"});
+    size_t indent = static_cast<size_t>(std::max<int64_t>(2, arg_int(a, 0, "indent", 2)));
+    const Json& j = in.to_json();
+    std::string out;
+    if (is_block(j)) {
+        emit_yaml(j, 0, out, indent);
+    } else {
+        out = yaml_scalar(j) + "\n";
+        if (!j.is_array() && !j.is_object()) out += "...\n";
+    }
+    return Json(out);
+}
+
+// --- regular expressions --------------------------------------------------------
+
+// Python's `re` syntax into ECMAScript: named groups lose their names, \A and
+// \Z become anchors.
+std::regex compile_python_regex(const std::string& pattern, bool ignorecase) {
+    std::string p;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern.compare(i, 4, "(?P<") == 0) {
+            size_t close = pattern.find('>', i);
+            if (close != std::string::npos) {
+                p += "(";
+                i = close;
+                continue;
+            }
+        }
+        if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+            char n = pattern[i + 1];
+            if (n == 'A') { p += "^"; ++i; continue; }
+            if (n == 'Z') { p += "$"; ++i; continue; }
+            p += pattern[i];
+            p += n;
+            ++i;
+            continue;
+        }
+        p += pattern[i];
+    }
+    auto flags = std::regex::ECMAScript;
+    if (ignorecase) flags |= std::regex::icase;
+    try {
+        return std::regex(p, flags);
+    } catch (const std::regex_error& e) {
+        throw EvalError("invalid regular expression '" + pattern + "': " + e.what());
+    }
+}
+
+// Python's replacement syntax (\1, \g<1>) into ECMAScript's ($1).
+std::string python_replacement(const std::string& r) {
+    std::string out;
+    for (size_t i = 0; i < r.size(); ++i) {
+        char c = r[i];
+        if (c == '$') {
+            out += "$$";
+        } else if (c == '\\' && i + 1 < r.size()) {
+            char n = r[i + 1];
+            if (std::isdigit(static_cast<unsigned char>(n))) {
+                out += "$";
+                out += n;
+                ++i;
+            } else if (n == 'g' && i + 2 < r.size() && r[i + 2] == '<') {
+                size_t close = r.find('>', i);
+                out += "$" + r.substr(i + 3, close - i - 3);
+                i = close;
+            } else if (n == 'n') {
+                out += '\n';
+                ++i;
+            } else if (n == '\\') {
+                out += '\\';
+                ++i;
+            } else {
+                out += c;
+            }
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+Value f_regex_match(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("regex_match", {"pattern", "ignorecase"});
+    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 1, "ignorecase", false));
+    std::string s = to_str(in);
+    std::smatch m;
+    return Json(std::regex_search(s, m, re, std::regex_constants::match_continuous));
+}
+
+Value f_regex_search(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("regex_search", {"pattern", "ignorecase"});
+    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 1, "ignorecase", false));
+    std::string s = to_str(in);
+    return Json(std::regex_search(s, re));
+}
+
+Value f_regex_replace(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("regex_replace", {"pattern", "replacement", "ignorecase"});
+    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 2, "ignorecase", false));
+    return Json(std::regex_replace(to_str(in), re, python_replacement(arg_str(a, 1, "replacement", ""))));
+}
+
+Value f_regex_substring(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("regex_substring", {"pattern", "result_index", "ignorecase"});
+    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 2, "ignorecase", false));
+    int64_t index = arg_int(a, 1, "result_index", 0);
+    std::string s = to_str(in);
+    // re.findall: the whole match without groups, the group with one, a tuple with several.
+    Json found = Json::array();
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
+        const auto& m = *it;
+        if (m.size() == 1) {
+            found.push_back(m.str(0));
+        } else if (m.size() == 2) {
+            found.push_back(m.str(1));
+        } else {
+            Json groups = Json::array();
+            for (size_t g = 1; g < m.size(); ++g) groups.push_back(m.str(g));
+            found.push_back(groups);
+        }
+    }
+    int64_t n = static_cast<int64_t>(found.size());
+    if (index < 0) index += n;
+    if (index < 0 || index >= n) throw EvalError("regex_substring: no match at index " + std::to_string(index));
+    return found[static_cast<size_t>(index)];
+}
+
+// --- paths and versions ------------------------------------------------------------
+
+Value f_basename(Evaluator&, const Value& in, CallArgs&) {
+    std::string s = to_str(in);
+    size_t slash = s.rfind('/');
+    return Json(slash == std::string::npos ? s : s.substr(slash + 1));
+}
+
+Value f_dirname(Evaluator&, const Value& in, CallArgs&) {
+    // os.path.dirname: everything before the last '/', trailing slashes
+    // stripped unless the result is only slashes.
+    std::string s = to_str(in);
+    size_t slash = s.rfind('/');
+    if (slash == std::string::npos) return Json("");
+    std::string head = s.substr(0, slash + 1);
+    if (head.find_first_not_of('/') != std::string::npos) {
+        while (!head.empty() && head.back() == '/') head.pop_back();
+    }
+    return Json(head);
+}
+
+core::Semver version_of(const Value& v, const char* what) {
+    std::string s = to_str(v);
+    auto parsed = core::Semver::parse(s);
+    if (!parsed) throw EvalError(std::string(what) + ": '" + s + "' is not valid SemVer string");
+    return *parsed;
+}
+
+int compare_versions(const Value& in, CallArgs& a, const char* name) {
+    a.check(name, {"pred_version"});
+    const Value* other = arg(a, 0, "pred_version");
+    if (!other) throw EvalError(std::string(name) + "() needs a version to compare with");
+    int c = version_of(in, name).compare(version_of(*other, name));
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+Value f_version_compare(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_compare")); }
+Value f_version_more_than(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_more_than") == 1); }
+Value f_version_less_than(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_less_than") == -1); }
+Value f_version_equal(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_equal") == 0); }
+
+Value bump(const Value& in, int part) {
+    auto v = version_of(in, "version_bump");
+    core::Semver out;
+    out.major = v.major + (part == 0);
+    out.minor = part == 0 ? 0 : v.minor + (part == 1);
+    out.patch = part <= 1 ? 0 : v.patch + 1;
+    return Json(out.str());
+}
+Value f_bump_major(Evaluator&, const Value& in, CallArgs&) { return bump(in, 0); }
+Value f_bump_minor(Evaluator&, const Value& in, CallArgs&) { return bump(in, 1); }
+Value f_bump_patch(Evaluator&, const Value& in, CallArgs&) { return bump(in, 2); }
+
+Value f_use_none(Evaluator&, const Value& in, CallArgs&) {
+    if (in.is_json() && in.json().is_null()) return Json(kNoneMagic);
+    return in;
+}
+
+}  // namespace
+
+void register_st2_filters(std::vector<std::pair<std::string_view, FilterFn>>& t) {
+    t.insert(t.end(), {
+        {"to_json_string", {f_to_json_string}}, {"from_json_string", {f_from_json_string}},
+        {"to_yaml_string", {f_to_yaml_string}}, {"from_yaml_string", {f_from_yaml_string}},
+        {"json_escape", {f_json_escape}}, {"regex_match", {f_regex_match}}, {"regex_replace", {f_regex_replace}},
+        {"regex_search", {f_regex_search}}, {"regex_substring", {f_regex_substring}}, {"use_none", {f_use_none}},
+        {"basename", {f_basename}}, {"dirname", {f_dirname}}, {"version_compare", {f_version_compare}},
+        {"version_more_than", {f_version_more_than}}, {"version_less_than", {f_version_less_than}},
+        {"version_equal", {f_version_equal}}, {"version_bump_major", {f_bump_major}},
+        {"version_bump_minor", {f_bump_minor}}, {"version_bump_patch", {f_bump_patch}},
+    });
+}
+
+}  // namespace packhost::expr
