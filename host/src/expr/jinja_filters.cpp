@@ -415,15 +415,16 @@ Value f_dictsort(Evaluator&, const Value& in, CallArgs& a) {
 Value f_batch(Evaluator&, const Value& in, CallArgs& a) {
     a.check("batch", {"linecount", "fill_with"});
     int64_t n = arg_int(a, 0, "linecount", 0);
-    if (n <= 0) throw EvalError("batch() needs a positive linecount");
     const Value* fill = arg(a, 1, "fill_with");
+    // jinja2's loop exactly: a batch is emitted before the item that would
+    // overflow it (so a count <= 0 behaves as jinja2's does).
     Json out = Json::array(), cur = Json::array();
     for (const auto& item : iterate(in)) {
-        cur.push_back(item.to_json());
         if (static_cast<int64_t>(cur.size()) == n) {
             out.push_back(std::move(cur));
             cur = Json::array();
         }
+        cur.push_back(item.to_json());
     }
     if (!cur.empty()) {
         if (fill && !fill->json().is_null()) {
@@ -443,9 +444,12 @@ Value f_items(Evaluator&, const Value& in, CallArgs&) {
     return out;
 }
 
+// Attributes only, never items: a dict's keys are not attributes (jinja2).
 Value f_attr(Evaluator&, const Value& in, CallArgs& a) {
     a.check("attr", {"name"});
-    return get_attribute(in, arg_str(a, 0, "name", ""));
+    std::string name = arg_str(a, 0, "name", "");
+    if (in.is_object()) return get_attribute(in, name);
+    return Value::undefined("'" + type_name(in) + "' has no attribute '" + name + "'");
 }
 
 }  // namespace

@@ -27,8 +27,9 @@ Value f_to_json_string(Evaluator&, const Value& in, CallArgs& a) {
         item_sep = seps->json()[0].get<std::string>();
         key_sep = seps->json()[1].get<std::string>();
     }
-    return Json(python_json_dumps(in.to_json(), indent, sort_keys, item_sep.empty() ? nullptr : item_sep.c_str(),
-                                  key_sep.empty() ? nullptr : key_sep.c_str()));
+    // StackStorm passes separators=(',', ': ') unless told otherwise.
+    return Json(python_json_dumps(in.to_json(), indent, sort_keys, item_sep.empty() ? "," : item_sep.c_str(),
+                                  key_sep.empty() ? ": " : key_sep.c_str()));
 }
 
 Value f_from_json_string(Evaluator&, const Value& in, CallArgs&) {
