@@ -20,7 +20,7 @@ ProcessResult packhost_cmd(std::vector<std::string> args, bool fixtures = true) 
         argv.push_back(std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR);
     }
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, {{"PACKHOST_PACKS_PATH", ""}});
+    return run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}});
 }
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
@@ -148,6 +148,35 @@ TEST(Cli, ConvertsValuesByDeclaredType) {
     EXPECT_EQ(result["pinned"], "fixed");
 }
 
+TEST(Cli, RendersTemplatedParameters) {
+    auto r = packhost_cmd({"run", "good.templated", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out)["result"],
+              (json{{"who", "tester"}, {"greeting", "hello tester"}, {"count", 5}, {"doubled", 10}}));
+    auto given = packhost_cmd({"run", "good.templated", "count={{ 20 // 2 }}", "who={{ action_context.pack }}", "--json"});
+    EXPECT_EQ(given.exit_code, 0) << given.err;
+    EXPECT_EQ(json::parse(given.out)["result"],
+              (json{{"who", "good"}, {"greeting", "hello good"}, {"count", 10}, {"doubled", 20}}));
+    auto bad = packhost_cmd({"run", "good.templated", "who={{ nope.x }}"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_PRED2(ends_with, bad.err, "error: parameter 'who': template line 1, column 8: 'nope' is undefined\n");
+}
+
+TEST(Cli, Render) {
+    auto r = run_process({PACKHOST_BIN, "render", "{{ trigger.body.project | upper }}-{{ n + 1 }}", "--context", "-"},
+                         {}, R"({"trigger": {"body": {"project": "demo"}}, "n": 1})");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "DEMO-2\n");
+    auto typed = run_process({PACKHOST_BIN, "render", "{{ [n, n * 2.5, none] }}", "--context", "-", "--json"}, {},
+                             R"({"n": 2})");
+    EXPECT_EQ(json::parse(typed.out), json({2, 5.0, nullptr}));
+    auto bad = run_process({PACKHOST_BIN, "render", "line one\n{{ x | uper }}"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_EQ(bad.err, "error: template line 2, column 8: unknown filter 'uper'\n");
+    auto nocontext = run_process({PACKHOST_BIN, "render", "{{ 1 }}", "--context", "/nonexistent.json"});
+    EXPECT_EQ(nocontext.exit_code, 2);
+}
+
 TEST(Cli, SecretsNeverPrinted) {
     for (auto extra : {std::vector<std::string>{"--json"}, std::vector<std::string>{}}) {
         std::vector<std::string> args{"--log-level", "trace", "run", "good.secret_echo", "token=hunter2"};
@@ -180,7 +209,8 @@ TEST(Cli, HelpOnEveryCommand) {
                                                            {"action", "--help"},
                                                            {"action", "list", "--help"},
                                                            {"action", "show", "--help"},
-                                                           {"run", "--help"}}) {
+                                                           {"run", "--help"},
+                                                           {"render", "--help"}}) {
         auto r = packhost_cmd(args, false);
         EXPECT_EQ(r.exit_code, 0) << args.back();
         EXPECT_TRUE(contains(r.out, "Usage:") || contains(r.out, "USAGE") || contains(r.out, "Options:")) << r.out;

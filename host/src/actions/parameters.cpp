@@ -20,23 +20,46 @@ ParameterSpec ParameterSpec::compile(const nlohmann::ordered_json& schema, const
     return spec;
 }
 
-json ParameterSpec::resolve(json provided) const {
+json ParameterSpec::complete(json provided) const {
     if (provided.is_null()) provided = json::object();
     if (!provided.is_object()) throw core::ValidationError("parameters must be a JSON object");
+    if (schema_.empty()) return provided;
     std::vector<std::string> problems;
-    if (!schema_.empty()) {
-        for (const auto& [name, node] : schema_.root().properties) {
-            if (!node->immutable) continue;
-            auto it = provided.find(name);
-            if (it != provided.end() && !(node->default_value && *node->default_value == *it)) {
-                problems.push_back("parameter '" + name + "' is immutable and cannot be overridden");
-                provided.erase(it);
-            }
+    for (const auto& [name, node] : schema_.root().properties) {
+        auto it = provided.find(name);
+        if (it == provided.end()) {
+            if (node->default_value) provided[name] = *node->default_value;
+            continue;
         }
-        schema_.validate(provided, "parameter", problems);
+        if (node->immutable && !(node->default_value && *node->default_value == *it)) {
+            problems.push_back("parameter '" + name + "' is immutable and cannot be overridden");
+        }
     }
     if (!problems.empty()) throw core::ValidationError(std::move(problems));
     return provided;
+}
+
+json ParameterSpec::validate(json params) const {
+    std::vector<std::string> problems;
+    if (!schema_.empty()) schema_.validate(params, "parameter", problems);
+    if (!problems.empty()) throw core::ValidationError(std::move(problems));
+    return params;
+}
+
+bool contains_template(const json& value) {
+    switch (value.type()) {
+    case json::value_t::string: {
+        const auto& s = value.get_ref<const std::string&>();
+        return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos;
+    }
+    case json::value_t::array:
+    case json::value_t::object:
+        for (const auto& v : value) {
+            if (contains_template(v)) return true;
+        }
+        return false;
+    default: return false;
+    }
 }
 
 std::vector<ParameterSpec::Row> ParameterSpec::rows() const {

@@ -22,7 +22,12 @@ public:
 
     // Completes and checks a request's parameters. Throws
     // core::ValidationError listing every problem, each naming its parameter.
-    nlohmann::json resolve(nlohmann::json provided) const;
+    // The two halves, for callers that render templates in between:
+    // complete() refuses overridden immutable parameters and fills in
+    // declared defaults; validate() checks the result against the schema.
+    nlohmann::json resolve(nlohmann::json provided) const { return validate(complete(std::move(provided))); }
+    nlohmann::json complete(nlohmann::json provided) const;
+    nlohmann::json validate(nlohmann::json params) const;
 
     // `params` with secret values replaced by "********".
     nlohmann::json masked(const nlohmann::json& params) const { return schema_.masked(params); }
@@ -49,6 +54,9 @@ private:
     core::JsonSchema schema_;
     nlohmann::ordered_json declared_;
 };
+
+// True when `value` holds a template ({{ or {%) in any string, at any depth.
+bool contains_template(const nlohmann::json& value);
 
 // "integer", "string|null": a declared type as a short word for tables.
 std::string short_type_name(uint32_t types);

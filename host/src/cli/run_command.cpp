@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/yaml_view.hpp"
 #include "core/errors.hpp"
+#include "expr/template.hpp"
 
 namespace packhost::cli {
 namespace {
@@ -63,9 +64,13 @@ int run(AppContext& ctx, const RunArgs& args) {
             problems.push_back("argument '" + kv + "' must be written key=value");
             continue;
         }
-        std::string key = kv.substr(0, eq);
+        std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+        if (expr::is_template(value)) {  // rendered (then cast) by the scheduler
+            params[key] = value;
+            continue;
+        }
         try {
-            params[key] = actions::cast_parameter(key, kv.substr(eq + 1), action->parameters.find(key));
+            params[key] = actions::cast_parameter(key, value, action->parameters.find(key));
         } catch (const core::ValidationError& e) {
             problems.insert(problems.end(), e.problems().begin(), e.problems().end());
         }

@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
+#include "actions/parameter_rendering.hpp"
 
 namespace packhost::executions {
 
@@ -49,7 +50,6 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
     auto action = registry_.find(request.action);
     if (!action) throw core::NotFound("action '" + request.action + "' is not registered");
     if (request.timeout_seconds < 0) throw core::ValidationError("timeout must not be negative");
-    json params = action->parameters.resolve(std::move(request.parameters));
 
     json context = json::object();
     context["user"] = options_.user;
@@ -57,6 +57,13 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
     if (request.context.is_object()) {
         for (auto& [k, v] : request.context.items()) context[k] = v;
     }
+    json params = action->parameters.complete(std::move(request.parameters));
+    if (actions::contains_template(params)) {  // defaults are filled in by now
+        actions::TemplateScope scope;
+        scope.action_context = context;
+        params = actions::render_parameters(action->parameters, std::move(params), scope, templates_);
+    }
+    params = action->parameters.validate(std::move(params));
     int64_t deadline = request.timeout_seconds > 0
                            ? core::monotonic_ns() + static_cast<int64_t>(request.timeout_seconds * 1e9)
                            : 0;

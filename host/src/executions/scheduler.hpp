@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actions/registry.hpp"
+#include "expr/template.hpp"
 #include "executions/deadline_watch.hpp"
 #include "executions/execution.hpp"
 #include "executions/history.hpp"
@@ -70,6 +71,7 @@ private:
     const actions::Registry& registry_;
     SchedulerOptions options_;
     History history_;
+    expr::TemplateCache templates_;
     DeadlineWatch deadlines_;
     std::mutex lanes_mu_;
     std::unordered_map<std::string, std::shared_ptr<Lane>> lanes_;

@@ -3,6 +3,7 @@
 // values with behaviour (st2kv, ctx(), functions), which shadow variables.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,12 +23,19 @@ public:
     // A function callable from templates: `name(args...)`.
     void define_function(std::string name, std::function<Value(CallArgs&)> fn);
 
+    // Asked for names that neither set() nor the variables define, so a
+    // caller can compute values on demand (parameters referring to each other).
+    void set_resolver(std::function<std::optional<Value>(const std::string&)> resolver) {
+        resolver_ = std::move(resolver);
+    }
+
     // Undefined (with jinja2's "'x' is undefined") when unknown.
     Value lookup(const std::string& name) const;
 
 private:
     const Json* vars_ = nullptr;
     std::vector<std::pair<std::string, Value>> extra_;
+    std::function<std::optional<Value>(const std::string&)> resolver_;
 };
 
 // A callable Object wrapping a C++ function.

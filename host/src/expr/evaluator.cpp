@@ -19,6 +19,9 @@ Value Context::lookup(const std::string& name) const {
         auto it = vars_->find(name);
         if (it != vars_->end()) return Value::borrow(*it);
     }
+    if (resolver_) {
+        if (auto v = resolver_(name)) return std::move(*v);
+    }
     return Value::undefined("'" + name + "' is undefined");
 }
 

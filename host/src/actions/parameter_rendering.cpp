@@ -1,0 +1,115 @@
+#include "actions/parameter_rendering.hpp"
+
+#include <map>
+
+#include "actions/casting.hpp"
+#include "core/errors.hpp"
+#include "expr/st2_values.hpp"
+
+namespace packhost::actions {
+namespace {
+
+using json = nlohmann::json;
+
+class Renderer {
+public:
+    Renderer(const ParameterSpec& spec, json& params, const TemplateScope& scope, expr::TemplateCache& cache)
+        : spec_(spec), params_(params), cache_(cache) {
+        vars_["action_context"] = expr::Json(scope.action_context);
+        vars_["config_context"] = expr::Json(scope.config_context);
+        for (auto it = params_.begin(); it != params_.end(); ++it) {
+            if (contains_template(it.value())) {
+                state_[it.key()] = State::pending;
+            } else {
+                vars_[it.key()] = expr::Json(it.value());
+            }
+        }
+        context_ = expr::Context(vars_);
+        expr::add_global_functions(context_);
+        if (scope.st2kv) context_.set("st2kv", expr::Value::object(scope.st2kv));
+        context_.set_resolver([this](const std::string& name) -> std::optional<expr::Value> {
+            auto it = state_.find(name);
+            if (it == state_.end()) return std::nullopt;
+            render_parameter(name, /*from=*/current_);
+            return expr::Value(expr::Json(params_[name]));
+        });
+    }
+
+    void run() {
+        std::vector<std::string> names;
+        for (const auto& [name, st] : state_) names.push_back(name);
+        for (const auto& name : names) render_parameter(name, "");
+    }
+
+private:
+    enum class State { pending, rendering, done };
+
+    void render_parameter(const std::string& name, const std::string& from) {
+        State& st = state_[name];
+        if (st == State::done) return;
+        if (st == State::rendering) {
+            throw core::ValidationError("parameter '" + from + "': refers to parameter '" + name +
+                                        "', which refers back to it (cyclic templates)");
+        }
+        st = State::rendering;
+        std::string saved = current_;
+        current_ = name;
+        json rendered = render_value(name, params_[name]);
+        // Text is cast to the declared type; a typed result stands, except
+        // that a parameter declared as a string gets the value's text.
+        const auto* node = spec_.find(name);
+        if (rendered.is_string()) {
+            rendered = cast_parameter(name, rendered.get<std::string>(), node);
+        } else if (node && node->types == core::JsonSchema::kString && !rendered.is_null()) {
+            rendered = expr::to_str(expr::Json(rendered));
+        }
+        params_[name] = std::move(rendered);
+        current_ = saved;
+        state_[name] = State::done;
+    }
+
+    json render_value(const std::string& name, const json& value) {
+        if (value.is_string()) {
+            const auto& text = value.get_ref<const std::string&>();
+            if (!expr::is_template(text)) return value;
+            try {
+                auto t = cache_.get(text);
+                json out = json(t->render_value(context_));
+                if (out.is_string() && out.get_ref<const std::string&>() == expr::kNoneMagic) return nullptr;
+                return out;
+            } catch (const expr::TemplateError& e) {
+                throw core::ValidationError("parameter '" + name + "': template " + e.what());
+            }
+        }
+        if (value.is_array()) {
+            json out = json::array();
+            for (const auto& v : value) out.push_back(render_value(name, v));
+            return out;
+        }
+        if (value.is_object()) {
+            json out = json::object();
+            for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = render_value(name, it.value());
+            return out;
+        }
+        return value;
+    }
+
+    const ParameterSpec& spec_;
+    json& params_;
+    expr::TemplateCache& cache_;
+    expr::Json vars_ = expr::Json::object();
+    expr::Context context_;
+    std::map<std::string, State> state_;
+    std::string current_;
+};
+
+}  // namespace
+
+json render_parameters(const ParameterSpec& spec, json params, const TemplateScope& scope, expr::TemplateCache& cache) {
+    if (!contains_template(params)) return params;
+    Renderer r(spec, params, scope, cache);
+    r.run();
+    return params;
+}
+
+}  // namespace packhost::actions

@@ -1,0 +1,32 @@
+#pragma once
+// StackStorm's parameter rendering: templates in parameter values and
+// defaults are rendered before validation, against action_context,
+// config_context, the datastore (st2kv) and the other parameters, and the
+// rendered text is cast to each parameter's declared type.
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "actions/parameters.hpp"
+#include "expr/template.hpp"
+
+namespace packhost::actions {
+
+// What parameter templates can see besides the other parameters.
+struct TemplateScope {
+    nlohmann::json action_context = nlohmann::json::object();  // user, pack, parent...
+    nlohmann::json config_context = nlohmann::json::object();  // the pack's configuration
+    // `st2kv.system.KEY` / `st2kv.user.KEY`; null until a datastore exists.
+    std::shared_ptr<const expr::Object> st2kv;
+};
+
+// Renders every template in `params` (already completed with defaults).
+// A template that is exactly one {{ expr }} yields its typed value; other
+// templates yield text, which is cast to the declared type ("5" -> 5 for an
+// integer); `use_none` output becomes null. Parameters may refer to each
+// other in any order; a cycle is an error. Throws core::ValidationError
+// naming the parameter: "parameter 'x': template line 1, column 4: ...".
+nlohmann::json render_parameters(const ParameterSpec& spec, nlohmann::json params, const TemplateScope& scope,
+                                 expr::TemplateCache& cache);
+
+}  // namespace packhost::actions
