@@ -16,7 +16,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 PACKHOST := $(BUILD)/bin/packhost
 
-.PHONY: deps configure build run test bench install clean
+.PHONY: deps configure build run test bench fuzz install clean
 
 deps:
 	@scripts/install-deps
@@ -42,9 +42,24 @@ test: build
 
 bench: build
 	@$(BUILD)/bin/packhost-bench
+	@echo
+	@$(BUILD)/bin/packhost-template-bench
+
+# One minute of libFuzzer on the template engine (clang, build-fuzz/), seeded
+# with every template of the jinja2 table. A crash leaves crash-* files:
+# copy the input to tests/fuzz/regressions/ once fixed.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DPACKHOST_FUZZ=ON \
+	  -DPACKHOST_BUILD_TESTS=OFF -DPACKHOST_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build-fuzz --target template_fuzz -j $(JOBS)
+	@mkdir -p build-fuzz/corpus
+	@python3 -c "import json,hashlib; [open('build-fuzz/corpus/'+hashlib.sha1(c['template'].encode()).hexdigest(),'w').write(c['template']) for c in json.load(open('tests/expr/cases.json'))['cases']]"
+	@cd build-fuzz && ./bin/template_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -timeout=10 \
+	  -rss_limit_mb=4096 corpus ../tests/fuzz/regressions
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	@rm -rf build build-asan
+	@rm -rf build build-asan build-fuzz

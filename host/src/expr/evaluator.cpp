@@ -1,5 +1,8 @@
 #include "expr/evaluator.hpp"
 
+#include <regex>
+#include <stdexcept>
+
 #include "expr/builtins.hpp"
 #include "expr/operations.hpp"
 #include "expr/template_error.hpp"
@@ -49,6 +52,16 @@ Value Evaluator::eval(const Expr& e) {
         return e.eval(*this);
     } catch (const EvalError& err) {
         throw TemplateError::at(source_, e.offset, err.what());
+    } catch (const std::logic_error& err) {
+        // A library refusing a value (a number out of range, a string too
+        // long, JSON it cannot represent) is the template's error, never a
+        // crash. Other exceptions (a parameter this one refers to failing)
+        // pass through as they are.
+        throw TemplateError::at(source_, e.offset, err.what());
+    } catch (const nlohmann::json::exception& err) {
+        throw TemplateError::at(source_, e.offset, err.what());
+    } catch (const std::regex_error& err) {
+        throw TemplateError::at(source_, e.offset, err.what());
     }
 }
 
@@ -61,7 +74,18 @@ CallArgs Evaluator::eval_args(const Arguments& args) {
 }
 
 void Evaluator::render(const std::vector<NodePtr>& body, std::string& out) {
-    for (const auto& n : body) n->render(*this, out);
+    for (const auto& n : body) {
+        n->render(*this, out);
+        if (out.size() > kMaxOutputBytes) {
+            throw TemplateError::at(source_, n->offset, "output larger than " + std::to_string(kMaxOutputBytes >> 20) + " MiB");
+        }
+    }
+}
+
+void Evaluator::count_iteration(size_t offset) {
+    if (++iterations_ > kMaxIterations) {
+        throw TemplateError::at(source_, offset, "more than " + std::to_string(kMaxIterations) + " loop iterations");
+    }
 }
 
 Value Evaluator::apply_filter(const std::string& name, const Value& input, CallArgs& args) {
@@ -296,6 +320,7 @@ void ForNode::render(Evaluator& ev, std::string& out) const {
         std::vector<Value> kept;
         ev.push_frame();
         for (const auto& item : items) {
+            ev.count_iteration(offset);
             bind(item);
             if (truthy(ev.eval(*filter))) kept.push_back(item);
         }
@@ -310,6 +335,7 @@ void ForNode::render(Evaluator& ev, std::string& out) const {
     ev.push_frame();
     ev.assign("loop", Value::object(loop));
     for (size_t i = 0; i < items.size(); ++i) {
+        ev.count_iteration(offset);
         loop->index0 = static_cast<int64_t>(i);
         bind(items[i]);
         ev.render(body, out);

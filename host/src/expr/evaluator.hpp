@@ -30,6 +30,9 @@ public:
     const std::string& source() const { return source_; }
     const Context& context() const { return context_; }
 
+    // Counts one loop iteration; throws past the per-render budget.
+    void count_iteration(size_t offset);
+
     // Calls a filter or test by name (map('upper'), select('odd')).
     Value apply_filter(const std::string& name, const Value& input, CallArgs& args);
     bool apply_test(const std::string& name, const Value& input, CallArgs& args);
@@ -41,6 +44,12 @@ private:
     const std::string& source_;
     const Context& context_;
     std::vector<Frame> frames_;
+    size_t iterations_ = 0;
 };
+
+// Limits of one render: templates come from users and rules, and a
+// runaway one must fail, not take the host down.
+inline constexpr size_t kMaxOutputBytes = 64u << 20;
+inline constexpr size_t kMaxIterations = 1000000;
 
 }  // namespace packhost::expr

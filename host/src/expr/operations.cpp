@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <climits>
 #include <cstdio>
 
 namespace packhost::expr {
@@ -17,7 +18,14 @@ void require_defined(const Value& v) {
 
 bool is_int(const Json& j) { return j.is_number_integer() || j.is_boolean(); }
 
+// Templates may not build values past this (a runaway 'x' * 10**9).
+constexpr size_t kMaxBuiltSize = 16u << 20;
+
 Json repeat(const Json& seq, int64_t n) {
+    size_t unit = seq.is_string() ? seq.get_ref<const std::string&>().size() : seq.size();
+    if (n > 0 && unit > 0 && static_cast<uint64_t>(n) > kMaxBuiltSize / unit) {
+        throw EvalError("repetition result too large");
+    }
     if (seq.is_string()) {
         std::string out;
         for (int64_t i = 0; i < n; ++i) out += seq.get_ref<const std::string&>();
@@ -37,6 +45,7 @@ double floor_mod(double a, double b) {
 }
 
 int64_t floor_div_int(int64_t a, int64_t b) {
+    if (a == INT64_MIN && b == -1) throw EvalError("integer overflow");
     int64_t q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
     return q;
@@ -75,8 +84,13 @@ Value binary_op(const std::string& op, const Value& av, const Value& bv) {
     require_defined(bv);
     const Json& a = av.to_json();
     const Json& b = bv.to_json();
+    int64_t r = 0;
     if (op == "+") {
-        if (is_int(a) && is_int(b)) return Json(as_int(a) + as_int(b));
+        // Python ints do not overflow; past int64 we continue in floating point.
+        if (is_int(a) && is_int(b)) {
+            if (!__builtin_add_overflow(as_int(a), as_int(b), &r)) return Json(r);
+            return Json(as_double(a) + as_double(b));
+        }
         if (is_number(a) && is_number(b)) return Json(as_double(a) + as_double(b));
         if (a.is_string() && b.is_string()) return Json(a.get<std::string>() + b.get<std::string>());
         if (a.is_array() && b.is_array()) {
@@ -87,12 +101,18 @@ Value binary_op(const std::string& op, const Value& av, const Value& bv) {
         type_error("+", a, b);
     }
     if (op == "-") {
-        if (is_int(a) && is_int(b)) return Json(as_int(a) - as_int(b));
+        if (is_int(a) && is_int(b)) {
+            if (!__builtin_sub_overflow(as_int(a), as_int(b), &r)) return Json(r);
+            return Json(as_double(a) - as_double(b));
+        }
         if (is_number(a) && is_number(b)) return Json(as_double(a) - as_double(b));
         type_error("-", a, b);
     }
     if (op == "*") {
-        if (is_int(a) && is_int(b)) return Json(as_int(a) * as_int(b));
+        if (is_int(a) && is_int(b)) {
+            if (!__builtin_mul_overflow(as_int(a), as_int(b), &r)) return Json(r);
+            return Json(as_double(a) * as_double(b));
+        }
         if (is_number(a) && is_number(b)) return Json(as_double(a) * as_double(b));
         if ((a.is_string() || a.is_array()) && is_int(b)) return repeat(a, as_int(b));
         if ((b.is_string() || b.is_array()) && is_int(a)) return repeat(b, as_int(a));
@@ -115,6 +135,7 @@ Value binary_op(const std::string& op, const Value& av, const Value& bv) {
         if (as_double(b) == 0) throw EvalError("integer division or modulo by zero");
         if (is_int(a) && is_int(b)) {
             int64_t x = as_int(a), y = as_int(b);
+            if (y == -1) return Json(0);
             int64_t m = x % y;
             if (m != 0 && ((m < 0) != (y < 0))) m += y;
             return Json(m);
@@ -124,9 +145,15 @@ Value binary_op(const std::string& op, const Value& av, const Value& bv) {
     if (op == "**") {
         if (!is_number(a) || !is_number(b)) type_error("** or pow()", a, b);
         if (is_int(a) && is_int(b) && as_int(b) >= 0) {
-            int64_t base = as_int(a), e = as_int(b), r = 1;
-            for (int64_t i = 0; i < e; ++i) r *= base;
-            return Json(r);
+            // Square-and-multiply; on overflow, floating point.
+            int64_t base = as_int(a), e = as_int(b), acc = 1;
+            bool overflow = false;
+            while (e > 0 && !overflow) {
+                if (e & 1) overflow = __builtin_mul_overflow(acc, base, &acc);
+                e >>= 1;
+                if (e > 0 && !overflow) overflow = __builtin_mul_overflow(base, base, &base);
+            }
+            if (!overflow) return Json(acc);
         }
         return Json(std::pow(as_double(a), as_double(b)));
     }
@@ -136,7 +163,10 @@ Value binary_op(const std::string& op, const Value& av, const Value& bv) {
 Value negate(const Value& v) {
     require_defined(v);
     const Json& j = v.json();
-    if (is_int(j)) return Json(-as_int(j));
+    if (is_int(j)) {
+        if (as_int(j) == INT64_MIN) return Json(-as_double(j));
+        return Json(-as_int(j));
+    }
     if (j.is_number()) return Json(-j.get<double>());
     throw EvalError("bad operand type for unary -: '" + python_type(j) + "'");
 }

@@ -93,6 +93,7 @@ private:
     }
 
     NodePtr statement(const Token& begin, const Token& tag) {
+        DepthGuard guard(*this);
         const std::string& name = tag.text;
         if (name == "if") return if_statement(begin.offset);
         if (name == "for") return for_statement(begin.offset);
@@ -284,6 +285,7 @@ private:
         return l;
     }
     ExprPtr unary(bool with_filter) {
+        DepthGuard guard(*this);
         ExprPtr node;
         if (is_op("-") || is_op("+")) {
             const Token& t = next();
@@ -296,7 +298,18 @@ private:
         return node;
     }
 
+    // Bounds recursion (and so the evaluator's) on hostile input.
+    struct DepthGuard {
+        Parser& p;
+        explicit DepthGuard(Parser& parser) : p(parser) {
+            if (++p.depth_ > kMaxDepth) p.fail(p.peek(), "template nested too deeply");
+        }
+        ~DepthGuard() { --p.depth_; }
+    };
+    static constexpr int kMaxDepth = 200;
+
     ExprPtr primary() {
+        DepthGuard guard(*this);
         const Token& t = peek();
         switch (t.kind) {
         case Tok::name: {
@@ -377,8 +390,10 @@ private:
                     node = std::make_unique<GetAttr>(off, std::move(node), t.text);
                 } else if (t.kind == Tok::integer) {
                     ++i_;
-                    node = std::make_unique<GetItem>(off, std::move(node),
-                                                     std::make_unique<Literal>(t.offset, std::stoll(t.text)));
+                    int64_t index = 0;
+                    auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), index);
+                    if (ec != std::errc()) fail(t, "index " + t.text + " is too large");
+                    node = std::make_unique<GetItem>(off, std::move(node), std::make_unique<Literal>(t.offset, index));
                 } else {
                     fail(t, "expected a name after '.', got " + describe(t));
                 }
@@ -512,6 +527,7 @@ private:
     const std::string& src_;
     std::vector<Token> t_;
     size_t i_ = 0;
+    int depth_ = 0;
 };
 
 }  // namespace

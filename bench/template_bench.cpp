@@ -1,0 +1,98 @@
+// Template costs (issue: templates and expressions):
+//  - render of a compiled `{{ trigger.body.project | upper }}` against a 1 KB context (goal <= 1 us)
+//  - render of a 20-line template with a loop and filters
+//  - compile time of each
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "expr/template.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using namespace packhost::expr;
+
+double median_ns(size_t samples, size_t batch, const std::function<void()>& fn) {
+    for (size_t i = 0; i < 1000; ++i) fn();
+    std::vector<double> t;
+    for (size_t s = 0; s < samples; ++s) {
+        auto a = clock_type::now();
+        for (size_t i = 0; i < batch; ++i) fn();
+        t.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - a).count() / double(batch));
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+// A webhook-like trigger of about 1 KB.
+Json context_1kb() {
+    Json body = Json::object();
+    body["project"] = "demo-project";
+    body["id"] = "6b072c8fb1b16e50fe70ccd3";
+    body["owner"] = {{"name", "jtopjian"}, {"email", "jtopjian@example.com"}, {"team", "cloud"}};
+    body["tags"] = Json::array();
+    for (int i = 0; i < 12; ++i) body["tags"].push_back("tag-" + std::to_string(i));
+    body["usage"] = Json::array();
+    for (int i = 0; i < 8; ++i) {
+        body["usage"].push_back({{"resource", "instance-" + std::to_string(i)}, {"hours", 10 + i}, {"cost", 1.5 * i}});
+    }
+    Json ctx{{"trigger", {{"body", body}, {"headers", {{"Content-Type", "application/json"}, {"X-Request-Id", "r-1"}}}}}};
+    return ctx;
+}
+
+const char* kReport = R"({# a usage report, 20 lines #}
+Project: {{ trigger.body.project | upper }} ({{ trigger.body.id[:8] }})
+Owner:   {{ trigger.body.owner.name | title }} <{{ trigger.body.owner.email }}>
+Tags:    {{ trigger.body.tags | sort | join(', ') | truncate(60) }}
+{% set total = trigger.body.usage | sum(attribute='cost') %}
+{% for u in trigger.body.usage | sort(attribute='hours', reverse=true) %}
+{{ loop.index }}. {{ u.resource | replace('-', ' ') | capitalize }}: {{ u.hours }}h, ${{ '%.2f' | format(u.cost) }}
+{%- if u.cost > 5 %} (expensive){% endif %}
+{% endfor %}
+Total: ${{ '%.2f' | format(total) }}
+{% if total > 20 -%}
+Over budget by {{ (total - 20) | round(2) }}
+{%- else -%}
+Within budget
+{%- endif %}
+Busiest: {{ (trigger.body.usage | max(attribute='hours')).resource }}
+Ids: {{ trigger.body.usage | map(attribute='resource') | map('upper') | list | length }}
+Headers: {{ trigger.headers | dictsort | length }}
+Done.
+)";
+
+}  // namespace
+
+int main() {
+    Json vars = context_1kb();
+    std::printf("template benchmark (context %zu bytes of JSON)\n\n", vars.dump().size());
+
+    const std::string simple = "{{ trigger.body.project | upper }}";
+    auto t1 = Template::compile(simple);
+    Context ctx(vars);
+    std::string out;
+    double render_simple = median_ns(2000, 1000, [&] { out = t1->render(ctx); });
+    double value_simple = median_ns(2000, 1000, [&] { (void)t1->render_value(ctx); });
+    double compile_simple = median_ns(2000, 100, [&] { (void)Template::compile(simple); });
+
+    auto t2 = Template::compile(kReport);
+    double render_report = median_ns(300, 20, [&] { out = t2->render(ctx); });
+    double compile_report = median_ns(300, 20, [&] { (void)Template::compile(kReport); });
+
+    TemplateCache cache;
+    double cached = median_ns(2000, 1000, [&] { (void)cache.get(simple); });
+
+    std::printf("  %-55s %10.0f ns   goal <= 1000 ns\n", "render {{ trigger.body.project | upper }}", render_simple);
+    std::printf("  %-55s %10.0f ns\n", "  same, typed value (render_value)", value_simple);
+    std::printf("  %-55s %10.0f ns\n", "  compile", compile_simple);
+    std::printf("  %-55s %10.0f ns\n", "  cache hit (TemplateCache::get)", cached);
+    std::printf("  %-55s %10.2f us\n", "render 20-line report (loop, filters, set, if)", render_report / 1000);
+    std::printf("  %-55s %10.2f us\n", "  compile", compile_report / 1000);
+    std::printf("\n  compile/render: simple %.1fx, report %.1fx\n", compile_simple / render_simple,
+                compile_report / render_report);
+    return out.empty() ? 1 : 0;
+}
