@@ -35,9 +35,9 @@ Json context_1kb() {
     body["id"] = "6b072c8fb1b16e50fe70ccd3";
     body["owner"] = {{"name", "jtopjian"}, {"email", "jtopjian@example.com"}, {"team", "cloud"}};
     body["tags"] = Json::array();
-    for (int i = 0; i < 12; ++i) body["tags"].push_back("tag-" + std::to_string(i));
+    for (int i = 0; i < 14; ++i) body["tags"].push_back("tag-" + std::to_string(i));
     body["usage"] = Json::array();
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < 12; ++i) {
         body["usage"].push_back({{"resource", "instance-" + std::to_string(i)}, {"hours", 10 + i}, {"cost", 1.5 * i}});
     }
     Json ctx{{"trigger", {{"body", body}, {"headers", {{"Content-Type", "application/json"}, {"X-Request-Id", "r-1"}}}}}};

@@ -160,9 +160,8 @@ TEST(Parameters, BadSchemasAreRefusedWithTheirPlace) {
               "pack.so: action 'x': parameters_schema: the parameter schema's type must be \"object\"");
     EXPECT_EQ(refuse(R"({"properties": {"a": {"type": "text"}}})"),
               "pack.so: action 'x': parameters_schema.properties.a: unknown type 'text'");
-    EXPECT_EQ(refuse(R"({"properties": {"a": {"pattern": "("}}})").rfind(
-                  "pack.so: action 'x': parameters_schema.properties.a: invalid pattern '(':", 0),
-              0u);
+    EXPECT_EQ(refuse(R"({"properties": {"a": {"pattern": "("}}})"),
+              "pack.so: action 'x': parameters_schema.properties.a: invalid regular expression '(': missing ): (");
     EXPECT_EQ(refuse(R"({"properties": {"a": {"minLength": -1}}})"),
               "pack.so: action 'x': parameters_schema.properties.a: 'minLength' must be a non-negative integer");
     EXPECT_EQ(refuse(R"({"properties": {"a": {"enum": []}}})"),

@@ -87,9 +87,9 @@ std::shared_ptr<const Node> compile_node(const ojson& s, const std::string& wher
         if (!it->is_string()) throw std::invalid_argument(where + ": 'pattern' must be a string");
         n->pattern_text = it->get<std::string>();
         try {
-            n->pattern.emplace(n->pattern_text, std::regex::ECMAScript | std::regex::optimize);
-        } catch (const std::regex_error& e) {
-            throw std::invalid_argument(where + ": invalid pattern '" + n->pattern_text + "': " + e.what());
+            n->pattern = Regex::compile(n->pattern_text);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(where + ": " + e.what());
         }
     }
     if (auto it = s.find("items"); it != s.end()) {
@@ -231,7 +231,7 @@ void check(const Node& n, json& v, const std::string& noun, const std::string& p
             out.push_back(who + " must be at most " + std::to_string(*n.max_length) +
                           " characters long, got " + std::to_string(len));
         }
-        if (n.pattern && !std::regex_search(s, *n.pattern)) {
+        if (n.pattern && !n.pattern->search(s)) {
             out.push_back(who + " must match pattern '" + n.pattern_text + "', got " + shown(v, n));
         }
     } else if (v.is_array()) {

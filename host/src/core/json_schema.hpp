@@ -9,12 +9,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/regex.hpp"
 
 namespace packhost::core {
 
@@ -33,7 +34,7 @@ public:
         std::optional<double> minimum, maximum;
         bool exclusive_minimum = false, exclusive_maximum = false;
         std::optional<uint64_t> min_length, max_length, min_items, max_items;
-        std::optional<std::regex> pattern;
+        std::optional<Regex> pattern;
         std::string pattern_text;
         std::shared_ptr<const Node> items;
         std::vector<std::pair<std::string, std::shared_ptr<const Node>>> properties;  // declared order

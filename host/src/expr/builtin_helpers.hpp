@@ -2,6 +2,7 @@
 // Small helpers the filter, test and method files share.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,14 @@ inline int64_t arg_int(const CallArgs& a, size_t i, const char* name, int64_t de
     const Value* v = a.get(i, name);
     if (!v || v->json().is_null()) return def;
     if (!is_number(v->json())) throw EvalError(std::string("argument '") + name + "' must be a number");
-    return v->json().is_number_float() ? static_cast<int64_t>(v->json().get<double>()) : as_int(v->json());
+    if (!v->json().is_number_float()) return as_int(v->json());
+    double d = v->json().get<double>();
+    if (!std::isfinite(d) || std::fabs(d) > 9.0e18) throw EvalError(std::string("argument '") + name + "' is out of range");
+    return static_cast<int64_t>(d);
 }
+
+// Sizes a template asks for (indent width, batch fill) stay below this.
+inline constexpr int64_t kMaxRequestedSize = 1 << 20;
 inline const Value* arg(const CallArgs& a, size_t i, const char* name) { return a.get(i, name); }
 
 // "a.b.0": jinja2's attribute paths for sort(attribute=...), map(attribute=...).

@@ -1,6 +1,5 @@
 #include "expr/evaluator.hpp"
 
-#include <regex>
 #include <stdexcept>
 
 #include "expr/builtins.hpp"
@@ -59,8 +58,6 @@ Value Evaluator::eval(const Expr& e) {
         // pass through as they are.
         throw TemplateError::at(source_, e.offset, err.what());
     } catch (const nlohmann::json::exception& err) {
-        throw TemplateError::at(source_, e.offset, err.what());
-    } catch (const std::regex_error& err) {
         throw TemplateError::at(source_, e.offset, err.what());
     }
 }

@@ -1,7 +1,6 @@
 // jinja2's built-in filters, with its argument names and defaults.
 #include <cmath>
 #include <cstdio>
-#include <regex>
 
 #include "expr/builtin_helpers.hpp"
 #include "expr/builtins.hpp"
@@ -264,7 +263,11 @@ Value f_int(Evaluator&, const Value& in, CallArgs& a) {
     int64_t def = arg_int(a, 0, "default", 0), base = arg_int(a, 1, "base", 10);
     const Json& j = in.to_json();
     if (j.is_boolean() || j.is_number_integer()) return Json(as_int(j));
-    if (j.is_number_float()) return Json(static_cast<int64_t>(std::trunc(j.get<double>())));
+    if (j.is_number_float()) {
+        double d = std::trunc(j.get<double>());
+        if (!std::isfinite(d) || std::fabs(d) > 9.0e18) throw EvalError("int() of an out-of-range float");
+        return Json(static_cast<int64_t>(d));
+    }
     if (j.is_string()) {
         std::string s = strip(j.get<std::string>(), "", true, true);
         std::string digits;
@@ -281,7 +284,9 @@ Value f_int(Evaluator&, const Value& in, CallArgs& a) {
             long long v = std::strtoll(body.c_str(), &end, b);
             if (end && *end == '\0' && !body.empty()) return Json(static_cast<int64_t>(v));
             double d = std::strtod(digits.c_str(), &end);
-            if (end && *end == '\0' && std::isfinite(d)) return Json(static_cast<int64_t>(std::trunc(d)));
+            if (end && *end == '\0' && std::isfinite(d) && std::fabs(d) < 9.0e18) {
+                return Json(static_cast<int64_t>(std::trunc(d)));
+            }
         }
     }
     return Json(def);
@@ -339,8 +344,10 @@ std::vector<std::string> split_lines(const std::string& s) {
 Value f_indent(Evaluator&, const Value& in, CallArgs& a) {
     a.check("indent", {"width", "first", "blank"});
     const Value* w = arg(a, 0, "width");
+    int64_t width = (w && w->json().is_string()) ? 0 : arg_int(a, 0, "width", 4);
+    if (width > kMaxRequestedSize) throw EvalError("indent width too large");
     std::string pad = (w && w->json().is_string()) ? w->json().get<std::string>()
-                                                    : std::string(static_cast<size_t>(arg_int(a, 0, "width", 4)), ' ');
+                                                    : std::string(static_cast<size_t>(std::max<int64_t>(width, 0)), ' ');
     bool first = arg_bool(a, 1, "first", false), blank = arg_bool(a, 2, "blank", false);
     std::string s = to_str(in) + "\n";
     auto lines = split_lines(s);
@@ -372,10 +379,17 @@ Value f_truncate(Evaluator&, const Value& in, CallArgs& a) {
     return Json(head + end);
 }
 
+// Python's \w+ count: letters, digits, '_' and any non-ASCII character.
 Value f_wordcount(Evaluator&, const Value& in, CallArgs&) {
-    static const std::regex word(R"(\w+)");
     std::string s = to_str(in);
-    return Json(static_cast<int64_t>(std::distance(std::sregex_iterator(s.begin(), s.end(), word), std::sregex_iterator())));
+    int64_t words = 0;
+    bool in_word = false;
+    for (unsigned char c : s) {
+        bool w = std::isalnum(c) || c == '_' || c >= 0x80;
+        if (w && !in_word) ++words;
+        in_word = w;
+    }
+    return Json(words);
 }
 
 Value f_format(Evaluator&, const Value& in, CallArgs& a) {
@@ -416,6 +430,7 @@ Value f_batch(Evaluator&, const Value& in, CallArgs& a) {
     a.check("batch", {"linecount", "fill_with"});
     int64_t n = arg_int(a, 0, "linecount", 0);
     const Value* fill = arg(a, 1, "fill_with");
+    if (fill && !fill->json().is_null() && n > kMaxRequestedSize) throw EvalError("batch size too large to fill");
     // jinja2's loop exactly: a batch is emitted before the item that would
     // overflow it (so a count <= 0 behaves as jinja2's does).
     Json out = Json::array(), cur = Json::array();

@@ -34,7 +34,10 @@ bool t_callable(Evaluator&, const Value& v, CallArgs&) { return v.is_object() &&
 int64_t integer_of(const Value& v, const char* test) {
     if (v.is_undefined()) throw EvalError(v.hint());
     if (!is_number(j(v))) throw EvalError(std::string("test '") + test + "' needs a number, got '" + python_type(j(v)) + "'");
-    return j(v).is_number_float() ? static_cast<int64_t>(j(v).get<double>()) : as_int(j(v));
+    if (!j(v).is_number_float()) return as_int(j(v));
+    double d = j(v).get<double>();
+    if (!std::isfinite(d) || std::fabs(d) > 9.0e18) throw EvalError(std::string("test '") + test + "' needs a finite number");
+    return static_cast<int64_t>(d);
 }
 bool t_even(Evaluator&, const Value& v, CallArgs&) { return integer_of(v, "even") % 2 == 0; }
 bool t_odd(Evaluator&, const Value& v, CallArgs&) { return integer_of(v, "odd") % 2 != 0; }

@@ -420,7 +420,14 @@ std::string percent_format(const std::string& fmt, const Value& args_value) {
         case 'X':
         case 'o': {
             if (!is_number(*arg)) throw EvalError("%" + std::string(1, conv) + " format: a number is required, not " + python_type(*arg));
-            long long v = arg->is_number_float() ? static_cast<long long>(arg->get<double>()) : as_int(*arg);
+            long long v;
+            if (arg->is_number_float()) {
+                double d = arg->get<double>();
+                if (!std::isfinite(d) || std::fabs(d) > 9.0e18) throw EvalError("%d format: number out of range");
+                v = static_cast<long long>(d);
+            } else {
+                v = as_int(*arg);
+            }
             spec += "ll";
             spec += conv == 'i' ? 'd' : conv;
             std::snprintf(buf, sizeof buf, spec.c_str(), v);

@@ -2,6 +2,8 @@
 // regular expressions, paths, versions, use_none.
 #include <regex>
 
+#include "core/regex.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include "core/semver.hpp"
@@ -199,116 +201,48 @@ Value f_to_yaml_string(Evaluator&, const Value& in, CallArgs& a) {
 
 // --- regular expressions --------------------------------------------------------
 
-// Python's `re` syntax into ECMAScript: named groups lose their names, \A and
-// \Z become anchors.
-std::regex compile_python_regex(const std::string& pattern, bool ignorecase) {
-    std::string p;
-    for (size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern.compare(i, 4, "(?P<") == 0) {
-            size_t close = pattern.find('>', i);
-            if (close != std::string::npos) {
-                p += "(";
-                i = close;
-                continue;
-            }
-        }
-        if (pattern[i] == '\\' && i + 1 < pattern.size()) {
-            char n = pattern[i + 1];
-            if (n == 'A') { p += "^"; ++i; continue; }
-            if (n == 'Z') { p += "$"; ++i; continue; }
-            p += pattern[i];
-            p += n;
-            ++i;
-            continue;
-        }
-        p += pattern[i];
-    }
-    auto flags = std::regex::ECMAScript;
-    if (ignorecase) flags |= std::regex::icase;
+core::Regex compile_regex(const CallArgs& a, size_t ignorecase_index) {
     try {
-        return std::regex(p, flags);
-    } catch (const std::regex_error& e) {
-        throw EvalError("invalid regular expression '" + pattern + "': " + e.what());
+        return core::Regex::compile(arg_str(a, 0, "pattern", ""), arg_bool(a, ignorecase_index, "ignorecase", false));
+    } catch (const std::invalid_argument& e) {
+        throw EvalError(e.what());
     }
-}
-
-// Python's replacement syntax (\1, \g<1>) into ECMAScript's ($1).
-std::string python_replacement(const std::string& r) {
-    std::string out;
-    for (size_t i = 0; i < r.size(); ++i) {
-        char c = r[i];
-        if (c == '$') {
-            out += "$$";
-        } else if (c == '\\' && i + 1 < r.size()) {
-            char n = r[i + 1];
-            if (std::isdigit(static_cast<unsigned char>(n))) {
-                out += "$";
-                out += n;
-                ++i;
-            } else if (n == 'g' && i + 2 < r.size() && r[i + 2] == '<') {
-                size_t close = r.find('>', i);
-                out += "$" + r.substr(i + 3, close - i - 3);
-                i = close;
-            } else if (n == 'n') {
-                out += '\n';
-                ++i;
-            } else if (n == '\\') {
-                out += '\\';
-                ++i;
-            } else {
-                out += c;
-            }
-        } else {
-            out += c;
-        }
-    }
-    return out;
 }
 
 Value f_regex_match(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_match", {"pattern", "ignorecase"});
-    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 1, "ignorecase", false));
-    std::string s = to_str(in);
-    std::smatch m;
-    return Json(std::regex_search(s, m, re, std::regex_constants::match_continuous));
+    return Json(compile_regex(a, 1).match_start(to_str(in)));
 }
 
 Value f_regex_search(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_search", {"pattern", "ignorecase"});
-    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 1, "ignorecase", false));
-    std::string s = to_str(in);
-    return Json(std::regex_search(s, re));
+    return Json(compile_regex(a, 1).search(to_str(in)));
 }
 
 Value f_regex_replace(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_replace", {"pattern", "replacement", "ignorecase"});
-    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 2, "ignorecase", false));
-    return Json(std::regex_replace(to_str(in), re, python_replacement(arg_str(a, 1, "replacement", ""))));
+    auto re = compile_regex(a, 2);
+    try {
+        return Json(re.replace_all(to_str(in), arg_str(a, 1, "replacement", "")));
+    } catch (const std::invalid_argument& e) {
+        throw EvalError(e.what());
+    }
 }
 
 Value f_regex_substring(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_substring", {"pattern", "result_index", "ignorecase"});
-    auto re = compile_python_regex(arg_str(a, 0, "pattern", ""), arg_bool(a, 2, "ignorecase", false));
+    auto re = compile_regex(a, 2);
     int64_t index = arg_int(a, 1, "result_index", 0);
-    std::string s = to_str(in);
-    // re.findall: the whole match without groups, the group with one, a tuple with several.
-    Json found = Json::array();
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
-        const auto& m = *it;
-        if (m.size() == 1) {
-            found.push_back(m.str(0));
-        } else if (m.size() == 2) {
-            found.push_back(m.str(1));
-        } else {
-            Json groups = Json::array();
-            for (size_t g = 1; g < m.size(); ++g) groups.push_back(m.str(g));
-            found.push_back(groups);
-        }
-    }
-    int64_t n = static_cast<int64_t>(found.size());
+    // re.findall: the match (no groups), the group (one), a list of groups (several).
+    auto matches = re.find_all(to_str(in));
+    int64_t n = static_cast<int64_t>(matches.size());
     if (index < 0) index += n;
     if (index < 0 || index >= n) throw EvalError("regex_substring: no match at index " + std::to_string(index));
-    return found[static_cast<size_t>(index)];
+    const auto& m = matches[static_cast<size_t>(index)];
+    if (m.size() == 1) return Json(m[0]);
+    Json groups = Json::array();
+    for (const auto& g : m) groups.push_back(g);
+    return groups;
 }
 
 // --- paths and versions ------------------------------------------------------------
