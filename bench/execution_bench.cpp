@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -136,6 +137,27 @@ int main() {
     for (auto& e : inflight) ok += e->status() == packhost::executions::Status::succeeded;
     inflight.clear();
 
+    // (g) the same throughput with the SQLite history on: every execution
+    // recorded at submit and at its end, through the batching writer.
+    double stored_per_sec = 0;
+    {
+        auto dir = std::filesystem::temp_directory_path() / ("packhost-bench-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(dir);
+        packhost::HostOptions stored = options;
+        stored.store_file = dir / "packhost.db";
+        packhost::Host host2(stored);
+        const size_t n = 200000;
+        std::vector<std::shared_ptr<packhost::executions::Execution>> batch;
+        batch.reserve(n);
+        auto s0 = clock_type::now();
+        for (size_t i = 0; i < n; ++i) batch.push_back(host2.scheduler().submit(Request{"core.noop"}));
+        for (auto& e : batch) e->wait();
+        host2.store()->flush();
+        stored_per_sec = double(n) / std::chrono::duration<double>(clock_type::now() - s0).count();
+        host2.shutdown();
+        std::filesystem::remove_all(dir);
+    }
+
     // (e) and (f): a process per action.
     double e = measure(300, 1, [] { spawn_and_wait({"/bin/true"}); });
     double f = measure(30, 1, [] { spawn_and_wait({"python3", "-c", "pass"}); });
@@ -147,6 +169,8 @@ int main() {
     std::printf("  %-58s %12s\n", "(c) core.echo with a 1 KB parameter object", human(c).c_str());
     std::printf("  %-58s %9.0f /s   goal >= 200,000/s (%zu/%zu succeeded)\n",
                 "(d) executions per second, worker pool", per_sec, ok, total);
+    std::printf("  %-58s %9.0f /s   goal >= 20,000/s\n", "(g) executions per second, SQLite history on (flushed)",
+                stored_per_sec);
     std::printf("  %-58s %12s\n", "(e) posix_spawn /bin/true + wait", human(e).c_str());
     std::printf("  %-58s %12s\n", "(f) posix_spawn python3 -c pass + wait", human(f).c_str());
     std::printf("\n  ratios: (b)/(a) = %.1fx   (e)/(b) = %.0fx   (f)/(b) = %.0fx\n", b / a, e / b, f / b);

@@ -9,6 +9,15 @@ namespace packhost {
 
 Host::Host(HostOptions options)
     : options_(std::move(options)), triggers_(options_.trigger_queue_capacity) {
+    if (!options_.store_file.empty()) {
+        store_ = store::open_sqlite_store(options_.store_file.string());
+        abandoned_at_start_ = store_->abandon_orphans(
+            store::owner_alive, "the packhost process running it ended before the execution finished");
+        if (!abandoned_at_start_.empty()) {
+            spdlog::warn("{} execution(s) of an earlier packhost process marked abandoned", abandoned_at_start_.size());
+        }
+    }
+    if (!options_.key_file.empty()) secrets_ = core::SecretBox::open(options_.key_file);
     catalog_ = packs::Catalog::load(options_.packs_path, *this, options_.abi);
     // Copy the list: refusing a pack edits the catalog.
     auto loaded = catalog_.loaded();
@@ -23,6 +32,8 @@ Host::Host(HostOptions options)
             for (const auto& t : pack->native->trigger_types) trigger_types_.insert(pack->metadata.ref + "." + t.name);
         }
     }
+    options_.scheduler.store = store_.get();
+    options_.scheduler.secrets = secrets();
     scheduler_ = std::make_unique<executions::Scheduler>(registry_, options_.scheduler);
 }
 

@@ -3,6 +3,7 @@
 // call back into, wired together in the one order that works.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,11 +13,17 @@
 #include "executions/scheduler.hpp"
 #include "packs/catalog.hpp"
 #include "packs/host_services.hpp"
+#include "core/secret_box.hpp"
+#include "store/store.hpp"
 
 namespace packhost {
 
 struct HostOptions {
     std::vector<std::filesystem::path> packs_path;
+    // Persistent state: the SQLite store and the key for secrets. Empty
+    // paths: executions live in memory only (tests, benchmarks).
+    std::filesystem::path store_file;
+    std::filesystem::path key_file;
     executions::SchedulerOptions scheduler;
     packs::AbiVersion abi;  // what the host announces; tests lower/raise it
     size_t trigger_queue_capacity = 10000;
@@ -32,6 +39,10 @@ public:
     const packs::Catalog& catalog() const { return catalog_; }
     const actions::Registry& registry() const { return registry_; }
     executions::Scheduler& scheduler() { return *scheduler_; }
+    store::Store* store() { return store_.get(); }
+    const core::SecretBox* secrets() const { return secrets_ ? &*secrets_ : nullptr; }
+    // Executions of earlier processes found unfinished at start, now abandoned.
+    const std::vector<std::string>& abandoned_at_start() const { return abandoned_at_start_; }
     events::TriggerQueue& triggers() { return triggers_; }
 
     // Stops executions, then lets each pack shut down. Returns the number of
@@ -50,6 +61,9 @@ public:
 
 private:
     HostOptions options_;
+    std::unique_ptr<store::Store> store_;
+    std::optional<core::SecretBox> secrets_;
+    std::vector<std::string> abandoned_at_start_;
     events::TriggerQueue triggers_;
     std::set<std::string, std::less<>> trigger_types_;  // known refs
     packs::Catalog catalog_;

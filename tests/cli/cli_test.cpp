@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +17,17 @@ using json = nlohmann::json;
 
 namespace {
 
+// Each test process keeps its state in a home of its own.
+const std::string& test_home() {
+    static const std::string home = [] {
+        auto dir = std::filesystem::temp_directory_path() / ("packhost-cli-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(dir);
+        std::atexit([] { std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("packhost-cli-" + std::to_string(::getpid()))); });
+        return dir.string();
+    }();
+    return home;
+}
+
 ProcessResult packhost_cmd(std::vector<std::string> args, bool fixtures = true) {
     std::vector<std::string> argv{PACKHOST_BIN};
     if (fixtures) {
@@ -20,7 +35,7 @@ ProcessResult packhost_cmd(std::vector<std::string> args, bool fixtures = true) 
         argv.push_back(std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR);
     }
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}});
+    return run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", test_home()}});
 }
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
@@ -195,7 +210,7 @@ TEST(Cli, SecretsNeverPrinted) {
 TEST(Cli, InterruptCancelsTheExecution) {
     std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "run", "core.sleep", "seconds=10",
                                   "--json"};
-    auto r = run_process(argv, {}, "", SIGINT, 300);
+    auto r = run_process(argv, {{"PACKHOST_HOME", test_home()}}, "", SIGINT, 300);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(json::parse(r.out)["status"], "canceled");
     EXPECT_TRUE(contains(r.err, "canceling execution"));
@@ -224,4 +239,58 @@ TEST(Cli, JsonLogFormat) {
     auto line = json::parse(first);
     EXPECT_EQ(line["level"], "warning");
     EXPECT_TRUE(contains(line["msg"].get<std::string>(), "pack refused:"));
+}
+
+TEST(Cli, HistorySurvivesAndKilledRunsAreAbandoned) {
+    auto first = packhost_cmd({"run", "core.echo", "message=kept", "--json"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    std::string kept_id = json::parse(first.out)["id"];
+
+    // A packhost killed mid-execution leaves it unfinished in the store...
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "run", "core.sleep", "seconds=30"};
+    auto killed = run_process(argv, {{"PACKHOST_HOME", test_home()}}, "", SIGKILL, 500);
+    EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
+
+    // ...and the next packhost finds the history and marks that one abandoned.
+    auto list = packhost_cmd({"execution", "list", "--json"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    auto records = json::parse(list.out);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0]["action"]["ref"], "core.sleep");
+    EXPECT_EQ(records[0]["status"], "abandoned");
+    EXPECT_EQ(records[0]["result"]["error"], "the packhost process running it ended before the execution finished");
+    EXPECT_EQ(records[0]["log"].back()["status"], "abandoned");
+    EXPECT_EQ(records[1]["id"], kept_id);
+    EXPECT_EQ(records[1]["status"], "succeeded");
+    EXPECT_TRUE(contains(list.err, "1 execution(s) of an earlier packhost process marked abandoned"));
+
+    auto get = packhost_cmd({"execution", "get", kept_id, "--json"});
+    EXPECT_EQ(get.exit_code, 0);
+    EXPECT_EQ(json::parse(get.out)["result"]["message"], "kept");
+    EXPECT_EQ(packhost_cmd({"execution", "get", "000000000000000000000000"}).exit_code, 2);
+    auto filtered = json::parse(packhost_cmd({"execution", "list", "--status", "succeeded", "--json"}).out);
+    EXPECT_EQ(filtered.size(), 1u);
+    EXPECT_EQ(packhost_cmd({"execution", "list", "--status", "bogus"}).exit_code, 2);
+}
+
+TEST(Cli, NoSecretPlaintextAnywhere) {
+    const std::string secret = "hunter2-s3cret-value";
+    auto r = packhost_cmd({"--log-level", "trace", "run", "good.secret_echo", "token=" + secret, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto id = json::parse(r.out)["id"].get<std::string>();
+    auto get = packhost_cmd({"--log-level", "trace", "execution", "get", id});
+    auto list = packhost_cmd({"execution", "list", "--json"});
+    for (const auto* text : {&r.out, &r.err, &get.out, &get.err, &list.out}) {
+        EXPECT_FALSE(contains(*text, secret)) << *text;
+    }
+    size_t files = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(test_home())) {
+        if (!entry.is_regular_file()) continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        EXPECT_EQ(bytes.find(secret), std::string::npos) << entry.path();
+        ++files;
+    }
+    EXPECT_GE(files, 2u) << "the store and the key were written";
+    EXPECT_TRUE(contains(get.out, "token: \"********\""));
 }

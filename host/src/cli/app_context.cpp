@@ -15,10 +15,20 @@ Host& AppContext::host() {
         }
         opts.packs_path = path.empty() ? packs::default_search_path(executable) : packs::parse_search_path(path);
         opts.scheduler.workers = workers;
+        opts.store_file = home_dir() / "packhost.db";
+        opts.key_file = home_dir() / "keys" / "packhost.key";
         if (const char* user = std::getenv("USER"); user && *user) opts.scheduler.user = user;
         host_ = std::make_unique<Host>(std::move(opts));
     }
     return *host_;
+}
+
+std::filesystem::path AppContext::home_dir() const {
+    if (!home.empty()) return home;
+    if (const char* h = std::getenv("PACKHOST_HOME"); h && *h) return h;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "packhost";
+    const char* user_home = std::getenv("HOME");
+    return std::filesystem::path(user_home && *user_home ? user_home : "/tmp") / ".local" / "share" / "packhost";
 }
 
 bool AppContext::shutdown() { return host_ && host_->shutdown() > 0; }

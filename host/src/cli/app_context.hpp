@@ -1,6 +1,7 @@
 #pragma once
 // What every command shares: the global options and the host, built on
 // first use (so `--help` never loads packs).
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@ inline constexpr int kExitUsage = 2;
 struct AppContext {
     std::string executable;
     std::string packs_path;  // --packs-path / PACKHOST_PACKS_PATH
+    std::string home;        // --home / PACKHOST_HOME
     std::string log_level = "warn";
     std::string log_format = "text";
     size_t workers = 0;
@@ -23,6 +25,8 @@ struct AppContext {
     int exit_code = kExitOk;
 
     Host& host();
+    // $PACKHOST_HOME, else $XDG_DATA_HOME/packhost, else ~/.local/share/packhost.
+    std::filesystem::path home_dir() const;
     // Shuts the host down; returns true when pack code is still running on
     // an abandoned thread (the caller must _exit instead of returning).
     bool shutdown();

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.add_option("--packs-path", ctx.packs_path,
                    "Colon-separated directories holding packs (default: $PACKHOST_PACKS_PATH, else the bundled packs)");
+    app.add_option("--home", ctx.home,
+                   "Where packhost keeps its state (default: $PACKHOST_HOME, else $XDG_DATA_HOME/packhost, "
+                   "else ~/.local/share/packhost)");
     app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error, critical or off")
         ->capture_default_str();
     app.add_option("--log-format", ctx.log_format, "Log lines as text or json")
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
     add_action_commands(app, ctx);
     add_run_command(app, ctx);
     add_render_command(app, ctx);
+    add_execution_commands(app, ctx);
 
     app.parse_complete_callback([&ctx] {
         packhost::core::setup_logging(ctx.log_level, ctx.log_format == "json" ? packhost::core::LogFormat::json

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "executions/record_view.hpp"
 
 namespace packhost::executions {
 namespace {
@@ -14,13 +15,14 @@ constexpr size_t kMaxOutputBytes = 4u << 20;
 }  // namespace
 
 Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
-                     nlohmann::json context, int64_t deadline_ns)
+                     nlohmann::json context, int64_t deadline_ns, store::Store* store)
     : id_(std::move(id)),
       action_(std::move(action)),
       parameters_(std::move(parameters)),
       context_(std::move(context)),
       context_json_(context_.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
-      deadline_ns_(deadline_ns) {
+      deadline_ns_(deadline_ns),
+      store_(store) {
     log_.reserve(4);
     log_.push_back({Status::requested, core::now_us()});
 }
@@ -35,21 +37,26 @@ bool Execution::stop_requested() const {
 void Execution::append_output(actions::OutputStream stream, std::string_view chunk) {
     std::lock_guard lock(mu_);
     if (output_truncated_) return;
-    if (output_bytes_ + chunk.size() > kMaxOutputBytes) {
-        size_t room = kMaxOutputBytes - output_bytes_;
-        output_.push_back({stream, std::string(chunk.substr(0, room))});
-        output_.push_back({actions::OutputStream::err,
-                           "\n[packhost: output cut at " + std::to_string(kMaxOutputBytes) + " bytes]\n"});
-        output_bytes_ = kMaxOutputBytes;
-        output_truncated_ = true;
+    auto add = [&](actions::OutputStream st, std::string_view part) {
+        if (part.empty()) return;
+        output_bytes_ += part.size();
+        if (!output_.empty() && output_.back().stream == st) {
+            output_.back().data.append(part);
+        } else {
+            output_.push_back({st, std::string(part)});
+        }
+        if (store_) {
+            store_->append_output({id_, output_seq_++, st == actions::OutputStream::out ? "stdout" : "stderr",
+                                   std::string(part), core::now_us()});
+        }
+    };
+    if (output_bytes_ + chunk.size() <= kMaxOutputBytes) {
+        add(stream, chunk);
         return;
     }
-    output_bytes_ += chunk.size();
-    if (!output_.empty() && output_.back().stream == stream) {
-        output_.back().data.append(chunk);
-    } else {
-        output_.push_back({stream, std::string(chunk)});
-    }
+    add(stream, chunk.substr(0, kMaxOutputBytes - output_bytes_));
+    add(actions::OutputStream::err, "\n[packhost: output cut at " + std::to_string(kMaxOutputBytes) + " bytes]\n");
+    output_truncated_ = true;
 }
 
 void Execution::report_progress(uint32_t per10000, std::string_view message) {
@@ -104,30 +111,29 @@ bool Execution::wait_for(std::chrono::nanoseconds timeout) const {
     return true;
 }
 
-nlohmann::ordered_json Execution::to_json(bool show_secrets) const {
+store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::SecretBox* secrets) const {
     std::lock_guard lock(mu_);
     const auto& a = *action_;
-    nlohmann::ordered_json j;
-    j["id"] = id_;
-    j["action"] = {{"ref", a.ref}, {"pack", a.pack}, {"name", a.name}, {"runner_type", a.runner_type}};
-    j["runner"] = {{"name", a.runner_type}};
-    j["parameters"] = show_secrets ? parameters_ : a.parameters.masked(parameters_);
-    j["status"] = to_string(status_);
-    j["result"] = (show_secrets || a.output.empty()) ? result_ : a.output.masked(result_);
-    int64_t start = log_.front().timestamp_us;
-    j["start_timestamp"] = core::iso8601(start);
-    if (is_terminal(status_)) {
-        int64_t end = log_.back().timestamp_us;
-        j["end_timestamp"] = core::iso8601(end);
-        j["elapsed_seconds"] = double(end - start) / 1e6;
-    } else {
-        j["end_timestamp"] = nullptr;
-        j["elapsed_seconds"] = double(core::now_us() - start) / 1e6;
-    }
-    j["context"] = context_;
-    auto log = nlohmann::ordered_json::array();
-    for (const auto& e : log_) log.push_back({{"status", to_string(e.status)}, {"timestamp", core::iso8601(e.timestamp_us)}});
-    j["log"] = std::move(log);
+    store::ExecutionRecord r;
+    r.id = id_;
+    r.action = a.ref;
+    r.runner_type = a.runner_type;
+    r.status = std::string(to_string(status_));
+    r.parameters = show_secrets ? parameters_ : a.parameters.masked(parameters_);
+    if (secrets && !show_secrets && r.parameters != parameters_) r.sealed_secrets = secrets->seal(parameters_.dump());
+    r.result = (show_secrets || a.output.empty()) ? result_ : a.output.masked(result_);
+    r.context = context_;
+    if (auto p = context_.find("parent"); p != context_.end() && p->is_string()) r.parent = p->get<std::string>();
+    r.owner = store::this_process_owner();
+    for (const auto& e : log_) r.log.push_back({{"status", to_string(e.status)}, {"timestamp", e.timestamp_us}});
+    r.start_us = log_.front().timestamp_us;
+    r.end_us = is_terminal(status_) ? log_.back().timestamp_us : 0;
+    return r;
+}
+
+nlohmann::ordered_json Execution::to_json(bool show_secrets) const {
+    auto j = record_view(snapshot(show_secrets, nullptr));
+    std::lock_guard lock(mu_);
     if (!output_.empty()) {
         auto out = nlohmann::ordered_json::array();
         for (const auto& c : output_) {

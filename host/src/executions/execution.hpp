@@ -13,7 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "actions/action.hpp"
+#include "core/secret_box.hpp"
 #include "executions/status.hpp"
+#include "store/store.hpp"
 
 namespace packhost::executions {
 
@@ -30,7 +32,7 @@ struct OutputChunk {
 class Execution final : public actions::Invocation {
 public:
     Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
-              nlohmann::json context, int64_t deadline_ns);
+              nlohmann::json context, int64_t deadline_ns, store::Store* store = nullptr);
 
     // actions::Invocation
     const std::string& execution_id() const override { return id_; }
@@ -65,6 +67,11 @@ public:
     // The record as StackStorm shows it; secrets masked unless told otherwise.
     nlohmann::ordered_json to_json(bool show_secrets = false) const;
 
+    // The record to store: secrets masked, and the real parameters sealed
+    // with `secrets` (when the action has secret parameters) so that a
+    // re-run can use them.
+    store::ExecutionRecord snapshot(bool show_secrets, const core::SecretBox* secrets) const;
+
 private:
     const std::string id_;
     const std::shared_ptr<const actions::Action> action_;
@@ -78,6 +85,8 @@ private:
     nlohmann::json result_;
     std::vector<LogEntry> log_;
     std::vector<OutputChunk> output_;
+    store::Store* store_;
+    int64_t output_seq_ = 0;
     size_t output_bytes_ = 0;
     bool output_truncated_ = false;
     uint32_t progress_ = 0;

@@ -67,9 +67,11 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
     int64_t deadline = request.timeout_seconds > 0
                            ? core::monotonic_ns() + static_cast<int64_t>(request.timeout_seconds * 1e9)
                            : 0;
-    auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline);
+    auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline,
+                                         options_.store);
     history_.add(e);
     e->transition(Status::scheduled);
+    record(*e);
     if (deadline != 0) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(deadline, [this, weak] { on_deadline(weak); });
@@ -137,7 +139,7 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         default: final = Status::failed; break;
         }
     }
-    if (!e->transition(final, std::move(result))) {
+    if (!close(*e, final, std::move(result))) {
         spdlog::warn("execution {} ({}) returned after it was closed; its result was dropped", e->id(), action.ref);
     }
 }
@@ -147,7 +149,7 @@ void Scheduler::on_deadline(const std::weak_ptr<Execution>& weak) {
     if (!e || e->done()) return;
     e->mark_deadline_passed();
     json result{{"error", "execution timed out before it started"}};
-    if (e->transition(Status::timeout, result, Status::scheduled)) return;
+    if (close(*e, Status::timeout, result, Status::scheduled)) return;
     std::weak_ptr<Execution> again = weak;
     deadlines_.at(core::monotonic_ns() + std::chrono::nanoseconds(options_.stop_grace).count(),
                   [this, again] { close_if_stuck(again, Status::timeout, "timed out"); });
@@ -159,7 +161,7 @@ void Scheduler::close_if_stuck(const std::weak_ptr<Execution>& weak, Status stat
     std::string msg = std::string("execution ") + why + "; the action did not stop within " +
                       seconds_text(options_.stop_grace.count() / 1000.0) +
                       " s, so its worker thread was left running it";
-    if (e->transition(status, json{{"error", msg}})) {
+    if (close(*e, status, json{{"error", msg}})) {
         spdlog::error("execution {} ({}): {}", e->id(), e->action().ref, msg);
     }
 }
@@ -170,7 +172,7 @@ bool Scheduler::cancel(const std::string& id) {
     if (e->done()) return false;
     e->request_cancel();
     json result{{"error", "execution was canceled before it started"}};
-    if (e->transition(Status::canceled, result, Status::scheduled)) return true;
+    if (close(*e, Status::canceled, result, Status::scheduled)) return true;
     if (e->transition(Status::canceling, nullptr, Status::running)) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(core::monotonic_ns() + std::chrono::nanoseconds(options_.stop_grace).count(),
@@ -179,16 +181,27 @@ bool Scheduler::cancel(const std::string& id) {
     return !e->done() || e->status() == Status::canceled;
 }
 
+bool Scheduler::close(Execution& e, Status status, json result, std::optional<Status> only_from) {
+    if (!e.transition(status, std::move(result), only_from)) return false;
+    record(e);
+    return true;
+}
+
+void Scheduler::record(const Execution& e) {
+    if (options_.store) options_.store->save(e.snapshot(false, options_.secrets));
+}
+
 size_t Scheduler::shutdown() {
     if (shut_down_) return abandoned_;
     shut_down_ = true;
     auto unstarted = pool_.stop(options_.stop_grace + std::chrono::milliseconds(500));
     for (auto& e : unstarted) {
         e->request_cancel();
-        e->transition(Status::canceled, json{{"error", "host shut down before the execution started"}});
+        close(*e, Status::canceled, json{{"error", "host shut down before the execution started"}});
     }
     deadlines_.stop();
     abandoned_ = pool_.abandoned_workers();
+    if (options_.store) options_.store->flush();
     return abandoned_;
 }
 

@@ -35,6 +35,10 @@ struct SchedulerOptions {
     // before its execution is closed without it.
     std::chrono::milliseconds stop_grace{2000};
     std::string user = "packhost";
+    // Where records go (nullptr: memory only) and the key that seals secret
+    // parameters in them. Both outlive the scheduler.
+    store::Store* store = nullptr;
+    const core::SecretBox* secrets = nullptr;
 };
 
 class Scheduler {
@@ -65,6 +69,9 @@ private:
     void execute(std::shared_ptr<Execution> e);
     void run(const std::shared_ptr<Execution>& e);
     void on_deadline(const std::weak_ptr<Execution>& weak);
+    // Terminal transition, recorded in the store when it happens.
+    bool close(Execution& e, Status status, nlohmann::json result, std::optional<Status> only_from = std::nullopt);
+    void record(const Execution& e);
     void close_if_stuck(const std::weak_ptr<Execution>& weak, Status status, const char* why);
     std::shared_ptr<Lane> lane(const std::string& ref);
 

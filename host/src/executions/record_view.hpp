@@ -1,0 +1,15 @@
+#pragma once
+// An execution as packhost shows it (StackStorm's field names), from its
+// stored record: one shape for `run --json`, `execution get` and the API.
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.hpp"
+
+namespace packhost::executions {
+
+nlohmann::ordered_json record_view(const store::ExecutionRecord& record,
+                                   const std::vector<store::OutputRecord>* output = nullptr);
+
+}  // namespace packhost::executions

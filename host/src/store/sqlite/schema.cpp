@@ -1,0 +1,46 @@
+#include "store/sqlite/schema.hpp"
+
+namespace packhost::store::sqlite {
+
+const std::vector<std::string>& migrations() {
+    static const std::vector<std::string> m = {
+        // 1: executions, their output, cross-process cancel requests.
+        R"sql(
+        CREATE TABLE executions (
+            id TEXT PRIMARY KEY,
+            action TEXT NOT NULL,
+            runner_type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            sealed_secrets TEXT NOT NULL DEFAULT '',
+            result TEXT,
+            context TEXT NOT NULL,
+            log TEXT NOT NULL,
+            parent TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            start_us INTEGER NOT NULL,
+            end_us INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX executions_by_start ON executions(start_us);
+        CREATE INDEX executions_by_action ON executions(action, start_us);
+        CREATE INDEX executions_by_status ON executions(status, start_us);
+        CREATE INDEX executions_by_parent ON executions(parent);
+        CREATE INDEX executions_unfinished ON executions(end_us) WHERE end_us = 0;
+        CREATE TABLE execution_output (
+            execution_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            stream TEXT NOT NULL,
+            data BLOB NOT NULL,
+            timestamp_us INTEGER NOT NULL,
+            PRIMARY KEY (execution_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE cancel_requests (
+            execution_id TEXT PRIMARY KEY,
+            requested_us INTEGER NOT NULL
+        );
+        )sql",
+    };
+    return m;
+}
+
+}  // namespace packhost::store::sqlite

@@ -1,0 +1,343 @@
+// The embedded store: one SQLite file in WAL mode. Writes go through one
+// background thread that commits whatever has queued up in a single
+// transaction, so recording costs an execution a queue push, not a commit.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/store.hpp"
+
+namespace packhost::store {
+namespace {
+
+using json = nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json parse(const std::string& text) {
+    json j = json::parse(text, nullptr, false);
+    return j.is_discarded() ? json() : j;
+}
+
+void configure(SQLite::Database& db) {
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA busy_timeout=5000");
+}
+
+class SqliteStore final : public Store {
+public:
+    explicit SqliteStore(const std::string& file)
+        : file_(file),
+          writer_db_(open(file)),
+          reader_db_(open(file)),
+          writer_([this] { write_loop(); }) {}
+
+    ~SqliteStore() override {
+        {
+            std::lock_guard lock(mu_);
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        writer_.join();
+    }
+
+    void save(ExecutionRecord record) override { push(std::move(record)); }
+    void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
+
+    void flush() override {
+        std::unique_lock lock(mu_);
+        uint64_t target = enqueued_;
+        done_cv_.wait(lock, [&] { return written_ >= target; });
+    }
+
+    std::optional<ExecutionRecord> execution(const std::string& id) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kSelect) + " WHERE id = ?");
+        q.bind(1, id);
+        if (!q.executeStep()) return std::nullopt;
+        return row(q);
+    }
+
+    std::vector<ExecutionRecord> executions(const ExecutionFilter& f) override {
+        std::lock_guard lock(read_mu_);
+        std::string sql = kSelect;
+        std::vector<std::string> args;
+        std::string where;
+        auto add = [&](const char* clause, const std::optional<std::string>& v) {
+            if (!v) return;
+            where += (where.empty() ? " WHERE " : " AND ") + std::string(clause);
+            args.push_back(*v);
+        };
+        add("action = ?", f.action);
+        add("status = ?", f.status);
+        add("parent = ?", f.parent);
+        sql += where + " ORDER BY start_us DESC, id DESC LIMIT ?";
+        SQLite::Statement q(reader_db_, sql);
+        int i = 1;
+        for (const auto& a : args) q.bind(i++, a);
+        q.bind(i, static_cast<int64_t>(f.limit));
+        std::vector<ExecutionRecord> out;
+        while (q.executeStep()) out.push_back(row(q));
+        return out;
+    }
+
+    std::vector<OutputRecord> output(const std::string& id, int64_t after_seq) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_,
+                            "SELECT seq, stream, data, timestamp_us FROM execution_output "
+                            "WHERE execution_id = ? AND seq > ? ORDER BY seq");
+        q.bind(1, id);
+        q.bind(2, after_seq);
+        std::vector<OutputRecord> out;
+        while (q.executeStep()) {
+            OutputRecord o;
+            o.execution_id = id;
+            o.seq = q.getColumn(0).getInt64();
+            o.stream = q.getColumn(1).getString();
+            auto blob = q.getColumn(2);
+            o.data.assign(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes()));
+            o.timestamp_us = q.getColumn(3).getInt64();
+            out.push_back(std::move(o));
+        }
+        return out;
+    }
+
+    std::vector<std::string> abandon_orphans(const std::function<bool(const std::string&)>& alive,
+                                             const std::string& reason) override {
+        flush();
+        std::vector<ExecutionRecord> orphans;
+        {
+            std::lock_guard lock(read_mu_);
+            SQLite::Statement q(reader_db_, std::string(kSelect) + " WHERE end_us = 0");
+            while (q.executeStep()) {
+                auto r = row(q);
+                if (!alive(r.owner)) orphans.push_back(std::move(r));
+            }
+        }
+        std::vector<std::string> ids;
+        int64_t now = core::now_us();
+        for (auto& r : orphans) {
+            r.status = "abandoned";
+            r.end_us = now;
+            r.log.push_back({{"status", "abandoned"}, {"timestamp", now}});
+            r.result = {{"error", reason}};
+            ids.push_back(r.id);
+            save(std::move(r));
+        }
+        flush();
+        return ids;
+    }
+
+    size_t purge(int64_t before_us) override {
+        flush();
+        std::lock_guard lock(write_mu_);
+        SQLite::Transaction tx(writer_db_);
+        SQLite::Statement out(writer_db_,
+                              "DELETE FROM execution_output WHERE execution_id IN "
+                              "(SELECT id FROM executions WHERE end_us != 0 AND end_us < ?)");
+        out.bind(1, before_us);
+        out.exec();
+        SQLite::Statement q(writer_db_, "DELETE FROM executions WHERE end_us != 0 AND end_us < ?");
+        q.bind(1, before_us);
+        size_t n = static_cast<size_t>(q.exec());
+        tx.commit();
+        return n;
+    }
+
+    void request_cancel(const std::string& id) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Statement q(writer_db_, "INSERT OR REPLACE INTO cancel_requests VALUES (?, ?)");
+        q.bind(1, id);
+        q.bind(2, core::now_us());
+        q.exec();
+    }
+
+    std::vector<std::string> take_cancel_requests(const std::string& owner) override {
+        std::lock_guard lock(write_mu_);
+        std::vector<std::string> ids;
+        SQLite::Transaction tx(writer_db_);
+        SQLite::Statement q(writer_db_,
+                            "SELECT c.execution_id FROM cancel_requests c JOIN executions e ON e.id = c.execution_id "
+                            "WHERE e.owner = ?");
+        q.bind(1, owner);
+        while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+        for (const auto& id : ids) {
+            SQLite::Statement d(writer_db_, "DELETE FROM cancel_requests WHERE execution_id = ?");
+            d.bind(1, id);
+            d.exec();
+        }
+        tx.commit();
+        return ids;
+    }
+
+private:
+    static constexpr const char* kSelect =
+        "SELECT id, action, runner_type, status, parameters, sealed_secrets, result, context, log, parent, owner, "
+        "start_us, end_us FROM executions";
+
+    using Item = std::variant<ExecutionRecord, OutputRecord>;
+
+    static SQLite::Database open(const std::string& file) {
+        std::error_code ec;
+        auto dir = std::filesystem::path(file).parent_path();
+        if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+        try {
+            SQLite::Database db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+            configure(db);
+            migrate(db, file);
+            return db;
+        } catch (const SQLite::Exception& e) {
+            throw std::runtime_error(file + ": cannot open the store: " + e.what());
+        }
+    }
+
+    static void migrate(SQLite::Database& db, const std::string& file) {
+        const auto& m = sqlite::migrations();
+        // Serialise migrations between processes opening a fresh file together.
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            int version = db.execAndGet("PRAGMA user_version").getInt();
+            if (version > static_cast<int>(m.size())) {
+                throw std::runtime_error(file + ": schema version " + std::to_string(version) +
+                                         " is newer than this packhost understands (" + std::to_string(m.size()) + ")");
+            }
+            for (size_t v = static_cast<size_t>(version); v < m.size(); ++v) {
+                db.exec(m[v]);
+                db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+            }
+            db.exec("COMMIT");
+        } catch (...) {
+            db.exec("ROLLBACK");
+            throw;
+        }
+    }
+
+    static ExecutionRecord row(SQLite::Statement& q) {
+        ExecutionRecord r;
+        r.id = q.getColumn(0).getString();
+        r.action = q.getColumn(1).getString();
+        r.runner_type = q.getColumn(2).getString();
+        r.status = q.getColumn(3).getString();
+        r.parameters = parse(q.getColumn(4).getString());
+        r.sealed_secrets = q.getColumn(5).getString();
+        r.result = q.getColumn(6).isNull() ? json() : parse(q.getColumn(6).getString());
+        r.context = parse(q.getColumn(7).getString());
+        r.log = parse(q.getColumn(8).getString());
+        r.parent = q.getColumn(9).getString();
+        r.owner = q.getColumn(10).getString();
+        r.start_us = q.getColumn(11).getInt64();
+        r.end_us = q.getColumn(12).getInt64();
+        return r;
+    }
+
+    void push(Item item) {
+        {
+            std::lock_guard lock(mu_);
+            queue_.push_back(std::move(item));
+            ++enqueued_;
+        }
+        cv_.notify_one();
+    }
+
+    void write_loop() {
+        while (true) {
+            std::vector<Item> batch;
+            uint64_t upto;
+            {
+                std::unique_lock lock(mu_);
+                cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty() && stopping_) return;
+                batch.swap(queue_);
+                upto = enqueued_;
+            }
+            try {
+                write(batch);
+            } catch (const std::exception& e) {
+                spdlog::error("store {}: writing {} records failed: {}", file_, batch.size(), e.what());
+            }
+            {
+                std::lock_guard lock(mu_);
+                written_ = upto;
+            }
+            done_cv_.notify_all();
+        }
+    }
+
+    void write(std::vector<Item>& batch) {
+        // Only the last state of each execution in the batch matters.
+        std::unordered_map<std::string, size_t> last;
+        for (size_t i = 0; i < batch.size(); ++i) {
+            if (auto* r = std::get_if<ExecutionRecord>(&batch[i])) last[r->id] = i;
+        }
+        std::lock_guard lock(write_mu_);
+        SQLite::Transaction tx(writer_db_);
+        SQLite::Statement ins(writer_db_,
+                              "INSERT OR REPLACE INTO executions (id, action, runner_type, status, parameters, "
+                              "sealed_secrets, result, context, log, parent, owner, start_us, end_us) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        SQLite::Statement out(writer_db_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
+        for (size_t i = 0; i < batch.size(); ++i) {
+            if (auto* r = std::get_if<ExecutionRecord>(&batch[i])) {
+                if (last[r->id] != i) continue;
+                ins.bind(1, r->id);
+                ins.bind(2, r->action);
+                ins.bind(3, r->runner_type);
+                ins.bind(4, r->status);
+                ins.bind(5, dump(r->parameters));
+                ins.bind(6, r->sealed_secrets);
+                if (r->result.is_null()) {
+                    ins.bind(7);
+                } else {
+                    ins.bind(7, dump(r->result));
+                }
+                ins.bind(8, dump(r->context));
+                ins.bind(9, dump(r->log));
+                ins.bind(10, r->parent);
+                ins.bind(11, r->owner);
+                ins.bind(12, r->start_us);
+                ins.bind(13, r->end_us);
+                ins.exec();
+                ins.reset();
+            } else {
+                auto& o = std::get<OutputRecord>(batch[i]);
+                out.bind(1, o.execution_id);
+                out.bind(2, o.seq);
+                out.bind(3, o.stream);
+                out.bind(4, o.data.data(), static_cast<int>(o.data.size()));
+                out.bind(5, o.timestamp_us);
+                out.exec();
+                out.reset();
+            }
+        }
+        tx.commit();
+    }
+
+    std::string file_;
+    std::mutex write_mu_;  // writer_db_
+    SQLite::Database writer_db_;
+    std::mutex read_mu_;  // reader_db_
+    SQLite::Database reader_db_;
+
+    std::mutex mu_;
+    std::condition_variable cv_, done_cv_;
+    std::vector<Item> queue_;
+    uint64_t enqueued_ = 0, written_ = 0;
+    bool stopping_ = false;
+    std::thread writer_;  // last: uses everything above
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& file) { return std::make_unique<SqliteStore>(file); }
+
+}  // namespace packhost::store

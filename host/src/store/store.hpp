@@ -1,0 +1,90 @@
+#pragma once
+// Where executions, their output, and (later) the datastore are kept. An
+// interface, so that an embedded SQLite file serves one host and PostgreSQL
+// several; the rest of packhost sees only this.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace packhost::store {
+
+// An execution as stored. Secret parameter values never appear in
+// `parameters` (masked); their real values, needed to re-run, are in
+// `sealed_secrets`, encrypted.
+struct ExecutionRecord {
+    std::string id;
+    std::string action;  // ref
+    std::string runner_type;
+    std::string status;
+    nlohmann::json parameters = nlohmann::json::object();
+    std::string sealed_secrets;  // encrypted JSON object; empty when none
+    nlohmann::json result;
+    nlohmann::json context = nlohmann::json::object();
+    nlohmann::json log = nlohmann::json::array();  // [{"status", "timestamp"}] (µs since epoch)
+    std::string parent;                             // parent execution id, or empty
+    std::string owner;                              // the process running it ("pid:start")
+    int64_t start_us = 0;
+    int64_t end_us = 0;  // 0 while unfinished
+};
+
+struct OutputRecord {
+    std::string execution_id;
+    int64_t seq = 0;
+    std::string stream;  // "stdout" | "stderr"
+    std::string data;
+    int64_t timestamp_us = 0;
+};
+
+struct ExecutionFilter {
+    std::optional<std::string> action;
+    std::optional<std::string> status;
+    std::optional<std::string> parent;
+    size_t limit = 50;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // Queued and written in batches by a background writer; a later save of
+    // the same id replaces the earlier one. Never blocks on the disk.
+    virtual void save(ExecutionRecord record) = 0;
+    virtual void append_output(OutputRecord chunk) = 0;
+    // Returns once everything queued before the call is on disk.
+    virtual void flush() = 0;
+
+    virtual std::optional<ExecutionRecord> execution(const std::string& id) = 0;
+    // Newest first.
+    virtual std::vector<ExecutionRecord> executions(const ExecutionFilter& filter) = 0;
+    virtual std::vector<OutputRecord> output(const std::string& id, int64_t after_seq = -1) = 0;
+
+    // Marks every unfinished execution whose owner is not alive as
+    // abandoned (status log, end time, result {"error": reason}); returns
+    // their ids.
+    virtual std::vector<std::string> abandon_orphans(const std::function<bool(const std::string&)>& owner_alive,
+                                                     const std::string& reason) = 0;
+    // Deletes finished executions (and their output) that ended before
+    // `before_us`; returns how many.
+    virtual size_t purge(int64_t before_us) = 0;
+
+    // Cancel requests across processes: any process may ask, the owner takes.
+    virtual void request_cancel(const std::string& id) = 0;
+    virtual std::vector<std::string> take_cancel_requests(const std::string& owner) = 0;
+};
+
+// The SQLite store in one file (created with its directory when missing).
+// Throws std::runtime_error naming the file when it cannot be opened or its
+// schema is newer than this packhost.
+std::unique_ptr<Store> open_sqlite_store(const std::string& file);
+
+// This process, as recorded in ExecutionRecord::owner, and whether the
+// process an owner string names is still running on this machine.
+const std::string& this_process_owner();
+bool owner_alive(const std::string& owner);
+
+}  // namespace packhost::store

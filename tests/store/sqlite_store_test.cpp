@@ -1,0 +1,188 @@
+// The SQLite store against a real file: round trips, batching, filters,
+// output, orphans, purge, cross-process cancel requests, schema versions.
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "store/store.hpp"
+
+namespace fs = std::filesystem;
+using namespace packhost::store;
+using json = nlohmann::json;
+
+namespace {
+
+class SqliteStore : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("packhost-store-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        file_ = (dir_ / "sub" / "packhost.db").string();
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    static ExecutionRecord record(const std::string& id, const std::string& action, const std::string& status,
+                                  int64_t start, int64_t end = 0, const std::string& owner = "") {
+        ExecutionRecord r;
+        r.id = id;
+        r.action = action;
+        r.runner_type = "native";
+        r.status = status;
+        r.parameters = {{"x", 1}};
+        r.context = {{"user", "u"}};
+        r.log = json::array({{{"status", "requested"}, {"timestamp", start}}});
+        r.owner = owner;
+        r.start_us = start;
+        r.end_us = end;
+        return r;
+    }
+
+    fs::path dir_;
+    std::string file_;
+};
+
+}  // namespace
+
+TEST_F(SqliteStore, RoundTripAndLastWriteWins) {
+    auto s = open_sqlite_store(file_);
+    auto r = record("a1", "core.echo", "scheduled", 100);
+    s->save(r);
+    r.status = "succeeded";
+    r.result = {{"message", "hi"}};
+    r.end_us = 200;
+    r.sealed_secrets = "c2VhbGVk";
+    s->save(r);
+    s->flush();
+    auto got = s->execution("a1");
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->status, "succeeded");
+    EXPECT_EQ(got->result, (json{{"message", "hi"}}));
+    EXPECT_EQ(got->parameters, (json{{"x", 1}}));
+    EXPECT_EQ(got->sealed_secrets, "c2VhbGVk");
+    EXPECT_EQ(got->end_us, 200);
+    EXPECT_FALSE(s->execution("nope"));
+}
+
+TEST_F(SqliteStore, ListsNewestFirstWithFilters) {
+    auto s = open_sqlite_store(file_);
+    for (int i = 0; i < 10; ++i) {
+        s->save(record("id" + std::to_string(i), i % 2 ? "core.echo" : "core.noop", i < 5 ? "succeeded" : "failed",
+                       1000 + i, 2000 + i));
+    }
+    auto child = record("kid", "core.noop", "succeeded", 5000, 5001);
+    child.parent = "id3";
+    s->save(child);
+    s->flush();
+    auto all = s->executions({});
+    ASSERT_EQ(all.size(), 11u);
+    EXPECT_EQ(all.front().id, "kid");
+    EXPECT_EQ(s->executions({std::string("core.echo"), std::nullopt, std::nullopt, 50}).size(), 5u);
+    EXPECT_EQ(s->executions({std::nullopt, std::string("failed"), std::nullopt, 50}).size(), 5u);
+    EXPECT_EQ(s->executions({std::nullopt, std::nullopt, std::nullopt, 3}).size(), 3u);
+    auto kids = s->executions({std::nullopt, std::nullopt, std::string("id3"), 50});
+    ASSERT_EQ(kids.size(), 1u);
+    EXPECT_EQ(kids[0].id, "kid");
+}
+
+TEST_F(SqliteStore, OutputKeepsBytesAndOrder) {
+    auto s = open_sqlite_store(file_);
+    s->save(record("o1", "core.local", "running", 1));
+    std::string binary("a\xff\xfe\0b", 5);  // invalid UTF-8 and a NUL survive
+    s->append_output({"o1", 0, "stdout", "line 1\n", 10});
+    s->append_output({"o1", 1, "stderr", binary, 11});
+    s->append_output({"o1", 2, "stdout", "line 2\n", 12});
+    s->flush();
+    auto all = s->output("o1");
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[1].stream, "stderr");
+    EXPECT_EQ(all[1].data, binary);
+    auto later = s->output("o1", 1);
+    ASSERT_EQ(later.size(), 1u);
+    EXPECT_EQ(later[0].data, "line 2\n");
+}
+
+TEST_F(SqliteStore, AbandonsOnlyOrphans) {
+    {
+        auto s = open_sqlite_store(file_);
+        s->save(record("dead", "core.sleep", "running", 1, 0, "1:1"));
+        s->save(record("live", "core.sleep", "running", 2, 0, this_process_owner()));
+        s->save(record("done", "core.noop", "succeeded", 3, 4, "1:1"));
+        s->flush();
+    }
+    auto s = open_sqlite_store(file_);  // a "restart"
+    auto ids = s->abandon_orphans(owner_alive, "gone");
+    EXPECT_EQ(ids, std::vector<std::string>{"dead"});
+    auto dead = s->execution("dead");
+    EXPECT_EQ(dead->status, "abandoned");
+    EXPECT_EQ(dead->result, (json{{"error", "gone"}}));
+    EXPECT_NE(dead->end_us, 0);
+    EXPECT_EQ(dead->log.back()["status"], "abandoned");
+    EXPECT_EQ(s->execution("live")->status, "running");
+    EXPECT_EQ(s->execution("done")->status, "succeeded");
+}
+
+TEST_F(SqliteStore, OwnerLiveness) {
+    EXPECT_TRUE(owner_alive(this_process_owner()));
+    EXPECT_FALSE(owner_alive("1:1"));  // pid 1 exists, but did not start at tick 1
+    EXPECT_FALSE(owner_alive("999999999:5"));
+    EXPECT_FALSE(owner_alive("garbage"));
+}
+
+TEST_F(SqliteStore, PurgesFinishedBefore) {
+    auto s = open_sqlite_store(file_);
+    s->save(record("old", "core.noop", "succeeded", 1, 10));
+    s->save(record("new", "core.noop", "succeeded", 1, 1000));
+    s->save(record("running", "core.noop", "running", 1, 0));
+    s->append_output({"old", 0, "stdout", "x", 5});
+    s->flush();
+    EXPECT_EQ(s->purge(500), 1u);
+    EXPECT_FALSE(s->execution("old"));
+    EXPECT_TRUE(s->output("old").empty());
+    EXPECT_TRUE(s->execution("new"));
+    EXPECT_TRUE(s->execution("running"));
+}
+
+TEST_F(SqliteStore, CancelRequestsGoToTheOwner) {
+    auto s = open_sqlite_store(file_);
+    s->save(record("mine", "core.sleep", "running", 1, 0, this_process_owner()));
+    s->save(record("theirs", "core.sleep", "running", 1, 0, "42:42"));
+    s->flush();
+    auto other = open_sqlite_store(file_);  // another process's connection
+    other->request_cancel("mine");
+    other->request_cancel("theirs");
+    EXPECT_EQ(s->take_cancel_requests(this_process_owner()), std::vector<std::string>{"mine"});
+    EXPECT_TRUE(s->take_cancel_requests(this_process_owner()).empty()) << "taken once";
+}
+
+TEST_F(SqliteStore, ManyWritersBatch) {
+    auto s = open_sqlite_store(file_);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 2500; ++i) s->save(record(std::to_string(t) + "-" + std::to_string(i), "a.b", "succeeded", i, i + 1));
+        });
+    }
+    for (auto& th : threads) th.join();
+    s->flush();
+    EXPECT_EQ(s->executions({std::nullopt, std::nullopt, std::nullopt, 100000}).size(), 10000u);
+}
+
+TEST_F(SqliteStore, RefusesANewerSchema) {
+    { open_sqlite_store(file_); }
+    {
+        SQLite::Database db(file_, SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA user_version = 99");
+    }
+    try {
+        open_sqlite_store(file_);
+        FAIL() << "opened a store from the future";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("schema version 99 is newer than this packhost understands"), std::string::npos)
+            << e.what();
+    }
+}
