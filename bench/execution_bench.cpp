@@ -160,6 +160,12 @@ int main() {
 
     // (e) and (f): a process per action.
     double e = measure(300, 1, [] { spawn_and_wait({"/bin/true"}); });
+    // (h) the local-shell-cmd runner against a bare spawn of the same argv.
+    double h_bare = measure(300, 1, [] { spawn_and_wait({"/bin/bash", "-c", "true"}); });
+    double h_runner = measure(300, 1, [&] {
+        auto ex = scheduler.submit(Request{"core.local", {{"cmd", "true"}}});
+        ex->wait();
+    });
     double f = measure(30, 1, [] { spawn_and_wait({"python3", "-c", "pass"}); });
 
     std::printf("packhost execution benchmark (%u CPUs)\n\n", std::thread::hardware_concurrency());
@@ -173,6 +179,9 @@ int main() {
                 stored_per_sec);
     std::printf("  %-58s %12s\n", "(e) posix_spawn /bin/true + wait", human(e).c_str());
     std::printf("  %-58s %12s\n", "(f) posix_spawn python3 -c pass + wait", human(f).c_str());
+    std::printf("  %-58s %12s\n", "(h) core.local cmd=true (local-shell-cmd runner)", human(h_runner).c_str());
+    std::printf("  %-58s %12s\n", "    bare posix_spawn bash -c true + wait", human(h_bare).c_str());
     std::printf("\n  ratios: (b)/(a) = %.1fx   (e)/(b) = %.0fx   (f)/(b) = %.0fx\n", b / a, e / b, f / b);
+    std::printf("          runner/bare spawn = %.2fx (goal <= 1.3x)\n", h_runner / h_bare);
     return 0;
 }

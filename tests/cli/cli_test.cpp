@@ -63,8 +63,8 @@ TEST(Cli, PackListShowsRefusedPacksWithReasons) {
 
     auto j = packhost_cmd({"pack", "list", "--json"});
     auto doc = json::parse(j.out);
-    EXPECT_EQ(doc["loaded"].size(), 4u);
-    EXPECT_EQ(doc["refused"].size(), 11u);
+    EXPECT_EQ(doc["loaded"].size(), 5u);
+    EXPECT_EQ(doc["refused"].size(), 14u);
     EXPECT_TRUE(doc["refused"][0].contains("reason"));
 }
 

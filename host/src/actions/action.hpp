@@ -60,6 +60,7 @@ struct Action {
     core::JsonSchema output;  // may be empty
     nlohmann::ordered_json output_schema;  // as declared (null when none)
     bool reentrant = false;
+    bool enabled = true;  // a disabled action is listed but refuses to run
     std::shared_ptr<const Runner> runner;
 
     nlohmann::ordered_json to_json() const;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "actions/runners/native.hpp"
+#include "actions/yaml_actions.hpp"
 
 namespace packhost::actions {
 
@@ -25,7 +26,7 @@ nlohmann::ordered_json Action::to_json() const {
                                {"name", name},
                                {"description", description},
                                {"runner_type", runner_type},
-                               {"enabled", true},
+                               {"enabled", enabled},
                                {"parameters", std::move(params)}};
     if (!output_schema.is_null()) out["output_schema"] = output_schema;
     return out;
@@ -37,6 +38,15 @@ void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack) {
         for (const auto& na : pack->native->actions) {
             built.push_back(make_native_action(pack, na));
         }
+    }
+    for (auto& a : load_yaml_actions(*pack)) {
+        for (const auto& b : built) {
+            if (b->name == a->name) {
+                throw std::invalid_argument(pack->metadata.dir.string() + ": action '" + a->name +
+                                            "' is defined both by the library and in actions/");
+            }
+        }
+        built.push_back(std::move(a));
     }
     std::unique_lock lock(mu_);
     for (const auto& a : built) {

@@ -49,6 +49,7 @@ Scheduler::~Scheduler() { shutdown(); }
 std::shared_ptr<Execution> Scheduler::submit(Request request) {
     auto action = registry_.find(request.action);
     if (!action) throw core::NotFound("action '" + request.action + "' is not registered");
+    if (!action->enabled) throw core::ValidationError("action '" + request.action + "' is disabled (enabled: false)");
     if (request.timeout_seconds < 0) throw core::ValidationError("timeout must not be negative");
 
     json context = json::object();
@@ -125,12 +126,18 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
     bool timed_out = e->deadline_passed() || (e->deadline_ns() != 0 && core::monotonic_ns() >= e->deadline_ns());
     Status final;
     json result = std::move(outcome.result);
+    // A runner's own result (a script's stdout so far) is kept; the reason
+    // goes next to it.
+    auto with_error = [&](const char* why) {
+        if (!result.is_object()) result = json::object();
+        result["error"] = why;
+    };
     if (timed_out) {
         final = Status::timeout;
-        result = json{{"error", "execution timed out"}};
+        with_error("execution timed out");
     } else if (e->cancel_requested()) {
         final = Status::canceled;
-        result = json{{"error", "execution was canceled"}};
+        with_error("execution was canceled");
     } else {
         switch (outcome.kind) {
         case actions::RunOutcome::Kind::succeeded: final = Status::succeeded; break;

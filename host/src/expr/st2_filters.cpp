@@ -1,8 +1,7 @@
 // StackStorm's filters (st2common/jinja/filters): JSON and YAML strings,
 // regular expressions, paths, versions, use_none.
-#include <regex>
-
 #include "core/regex.hpp"
+#include "core/yaml_json.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -52,52 +51,9 @@ Value f_json_escape(Evaluator&, const Value& in, CallArgs&) {
 
 // --- YAML --------------------------------------------------------------------
 
-// PyYAML's resolver (YAML 1.1) for a plain scalar.
-Json resolve_plain(const std::string& s) {
-    static const std::regex null_re(R"(^(~|null|Null|NULL|)$)");
-    static const std::regex bool_true(R"(^(yes|Yes|YES|true|True|TRUE|on|On|ON)$)");
-    static const std::regex bool_false(R"(^(no|No|NO|false|False|FALSE|off|Off|OFF)$)");
-    static const std::regex int_re(R"(^[-+]?(0|[1-9][0-9_]*)$)");
-    static const std::regex hex_re(R"(^[-+]?0x[0-9a-fA-F_]+$)");
-    static const std::regex float_re(R"(^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$)");
-    static const std::regex inf_re(R"(^[-+]?\.(inf|Inf|INF)$)");
-    static const std::regex nan_re(R"(^\.(nan|NaN|NAN)$)");
-    if (std::regex_match(s, null_re)) return nullptr;
-    if (std::regex_match(s, bool_true)) return true;
-    if (std::regex_match(s, bool_false)) return false;
-    std::string digits;
-    for (char c : s) {
-        if (c != '_') digits += c;
-    }
-    if (std::regex_match(s, int_re)) return static_cast<int64_t>(std::stoll(digits));
-    if (std::regex_match(s, hex_re)) return static_cast<int64_t>(std::stoll(digits, nullptr, 16));
-    if (s != "." && std::regex_match(s, float_re)) return std::stod(digits);
-    if (std::regex_match(s, inf_re)) return s[0] == '-' ? -INFINITY : INFINITY;
-    if (std::regex_match(s, nan_re)) return NAN;
-    return s;
-}
-
-Json from_yaml(const YAML::Node& n) {
-    switch (n.Type()) {
-    case YAML::NodeType::Null: return nullptr;
-    case YAML::NodeType::Scalar: return n.Tag() == "?" ? resolve_plain(n.Scalar()) : Json(n.Scalar());
-    case YAML::NodeType::Sequence: {
-        Json out = Json::array();
-        for (const auto& e : n) out.push_back(from_yaml(e));
-        return out;
-    }
-    case YAML::NodeType::Map: {
-        Json out = Json::object();
-        for (const auto& kv : n) out[kv.first.Scalar()] = from_yaml(kv.second);
-        return out;
-    }
-    default: return nullptr;
-    }
-}
-
 Value f_from_yaml_string(Evaluator&, const Value& in, CallArgs&) {
     try {
-        return from_yaml(YAML::Load(to_str(in)));
+        return core::yaml_to_json(YAML::Load(to_str(in)));
     } catch (const YAML::Exception& e) {
         throw EvalError(std::string("from_yaml_string: invalid YAML: ") + e.what());
     }
@@ -106,7 +62,7 @@ Value f_from_yaml_string(Evaluator&, const Value& in, CallArgs&) {
 // A string PyYAML would write without quotes.
 bool plain_ok(const std::string& s) {
     if (s.empty()) return false;
-    if (!resolve_plain(s).is_string()) return false;  // would read back as another type
+    if (!core::resolve_plain_scalar(s).is_string()) return false;  // would read back as another type
     if (std::string("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string::npos) {
         if (!((s[0] == '-' || s[0] == '?' || s[0] == ':') && s.size() > 1 && s[1] != ' ')) return false;
     }

@@ -1,0 +1,48 @@
+#include "actions/runners/runner_types.hpp"
+
+#include "actions/runners/local_shell.hpp"
+
+namespace packhost::actions {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// StackStorm's runner parameters (contrib/runners/*/runner.yaml).
+ojson local_parameters(bool with_cmd) {
+    ojson p = ojson::object();
+    if (with_cmd) p["cmd"] = {{"type", "string"}, {"description", "Arbitrary Linux command to be executed on the local host."}};
+    p["cwd"] = {{"type", "string"}, {"description", "Working directory where the command will be executed in"}};
+    p["env"] = {{"type", "object"}, {"description", "Environment variables which will be available to the command (e.g. key1=val1,key2=val2)"}};
+    p["kwarg_op"] = {{"type", "string"}, {"default", "--"}, {"description", "Operator to use in front of keyword args i.e. \"--\" or \"-\"."}};
+    p["sudo"] = {{"type", "boolean"}, {"default", false}, {"description", "The command will be executed with sudo."}};
+    p["sudo_password"] = {{"type", "string"}, {"secret", true}, {"description", "Sudo password. To be used when passwordless sudo is not allowed."}};
+    p["timeout"] = {{"type", "integer"}, {"default", 60}, {"description", "Action timeout in seconds. Action will get killed if it doesn't finish in timeout seconds."}};
+    return p;
+}
+
+const std::vector<RunnerType>& types() {
+    static const std::vector<RunnerType> t = {
+        {"local-shell-cmd", local_parameters(true), false, [](const ActionSource&) { return make_local_shell_cmd(); }},
+        {"local-shell-script", local_parameters(false), true,
+         [](const ActionSource& s) { return make_local_shell_script(s.pack_dir / "actions" / s.entry_point); }},
+        {"noop", ojson::object(), false, [](const ActionSource&) { return make_noop(); }},
+    };
+    return t;
+}
+
+}  // namespace
+
+const RunnerType* find_runner_type(const std::string& name) {
+    for (const auto& t : types()) {
+        if (t.name == name) return &t;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> runner_type_names() {
+    std::vector<std::string> out;
+    for (const auto& t : types()) out.push_back(t.name);
+    return out;
+}
+
+}  // namespace packhost::actions

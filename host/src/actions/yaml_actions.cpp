@@ -1,0 +1,133 @@
+#include "actions/yaml_actions.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
+
+#include "actions/runners/runner_types.hpp"
+#include "core/yaml_json.hpp"
+
+namespace packhost::actions {
+namespace {
+
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+[[noreturn]] void refuse(const fs::path& file, const std::string& what) {
+    throw std::invalid_argument(file.string() + ": " + what);
+}
+
+// StackStorm: an action may re-declare a runner parameter to change only
+// these; anything else it states must agree with the runner.
+const char* const kOverridable[] = {"default", "description", "enum", "immutable", "required"};
+
+ojson merge_parameters(const RunnerType& runner, const ojson& declared, const fs::path& file) {
+    ojson props = ojson::object();
+    for (const auto& [name, spec] : runner.parameters.items()) props[name] = spec;
+    for (const auto& [name, spec] : declared.items()) {
+        if (!spec.is_object()) refuse(file, "parameters." + name + ": must be a mapping");
+        auto base = runner.parameters.find(name);
+        if (base == runner.parameters.end()) {
+            props[name] = spec;
+            continue;
+        }
+        ojson merged = *base;
+        for (const auto& [key, value] : spec.items()) {
+            bool overridable = std::find(std::begin(kOverridable), std::end(kOverridable), key) != std::end(kOverridable);
+            if (!overridable && (!base->contains(key) || (*base)[key] != value)) {
+                refuse(file, "parameters." + name + ": '" + key + "' of runner " + runner.name +
+                                 "'s parameter cannot be changed (only default, description, enum, immutable, required)");
+            }
+            merged[key] = value;
+        }
+        props[name] = merged;
+    }
+    return ojson{{"type", "object"}, {"properties", props}};
+}
+
+std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::path& file) {
+    YAML::Node doc;
+    try {
+        doc = YAML::LoadFile(file.string());
+    } catch (const YAML::Exception& e) {
+        refuse(file, "invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
+                         std::to_string(e.mark.column + 1) + ": " + e.msg);
+    }
+    if (!doc.IsMap()) refuse(file, "must be a mapping of fields");
+    ojson meta = core::yaml_to_json(doc);
+    auto text = [&](const char* field, bool required) -> std::string {
+        auto it = meta.find(field);
+        if (it == meta.end() || it->is_null()) {
+            if (required) refuse(file, std::string("required field '") + field + "' is missing");
+            return "";
+        }
+        if (!it->is_string()) refuse(file, std::string("field '") + field + "' must be a string");
+        return it->get<std::string>();
+    };
+    auto a = std::make_shared<Action>();
+    a->pack = pack.metadata.ref;
+    a->name = text("name", true);
+    if (a->name.empty() || a->name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                                std::string::npos) {
+        refuse(file, "name \"" + a->name + "\" may only hold letters, digits, '_' and '-'");
+    }
+    std::string declared_pack = text("pack", false);
+    if (!declared_pack.empty() && declared_pack != a->pack) {
+        refuse(file, "pack \"" + declared_pack + "\" does not match the pack's ref \"" + a->pack + "\"");
+    }
+    a->ref = a->pack + "." + a->name;
+    a->description = text("description", false);
+    a->runner_type = text("runner_type", true);
+    if (auto en = meta.find("enabled"); en != meta.end() && !en->is_boolean()) refuse(file, "field 'enabled' must be true or false");
+    a->enabled = meta.value("enabled", true);
+    const RunnerType* runner = find_runner_type(a->runner_type);
+    if (!runner) {
+        std::string known;
+        for (const auto& n : runner_type_names()) known += (known.empty() ? "" : ", ") + n;
+        refuse(file, "unknown runner_type '" + a->runner_type + "' (known: " + known + ")");
+    }
+    ActionSource src{a->pack, pack.metadata.dir, text("entry_point", runner->needs_entry_point)};
+    if (runner->needs_entry_point) {
+        fs::path script = pack.metadata.dir / "actions" / src.entry_point;
+        std::error_code ec;
+        if (!fs::is_regular_file(script, ec)) refuse(file, "entry_point " + script.string() + " does not exist");
+    }
+    ojson declared = ojson::object();
+    if (auto p = meta.find("parameters"); p != meta.end() && !p->is_null()) {
+        if (!p->is_object()) refuse(file, "field 'parameters' must be a mapping of parameter names");
+        declared = *p;
+    }
+    try {
+        a->parameters = ParameterSpec::compile(merge_parameters(*runner, declared, file), file.string() + ": parameters");
+        if (auto o = meta.find("output_schema"); o != meta.end() && o->is_object()) {
+            a->output_schema = ojson{{"type", "object"}, {"properties", *o}};
+            a->output = core::JsonSchema::compile(a->output_schema, file.string() + ": output_schema");
+        }
+    } catch (const std::invalid_argument&) {
+        throw;
+    }
+    a->reentrant = true;  // each run is its own process
+    a->runner = runner->make(src);
+    return a;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack) {
+    std::vector<std::shared_ptr<const Action>> out;
+    fs::path dir = pack.metadata.dir / "actions";
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        auto ext = e.path().extension();
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) out.push_back(load_one(pack, f));
+    return out;
+}
+
+}  // namespace packhost::actions

@@ -1,0 +1,17 @@
+#pragma once
+// Actions a pack describes in YAML (actions/*.yaml), StackStorm's metadata
+// format: name, runner_type, entry_point, description, enabled, parameters.
+#include <memory>
+#include <vector>
+
+#include "actions/action.hpp"
+#include "packs/catalog.hpp"
+
+namespace packhost::actions {
+
+// Throws std::invalid_argument("<file>: <field>: problem") for the first
+// unusable file: unknown runner type, missing entry point, a parameter
+// overriding what StackStorm does not allow, invalid YAML.
+std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack);
+
+}  // namespace packhost::actions

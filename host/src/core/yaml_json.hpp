@@ -1,0 +1,16 @@
+#pragma once
+// YAML to JSON as Python's yaml.safe_load reads it (YAML 1.1 scalars: yes/no
+// and on/off are booleans, ~ is null, 1.5 a float, "quoted" always a
+// string), so StackStorm files and templates mean here what they mean there.
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace packhost::core {
+
+nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
+// The value a plain (unquoted) YAML scalar stands for.
+nlohmann::ordered_json resolve_plain_scalar(const std::string& text);
+
+}  // namespace packhost::core
