@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
+#include "actions/runners/native.hpp"
 #include "core/ids.hpp"
 
 namespace packhost {
@@ -18,6 +19,7 @@ Host::Host(HostOptions options)
         }
     }
     if (!options_.key_file.empty()) secrets_ = core::SecretBox::open(options_.key_file);
+    if (store_ && secrets_) datastore_ = std::make_unique<store::Datastore>(*store_, *secrets_);
     catalog_ = packs::Catalog::load(options_.packs_path, *this, options_.abi);
     // Copy the list: refusing a pack edits the catalog.
     auto loaded = catalog_.loaded();
@@ -34,6 +36,7 @@ Host::Host(HostOptions options)
     }
     options_.scheduler.store = store_.get();
     options_.scheduler.secrets = secrets();
+    options_.scheduler.datastore = datastore_.get();
     scheduler_ = std::make_unique<executions::Scheduler>(registry_, options_.scheduler);
 }
 
@@ -62,13 +65,58 @@ void Host::log(const std::string& pack, uint32_t level, std::string_view message
     spdlog::log(lvl, "[pack {}] {}", pack, message);
 }
 
-// The datastore arrives with its own issue; until then the ABI's documented
-// answer is "unavailable".
-ph_rc Host::datastore_get(const std::string&, std::string_view, uint32_t, std::string&) { return PH_ERR_UNAVAILABLE; }
-ph_rc Host::datastore_set(const std::string&, std::string_view, std::string_view, int64_t, uint32_t) {
-    return PH_ERR_UNAVAILABLE;
+namespace {
+
+// The datastore options an ABI call asks for; user scope means the user of
+// the execution running on this thread (the system user outside one).
+store::Datastore::Options kv_options(uint32_t flags, uint32_t secret_flag) {
+    store::Datastore::Options opt;
+    if (flags & PH_KV_SCOPE_USER) {
+        opt.scope = "user";
+        const std::string* user = actions::current_invocation_user();
+        opt.user = user ? *user : "packhost";
+    }
+    opt.secret = (flags & secret_flag) != 0;
+    return opt;
 }
-ph_rc Host::datastore_delete(const std::string&, std::string_view, uint32_t) { return PH_ERR_UNAVAILABLE; }
+
+}  // namespace
+
+ph_rc Host::datastore_get(const std::string& pack, std::string_view key, uint32_t flags, std::string& value) {
+    if (!datastore_) return PH_ERR_UNAVAILABLE;
+    try {
+        auto kv = datastore_->get(std::string(key), kv_options(flags, PH_KV_DECRYPT));
+        if (!kv) return PH_ERR_NOT_FOUND;
+        value = std::move(kv->value);
+        return PH_OK;
+    } catch (const std::exception& e) {
+        spdlog::warn("[pack {}] datastore get '{}': {}", pack, key, e.what());
+        return PH_ERR_INVALID_ARGUMENT;
+    }
+}
+
+ph_rc Host::datastore_set(const std::string& pack, std::string_view key, std::string_view value, int64_t ttl_seconds,
+                          uint32_t flags) {
+    if (!datastore_) return PH_ERR_UNAVAILABLE;
+    try {
+        datastore_->set(std::string(key), std::string(value), std::chrono::seconds(ttl_seconds > 0 ? ttl_seconds : 0),
+                        kv_options(flags, PH_KV_ENCRYPT));
+        return PH_OK;
+    } catch (const std::exception& e) {
+        spdlog::warn("[pack {}] datastore set '{}': {}", pack, key, e.what());
+        return PH_ERR_INVALID_ARGUMENT;
+    }
+}
+
+ph_rc Host::datastore_delete(const std::string& pack, std::string_view key, uint32_t flags) {
+    if (!datastore_) return PH_ERR_UNAVAILABLE;
+    try {
+        return datastore_->remove(std::string(key), kv_options(flags, 0)) ? PH_OK : PH_ERR_NOT_FOUND;
+    } catch (const std::exception& e) {
+        spdlog::warn("[pack {}] datastore delete '{}': {}", pack, key, e.what());
+        return PH_ERR_INVALID_ARGUMENT;
+    }
+}
 
 ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, std::string_view payload) {
     std::string ref(trigger);

@@ -14,6 +14,7 @@
 #include "packs/catalog.hpp"
 #include "packs/host_services.hpp"
 #include "core/secret_box.hpp"
+#include "store/datastore.hpp"
 #include "store/store.hpp"
 
 namespace packhost {
@@ -40,6 +41,8 @@ public:
     const actions::Registry& registry() const { return registry_; }
     executions::Scheduler& scheduler() { return *scheduler_; }
     store::Store* store() { return store_.get(); }
+    // nullptr when the host runs without a store.
+    store::Datastore* datastore() { return datastore_.get(); }
     const core::SecretBox* secrets() const { return secrets_ ? &*secrets_ : nullptr; }
     // Executions of earlier processes found unfinished at start, now abandoned.
     const std::vector<std::string>& abandoned_at_start() const { return abandoned_at_start_; }
@@ -63,6 +66,7 @@ private:
     HostOptions options_;
     std::unique_ptr<store::Store> store_;
     std::optional<core::SecretBox> secrets_;
+    std::unique_ptr<store::Datastore> datastore_;
     std::vector<std::string> abandoned_at_start_;
     events::TriggerQueue triggers_;
     std::set<std::string, std::less<>> trigger_types_;  // known refs

@@ -225,7 +225,13 @@ TEST(Cli, HelpOnEveryCommand) {
                                                            {"action", "list", "--help"},
                                                            {"action", "show", "--help"},
                                                            {"run", "--help"},
-                                                           {"render", "--help"}}) {
+                                                           {"render", "--help"},
+                                                           {"execution", "list", "--help"},
+                                                           {"execution", "get", "--help"},
+                                                           {"key", "set", "--help"},
+                                                           {"key", "get", "--help"},
+                                                           {"key", "list", "--help"},
+                                                           {"key", "delete", "--help"}}) {
         auto r = packhost_cmd(args, false);
         EXPECT_EQ(r.exit_code, 0) << args.back();
         EXPECT_TRUE(contains(r.out, "Usage:") || contains(r.out, "USAGE") || contains(r.out, "Options:")) << r.out;
@@ -293,4 +299,42 @@ TEST(Cli, NoSecretPlaintextAnywhere) {
     }
     EXPECT_GE(files, 2u) << "the store and the key were written";
     EXPECT_TRUE(contains(get.out, "token: \"********\""));
+}
+
+TEST(Cli, KeysThroughCliTemplatesAndPacks) {
+    EXPECT_EQ(packhost_cmd({"key", "set", "some_key", "from-cli"}).exit_code, 0);
+    auto secret = packhost_cmd({"key", "set", "api_token", "tok-plaintext-123", "--encrypt", "--json"});
+    EXPECT_EQ(secret.exit_code, 0) << secret.err;
+    EXPECT_FALSE(contains(secret.out, "tok-plaintext-123"));
+    auto dec = json::parse(packhost_cmd({"key", "get", "api_token", "--decrypt", "--json"}).out);
+    EXPECT_EQ(dec["value"], "tok-plaintext-123");
+    EXPECT_EQ(packhost_cmd({"key", "get", "nope"}).exit_code, 2);
+    auto list = json::parse(packhost_cmd({"key", "list", "--json"}).out);
+    EXPECT_EQ(list.size(), 2u);
+
+    // st2kv in a parameter template, decrypted.
+    auto run = packhost_cmd({"run", "core.echo", "message={{ st2kv.system.api_token | decrypt_kv | length }}", "--json"});
+    EXPECT_EQ(json::parse(run.out)["result"]["message"], "17");
+
+    // The ABI's datastore services from a native pack: system read, user-scope encrypted write.
+    auto pack = packhost_cmd({"run", "good.kv", "value=written-by-pack", "--json"});
+    ASSERT_EQ(pack.exit_code, 0) << pack.err;
+    auto r = json::parse(pack.out)["result"];
+    EXPECT_EQ(r["value"], "from-cli");
+    EXPECT_EQ(r["read_back_matches"], true);
+    EXPECT_EQ(r["stored_encrypted"], true);
+    auto user_keys = json::parse(packhost_cmd({"key", "list", "--scope", "user", "--decrypt", "--json"}).out);
+    ASSERT_EQ(user_keys.size(), 1u);
+    EXPECT_EQ(user_keys[0]["user"], "tester");
+    EXPECT_EQ(user_keys[0]["value"], "written-by-pack");
+
+    EXPECT_EQ(packhost_cmd({"key", "delete", "api_token"}).exit_code, 0);
+    EXPECT_EQ(packhost_cmd({"key", "delete", "api_token"}).exit_code, 2);
+
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(test_home())) {
+        if (!entry.is_regular_file()) continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        EXPECT_EQ(bytes.find("written-by-pack"), std::string::npos) << entry.path();
+    }
 }

@@ -189,7 +189,8 @@ TEST_F(Executions, OutputProgressAndContext) {
 
 TEST_F(Executions, HostServices) {
     auto kv = run("good.kv");
-    EXPECT_EQ(kv->result()["error"], "packhost: datastore get 'some_key' failed: not available in this host");
+    EXPECT_EQ(kv->result()["error"], "packhost: datastore get 'some_key' failed: not available in this host")
+        << "a host without a store answers PH_ERR_UNAVAILABLE";
     size_t before = host_->triggers().size();
     auto emit = run("good.emit", {{"n", 7}});
     EXPECT_EQ(emit->result()["queued"], true);

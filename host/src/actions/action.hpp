@@ -33,6 +33,8 @@ public:
     virtual void report_progress(uint32_t per10000, std::string_view message) = 0;
     // StackStorm's action_context as JSON text.
     virtual const std::string& context_json() const = 0;
+    // Who the execution runs for (action_context.user).
+    virtual const std::string& user() const = 0;
 };
 
 struct RunOutcome {

@@ -11,5 +11,6 @@ void add_action_commands(CLI::App& app, AppContext& ctx);
 void add_run_command(CLI::App& app, AppContext& ctx);
 void add_render_command(CLI::App& app, AppContext& ctx);
 void add_execution_commands(CLI::App& app, AppContext& ctx);
+void add_key_commands(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

@@ -1,13 +1,34 @@
 // packhost render TEMPLATE [--context FILE|-] [--json]
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <iterator>
 
 #include "cli/commands.hpp"
 #include "expr/template.hpp"
+#include "store/datastore.hpp"
 
 namespace packhost::cli {
 namespace {
+
+// The datastore, for st2kv in the template, when this home has one.
+struct DatastoreAccess {
+    std::unique_ptr<store::Store> store;
+    std::optional<core::SecretBox> box;
+    std::unique_ptr<store::Datastore> ds;
+};
+
+DatastoreAccess open_datastore(const std::filesystem::path& home) {
+    DatastoreAccess d;
+    std::error_code ec;
+    if (!std::filesystem::exists(home / "packhost.db", ec)) return d;
+    d.store = store::open_sqlite_store((home / "packhost.db").string());
+    d.box = core::SecretBox::open(home / "keys" / "packhost.key");
+    d.ds = std::make_unique<store::Datastore>(*d.store, *d.box);
+    return d;
+}
 
 struct RenderArgs {
     std::string source;
@@ -15,7 +36,7 @@ struct RenderArgs {
     bool json = false;
 };
 
-int render(const RenderArgs& args) {
+int render(AppContext& app, const RenderArgs& args) {
     expr::Json vars = expr::Json::object();
     if (!args.context_file.empty()) {
         std::string text;
@@ -39,6 +60,11 @@ int render(const RenderArgs& args) {
         auto t = expr::Template::compile(args.source);
         expr::Context ctx(vars);
         expr::add_global_functions(ctx);
+        auto access = open_datastore(app.home_dir());
+        if (access.ds) {
+            const char* user = std::getenv("USER");
+            ctx.set("st2kv", expr::Value::object(access.ds->template_object(user && *user ? user : "packhost")));
+        }
         if (args.json) {
             std::cout << t->render_value(ctx).dump(2, ' ', false, expr::Json::error_handler_t::replace) << '\n';
         } else {
@@ -60,7 +86,7 @@ void add_render_command(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--context,-c", args->context_file, "JSON file holding the variables ('-' reads stdin)");
     cmd->add_flag("--json", args->json,
                   "Print the typed value as JSON (a template that is exactly one {{ expr }} yields its value)");
-    cmd->callback([&ctx, args] { ctx.exit_code = render(*args); });
+    cmd->callback([&ctx, args] { ctx.exit_code = render(ctx, *args); });
 }
 
 }  // namespace packhost::cli

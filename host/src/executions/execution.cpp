@@ -21,6 +21,7 @@ Execution::Execution(std::string id, std::shared_ptr<const actions::Action> acti
       parameters_(std::move(parameters)),
       context_(std::move(context)),
       context_json_(context_.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
+      user_(context_.value("user", std::string())),
       deadline_ns_(deadline_ns),
       store_(store) {
     log_.reserve(4);

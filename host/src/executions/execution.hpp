@@ -42,6 +42,7 @@ public:
     void append_output(actions::OutputStream stream, std::string_view chunk) override;
     void report_progress(uint32_t per10000, std::string_view message) override;
     const std::string& context_json() const override { return context_json_; }
+    const std::string& user() const override { return user_; }
 
     const std::string& id() const { return id_; }
     const actions::Action& action() const { return *action_; }
@@ -78,6 +79,7 @@ private:
     const nlohmann::json parameters_;
     const nlohmann::json context_;
     const std::string context_json_;
+    const std::string user_;
     const int64_t deadline_ns_;
 
     mutable std::mutex mu_;

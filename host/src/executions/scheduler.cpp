@@ -62,6 +62,7 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
     if (actions::contains_template(params)) {  // defaults are filled in by now
         actions::TemplateScope scope;
         scope.action_context = context;
+        if (options_.datastore) scope.st2kv = options_.datastore->template_object(context.value("user", std::string()));
         params = actions::render_parameters(action->parameters, std::move(params), scope, templates_);
     }
     params = action->parameters.validate(std::move(params));

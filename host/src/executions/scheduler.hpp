@@ -13,6 +13,7 @@
 
 #include "actions/registry.hpp"
 #include "expr/template.hpp"
+#include "store/datastore.hpp"
 #include "executions/deadline_watch.hpp"
 #include "executions/execution.hpp"
 #include "executions/history.hpp"
@@ -39,6 +40,7 @@ struct SchedulerOptions {
     // parameters in them. Both outlive the scheduler.
     store::Store* store = nullptr;
     const core::SecretBox* secrets = nullptr;
+    store::Datastore* datastore = nullptr;  // st2kv in parameter templates
 };
 
 class Scheduler {

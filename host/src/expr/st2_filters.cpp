@@ -8,6 +8,7 @@
 #include "core/semver.hpp"
 #include "expr/builtin_helpers.hpp"
 #include "expr/builtins.hpp"
+#include "expr/secret_text.hpp"
 #include "expr/st2_values.hpp"
 
 namespace packhost::expr {
@@ -254,6 +255,18 @@ Value f_bump_major(Evaluator&, const Value& in, CallArgs&) { return bump(in, 0);
 Value f_bump_minor(Evaluator&, const Value& in, CallArgs&) { return bump(in, 1); }
 Value f_bump_patch(Evaluator&, const Value& in, CallArgs&) { return bump(in, 2); }
 
+// Opens a secret datastore value (st2kv.system.KEY | decrypt_kv).
+Value f_decrypt_kv(Evaluator&, const Value& in, CallArgs&) {
+    if (in.is_undefined()) throw EvalError(in.hint());
+    auto* secret = in.is_object() ? dynamic_cast<const SecretText*>(in.obj().get()) : nullptr;
+    if (!secret) return in;  // not encrypted: StackStorm passes it through
+    try {
+        return Json(secret->decrypt());
+    } catch (const std::runtime_error& e) {
+        throw EvalError(std::string("decrypt_kv: ") + e.what());
+    }
+}
+
 Value f_use_none(Evaluator&, const Value& in, CallArgs&) {
     if (in.is_json() && in.json().is_null()) return Json(kNoneMagic);
     return in;
@@ -271,6 +284,7 @@ void register_st2_filters(std::vector<std::pair<std::string_view, FilterFn>>& t)
         {"version_more_than", {f_version_more_than}}, {"version_less_than", {f_version_less_than}},
         {"version_equal", {f_version_equal}}, {"version_bump_major", {f_bump_major}},
         {"version_bump_minor", {f_bump_minor}}, {"version_bump_patch", {f_bump_patch}},
+        {"decrypt_kv", {f_decrypt_kv}},
     });
 }
 

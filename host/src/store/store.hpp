@@ -40,6 +40,17 @@ struct OutputRecord {
     int64_t timestamp_us = 0;
 };
 
+// A datastore entry. `value` is the sealed (encrypted) text when `secret`.
+struct KeyValue {
+    std::string scope;  // "system" or "user"
+    std::string user;   // the owner of a user-scope key; empty for system
+    std::string name;
+    std::string value;
+    bool secret = false;
+    int64_t expire_us = 0;  // 0: never
+    int64_t updated_us = 0;
+};
+
 struct ExecutionFilter {
     std::optional<std::string> action;
     std::optional<std::string> status;
@@ -71,6 +82,13 @@ public:
     // Deletes finished executions (and their output) that ended before
     // `before_us`; returns how many.
     virtual size_t purge(int64_t before_us) = 0;
+
+    // The datastore; written at once (not batched). Expired keys are never
+    // returned.
+    virtual std::optional<KeyValue> kv_get(const std::string& scope, const std::string& user, const std::string& name) = 0;
+    virtual void kv_set(const KeyValue& kv) = 0;
+    virtual bool kv_delete(const std::string& scope, const std::string& user, const std::string& name) = 0;
+    virtual std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user, const std::string& prefix) = 0;
 
     // Cancel requests across processes: any process may ask, the owner takes.
     virtual void request_cancel(const std::string& id) = 0;

@@ -75,6 +75,15 @@ json error_result(const std::string& text, const std::string& fallback) {
     return json{{"error", text}};
 }
 
+thread_local const std::string* tl_invocation_user = nullptr;
+
+// Sets the thread's current user for the length of an invoke.
+struct UserScope {
+    explicit UserScope(const std::string* user) : saved(tl_invocation_user) { tl_invocation_user = user; }
+    ~UserScope() { tl_invocation_user = saved; }
+    const std::string* saved;
+};
+
 class NativeRunner final : public Runner {
 public:
     NativeRunner(packs::NativeAction native, std::shared_ptr<const packs::LoadedPack> keep,
@@ -112,7 +121,11 @@ public:
         call.config_json = config_json_.c_str();
         call.config_len = config_json_.size();
 
-        ph_rc rc = native_.invoke(native_.user, params.data(), params.size(), &call);
+        ph_rc rc;
+        {
+            UserScope as(&inv.user());
+            rc = native_.invoke(native_.user, params.data(), params.size(), &call);
+        }
 
         switch (rc) {
         case PH_OK: break;
@@ -146,6 +159,8 @@ private:
 };
 
 }  // namespace
+
+const std::string* current_invocation_user() { return tl_invocation_user; }
 
 std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& holder,
                                                  const packs::NativeAction& native) {

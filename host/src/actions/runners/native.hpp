@@ -13,4 +13,8 @@ namespace packhost::actions {
 std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& pack,
                                                  const packs::NativeAction& native);
 
+// The user the native action running on this thread executes for (nullptr
+// outside an invoke): what the ABI's user-scope datastore calls act for.
+const std::string* current_invocation_user();
+
 }  // namespace packhost::actions

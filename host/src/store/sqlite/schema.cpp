@@ -39,6 +39,19 @@ const std::vector<std::string>& migrations() {
             requested_us INTEGER NOT NULL
         );
         )sql",
+        // 2: the datastore.
+        R"sql(
+        CREATE TABLE kv (
+            scope TEXT NOT NULL,
+            user TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            secret INTEGER NOT NULL,
+            expire_us INTEGER NOT NULL DEFAULT 0,
+            updated_us INTEGER NOT NULL,
+            PRIMARY KEY (scope, user, name)
+        ) WITHOUT ROWID;
+        )sql",
     };
     return m;
 }

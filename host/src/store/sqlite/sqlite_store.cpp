@@ -154,6 +154,58 @@ public:
         return n;
     }
 
+    std::optional<KeyValue> kv_get(const std::string& scope, const std::string& user, const std::string& name) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kKvSelect) + " WHERE scope = ? AND user = ? AND name = ? AND " + kLive);
+        q.bind(1, scope);
+        q.bind(2, user);
+        q.bind(3, name);
+        q.bind(4, core::now_us());
+        if (!q.executeStep()) return std::nullopt;
+        return kv_row(q);
+    }
+
+    void kv_set(const KeyValue& kv) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Statement q(writer_db_, "INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?, ?, ?, ?)");
+        q.bind(1, kv.scope);
+        q.bind(2, kv.user);
+        q.bind(3, kv.name);
+        q.bind(4, kv.value);
+        q.bind(5, kv.secret ? 1 : 0);
+        q.bind(6, kv.expire_us);
+        q.bind(7, kv.updated_us);
+        q.exec();
+    }
+
+    bool kv_delete(const std::string& scope, const std::string& user, const std::string& name) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Statement q(writer_db_, "DELETE FROM kv WHERE scope = ? AND user = ? AND name = ?");
+        q.bind(1, scope);
+        q.bind(2, user);
+        q.bind(3, name);
+        bool existed = q.exec() > 0;
+        // Expired keys go at the same time: nobody can read them any more.
+        SQLite::Statement gc(writer_db_, "DELETE FROM kv WHERE expire_us != 0 AND expire_us <= ?");
+        gc.bind(1, core::now_us());
+        gc.exec();
+        return existed;
+    }
+
+    std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user, const std::string& prefix) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kKvSelect) + " WHERE scope = ? AND user = ? AND " + kLive +
+                                            " AND substr(name, 1, ?) = ? ORDER BY name");
+        q.bind(1, scope);
+        q.bind(2, user);
+        q.bind(3, core::now_us());
+        q.bind(4, static_cast<int>(prefix.size()));
+        q.bind(5, prefix);
+        std::vector<KeyValue> out;
+        while (q.executeStep()) out.push_back(kv_row(q));
+        return out;
+    }
+
     void request_cancel(const std::string& id) override {
         std::lock_guard lock(write_mu_);
         SQLite::Statement q(writer_db_, "INSERT OR REPLACE INTO cancel_requests VALUES (?, ?)");
@@ -184,6 +236,21 @@ private:
     static constexpr const char* kSelect =
         "SELECT id, action, runner_type, status, parameters, sealed_secrets, result, context, log, parent, owner, "
         "start_us, end_us FROM executions";
+
+    static constexpr const char* kKvSelect = "SELECT scope, user, name, value, secret, expire_us, updated_us FROM kv";
+    static constexpr const char* kLive = "(expire_us = 0 OR expire_us > ?)";
+
+    static KeyValue kv_row(SQLite::Statement& q) {
+        KeyValue kv;
+        kv.scope = q.getColumn(0).getString();
+        kv.user = q.getColumn(1).getString();
+        kv.name = q.getColumn(2).getString();
+        kv.value = q.getColumn(3).getString();
+        kv.secret = q.getColumn(4).getInt() != 0;
+        kv.expire_us = q.getColumn(5).getInt64();
+        kv.updated_us = q.getColumn(6).getInt64();
+        return kv;
+    }
 
     using Item = std::variant<ExecutionRecord, OutputRecord>;
 
