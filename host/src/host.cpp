@@ -20,7 +20,7 @@ Host::Host(HostOptions options)
     }
     if (!options_.key_file.empty()) secrets_ = core::SecretBox::open(options_.key_file);
     if (store_ && secrets_) datastore_ = std::make_unique<store::Datastore>(*store_, *secrets_);
-    catalog_ = packs::Catalog::load(options_.packs_path, *this, options_.abi);
+    catalog_ = packs::Catalog::load(options_.packs_path, *this, options_.abi, options_.configs_dir);
     // Copy the list: refusing a pack edits the catalog.
     auto loaded = catalog_.loaded();
     for (const auto& pack : loaded) {

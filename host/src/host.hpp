@@ -25,6 +25,7 @@ struct HostOptions {
     // paths: executions live in memory only (tests, benchmarks).
     std::filesystem::path store_file;
     std::filesystem::path key_file;
+    std::filesystem::path configs_dir;  // <pack>.yaml site configurations
     executions::SchedulerOptions scheduler;
     packs::AbiVersion abi;  // what the host announces; tests lower/raise it
     size_t trigger_queue_capacity = 10000;

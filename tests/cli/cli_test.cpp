@@ -338,3 +338,33 @@ TEST(Cli, KeysThroughCliTemplatesAndPacks) {
         EXPECT_EQ(bytes.find("written-by-pack"), std::string::npos) << entry.path();
     }
 }
+
+TEST(Cli, PackConfiguration) {
+    // Defaults from config.schema.yaml, with no site file.
+    auto plain = packhost_cmd({"run", "good.context", "--json"});
+    ASSERT_EQ(plain.exit_code, 0) << plain.err;
+    EXPECT_EQ(json::parse(plain.out)["result"]["config"], (json{{"region", "us-east-1"}, {"retries", 3}}));
+
+    // The site's file, with a value taken from the datastore when the execution runs.
+    ASSERT_EQ(packhost_cmd({"key", "set", "good_key", "k-123", "--encrypt"}).exit_code, 0);
+    std::filesystem::create_directories(std::filesystem::path(test_home()) / "configs");
+    std::ofstream(std::filesystem::path(test_home()) / "configs" / "good.yaml")
+        << "region: eu-west-1\napi_key: \"{{ st2kv.system.good_key | decrypt_kv }}\"\n";
+    auto configured = packhost_cmd({"run", "good.context", "--json"});
+    ASSERT_EQ(configured.exit_code, 0) << configured.err;
+    EXPECT_EQ(json::parse(configured.out)["result"]["config"],
+              (json{{"region", "eu-west-1"}, {"api_key", "k-123"}, {"retries", 3}}));
+    auto templated = packhost_cmd({"run", "good.templated", "who={{ config_context.region }}", "--json"});
+    EXPECT_EQ(json::parse(templated.out)["result"]["who"], "eu-west-1");
+
+    // pack show masks secret keys.
+    auto show = json::parse(packhost_cmd({"pack", "show", "good", "--json"}).out);
+    EXPECT_EQ(show["config"]["api_key"], "********");
+    EXPECT_EQ(show["config"]["region"], "eu-west-1");
+
+    // A value the schema refuses refuses the pack, naming the file and the key.
+    std::ofstream(std::filesystem::path(test_home()) / "configs" / "good.yaml") << "retries: -1\n";
+    auto refused = packhost_cmd({"pack", "show", "good"});
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_TRUE(contains(refused.err, "configs/good.yaml: config key 'retries' must be >= 0, got -1")) << refused.err;
+}

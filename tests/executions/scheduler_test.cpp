@@ -183,7 +183,7 @@ TEST_F(Executions, OutputProgressAndContext) {
     auto c = run("good.context", json::object(), 30);
     EXPECT_EQ(c->result()["execution_id"], c->id());
     EXPECT_EQ(c->result()["action_context"]["pack"], "good");
-    EXPECT_EQ(c->result()["config"], json::object());
+    EXPECT_EQ(c->result()["config"], (json{{"region", "us-east-1"}, {"retries", 3}})) << "schema defaults";
     EXPECT_EQ(c->result()["has_deadline"], true);
 }
 

@@ -35,6 +35,8 @@ public:
     virtual const std::string& context_json() const = 0;
     // Who the execution runs for (action_context.user).
     virtual const std::string& user() const = 0;
+    // The pack's configuration as JSON text, rendered for this execution.
+    virtual const std::string& config_json() const = 0;
 };
 
 struct RunOutcome {
@@ -64,6 +66,8 @@ struct Action {
     bool reentrant = false;
     bool enabled = true;  // a disabled action is listed but refuses to run
     std::shared_ptr<const Runner> runner;
+    // The pack's configuration (config_context); may hold templates.
+    std::shared_ptr<const nlohmann::json> config;
 
     nlohmann::ordered_json to_json() const;
 };

@@ -105,6 +105,23 @@ private:
 
 }  // namespace
 
+json render_config(const json& config, const TemplateScope& scope, expr::TemplateCache& cache) {
+    expr::Json vars = expr::Json::object();
+    vars["action_context"] = expr::Json(scope.action_context);
+    expr::Context ctx(vars);
+    if (scope.st2kv) ctx.set("st2kv", expr::Value::object(scope.st2kv));
+    json out = config;
+    for (auto it = out.begin(); it != out.end(); ++it) {
+        if (!it.value().is_string() || !expr::is_template(it.value().get<std::string>())) continue;
+        try {
+            it.value() = json(cache.get(it.value().get<std::string>())->render_value(ctx));
+        } catch (const expr::TemplateError& e) {
+            throw core::ValidationError("config key '" + it.key() + "': template " + e.what());
+        }
+    }
+    return out;
+}
+
 json render_parameters(const ParameterSpec& spec, json params, const TemplateScope& scope, expr::TemplateCache& cache) {
     if (!contains_template(params)) return params;
     Renderer r(spec, params, scope, cache);

@@ -29,4 +29,10 @@ struct TemplateScope {
 nlohmann::json render_parameters(const ParameterSpec& spec, nlohmann::json params, const TemplateScope& scope,
                                  expr::TemplateCache& cache);
 
+// A pack configuration whose values hold templates (StackStorm's dynamic
+// config values, e.g. "{{ st2kv.system.api_token | decrypt_kv }}"),
+// rendered against action_context and st2kv. Throws core::ValidationError
+// naming the key.
+nlohmann::json render_config(const nlohmann::json& config, const TemplateScope& scope, expr::TemplateCache& cache);
+
 }  // namespace packhost::actions

@@ -17,6 +17,7 @@ Host& AppContext::host() {
         opts.scheduler.workers = workers;
         opts.store_file = home_dir() / "packhost.db";
         opts.key_file = home_dir() / "keys" / "packhost.key";
+        opts.configs_dir = home_dir() / "configs";
         if (const char* user = std::getenv("USER"); user && *user) opts.scheduler.user = user;
         host_ = std::make_unique<Host>(std::move(opts));
     }

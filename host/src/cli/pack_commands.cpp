@@ -20,6 +20,7 @@ ojson pack_json(const packs::LoadedPack& p, const actions::Registry& registry) {
     if (!m.keywords.empty()) j["keywords"] = m.keywords;
     if (!m.dependencies.empty()) j["dependencies"] = m.dependencies;
     if (!m.contributors.empty()) j["contributors"] = m.contributors;
+    if (p.config.has_schema || !p.config.values.empty()) j["config"] = p.config.masked();
     auto actions = ojson::array();
     for (const auto& a : registry.list(m.ref)) actions.push_back(a->name);
     j["actions"] = std::move(actions);

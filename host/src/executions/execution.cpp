@@ -15,13 +15,14 @@ constexpr size_t kMaxOutputBytes = 4u << 20;
 }  // namespace
 
 Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
-                     nlohmann::json context, int64_t deadline_ns, store::Store* store)
+                     nlohmann::json context, int64_t deadline_ns, store::Store* store, std::string config_json)
     : id_(std::move(id)),
       action_(std::move(action)),
       parameters_(std::move(parameters)),
       context_(std::move(context)),
       context_json_(context_.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
       user_(context_.value("user", std::string())),
+      config_json_(std::move(config_json)),
       deadline_ns_(deadline_ns),
       store_(store) {
     log_.reserve(4);

@@ -32,7 +32,8 @@ struct OutputChunk {
 class Execution final : public actions::Invocation {
 public:
     Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
-              nlohmann::json context, int64_t deadline_ns, store::Store* store = nullptr);
+              nlohmann::json context, int64_t deadline_ns, store::Store* store = nullptr,
+              std::string config_json = "{}");
 
     // actions::Invocation
     const std::string& execution_id() const override { return id_; }
@@ -43,6 +44,7 @@ public:
     void report_progress(uint32_t per10000, std::string_view message) override;
     const std::string& context_json() const override { return context_json_; }
     const std::string& user() const override { return user_; }
+    const std::string& config_json() const override { return config_json_; }
 
     const std::string& id() const { return id_; }
     const actions::Action& action() const { return *action_; }
@@ -80,6 +82,7 @@ private:
     const nlohmann::json context_;
     const std::string context_json_;
     const std::string user_;
+    const std::string config_json_;
     const int64_t deadline_ns_;
 
     mutable std::mutex mu_;

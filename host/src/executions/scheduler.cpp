@@ -59,10 +59,16 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
         for (auto& [k, v] : request.context.items()) context[k] = v;
     }
     json params = action->parameters.complete(std::move(request.parameters));
-    if (actions::contains_template(params)) {  // defaults are filled in by now
+    static const json kNoConfig = json::object();
+    const json& raw_config = action->config ? *action->config : kNoConfig;
+    bool config_templated = actions::contains_template(raw_config);
+    json config = raw_config;
+    if (actions::contains_template(params) || config_templated) {  // defaults are filled in by now
         actions::TemplateScope scope;
         scope.action_context = context;
         if (options_.datastore) scope.st2kv = options_.datastore->template_object(context.value("user", std::string()));
+        if (config_templated) config = actions::render_config(config, scope, templates_);
+        scope.config_context = config;
         params = actions::render_parameters(action->parameters, std::move(params), scope, templates_);
     }
     params = action->parameters.validate(std::move(params));
@@ -70,7 +76,7 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
                            ? core::monotonic_ns() + static_cast<int64_t>(request.timeout_seconds * 1e9)
                            : 0;
     auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline,
-                                         options_.store);
+                                         options_.store, config.empty() ? std::string("{}") : config.dump());
     history_.add(e);
     e->transition(Status::scheduled);
     record(*e);

@@ -49,7 +49,8 @@ std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion ho
 
 }  // namespace
 
-Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& services, AbiVersion host_abi) {
+Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& services, AbiVersion host_abi,
+                      const fs::path& configs_dir) {
     Catalog c;
     for (const auto& dir : find_pack_dirs(search_path)) {
         std::string ref;
@@ -62,6 +63,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
                 throw PackError(dir.string() + ": pack '" + ref + "' is shadowed by " +
                                 first->metadata.dir.string() + " (earlier on the search path)");
             }
+            pack->config = load_pack_config(pack->metadata, configs_dir);
             if (auto so = native_library_path(pack->metadata, host_abi)) {
                 table = std::make_shared<HostTable>(services, ref, host_abi);
                 pack->host_table = table;

@@ -10,11 +10,13 @@
 #include "packs/host_services.hpp"
 #include "packs/metadata.hpp"
 #include "packs/native_library.hpp"
+#include "packs/pack_config.hpp"
 
 namespace packhost::packs {
 
 struct LoadedPack {
     PackMetadata metadata;
+    PackConfig config;
     std::optional<NativeLibrary> native;  // absent for a pack without a library
     std::shared_ptr<HostTable> host_table;  // what `native` was handed; lives as long as the pack
 };
@@ -32,7 +34,7 @@ public:
     // hold packs with the same ref, the first on the search path wins and
     // the later one is refused as shadowed.
     static Catalog load(const std::vector<std::filesystem::path>& search_path, HostServices& services,
-                        AbiVersion host_abi = {});
+                        AbiVersion host_abi = {}, const std::filesystem::path& configs_dir = {});
 
     const std::vector<std::shared_ptr<const LoadedPack>>& loaded() const { return loaded_; }
     const std::vector<RefusedPack>& refused() const { return refused_; }

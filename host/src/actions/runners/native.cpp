@@ -86,9 +86,8 @@ struct UserScope {
 
 class NativeRunner final : public Runner {
 public:
-    NativeRunner(packs::NativeAction native, std::shared_ptr<const packs::LoadedPack> keep,
-                 std::string config_json)
-        : native_(std::move(native)), pack_(std::move(keep)), config_json_(std::move(config_json)) {}
+    NativeRunner(packs::NativeAction native, std::shared_ptr<const packs::LoadedPack> keep)
+        : native_(std::move(native)), pack_(std::move(keep)) {}
 
     RunOutcome run(const Action& action, Invocation& inv) const override {
         // Reused per worker thread: no allocation per call once warm.
@@ -118,8 +117,9 @@ public:
         const std::string& ctx = inv.context_json();
         call.context_json = ctx.c_str();
         call.context_len = ctx.size();
-        call.config_json = config_json_.c_str();
-        call.config_len = config_json_.size();
+        const std::string& config = inv.config_json();
+        call.config_json = config.c_str();
+        call.config_len = config.size();
 
         ph_rc rc;
         {
@@ -155,7 +155,6 @@ public:
 private:
     packs::NativeAction native_;
     std::shared_ptr<const packs::LoadedPack> pack_;  // keeps the pack's host table alive
-    std::string config_json_;
 };
 
 }  // namespace
@@ -181,8 +180,7 @@ std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const pac
         a->output = core::JsonSchema::compile(a->output_schema,
                                               pack.native->path.string() + ": action '" + native.name + "': output_schema");
     }
-    // Until pack configs exist every pack sees an empty configuration.
-    a->runner = std::make_shared<NativeRunner>(native, holder, "{}");
+    a->runner = std::make_shared<NativeRunner>(native, holder);
     return a;
 }
 

@@ -1,0 +1,27 @@
+#pragma once
+// A pack's site configuration: <configs dir>/<pack>.yaml, validated against
+// the pack's config.schema.yaml (StackStorm's format: a map of property
+// specs, `secret: true` for values to mask, `required: true`).
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_schema.hpp"
+#include "packs/metadata.hpp"
+
+namespace packhost::packs {
+
+struct PackConfig {
+    nlohmann::json values = nlohmann::json::object();  // defaults applied
+    core::JsonSchema schema;                            // empty when the pack has none
+    bool has_schema = false;
+
+    nlohmann::json masked() const { return has_schema ? schema.masked(values) : values; }
+};
+
+// Throws PackError naming the file and the key. A value holding a template
+// ("{{ st2kv.system.token | decrypt_kv }}") is checked when rendered, per
+// execution, not here.
+PackConfig load_pack_config(const PackMetadata& pack, const std::filesystem::path& configs_dir);
+
+}  // namespace packhost::packs
