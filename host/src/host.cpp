@@ -18,6 +18,10 @@ Host::Host(HostOptions options)
             spdlog::warn("{} execution(s) of an earlier packhost process marked abandoned", abandoned_at_start_.size());
         }
     }
+    if (store_ && options_.retention.count() > 0) {
+        size_t purged = store_->purge(core::now_us() - options_.retention.count() * 1000000);
+        if (purged > 0) spdlog::info("retention: purged {} finished execution(s)", purged);
+    }
     if (!options_.key_file.empty()) secrets_ = core::SecretBox::open(options_.key_file);
     if (store_ && secrets_) datastore_ = std::make_unique<store::Datastore>(*store_, *secrets_);
     catalog_ = packs::Catalog::load(options_.packs_path, *this, options_.abi, options_.configs_dir);
@@ -38,6 +42,20 @@ Host::Host(HostOptions options)
     options_.scheduler.secrets = secrets();
     options_.scheduler.datastore = datastore_.get();
     scheduler_ = std::make_unique<executions::Scheduler>(registry_, options_.scheduler);
+    if (store_) {
+        cancel_watcher_ = std::thread([this] {
+            std::unique_lock lock(watcher_mu_);
+            while (!watcher_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return watcher_stop_; })) {
+                try {
+                    for (const auto& id : store_->take_cancel_requests(store::this_process_owner())) {
+                        if (scheduler_->find(id)) scheduler_->cancel(id);
+                    }
+                } catch (const std::exception& e) {
+                    spdlog::warn("cancel requests: {}", e.what());
+                }
+            }
+        });
+    }
 }
 
 Host::~Host() { shutdown(); }
@@ -45,6 +63,14 @@ Host::~Host() { shutdown(); }
 size_t Host::shutdown() {
     if (shut_down_) return 0;
     shut_down_ = true;
+    if (cancel_watcher_.joinable()) {
+        {
+            std::lock_guard lock(watcher_mu_);
+            watcher_stop_ = true;
+        }
+        watcher_cv_.notify_all();
+        cancel_watcher_.join();
+    }
     size_t abandoned = scheduler_->shutdown();
     if (abandoned > 0) return abandoned;  // pack code is still running: no shutdown hooks
     for (const auto& pack : catalog_.loaded()) {

@@ -1,7 +1,11 @@
 #pragma once
 // The composition root: packs, actions, executions and the services packs
 // call back into, wired together in the one order that works.
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <optional>
 #include <set>
@@ -26,6 +30,8 @@ struct HostOptions {
     std::filesystem::path store_file;
     std::filesystem::path key_file;
     std::filesystem::path configs_dir;  // <pack>.yaml site configurations
+    // Finished executions older than this are purged when the host starts (0: keep all).
+    std::chrono::seconds retention{0};
     executions::SchedulerOptions scheduler;
     packs::AbiVersion abi;  // what the host announces; tests lower/raise it
     size_t trigger_queue_capacity = 10000;
@@ -75,6 +81,11 @@ private:
     actions::Registry registry_;
     std::unique_ptr<executions::Scheduler> scheduler_;
     bool shut_down_ = false;
+    // Takes `execution cancel` requests other processes leave in the store.
+    std::thread cancel_watcher_;
+    std::mutex watcher_mu_;
+    std::condition_variable watcher_cv_;
+    bool watcher_stop_ = false;
 };
 
 }  // namespace packhost

@@ -1,7 +1,9 @@
 // The packhost command end to end: the built binary, real processes.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -367,4 +369,87 @@ TEST(Cli, PackConfiguration) {
     auto refused = packhost_cmd({"pack", "show", "good"});
     EXPECT_EQ(refused.exit_code, 1);
     EXPECT_TRUE(contains(refused.err, "configs/good.yaml: config key 'retries' must be >= 0, got -1")) << refused.err;
+}
+
+namespace {
+
+// Waits for the first execution of `action` to show up running in the store.
+std::string wait_for_running(const std::string& action) {
+    for (int i = 0; i < 100; ++i) {
+        auto list = packhost_cmd({"execution", "list", "--action", action, "--json"});
+        if (list.exit_code == 0) {
+            for (const auto& r : json::parse(list.out)) {
+                if (r["end_timestamp"].is_null()) return r["id"];
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(Cli, CancelFromAnotherProcess) {
+    ProcessResult running;
+    std::thread runner([&] { running = packhost_cmd({"run", "core.local", "cmd=echo begun; sleep 30", "--json"}); });
+    std::string id = wait_for_running("core.local");
+    ASSERT_FALSE(id.empty());
+    auto cancel = packhost_cmd({"execution", "cancel", id});
+    runner.join();
+    EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
+    EXPECT_EQ(cancel.out, "execution " + id + ": canceled\n");
+    EXPECT_EQ(running.exit_code, 1);
+    EXPECT_EQ(json::parse(running.out)["status"], "canceled");
+    auto again = packhost_cmd({"execution", "cancel", id});
+    EXPECT_EQ(again.exit_code, 0) << "already canceled";
+    auto done = json::parse(packhost_cmd({"run", "core.noop", "--json"}).out)["id"].get<std::string>();
+    auto finished = packhost_cmd({"execution", "cancel", done});
+    EXPECT_EQ(finished.exit_code, 1);
+    EXPECT_TRUE(contains(finished.err, "had already finished: succeeded"));
+}
+
+TEST(Cli, ReRunUsesTheOriginalParameters) {
+    auto first = packhost_cmd({"run", "good.secret_echo", "token=orig-secret", "user=ann", "--json"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    std::string id = json::parse(first.out)["id"];
+    auto again = packhost_cmd({"execution", "re-run", id, "user=bob", "--json"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    auto rec = json::parse(again.out);
+    EXPECT_NE(rec["id"], id);
+    EXPECT_EQ(rec["context"]["re-run"]["ref"], id);
+    EXPECT_EQ(rec["parameters"]["user"], "bob");
+    EXPECT_EQ(rec["parameters"]["token"], "********");
+    // The secret came back from the sealed copy: the action saw the original.
+    auto shown = packhost_cmd({"execution", "re-run", id, "--json"});
+    EXPECT_EQ(json::parse(shown.out)["result"]["token"], "********");
+    EXPECT_FALSE(contains(again.out + shown.out, "orig-secret"));
+    EXPECT_EQ(packhost_cmd({"execution", "re-run", id, "user=1", "bogus=2"}).exit_code, 2);
+}
+
+TEST(Cli, TailFollowsOutput) {
+    ProcessResult running;
+    std::thread runner([&] { running = packhost_cmd({"run", "core.local", "cmd=echo one; sleep 0.6; echo two >&2; echo three"}); });
+    std::string id = wait_for_running("core.local");
+    ASSERT_FALSE(id.empty());
+    auto tail = packhost_cmd({"execution", "tail", id});
+    runner.join();
+    EXPECT_EQ(tail.exit_code, 0);
+    EXPECT_EQ(tail.out, "one\nthree\n");
+    EXPECT_TRUE(contains(tail.err, "two\n"));
+}
+
+TEST(Cli, PurgeAndRetention) {
+    packhost_cmd({"run", "core.noop"});
+    packhost_cmd({"run", "core.noop"});
+    EXPECT_EQ(json::parse(packhost_cmd({"execution", "list", "--json"}).out).size(), 2u);
+    auto keep = packhost_cmd({"execution", "purge", "--older-than", "1h"});
+    EXPECT_EQ(keep.out, "purged 0 execution(s)\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    auto purge = packhost_cmd({"execution", "purge", "--older-than", "1s"});
+    EXPECT_EQ(purge.out, "purged 2 execution(s)\n");
+    EXPECT_EQ(packhost_cmd({"execution", "purge", "--older-than", "soon"}).exit_code, 2);
+    packhost_cmd({"run", "core.noop"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    auto list = packhost_cmd({"--retention", "1s", "execution", "list", "--json"});
+    EXPECT_EQ(json::parse(list.out).size(), 0u) << "retention purged it at start";
 }

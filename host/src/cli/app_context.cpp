@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "core/clock.hpp"
+#include "core/errors.hpp"
 #include "packs/discovery.hpp"
 
 namespace packhost::cli {
@@ -18,6 +20,15 @@ Host& AppContext::host() {
         opts.store_file = home_dir() / "packhost.db";
         opts.key_file = home_dir() / "keys" / "packhost.key";
         opts.configs_dir = home_dir() / "configs";
+        std::string keep = retention;
+        if (keep.empty()) {
+            if (const char* r = std::getenv("PACKHOST_RETENTION")) keep = r;
+        }
+        if (!keep.empty()) {
+            auto secs = core::parse_duration_seconds(keep);
+            if (!secs) throw core::ValidationError("retention '" + keep + "' is not a duration (e.g. 30d)");
+            opts.retention = std::chrono::seconds(*secs);
+        }
         if (const char* user = std::getenv("USER"); user && *user) opts.scheduler.user = user;
         host_ = std::make_unique<Host>(std::move(opts));
     }

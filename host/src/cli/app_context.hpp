@@ -18,6 +18,7 @@ struct AppContext {
     std::string executable;
     std::string packs_path;  // --packs-path / PACKHOST_PACKS_PATH
     std::string home;        // --home / PACKHOST_HOME
+    std::string retention;   // --retention / PACKHOST_RETENTION
     std::string log_level = "warn";
     std::string log_format = "text";
     size_t workers = 0;

@@ -1,9 +1,12 @@
 // packhost execution list | get ID
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/run_support.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
 #include "core/clock.hpp"
@@ -71,6 +74,108 @@ void execution_get(AppContext& ctx, const std::string& id) {
     }
 }
 
+void execution_cancel(AppContext& ctx, const std::string& id) {
+    auto* store = ctx.host().store();
+    auto r = store->execution(id);
+    if (!r) {
+        std::cerr << "error: execution '" << id << "' does not exist\n";
+        ctx.exit_code = kExitUsage;
+        return;
+    }
+    if (r->end_us == 0) {
+        // The process running it takes the request (its host polls for them).
+        store->request_cancel(id);
+        for (int i = 0; i < 150 && r && r->end_us == 0; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            r = store->execution(id);
+        }
+        if (r && r->end_us == 0) {
+            std::cerr << "error: execution " << id << " did not stop within 15 s (still " << r->status << ")\n";
+            ctx.exit_code = kExitFailed;
+            return;
+        }
+    } else if (r->status != "canceled") {
+        std::cerr << "execution " << id << " had already finished: " << r->status << "\n";
+        ctx.exit_code = kExitFailed;
+        return;
+    }
+    if (ctx.json) {
+        std::cout << executions::record_view(*r).dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
+    } else {
+        std::cout << "execution " << id << ": " << r->status << "\n";
+    }
+    ctx.exit_code = r->status == "canceled" ? kExitOk : kExitFailed;
+}
+
+void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<std::string>& overrides) {
+    auto& host = ctx.host();
+    auto r = host.store()->execution(id);
+    if (!r) {
+        std::cerr << "error: execution '" << id << "' does not exist\n";
+        ctx.exit_code = kExitUsage;
+        return;
+    }
+    auto action = host.registry().find(r->action);
+    if (!action) {
+        std::cerr << "error: action '" << r->action << "' of execution " << id << " is not registered any more\n";
+        ctx.exit_code = kExitUsage;
+        return;
+    }
+    // The stored parameters have their secrets masked; the sealed copy has them.
+    nlohmann::json params = r->parameters;
+    if (!r->sealed_secrets.empty()) {
+        if (!host.secrets()) {
+            std::cerr << "error: execution " << id << " has secret parameters and no key to decrypt them\n";
+            ctx.exit_code = kExitUsage;
+            return;
+        }
+        params = nlohmann::json::parse(host.secrets()->unseal(r->sealed_secrets));
+    }
+    auto problems = parse_parameters(*action, overrides, params);
+    if (!problems.empty()) {
+        ctx.exit_code = usage_error(problems);
+        return;
+    }
+    executions::Request request;
+    request.action = r->action;
+    request.parameters = std::move(params);
+    request.context = {{"re-run", {{"ref", id}}}};
+    ctx.exit_code = submit_and_wait(ctx, std::move(request));
+}
+
+void execution_tail(AppContext& ctx, const std::string& id) {
+    auto* store = ctx.host().store();
+    if (!store->execution(id)) {
+        std::cerr << "error: execution '" << id << "' does not exist\n";
+        ctx.exit_code = kExitUsage;
+        return;
+    }
+    int64_t seq = -1;
+    while (true) {
+        auto r = store->execution(id);  // read before the output: nothing can be missed after it ended
+        for (const auto& chunk : store->output(id, seq)) {
+            (chunk.stream == "stderr" ? std::cerr : std::cout) << chunk.data << std::flush;
+            seq = chunk.seq;
+        }
+        if (r && r->end_us != 0) {
+            ctx.exit_code = r->status == "succeeded" ? kExitOk : kExitFailed;
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+void execution_purge(AppContext& ctx, const std::string& older_than) {
+    auto seconds = core::parse_duration_seconds(older_than);
+    if (!seconds) {
+        std::cerr << "error: --older-than '" << older_than << "' is not a duration (e.g. 90s, 15m, 12h, 30d)\n";
+        ctx.exit_code = kExitUsage;
+        return;
+    }
+    size_t n = ctx.host().store()->purge(core::now_us() - *seconds * 1000000);
+    std::cout << "purged " << n << " execution(s)\n";
+}
+
 }  // namespace
 
 void add_execution_commands(CLI::App& app, AppContext& ctx) {
@@ -90,6 +195,30 @@ void add_execution_commands(CLI::App& app, AppContext& ctx) {
     get->add_option("id", *id, "Execution id")->required();
     get->add_flag("--json", ctx.json, "Print JSON");
     get->callback([&ctx, id] { execution_get(ctx, *id); });
+
+    auto cancel_id = std::make_shared<std::string>();
+    auto* cancel = cmd->add_subcommand("cancel", "Cancel a running execution (in this or another packhost process)");
+    cancel->add_option("id", *cancel_id, "Execution id")->required();
+    cancel->add_flag("--json", ctx.json, "Print JSON");
+    cancel->callback([&ctx, cancel_id] { execution_cancel(ctx, *cancel_id); });
+
+    auto rerun_id = std::make_shared<std::string>();
+    auto overrides = std::make_shared<std::vector<std::string>>();
+    auto* rerun = cmd->add_subcommand("re-run", "Run an execution's action again with its parameters (key=value overrides)");
+    rerun->add_option("id", *rerun_id, "Execution id")->required();
+    rerun->add_option("parameters", *overrides, "Parameters to change, as key=value");
+    rerun->add_flag("--json", ctx.json, "Print JSON");
+    rerun->callback([&ctx, rerun_id, overrides] { execution_rerun(ctx, *rerun_id, *overrides); });
+
+    auto tail_id = std::make_shared<std::string>();
+    auto* tail = cmd->add_subcommand("tail", "Follow an execution's output until it ends");
+    tail->add_option("id", *tail_id, "Execution id")->required();
+    tail->callback([&ctx, tail_id] { execution_tail(ctx, *tail_id); });
+
+    auto older = std::make_shared<std::string>();
+    auto* purge = cmd->add_subcommand("purge", "Delete finished executions (and their output) older than a duration");
+    purge->add_option("--older-than", *older, "e.g. 90s, 15m, 12h, 30d")->required();
+    purge->callback([&ctx, older] { execution_purge(ctx, *older); });
 }
 
 }  // namespace packhost::cli

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
     app.add_option("--home", ctx.home,
                    "Where packhost keeps its state (default: $PACKHOST_HOME, else $XDG_DATA_HOME/packhost, "
                    "else ~/.local/share/packhost)");
+    app.add_option("--retention", ctx.retention,
+                   "Purge finished executions older than this at start, e.g. 30d (default: $PACKHOST_RETENTION, else keep all)");
     app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error, critical or off")
         ->capture_default_str();
     app.add_option("--log-format", ctx.log_format, "Log lines as text or json")

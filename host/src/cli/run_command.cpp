@@ -7,6 +7,7 @@
 
 #include "actions/casting.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_support.hpp"
 #include "cli/yaml_view.hpp"
 #include "core/errors.hpp"
 #include "expr/template.hpp"
@@ -26,11 +27,6 @@ struct RunArgs {
     std::vector<std::string> parameters;
     double timeout = 0;
 };
-
-int usage_error(const std::vector<std::string>& problems) {
-    for (const auto& p : problems) std::cerr << "error: " << p << '\n';
-    return kExitUsage;
-}
 
 // What a person wants to see of a finished execution, in st2's order.
 ojson human_view(const ojson& record) {
@@ -52,13 +48,29 @@ ojson human_view(const ojson& record) {
 }
 
 int run(AppContext& ctx, const RunArgs& args) {
-    auto& host = ctx.host();
-    auto action = host.registry().find(args.ref);
+    auto action = ctx.host().registry().find(args.ref);
     if (!action) return usage_error({"action '" + args.ref + "' is not registered (see 'packhost action list')"});
-
     json params = json::object();
+    auto problems = parse_parameters(*action, args.parameters, params);
+    if (!problems.empty()) return usage_error(problems);
+    executions::Request request;
+    request.action = args.ref;
+    request.parameters = std::move(params);
+    request.timeout_seconds = args.timeout;
+    return submit_and_wait(ctx, std::move(request));
+}
+
+}  // namespace
+
+int usage_error(const std::vector<std::string>& problems) {
+    for (const auto& p : problems) std::cerr << "error: " << p << '\n';
+    return kExitUsage;
+}
+
+std::vector<std::string> parse_parameters(const actions::Action& action, const std::vector<std::string>& args,
+                                          json& params) {
     std::vector<std::string> problems;
-    for (const auto& kv : args.parameters) {
+    for (const auto& kv : args) {
         size_t eq = kv.find('=');
         if (eq == std::string::npos || eq == 0) {
             problems.push_back("argument '" + kv + "' must be written key=value");
@@ -70,24 +82,22 @@ int run(AppContext& ctx, const RunArgs& args) {
             continue;
         }
         try {
-            params[key] = actions::cast_parameter(key, value, action->parameters.find(key));
+            params[key] = actions::cast_parameter(key, value, action.parameters.find(key));
         } catch (const core::ValidationError& e) {
             problems.insert(problems.end(), e.problems().begin(), e.problems().end());
         }
     }
-    if (!problems.empty()) return usage_error(problems);
+    return problems;
+}
 
+int submit_and_wait(AppContext& ctx, executions::Request request) {
+    auto& host = ctx.host();
     std::shared_ptr<executions::Execution> e;
     try {
-        executions::Request request;
-        request.action = args.ref;
-        request.parameters = std::move(params);
-        request.timeout_seconds = args.timeout;
         e = host.scheduler().submit(std::move(request));
     } catch (const core::ValidationError& err) {
         return usage_error(err.problems());
     }
-
     // Ctrl-C cancels the execution (cooperatively) instead of killing us.
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
@@ -114,8 +124,6 @@ int run(AppContext& ctx, const RunArgs& args) {
     }
     return e->status() == executions::Status::succeeded ? kExitOk : kExitFailed;
 }
-
-}  // namespace
 
 void add_run_command(CLI::App& app, AppContext& ctx) {
     auto args = std::make_shared<RunArgs>();

@@ -35,4 +35,19 @@ std::string iso8601(int64_t unix_us) {
     return buf;
 }
 
+std::optional<int64_t> parse_duration_seconds(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    if (digits == 0 || digits > 12) return std::nullopt;
+    int64_t n = std::stoll(text.substr(0, digits));
+    std::string unit = text.substr(digits);
+    if (unit.empty() || unit == "s") return n;
+    if (unit == "m") return n * 60;
+    if (unit == "h") return n * 3600;
+    if (unit == "d") return n * 86400;
+    if (unit == "w") return n * 7 * 86400;
+    return std::nullopt;
+}
+
 }  // namespace packhost::core

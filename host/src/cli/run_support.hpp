@@ -1,0 +1,26 @@
+#pragma once
+// What `run` and `execution re-run` share: key=value parsing, submitting an
+// execution, waiting for it (Ctrl-C cancels), and printing it.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actions/action.hpp"
+#include "cli/app_context.hpp"
+#include "executions/scheduler.hpp"
+
+namespace packhost::cli {
+
+int usage_error(const std::vector<std::string>& problems);
+
+// Parses key=value arguments into `params` (cast by declared type; text
+// holding a template is left for the scheduler to render). Returns the
+// problems, each naming its argument.
+std::vector<std::string> parse_parameters(const actions::Action& action, const std::vector<std::string>& args,
+                                          nlohmann::json& params);
+
+// Returns the exit status: 0 succeeded, 1 failed/timeout/canceled, 2 refused.
+int submit_and_wait(AppContext& ctx, executions::Request request);
+
+}  // namespace packhost::cli
