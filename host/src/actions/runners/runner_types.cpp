@@ -1,5 +1,6 @@
 #include "actions/runners/runner_types.hpp"
 
+#include "actions/runners/http_request.hpp"
 #include "actions/runners/local_shell.hpp"
 
 namespace packhost::actions {
@@ -20,12 +21,30 @@ ojson local_parameters(bool with_cmd) {
     return p;
 }
 
+ojson http_parameters() {
+    ojson p = ojson::object();
+    p["url"] = {{"type", "string"}, {"required", true}, {"description", "URL to the HTTP endpoint."}};
+    p["method"] = {{"type", "string"}, {"default", "GET"},
+                   {"enum", {"HEAD", "GET", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "PURGE"}},
+                   {"description", "HTTP method to use."}};
+    p["headers"] = {{"type", "object"}, {"description", "HTTP headers for the request."}};
+    p["body"] = {{"type", {"string", "object", "array"}}, {"description", "Body to send (an object or array is sent as JSON)."}};
+    p["params"] = {{"type", "object"}, {"description", "Query string parameters."}};
+    p["username"] = {{"type", "string"}, {"description", "User name for basic authentication."}};
+    p["password"] = {{"type", "string"}, {"secret", true}, {"description", "Password for basic authentication."}};
+    p["timeout"] = {{"type", "number"}, {"default", 60}, {"description", "Timeout for the HTTP request, in seconds."}};
+    p["verify_ssl_cert"] = {{"type", "boolean"}, {"default", true}, {"description", "Verify the server's certificate."}};
+    p["allow_redirects"] = {{"type", "boolean"}, {"default", false}, {"description", "Follow redirects (at most 10)."}};
+    return p;
+}
+
 const std::vector<RunnerType>& types() {
     static const std::vector<RunnerType> t = {
         {"local-shell-cmd", local_parameters(true), false, [](const ActionSource&) { return make_local_shell_cmd(); }},
         {"local-shell-script", local_parameters(false), true,
          [](const ActionSource& s) { return make_local_shell_script(s.pack_dir / "actions" / s.entry_point); }},
         {"noop", ojson::object(), false, [](const ActionSource&) { return make_noop(); }},
+        {"http-request", http_parameters(), false, [](const ActionSource&) { return make_http_request(); }},
     };
     return t;
 }

@@ -28,10 +28,12 @@ json parse(const std::string& text) {
     return j.is_discarded() ? json() : j;
 }
 
+// busy_timeout first: several packhost processes may open one file at once,
+// and switching to WAL takes a lock too.
 void configure(SQLite::Database& db) {
+    db.exec("PRAGMA busy_timeout=10000");
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
-    db.exec("PRAGMA busy_timeout=5000");
 }
 
 class SqliteStore final : public Store {
@@ -259,7 +261,7 @@ private:
         auto dir = std::filesystem::path(file).parent_path();
         if (!dir.empty()) std::filesystem::create_directories(dir, ec);
         try {
-            SQLite::Database db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+            SQLite::Database db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 10000);
             configure(db);
             migrate(db, file);
             return db;

@@ -1,0 +1,172 @@
+#include "actions/runners/http_request.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+
+namespace packhost::actions {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr size_t kMaxBody = 16u << 20;
+
+void global_init() {
+    static const bool done = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    (void)done;
+}
+
+struct Transfer {
+    Invocation& inv;
+    std::string body;
+    bool too_big = false;
+    json headers = json::object();
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    size_t len = size * n;
+    if (t->body.size() + len > kMaxBody) {
+        t->too_big = true;
+        return 0;  // aborts the transfer
+    }
+    t->body.append(data, len);
+    return len;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    std::string line(data, size * n);
+    if (line.rfind("HTTP/", 0) == 0) {
+        t->headers = json::object();  // a new response (after a redirect)
+        return size * n;
+    }
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string value = line.substr(colon + 1);
+        size_t b = value.find_first_not_of(" \t"), e = value.find_last_not_of(" \t\r\n");
+        t->headers[line.substr(0, colon)] = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+    }
+    return size * n;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<Transfer*>(user)->inv.stop_requested() ? 1 : 0;
+}
+
+std::string escape(CURL* c, const std::string& s) {
+    char* e = curl_easy_escape(c, s.c_str(), static_cast<int>(s.size()));
+    std::string out = e ? e : "";
+    curl_free(e);
+    return out;
+}
+
+class HttpRequest final : public Runner {
+public:
+    RunOutcome run(const Action&, Invocation& inv) const override {
+        global_init();
+        const json& p = inv.parameters();
+        std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
+        if (!c) return {RunOutcome::Kind::failed, json{{"error", "cannot initialise libcurl"}}};
+        Transfer t{inv, {}, false, json::object()};
+        std::string url = p.value("url", std::string());
+        if (url.empty()) return {RunOutcome::Kind::failed, json{{"error", "parameter 'url' is required"}}};
+        if (auto q = p.find("params"); q != p.end() && q->is_object() && !q->empty()) {
+            std::string query;
+            for (auto it = q->begin(); it != q->end(); ++it) {
+                if (!query.empty()) query += "&";
+                query += escape(c.get(), it.key()) + "=" +
+                         escape(c.get(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+            }
+            url += (url.find('?') == std::string::npos ? "?" : "&") + query;
+        }
+        std::string method = p.value("method", std::string("GET"));
+        curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
+        curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(c.get(), CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);  // we are multithreaded
+        if (method == "HEAD") {
+            curl_easy_setopt(c.get(), CURLOPT_NOBODY, 1L);
+        } else if (method != "GET") {
+            curl_easy_setopt(c.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+        }
+        curl_slist* header_list = nullptr;
+        bool has_content_type = false;
+        if (auto h = p.find("headers"); h != p.end() && h->is_object()) {
+            for (auto it = h->begin(); it != h->end(); ++it) {
+                std::string v = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+                header_list = curl_slist_append(header_list, (it.key() + ": " + v).c_str());
+                if (curl_strequal(it.key().c_str(), "Content-Type")) has_content_type = true;
+            }
+        }
+        std::string body;
+        if (auto b = p.find("body"); b != p.end() && !b->is_null()) {
+            if (b->is_string()) {
+                body = b->get<std::string>();
+            } else {
+                body = b->dump();
+                if (!has_content_type) header_list = curl_slist_append(header_list, "Content-Type: application/json");
+            }
+            curl_easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+            curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, body.c_str());
+        }
+        std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(header_list, curl_slist_free_all);
+        if (header_list) curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, header_list);
+        std::string user = p.value("username", std::string()), password = p.value("password", std::string());
+        if (!user.empty()) {
+            curl_easy_setopt(c.get(), CURLOPT_USERNAME, user.c_str());
+            curl_easy_setopt(c.get(), CURLOPT_PASSWORD, password.c_str());
+        }
+        bool verify = p.value("verify_ssl_cert", true);
+        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+        if (p.value("allow_redirects", false)) {
+            curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
+            curl_easy_setopt(c.get(), CURLOPT_MAXREDIRS, 10L);
+        }
+        // The request's own timeout, and never past the execution's deadline.
+        int64_t timeout_ms = static_cast<int64_t>(p.value("timeout", 60.0) * 1000);
+        if (inv.deadline_ns() != 0) {
+            int64_t left = (inv.deadline_ns() - core::monotonic_ns()) / 1000000;
+            timeout_ms = std::max<int64_t>(1, timeout_ms > 0 ? std::min(timeout_ms, left) : left);
+        }
+        if (timeout_ms > 0) curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+        curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &t);
+        curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &t);
+        curl_easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c.get(), CURLOPT_XFERINFODATA, &t);
+        char errbuf[CURL_ERROR_SIZE] = {0};
+        curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
+
+        CURLcode rc = curl_easy_perform(c.get());
+        if (rc != CURLE_OK) {
+            std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+            if (t.too_big) why = "response body larger than " + std::to_string(kMaxBody >> 20) + " MiB";
+            json err{{"error", method + " " + url + ": " + why}};
+            if (rc == CURLE_OPERATION_TIMEDOUT) return {RunOutcome::Kind::timeout, err};
+            if (rc == CURLE_ABORTED_BY_CALLBACK) return {RunOutcome::Kind::canceled, err};
+            return {RunOutcome::Kind::failed, err};
+        }
+        long status = 0;
+        curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
+        json result{{"status_code", status}};
+        json parsed = json::parse(t.body, nullptr, false);
+        bool is_json = !t.body.empty() && !parsed.is_discarded();
+        result["body"] = is_json ? parsed : json(t.body);
+        result["parsed"] = is_json;
+        result["headers"] = t.headers;
+        return {status < 400 ? RunOutcome::Kind::succeeded : RunOutcome::Kind::failed, result};
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<const Runner> make_http_request() { return std::make_shared<HttpRequest>(); }
+
+}  // namespace packhost::actions
