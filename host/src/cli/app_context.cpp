@@ -17,8 +17,8 @@ Host& AppContext::host() {
         }
         opts.packs_path = path.empty() ? packs::default_search_path(executable) : packs::parse_search_path(path);
         opts.scheduler.workers = workers;
-        opts.store_file = home_dir() / "packhost.db";
-        opts.key_file = home_dir() / "keys" / "packhost.key";
+        opts.store_file = store_path();
+        opts.key_file = key_path();
         opts.configs_dir = home_dir() / "configs";
         std::string keep = retention;
         if (keep.empty()) {
@@ -41,6 +41,24 @@ std::filesystem::path AppContext::home_dir() const {
     if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "packhost";
     const char* user_home = std::getenv("HOME");
     return std::filesystem::path(user_home && *user_home ? user_home : "/tmp") / ".local" / "share" / "packhost";
+}
+
+namespace {
+
+std::filesystem::path setting(const std::string& flag, const char* env, const std::filesystem::path& fallback) {
+    if (!flag.empty()) return flag;
+    if (const char* v = std::getenv(env); v && *v) return v;
+    return fallback;
+}
+
+}  // namespace
+
+std::filesystem::path AppContext::store_path() const {
+    return setting(store_file, "PACKHOST_STORE", home_dir() / "packhost.db");
+}
+
+std::filesystem::path AppContext::key_path() const {
+    return setting(key_file, "PACKHOST_KEY_FILE", home_dir() / "keys" / "packhost.key");
 }
 
 bool AppContext::shutdown() { return host_ && host_->shutdown() > 0; }

@@ -19,6 +19,8 @@ struct AppContext {
     std::string packs_path;  // --packs-path / PACKHOST_PACKS_PATH
     std::string home;        // --home / PACKHOST_HOME
     std::string retention;   // --retention / PACKHOST_RETENTION
+    std::string store_file;  // --store / PACKHOST_STORE (default <home>/packhost.db)
+    std::string key_file;    // --key-file / PACKHOST_KEY_FILE (default <home>/keys/packhost.key)
     std::string log_level = "warn";
     std::string log_format = "text";
     size_t workers = 0;
@@ -28,6 +30,9 @@ struct AppContext {
     Host& host();
     // $PACKHOST_HOME, else $XDG_DATA_HOME/packhost, else ~/.local/share/packhost.
     std::filesystem::path home_dir() const;
+    // --store / $PACKHOST_STORE / <home>/packhost.db, and likewise the key.
+    std::filesystem::path store_path() const;
+    std::filesystem::path key_path() const;
     // Shuts the host down; returns true when pack code is still running on
     // an abandoned thread (the caller must _exit instead of returning).
     bool shutdown();

@@ -20,12 +20,12 @@ struct DatastoreAccess {
     std::unique_ptr<store::Datastore> ds;
 };
 
-DatastoreAccess open_datastore(const std::filesystem::path& home) {
+DatastoreAccess open_datastore(AppContext& app) {
     DatastoreAccess d;
     std::error_code ec;
-    if (!std::filesystem::exists(home / "packhost.db", ec)) return d;
-    d.store = store::open_sqlite_store((home / "packhost.db").string());
-    d.box = core::SecretBox::open(home / "keys" / "packhost.key");
+    if (!std::filesystem::exists(app.store_path(), ec)) return d;
+    d.store = store::open_sqlite_store(app.store_path().string());
+    d.box = core::SecretBox::open(app.key_path());
     d.ds = std::make_unique<store::Datastore>(*d.store, *d.box);
     return d;
 }
@@ -60,7 +60,7 @@ int render(AppContext& app, const RenderArgs& args) {
         auto t = expr::Template::compile(args.source);
         expr::Context ctx(vars);
         expr::add_global_functions(ctx);
-        auto access = open_datastore(app.home_dir());
+        auto access = open_datastore(app);
         if (access.ds) {
             const char* user = std::getenv("USER");
             ctx.set("st2kv", expr::Value::object(access.ds->template_object(user && *user ? user : "packhost")));
