@@ -1,6 +1,7 @@
 // packhost execution list | get ID
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -52,14 +53,20 @@ void execution_list(AppContext& ctx, const ListArgs& args) {
     t.print(std::cout);
 }
 
-void execution_get(AppContext& ctx, const std::string& id) {
-    auto* store = ctx.host().store();
-    auto r = store->execution(id);
+// The stored record, or nullopt after telling the user (exit status 2).
+std::optional<store::ExecutionRecord> find_record(AppContext& ctx, const std::string& id) {
+    auto r = ctx.host().store()->execution(id);
     if (!r) {
         std::cerr << "error: execution '" << id << "' does not exist\n";
         ctx.exit_code = kExitUsage;
-        return;
     }
+    return r;
+}
+
+void execution_get(AppContext& ctx, const std::string& id) {
+    auto* store = ctx.host().store();
+    auto r = find_record(ctx, id);
+    if (!r) return;
     auto output = store->output(id);
     ojson view = executions::record_view(*r, &output);
     auto children = store->executions({std::nullopt, std::nullopt, id, 1000});
@@ -76,12 +83,8 @@ void execution_get(AppContext& ctx, const std::string& id) {
 
 void execution_cancel(AppContext& ctx, const std::string& id) {
     auto* store = ctx.host().store();
-    auto r = store->execution(id);
-    if (!r) {
-        std::cerr << "error: execution '" << id << "' does not exist\n";
-        ctx.exit_code = kExitUsage;
-        return;
-    }
+    auto r = find_record(ctx, id);
+    if (!r) return;
     if (r->end_us == 0) {
         // The process running it takes the request (its host polls for them).
         store->request_cancel(id);
@@ -109,12 +112,8 @@ void execution_cancel(AppContext& ctx, const std::string& id) {
 
 void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<std::string>& overrides) {
     auto& host = ctx.host();
-    auto r = host.store()->execution(id);
-    if (!r) {
-        std::cerr << "error: execution '" << id << "' does not exist\n";
-        ctx.exit_code = kExitUsage;
-        return;
-    }
+    auto r = find_record(ctx, id);
+    if (!r) return;
     auto action = host.registry().find(r->action);
     if (!action) {
         std::cerr << "error: action '" << r->action << "' of execution " << id << " is not registered any more\n";
@@ -145,11 +144,7 @@ void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<s
 
 void execution_tail(AppContext& ctx, const std::string& id) {
     auto* store = ctx.host().store();
-    if (!store->execution(id)) {
-        std::cerr << "error: execution '" << id << "' does not exist\n";
-        ctx.exit_code = kExitUsage;
-        return;
-    }
+    if (!find_record(ctx, id)) return;
     int64_t seq = -1;
     while (true) {
         auto r = store->execution(id);  // read before the output: nothing can be missed after it ended

@@ -23,7 +23,6 @@ public:
 
     // Evaluates `e`, turning an EvalError into a TemplateError at e's position.
     Value eval(const Expr& e);
-    Value eval_optional(const Expr* e) { return e ? eval(*e) : Value::undefined("missing"); }
     CallArgs eval_args(const Arguments& args);
     void render(const std::vector<NodePtr>& body, std::string& out);
 
