@@ -27,6 +27,8 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# State (the SQLite store, the key, pack configs) lives in ./var.
+run: export PACKHOST_HOME := $(CURDIR)/var
 run: build
 	@echo "== packhost pack list"
 	@$(PACKHOST) pack list
@@ -36,6 +38,9 @@ run: build
 	@echo
 	@echo "== packhost run core.echo message='hello from packhost'"
 	@$(PACKHOST) run core.echo message='hello from packhost'
+	@echo
+	@echo "== packhost execution list   (kept in ./var/packhost.db)"
+	@$(PACKHOST) execution list --limit 5
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
