@@ -4,12 +4,14 @@
 
 #include "core/clock.hpp"
 #include "actions/runners/native.hpp"
+#include "actions/runners/process.hpp"
 #include "core/ids.hpp"
 
 namespace packhost {
 
 Host::Host(HostOptions options)
     : options_(std::move(options)), triggers_(options_.trigger_queue_capacity) {
+    if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
     if (!options_.store_file.empty()) {
         store_ = store::open_sqlite_store(options_.store_file.string());
         abandoned_at_start_ = store_->abandon_orphans(

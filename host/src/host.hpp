@@ -32,6 +32,8 @@ struct HostOptions {
     std::filesystem::path configs_dir;  // <pack>.yaml site configurations
     // Finished executions older than this are purged when the host starts (0: keep all).
     std::chrono::seconds retention{0};
+    // Bytes of each output stream a script's result keeps (0: the default, 4 MiB).
+    size_t output_cap = 0;
     executions::SchedulerOptions scheduler;
     packs::AbiVersion abi;  // what the host announces; tests lower/raise it
     size_t trigger_queue_capacity = 10000;

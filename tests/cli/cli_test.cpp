@@ -463,3 +463,11 @@ TEST(Cli, PurgeAndRetention) {
     auto list = packhost_cmd({"--retention", "1s", "execution", "list", "--json"});
     EXPECT_EQ(json::parse(list.out).size(), 0u) << "retention purged it at start";
 }
+
+TEST(Cli, OutputCapIsConfigurable) {
+    auto r = packhost_cmd({"--output-cap", "10", "run", "core.local", "cmd=echo 0123456789abcdef", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rec = json::parse(r.out);
+    EXPECT_EQ(rec["result"]["stdout"], "0123456789\n[packhost: output cut at 10 bytes]\n");
+    EXPECT_EQ(rec["output"][0]["data"], "0123456789abcdef\n") << "the stored output chunks are whole";
+}

@@ -17,6 +17,10 @@ Host& AppContext::host() {
         }
         opts.packs_path = path.empty() ? packs::default_search_path(executable) : packs::parse_search_path(path);
         opts.scheduler.workers = workers;
+        opts.output_cap = output_cap;
+        if (opts.output_cap == 0) {
+            if (const char* c = std::getenv("PACKHOST_OUTPUT_CAP"); c && *c) opts.output_cap = std::strtoull(c, nullptr, 10);
+        }
         opts.store_file = store_path();
         opts.key_file = key_path();
         opts.configs_dir = home_dir() / "configs";

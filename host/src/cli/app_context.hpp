@@ -24,6 +24,7 @@ struct AppContext {
     std::string log_level = "warn";
     std::string log_format = "text";
     size_t workers = 0;
+    size_t output_cap = 0;   // --output-cap / PACKHOST_OUTPUT_CAP
     bool json = false;  // --json
     int exit_code = kExitOk;
 

@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     app.add_option("--workers", ctx.workers, "Worker threads for executions (default: one per CPU)");
+    app.add_option("--output-cap", ctx.output_cap,
+                   "Bytes of each output stream a script's result keeps; the rest is cut with a marker "
+                   "(default: $PACKHOST_OUTPUT_CAP, else 4 MiB)");
     app.fallthrough();
 
     add_pack_commands(app, ctx);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -43,7 +44,12 @@ void keep(std::string& buf, std::string_view data, size_t cap, bool& cut) {
     cut = true;
 }
 
+std::atomic<size_t> g_output_cap{4u << 20};
+
 }  // namespace
+
+void set_output_cap(size_t bytes) { g_output_cap.store(bytes > 0 ? bytes : 1); }
+size_t output_cap() { return g_output_cap.load(); }
 
 std::map<std::string, std::string> current_environment() {
     std::map<std::string, std::string> env;

@@ -19,9 +19,14 @@ struct ProcessSpec {
     std::string cwd;                         // empty: inherit
 };
 
+// How much of each stream a result keeps (the rest is still read, and
+// dropped after a marker). Set once at start; default 4 MiB.
+void set_output_cap(size_t bytes);
+size_t output_cap();
+
 struct ProcessLimits {
     std::chrono::milliseconds timeout{0};     // 0: none besides the execution's own deadline
-    size_t output_cap = 4u << 20;             // per stream, kept in the result
+    size_t output_cap = actions::output_cap();  // per stream, kept in the result
     std::chrono::milliseconds kill_grace{2000};  // SIGTERM -> SIGKILL
 };
 
