@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "core/clock.hpp"
 #include "core/errors.hpp"
@@ -123,4 +124,21 @@ TEST_F(Datastore, TemplatesSeeSt2kv) {
     EXPECT_EQ(render("{{ st2kv.user.pref }}"), "dark");
     EXPECT_EQ(render("{{ st2kv.system.missing | default('none') }}"), "none");
     EXPECT_EQ(render("{{ 'plain' | decrypt_kv }}"), "plain");
+}
+
+TEST(SecretBoxRace, ProcessesCreatingTheKeyAtOnceShareOne) {
+    auto dir = fs::temp_directory_path() / ("packhost-keyrace-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    std::vector<std::string> sealed(8);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < sealed.size(); ++i) {
+        threads.emplace_back([&, i] { sealed[i] = core::SecretBox::open(dir / "keys" / "k").seal("same"); });
+    }
+    for (auto& t : threads) t.join();
+    auto box = core::SecretBox::open(dir / "keys" / "k");
+    for (const auto& s : sealed) EXPECT_EQ(box.unseal(s), "same") << "every opener got the one key";
+    size_t files = 0;
+    for (const auto& e : fs::directory_iterator(dir / "keys")) files += e.is_regular_file();
+    EXPECT_EQ(files, 1u) << "no temporary file left behind";
+    fs::remove_all(dir);
 }

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <filesystem>
+#include <atomic>
 #include <thread>
 
 #include "core/clock.hpp"
@@ -185,4 +186,19 @@ TEST_F(SqliteStore, RefusesANewerSchema) {
         EXPECT_NE(std::string(e.what()).find("schema version 99 is newer than this packhost understands"), std::string::npos)
             << e.what();
     }
+}
+
+TEST_F(SqliteStore, ManyOpenAFreshFileAtOnce) {
+    std::vector<std::thread> threads;
+    std::atomic<int> opened{0};
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&] {
+            auto s = open_sqlite_store(file_);
+            s->save(record("x" + std::to_string(opened++), "a.b", "succeeded", 1, 2));
+            s->flush();
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(opened.load(), 8);
+    EXPECT_EQ(open_sqlite_store(file_)->executions({}).size(), 8u);
 }

@@ -66,8 +66,12 @@ struct Action {
     bool reentrant = false;
     bool enabled = true;  // a disabled action is listed but refuses to run
     std::shared_ptr<const Runner> runner;
-    // The pack's configuration (config_context); may hold templates.
+    // The pack's configuration (config_context), and the same as JSON text
+    // for native actions, computed once per pack. A configuration holding
+    // templates is rendered, and its text made, per execution instead.
     std::shared_ptr<const nlohmann::json> config;
+    std::shared_ptr<const std::string> config_text;
+    bool config_templated = false;
 
     nlohmann::ordered_json to_json() const;
 };

@@ -49,7 +49,14 @@ void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack) {
         built.push_back(std::move(a));
     }
     auto config = std::make_shared<const nlohmann::json>(pack->config.values);
-    for (auto& a : built) std::const_pointer_cast<Action>(a)->config = config;
+    auto text = std::make_shared<const std::string>(config->dump());
+    bool templated = contains_template(*config);
+    for (auto& a : built) {
+        auto& mut = *std::const_pointer_cast<Action>(a);
+        mut.config = config;
+        mut.config_text = text;
+        mut.config_templated = templated;
+    }
     std::unique_lock lock(mu_);
     for (const auto& a : built) {
         if (by_ref_.count(a->ref)) throw std::invalid_argument("action " + a->ref + " is already registered");

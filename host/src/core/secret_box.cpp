@@ -32,16 +32,27 @@ SecretBox SecretBox::open(const std::filesystem::path& key_file) {
         std::filesystem::create_directories(key_file.parent_path(), ec);
         ::chmod(key_file.parent_path().c_str(), 0700);
         randombytes_buf(box.key_.data(), box.key_.size());
-        // O_EXCL: two processes racing to create it end up with one key.
-        int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (out >= 0) {
-            bool written = ::write(out, box.key_.data(), box.key_.size()) == static_cast<ssize_t>(box.key_.size());
-            ::fsync(out);
-            ::close(out);
-            if (!written) throw std::runtime_error(path + ": cannot write the key: " + errno_text());
-            return box;
+        // Written whole to a private file, then published with link(), which
+        // fails if another process published first: nobody ever reads a
+        // half-written key, and racing processes end up with one key.
+        std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(randombytes_random());
+        int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (out < 0) throw std::runtime_error(path + ": cannot create the key file: " + errno_text());
+        bool written = ::write(out, box.key_.data(), box.key_.size()) == static_cast<ssize_t>(box.key_.size());
+        ::fsync(out);
+        ::close(out);
+        if (!written) {
+            ::unlink(tmp.c_str());
+            throw std::runtime_error(path + ": cannot write the key: " + errno_text());
         }
-        if (errno != EEXIST) throw std::runtime_error(path + ": cannot create the key file: " + errno_text());
+        int linked = ::link(tmp.c_str(), path.c_str());
+        int link_errno = errno;
+        ::unlink(tmp.c_str());
+        if (linked == 0) return box;
+        if (link_errno != EEXIST) {
+            errno = link_errno;
+            throw std::runtime_error(path + ": cannot create the key file: " + errno_text());
+        }
         fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     }
     if (fd < 0) throw std::runtime_error(path + ": cannot read the key file: " + errno_text());

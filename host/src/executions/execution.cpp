@@ -15,7 +15,8 @@ constexpr size_t kMaxOutputBytes = 4u << 20;
 }  // namespace
 
 Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
-                     nlohmann::json context, int64_t deadline_ns, store::Store* store, std::string config_json)
+                     nlohmann::json context, int64_t deadline_ns, store::Store* store,
+                     std::shared_ptr<const std::string> config_json)
     : id_(std::move(id)),
       action_(std::move(action)),
       parameters_(std::move(parameters)),
@@ -27,6 +28,11 @@ Execution::Execution(std::string id, std::shared_ptr<const actions::Action> acti
       store_(store) {
     log_.reserve(4);
     log_.push_back({Status::requested, core::now_us()});
+}
+
+const std::string& Execution::config_json() const {
+    static const std::string kEmpty = "{}";
+    return config_json_ ? *config_json_ : kEmpty;
 }
 
 bool Execution::stop_requested() const {

@@ -33,7 +33,7 @@ class Execution final : public actions::Invocation {
 public:
     Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
               nlohmann::json context, int64_t deadline_ns, store::Store* store = nullptr,
-              std::string config_json = "{}");
+              std::shared_ptr<const std::string> config_json = nullptr);
 
     // actions::Invocation
     const std::string& execution_id() const override { return id_; }
@@ -44,7 +44,7 @@ public:
     void report_progress(uint32_t per10000, std::string_view message) override;
     const std::string& context_json() const override { return context_json_; }
     const std::string& user() const override { return user_; }
-    const std::string& config_json() const override { return config_json_; }
+    const std::string& config_json() const override;
 
     const std::string& id() const { return id_; }
     const actions::Action& action() const { return *action_; }
@@ -82,7 +82,7 @@ private:
     const nlohmann::json context_;
     const std::string context_json_;
     const std::string user_;
-    const std::string config_json_;
+    const std::shared_ptr<const std::string> config_json_;  // shared by the pack's executions
     const int64_t deadline_ns_;
 
     mutable std::mutex mu_;

@@ -59,16 +59,17 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
         for (auto& [k, v] : request.context.items()) context[k] = v;
     }
     json params = action->parameters.complete(std::move(request.parameters));
-    static const json kNoConfig = json::object();
-    const json& raw_config = action->config ? *action->config : kNoConfig;
-    bool config_templated = actions::contains_template(raw_config);
-    json config = raw_config;
-    if (actions::contains_template(params) || config_templated) {  // defaults are filled in by now
+    static const auto kNoConfigText = std::make_shared<const std::string>("{}");
+    auto config_text = action->config_text ? action->config_text : kNoConfigText;
+    if (actions::contains_template(params) || action->config_templated) {  // defaults are filled in by now
         actions::TemplateScope scope;
         scope.action_context = context;
         if (options_.datastore) scope.st2kv = options_.datastore->template_object(context.value("user", std::string()));
-        if (config_templated) config = actions::render_config(config, scope, templates_);
-        scope.config_context = config;
+        if (action->config) scope.config_context = *action->config;
+        if (action->config_templated) {
+            scope.config_context = actions::render_config(scope.config_context, scope, templates_);
+            config_text = std::make_shared<const std::string>(scope.config_context.dump());
+        }
         params = actions::render_parameters(action->parameters, std::move(params), scope, templates_);
     }
     params = action->parameters.validate(std::move(params));
@@ -76,7 +77,7 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
                            ? core::monotonic_ns() + static_cast<int64_t>(request.timeout_seconds * 1e9)
                            : 0;
     auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline,
-                                         options_.store, config.empty() ? std::string("{}") : config.dump());
+                                         options_.store, std::move(config_text));
     history_.add(e);
     e->transition(Status::scheduled);
     record(*e);

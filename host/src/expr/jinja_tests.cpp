@@ -60,24 +60,18 @@ bool t_sameas(Evaluator&, const Value& v, CallArgs& a) {
     return v.is_json() && o.is_json() && j(v).type() == j(o).type() && (j(v).is_null() || j(v).is_boolean()) &&
            j(v) == j(o);
 }
-bool t_lower(Evaluator&, const Value& v, CallArgs&) {
-    std::string s = to_str(v);
+// Python's str.islower()/isupper(): at least one cased character, none of
+// the other case.
+bool all_cased(const Value& v, bool upper_case) {
     bool cased = false;
-    for (unsigned char c : s) {
-        if (std::isupper(c)) return false;
-        cased |= std::islower(c) != 0;
+    for (unsigned char c : to_str(v)) {
+        if (upper_case ? std::islower(c) : std::isupper(c)) return false;
+        cased |= (upper_case ? std::isupper(c) : std::islower(c)) != 0;
     }
     return cased;
 }
-bool t_upper(Evaluator&, const Value& v, CallArgs&) {
-    std::string s = to_str(v);
-    bool cased = false;
-    for (unsigned char c : s) {
-        if (std::islower(c)) return false;
-        cased |= std::isupper(c) != 0;
-    }
-    return cased;
-}
+bool t_lower(Evaluator&, const Value& v, CallArgs&) { return all_cased(v, false); }
+bool t_upper(Evaluator&, const Value& v, CallArgs&) { return all_cased(v, true); }
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 
 #include "core/errors.hpp"
 #include "host.hpp"
+#include "support/run_and_wait.hpp"
 
 using namespace packhost;
 using executions::Status;
@@ -32,13 +33,7 @@ protected:
         host_ = nullptr;
     }
     std::shared_ptr<executions::Execution> run(const std::string& ref, json params = json::object(), double timeout = 0) {
-        executions::Request r;
-        r.action = ref;
-        r.parameters = std::move(params);
-        r.timeout_seconds = timeout;
-        auto e = host_->scheduler().submit(std::move(r));
-        e->wait();
-        return e;
+        return packhost::testing::run_and_wait(*host_, ref, std::move(params), timeout);
     }
     static Host* host_;
 };

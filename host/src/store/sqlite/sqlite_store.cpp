@@ -2,8 +2,11 @@
 // background thread that commits whatever has queued up in a single
 // transaction, so recording costs an execution a queue push, not a commit.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -260,13 +263,25 @@ private:
         std::error_code ec;
         auto dir = std::filesystem::path(file).parent_path();
         if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-        try {
-            SQLite::Database db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 10000);
-            configure(db);
-            migrate(db, file);
-            return db;
-        } catch (const SQLite::Exception& e) {
-            throw std::runtime_error(file + ": cannot open the store: " + e.what());
+        // Switching a fresh file to WAL and migrating it can answer
+        // SQLITE_BUSY without waiting (SQLite skips the busy handler where
+        // waiting could deadlock) when several processes open it at once:
+        // start over for a while instead of failing.
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (true) {
+            try {
+                SQLite::Database db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 10000);
+                configure(db);
+                migrate(db, file);
+                return db;
+            } catch (const SQLite::Exception& e) {
+                int code = e.getErrorCode() & 0xff;
+                if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && std::chrono::steady_clock::now() < until) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20 + std::rand() % 30));
+                    continue;
+                }
+                throw std::runtime_error(file + ": cannot open the store: " + e.what());
+            }
         }
     }
 
