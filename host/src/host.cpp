@@ -9,13 +9,44 @@
 
 namespace packhost {
 
+bool is_resumable_workflow(const store::ExecutionRecord& r) {
+    return r.parent.empty() && (r.runner_type == "orquesta" || r.runner_type == "action-chain");
+}
+
+std::vector<std::shared_ptr<executions::Execution>> Host::continue_orphans(const std::string& only_id) {
+    std::vector<std::shared_ptr<executions::Execution>> out;
+    if (!store_) return out;
+    for (const auto& r : store_->unfinished()) {
+        if (!only_id.empty() && r.id != only_id) continue;
+        if (!is_resumable_workflow(r) || store::owner_alive(r.owner)) continue;
+        if (!store_->claim(r.id, r.owner, store::this_process_owner())) continue;  // another process took it
+        try {
+            out.push_back(scheduler_->continue_orphan(r));
+            spdlog::info("continuing workflow {} ({}) left unfinished by process {}", r.id, r.action, r.owner);
+        } catch (const std::exception& e) {
+            spdlog::error("cannot continue workflow {} ({}): {}", r.id, r.action, e.what());
+            auto dead = r;
+            dead.status = "abandoned";
+            dead.end_us = core::now_us();
+            dead.owner = store::this_process_owner();
+            dead.log.push_back({{"status", "abandoned"}, {"timestamp", dead.end_us}});
+            dead.result = {{"error", std::string("cannot continue: ") + e.what()}};
+            store_->save(std::move(dead));
+        }
+    }
+    return out;
+}
+
 Host::Host(HostOptions options)
     : options_(std::move(options)), triggers_(options_.trigger_queue_capacity) {
     if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
     if (!options_.store_file.empty()) {
         store_ = store::open_sqlite_store(options_.store_file.string());
+        // A workflow is kept for `packhost serve` or `execution resume` to
+        // continue; everything else an ended process left running is lost.
         abandoned_at_start_ = store_->abandon_orphans(
-            store::owner_alive, "the packhost process running it ended before the execution finished");
+            store::owner_alive, "the packhost process running it ended before the execution finished",
+            [](const store::ExecutionRecord& r) { return is_resumable_workflow(r); });
         if (!abandoned_at_start_.empty()) {
             spdlog::warn("{} execution(s) of an earlier packhost process marked abandoned", abandoned_at_start_.size());
         }
@@ -49,8 +80,15 @@ Host::Host(HostOptions options)
             std::unique_lock lock(watcher_mu_);
             while (!watcher_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return watcher_stop_; })) {
                 try {
-                    for (const auto& id : store_->take_cancel_requests(store::this_process_owner())) {
-                        if (scheduler_->find(id)) scheduler_->cancel(id);
+                    for (const auto& r : store_->take_control_requests(store::this_process_owner())) {
+                        if (!scheduler_->find(r.execution_id)) continue;
+                        try {
+                            if (r.kind == "cancel") scheduler_->cancel(r.execution_id);
+                            if (r.kind == "pause") scheduler_->pause(r.execution_id);
+                            if (r.kind == "resume") scheduler_->resume(r.execution_id);
+                        } catch (const std::exception& e) {
+                            spdlog::warn("{} {}: {}", r.kind, r.execution_id, e.what());
+                        }
                     }
                 } catch (const std::exception& e) {
                     spdlog::warn("cancel requests: {}", e.what());

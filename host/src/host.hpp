@@ -39,6 +39,9 @@ struct HostOptions {
     size_t trigger_queue_capacity = 10000;
 };
 
+// A top-level workflow another process may continue after its own ended.
+bool is_resumable_workflow(const store::ExecutionRecord& r);
+
 class Host final : public packs::HostServices {
 public:
     explicit Host(HostOptions options);
@@ -56,6 +59,10 @@ public:
     // Executions of earlier processes found unfinished at start, now abandoned.
     const std::vector<std::string>& abandoned_at_start() const { return abandoned_at_start_; }
     events::TriggerQueue& triggers() { return triggers_; }
+
+    // Continues the workflows that ended processes left unfinished (or only
+    // `only_id`), from their recorded state; returns them.
+    std::vector<std::shared_ptr<executions::Execution>> continue_orphans(const std::string& only_id = "");
 
     // Stops executions, then lets each pack shut down. Returns the number of
     // worker threads abandoned inside actions that would not stop; when it

@@ -65,8 +65,8 @@ TEST(Cli, PackListShowsRefusedPacksWithReasons) {
 
     auto j = packhost_cmd({"pack", "list", "--json"});
     auto doc = json::parse(j.out);
-    EXPECT_EQ(doc["loaded"].size(), 5u);
-    EXPECT_EQ(doc["refused"].size(), 14u);
+    EXPECT_EQ(doc["loaded"].size(), 6u);
+    EXPECT_EQ(doc["refused"].size(), 15u);
     EXPECT_TRUE(doc["refused"][0].contains("reason"));
 }
 

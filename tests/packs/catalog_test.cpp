@@ -57,12 +57,18 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
                                    "/pack.yaml: version \"1.0\" is not semver (MAJOR.MINOR.PATCH, e.g. \"1.0.0\")");
     EXPECT_EQ(r["bad_ref"], fixture("bad_ref") + "/pack.yaml: ref \"Bad-Ref\" must match ^[a-z0-9_]+$");
     EXPECT_EQ(r["bad_yaml"].rfind(fixture("bad_yaml") + "/pack.yaml: invalid YAML at line", 0), 0u) << r["bad_yaml"];
-    EXPECT_EQ(r.size(), 14u);  // and bad_runner, missing_entry, bad_override: see the runner tests
+    // A workflow definition is checked when its pack loads: every problem, each with its line.
+    EXPECT_EQ(r["bad_workflow"],
+              fixture("bad_workflow") + "/actions/workflows/broken.yaml:4: task 'first': YAQL expressions (<% %>) are "
+                                        "not supported; write Jinja ({{ ... }}) instead: \"core.echo message=<% ctx().x %>\"\n" +
+                  fixture("bad_workflow") + "/actions/workflows/broken.yaml:6: task 'first': do names 'nowhere', which is "
+                                            "neither a task nor a command (continue, fail, noop, retry)");
+    EXPECT_EQ(r.size(), 15u);  // and bad_runner, missing_entry, bad_override: see the runner tests
 
     // The rest loaded, and work in the same run.
     std::vector<std::string> loaded;
     for (const auto& p : host.catalog().loaded()) loaded.push_back(p->metadata.ref);
-    EXPECT_EQ(loaded, (std::vector<std::string>{"abi_older_minor", "bad_json", "good", "scripts"}));
+    EXPECT_EQ(loaded, (std::vector<std::string>{"abi_older_minor", "bad_json", "flows", "good", "scripts"}));
     auto e = host.scheduler().submit({"good.hello", {{"name", "world"}}});
     e->wait();
     EXPECT_EQ(e->status(), executions::Status::succeeded);
@@ -100,8 +106,8 @@ TEST(Catalog, FirstPackOnTheSearchPathWins) {
         if (r.reason.find("is shadowed by") != std::string::npos) ++shadowed;
     }
     // Every pack that got past pack.yaml and its library the first time: the
-    // four that load and the three refused later for their action metadata.
-    EXPECT_EQ(shadowed, 7);
+    // five that load and the four refused later for their action metadata.
+    EXPECT_EQ(shadowed, 9);
     EXPECT_NE(host.catalog().find("good"), nullptr);
 }
 

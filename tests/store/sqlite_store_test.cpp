@@ -148,16 +148,47 @@ TEST_F(SqliteStore, PurgesFinishedBefore) {
     EXPECT_TRUE(s->execution("running"));
 }
 
-TEST_F(SqliteStore, CancelRequestsGoToTheOwner) {
+TEST_F(SqliteStore, ControlRequestsGoToTheOwnerInOrder) {
     auto s = open_sqlite_store(file_);
     s->save(record("mine", "core.sleep", "running", 1, 0, this_process_owner()));
     s->save(record("theirs", "core.sleep", "running", 1, 0, "42:42"));
     s->flush();
     auto other = open_sqlite_store(file_);  // another process's connection
-    other->request_cancel("mine");
-    other->request_cancel("theirs");
-    EXPECT_EQ(s->take_cancel_requests(this_process_owner()), std::vector<std::string>{"mine"});
-    EXPECT_TRUE(s->take_cancel_requests(this_process_owner()).empty()) << "taken once";
+    other->request_control({"mine", "pause"});
+    other->request_control({"theirs", "cancel"});
+    other->request_control({"mine", "resume"});
+    auto taken = s->take_control_requests(this_process_owner());
+    ASSERT_EQ(taken.size(), 2u);
+    EXPECT_EQ(taken[0].execution_id, "mine");
+    EXPECT_EQ(taken[0].kind, "pause");
+    EXPECT_EQ(taken[1].kind, "resume");
+    EXPECT_TRUE(s->take_control_requests(this_process_owner()).empty()) << "taken once";
+}
+
+TEST_F(SqliteStore, WorkflowStatePartsReplaceAndPurgeWithTheExecution) {
+    auto s = open_sqlite_store(file_);
+    s->save(record("wf", "p.flow", "succeeded", 1, 100));
+    s->save_workflow_state({"wf", -1, {{"ctx", {{"a", 1}}}}});
+    s->save_workflow_state({"wf", 0, {{"name", "t1"}, {"status", "running"}}});
+    s->save_workflow_state({"wf", 0, {{"name", "t1"}, {"status", "succeeded"}}});
+    s->save_workflow_state({"wf", 1, {{"name", "t2"}}});
+    auto parts = s->workflow_state("wf");
+    ASSERT_EQ(parts.size(), 3u);
+    EXPECT_EQ(parts[0].seq, -1);
+    EXPECT_EQ(parts[1].state["status"], "succeeded") << "the later save replaced the earlier";
+    EXPECT_EQ(parts[2].state["name"], "t2");
+    EXPECT_EQ(s->purge(500), 1u);
+    EXPECT_TRUE(s->workflow_state("wf").empty());
+}
+
+TEST_F(SqliteStore, ClaimTakesAnUnfinishedExecutionOnce) {
+    auto s = open_sqlite_store(file_);
+    s->save(record("wf", "p.flow", "running", 1, 0, "42:42"));
+    s->flush();
+    EXPECT_TRUE(s->claim("wf", "42:42", this_process_owner()));
+    EXPECT_FALSE(s->claim("wf", "42:42", "43:43")) << "already taken";
+    EXPECT_EQ(s->execution("wf")->owner, this_process_owner());
+    ASSERT_EQ(s->unfinished().size(), 1u);
 }
 
 TEST_F(SqliteStore, ManyWritersBatch) {

@@ -2,8 +2,12 @@
 // What an action is to the host, and the seam between "how an action runs"
 // (a Runner: native, shell, http, workflow...) and "the execution it runs
 // for" (an Invocation, implemented by the executions module).
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -15,6 +19,8 @@
 namespace packhost::actions {
 
 enum class OutputStream { out, err };
+
+class Orchestration;
 
 // The running execution, as a runner sees it. Thread-safe where noted.
 class Invocation {
@@ -37,12 +43,84 @@ public:
     virtual const std::string& user() const = 0;
     // The pack's configuration as JSON text, rendered for this execution.
     virtual const std::string& config_json() const = 0;
+    // What the host offers runners that run other actions (workflows);
+    // nullptr where it offers nothing.
+    virtual Orchestration* orchestration() const { return nullptr; }
+};
+
+// A run that goes on after Runner::run returned (a workflow waiting for its
+// tasks). The host keeps it until the run is finished through
+// Orchestration::finish, and forwards cancel, pause and resume to it. Each
+// is called once per request, on any thread, and must not block.
+class DeferredRun {
+public:
+    virtual ~DeferredRun() = default;
+    virtual void cancel() = 0;
+    virtual void pause() = 0;
+    virtual void resume() = 0;
 };
 
 struct RunOutcome {
-    enum class Kind { succeeded, failed, canceled, timeout };
+    enum class Kind { succeeded, failed, canceled, timeout, deferred };
+    RunOutcome() = default;
+    RunOutcome(Kind k, nlohmann::json r) : kind(k), result(std::move(r)) {}
+    static RunOutcome defer(std::shared_ptr<DeferredRun> run) {
+        RunOutcome o(Kind::deferred, nullptr);
+        o.deferred = std::move(run);
+        return o;
+    }
+
     Kind kind = Kind::succeeded;
     nlohmann::json result;  // the result; on failure {"error": "...", ...}
+    std::shared_ptr<DeferredRun> deferred;  // with Kind::deferred
+};
+
+// A child execution as its parent sees it end.
+struct ChildEnd {
+    std::string id;
+    std::string status;  // succeeded, failed, timeout, canceled, abandoned
+    nlohmann::json result;
+};
+
+// Workflow state as recorded: the workflow's own part (seq -1) and one part
+// per task (seq >= 0), each replaced as a whole when it changes.
+struct StatePart {
+    int64_t seq = -1;
+    nlohmann::json state;
+};
+
+// The host's side of running other actions. Thread-safe.
+class Orchestration {
+public:
+    virtual ~Orchestration() = default;
+    // Starts `action` as a child of `parent` with `parameters` (templates
+    // in them are rendered as for any request) and `context` merged into
+    // its action_context. `on_end` is called once when the child ends, on
+    // whichever thread ends it; never from inside start_child. Throws
+    // core::NotFound or core::ValidationError, and then nothing started.
+    virtual std::string start_child(const Invocation& parent, const std::string& action, nlohmann::json parameters,
+                                    nlohmann::json context, std::function<void(ChildEnd)> on_end) = 0;
+    // Asks a child to stop (no effect once it ended).
+    virtual void cancel_child(const std::string& id) = 0;
+    // Calls `fn` on another thread after `delay`.
+    virtual void after(std::chrono::nanoseconds delay, std::function<void()> fn) = 0;
+    // A deferred run reached paused (true) or running again (false).
+    virtual void paused(const Invocation& run, bool is_paused) = 0;
+    // Ends a deferred run. The outcome's kind decides the status.
+    virtual void finish(const Invocation& run, RunOutcome outcome) = 0;
+
+    // Recording, so that a run can go on in another process after this one
+    // ended (Runner::resume). Writes are queued and kept in order.
+    virtual void record_state(const Invocation& run, StatePart part) = 0;
+    virtual std::vector<StatePart> recorded_state(const std::string& execution_id) = 0;
+    // Children of an execution as recorded, ended or not, oldest first.
+    struct RecordedChild {
+        ChildEnd end;
+        nlohmann::json context;  // its action_context
+        bool ended = false;
+        bool started = false;  // it reached running
+    };
+    virtual std::vector<RecordedChild> recorded_children(const std::string& execution_id) = 0;
 };
 
 struct Action;
@@ -52,6 +130,9 @@ public:
     virtual ~Runner() = default;
     // Called on a worker thread. Must not throw: a failure is an outcome.
     virtual RunOutcome run(const Action& action, Invocation& invocation) const = 0;
+    // Takes over an execution a process that ended left unfinished, from
+    // what it recorded. Runners that record nothing cannot.
+    virtual RunOutcome resume(const Action& action, Invocation& invocation) const;
 };
 
 struct Action {

@@ -8,6 +8,11 @@
 
 namespace packhost::actions {
 
+RunOutcome Runner::resume(const Action& action, Invocation&) const {
+    return {RunOutcome::Kind::failed,
+            {{"error", "runner " + action.runner_type + " cannot continue an execution another process left unfinished"}}};
+}
+
 nlohmann::ordered_json Action::to_json() const {
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
     for (const auto& row : parameters.rows()) {

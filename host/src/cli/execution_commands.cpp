@@ -87,7 +87,7 @@ void execution_cancel(AppContext& ctx, const std::string& id) {
     if (!r) return;
     if (r->end_us == 0) {
         // The process running it takes the request (its host polls for them).
-        store->request_cancel(id);
+        store->request_control({id, "cancel"});
         for (int i = 0; i < 150 && r && r->end_us == 0; ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             r = store->execution(id);

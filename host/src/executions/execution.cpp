@@ -1,6 +1,7 @@
 #include "executions/execution.hpp"
 
 #include <thread>
+#include <utility>
 
 #include "core/clock.hpp"
 #include "executions/record_view.hpp"
@@ -11,6 +12,19 @@ namespace {
 // In-memory output is capped so a chatty action cannot exhaust memory; the
 // cut is marked, never silent.
 constexpr size_t kMaxOutputBytes = 4u << 20;
+
+// StackStorm's action_context.parent is {"execution_id": ...}; a plain id is
+// accepted too.
+std::string parent_of(const nlohmann::json& context) {
+    auto p = context.find("parent");
+    if (p == context.end()) return "";
+    if (p->is_string()) return p->get<std::string>();
+    if (p->is_object()) {
+        auto id = p->find("execution_id");
+        if (id != p->end() && id->is_string()) return id->get<std::string>();
+    }
+    return "";
+}
 
 }  // namespace
 
@@ -23,11 +37,39 @@ Execution::Execution(std::string id, std::shared_ptr<const actions::Action> acti
       context_(std::move(context)),
       context_json_(context_.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
       user_(context_.value("user", std::string())),
+      parent_id_(parent_of(context_)),
       config_json_(std::move(config_json)),
       deadline_ns_(deadline_ns),
       store_(store) {
     log_.reserve(4);
     log_.push_back({Status::requested, core::now_us()});
+}
+
+void Execution::set_deferred(std::shared_ptr<actions::DeferredRun> run) {
+    std::lock_guard lock(mu_);
+    if (!is_terminal(status_)) deferred_ = std::move(run);  // else it has finished already
+}
+
+std::shared_ptr<actions::DeferredRun> Execution::deferred() const {
+    std::lock_guard lock(mu_);
+    return deferred_;
+}
+
+void Execution::set_on_end(std::function<void(const Execution&)> fn) {
+    std::lock_guard lock(mu_);
+    on_end_ = std::move(fn);
+}
+
+std::function<void(const Execution&)> Execution::take_on_end() {
+    std::lock_guard lock(mu_);
+    return std::exchange(on_end_, nullptr);
+}
+
+void Execution::restore_log(std::vector<LogEntry> log) {
+    std::lock_guard lock(mu_);
+    if (log.empty()) return;
+    log_ = std::move(log);
+    status_ = log_.back().status;
 }
 
 const std::string& Execution::config_json() const {
@@ -84,6 +126,7 @@ nlohmann::json Execution::result() const {
 }
 
 bool Execution::transition(Status to, nlohmann::json result, std::optional<Status> only_from) {
+    std::shared_ptr<actions::DeferredRun> finished_run;  // released after the lock
     {
         std::lock_guard lock(mu_);
         if (is_terminal(status_) || (only_from && status_ != *only_from)) return false;
@@ -91,6 +134,7 @@ bool Execution::transition(Status to, nlohmann::json result, std::optional<Statu
         log_.push_back({to, core::now_us()});
         if (!is_terminal(to)) return true;
         result_ = std::move(result);
+        finished_run = std::move(deferred_);  // it may hold this execution: no cycle past the end
     }
     done_.store(1, std::memory_order_release);
     done_.notify_all();
@@ -131,7 +175,7 @@ store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::Secret
     if (secrets && !show_secrets && r.parameters != parameters_) r.sealed_secrets = secrets->seal(parameters_.dump());
     r.result = (show_secrets || a.output.empty()) ? result_ : a.output.masked(result_);
     r.context = context_;
-    if (auto p = context_.find("parent"); p != context_.end() && p->is_string()) r.parent = p->get<std::string>();
+    r.parent = parent_id_;
     r.owner = store::this_process_owner();
     for (const auto& e : log_) r.log.push_back({{"status", to_string(e.status)}, {"timestamp", e.timestamp_us}});
     r.start_us = log_.front().timestamp_us;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,19 @@ public:
     const std::string& context_json() const override { return context_json_; }
     const std::string& user() const override { return user_; }
     const std::string& config_json() const override;
+    actions::Orchestration* orchestration() const override { return orchestration_; }
+
+    void set_orchestration(actions::Orchestration* o) { orchestration_ = o; }
+    // A workflow's run after its runner returned; kept until it finishes.
+    void set_deferred(std::shared_ptr<actions::DeferredRun> run);
+    std::shared_ptr<actions::DeferredRun> deferred() const;
+    // Called once, by whoever closes the execution, after it was recorded.
+    void set_on_end(std::function<void(const Execution&)> fn);
+    std::function<void(const Execution&)> take_on_end();
+    // An execution taken over from an ended process keeps its history.
+    void restore_log(std::vector<LogEntry> log);
+    // The parent execution's id, or empty.
+    const std::string& parent_id() const { return parent_id_; }
 
     const std::string& id() const { return id_; }
     const actions::Action& action() const { return *action_; }
@@ -82,6 +96,7 @@ private:
     const nlohmann::json context_;
     const std::string context_json_;
     const std::string user_;
+    const std::string parent_id_;
     const std::shared_ptr<const std::string> config_json_;  // shared by the pack's executions
     const int64_t deadline_ns_;
 
@@ -96,6 +111,9 @@ private:
     bool output_truncated_ = false;
     uint32_t progress_ = 0;
     std::string progress_message_;
+    actions::Orchestration* orchestration_ = nullptr;
+    std::shared_ptr<actions::DeferredRun> deferred_;
+    std::function<void(const Execution&)> on_end_;
 
     std::atomic<bool> cancel_requested_{false};
     std::atomic<bool> deadline_passed_{false};

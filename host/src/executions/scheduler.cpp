@@ -46,7 +46,17 @@ Scheduler::Scheduler(const actions::Registry& registry, SchedulerOptions options
 
 Scheduler::~Scheduler() { shutdown(); }
 
+Execution& as_execution(const actions::Invocation& invocation) {
+    return const_cast<Execution&>(static_cast<const Execution&>(invocation));
+}
+
 std::shared_ptr<Execution> Scheduler::submit(Request request) {
+    auto e = prepare(std::move(request));
+    launch(e);
+    return e;
+}
+
+std::shared_ptr<Execution> Scheduler::prepare(Request request) {
     auto action = registry_.find(request.action);
     if (!action) throw core::NotFound("action '" + request.action + "' is not registered");
     if (!action->enabled) throw core::ValidationError("action '" + request.action + "' is disabled (enabled: false)");
@@ -78,15 +88,19 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
                            : 0;
     auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline,
                                          options_.store, std::move(config_text));
+    e->set_orchestration(this);
+    return e;
+}
+
+void Scheduler::launch(const std::shared_ptr<Execution>& e) {
     history_.add(e);
     e->transition(Status::scheduled);
     record(*e);
-    if (deadline != 0) {
+    if (e->deadline_ns() != 0) {
         std::weak_ptr<Execution> weak = e;
-        deadlines_.at(deadline, [this, weak] { on_deadline(weak); });
+        deadlines_.at(e->deadline_ns(), [this, weak] { on_deadline(weak); });
     }
     pool_.post(e);
-    return e;
 }
 
 std::shared_ptr<Scheduler::Lane> Scheduler::lane(const std::string& ref) {
@@ -124,14 +138,27 @@ void Scheduler::execute(std::shared_ptr<Execution> e) {
 }
 
 void Scheduler::run(const std::shared_ptr<Execution>& e) {
-    // Fails when it was canceled or timed out while queued.
-    if (!e->transition(Status::running, nullptr, Status::scheduled)) return;
     const auto& action = e->action();
     actions::RunOutcome outcome;
-    if (!e->stop_requested()) {
-        outcome = action.runner->run(action, *e);
+    if (e->status() == Status::scheduled) {
+        // Fails when it was canceled or timed out while queued.
+        if (!e->transition(Status::running, nullptr, Status::scheduled)) return;
+        if (!e->stop_requested()) outcome = action.runner->run(action, *e);
+    } else {
+        outcome = action.runner->resume(action, *e);  // taken over from an ended process
     }
-    bool timed_out = e->deadline_passed() || (e->deadline_ns() != 0 && core::monotonic_ns() >= e->deadline_ns());
+    if (outcome.kind == actions::RunOutcome::Kind::deferred) {
+        // It ends through finish(), maybe already has.
+        e->set_deferred(outcome.deferred);
+        if (e->cancel_requested() && outcome.deferred) outcome.deferred->cancel();
+        return;
+    }
+    conclude(*e, std::move(outcome));
+}
+
+void Scheduler::conclude(Execution& e, actions::RunOutcome outcome) {
+    const auto& action = e.action();
+    bool timed_out = e.deadline_passed() || (e.deadline_ns() != 0 && core::monotonic_ns() >= e.deadline_ns());
     Status final;
     json result = std::move(outcome.result);
     // A runner's own result (a script's stdout so far) is kept; the reason
@@ -143,7 +170,7 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
     if (timed_out) {
         final = Status::timeout;
         with_error("execution timed out");
-    } else if (e->cancel_requested()) {
+    } else if (e.cancel_requested() && outcome.kind != actions::RunOutcome::Kind::failed) {
         final = Status::canceled;
         with_error("execution was canceled");
     } else {
@@ -154,8 +181,8 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         default: final = Status::failed; break;
         }
     }
-    if (!close(*e, final, std::move(result))) {
-        spdlog::warn("execution {} ({}) returned after it was closed; its result was dropped", e->id(), action.ref);
+    if (!close(e, final, std::move(result))) {
+        spdlog::warn("execution {} ({}) returned after it was closed; its result was dropped", e.id(), action.ref);
     }
 }
 
@@ -188,6 +215,12 @@ bool Scheduler::cancel(const std::string& id) {
     e->request_cancel();
     json result{{"error", "execution was canceled before it started"}};
     if (close(*e, Status::canceled, result, Status::scheduled)) return true;
+    if (auto run = e->deferred()) {
+        // A workflow: its tasks are canceled, and it ends once they have.
+        if (e->status() != Status::canceling && e->transition(Status::canceling)) record(*e);
+        run->cancel();
+        return true;
+    }
     if (e->transition(Status::canceling, nullptr, Status::running)) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(core::monotonic_ns() + std::chrono::nanoseconds(options_.stop_grace).count(),
@@ -199,7 +232,140 @@ bool Scheduler::cancel(const std::string& id) {
 bool Scheduler::close(Execution& e, Status status, json result, std::optional<Status> only_from) {
     if (!e.transition(status, std::move(result), only_from)) return false;
     record(e);
+    // After shutdown a workflow stops listening: it stays unfinished in the
+    // store, for the next process to continue.
+    auto on_end = e.take_on_end();
+    if (on_end && !shut_down_.load(std::memory_order_acquire)) on_end(e);
     return true;
+}
+
+std::pair<std::shared_ptr<Execution>, std::shared_ptr<actions::DeferredRun>> Scheduler::workflow_run(
+    const std::string& id, const char* verb) {
+    auto e = history_.find(id);
+    if (!e) throw core::NotFound("execution '" + id + "' does not exist");
+    auto run = e->deferred();
+    if (!run && !e->done() && e->action().runner_type != "orquesta" && e->action().runner_type != "action-chain") {
+        throw core::ValidationError("execution " + id + " is not a workflow; only workflows can be " + verb);
+    }
+    return {run ? e : nullptr, run};
+}
+
+bool Scheduler::pause(const std::string& id) {
+    auto [e, run] = workflow_run(id, "paused");
+    if (!run || !e->transition(Status::pausing, nullptr, Status::running)) return false;
+    record(*e);
+    run->pause();
+    return true;
+}
+
+bool Scheduler::resume(const std::string& id) {
+    auto [e, run] = workflow_run(id, "resumed");
+    if (!run) return false;
+    auto s = e->status();
+    if (s != Status::paused && s != Status::pausing) return false;
+    if (!e->transition(Status::resuming, nullptr, s)) return false;
+    record(*e);
+    run->resume();
+    return true;
+}
+
+std::shared_ptr<Execution> Scheduler::continue_orphan(const store::ExecutionRecord& r) {
+    auto action = registry_.find(r.action);
+    if (!action) throw core::NotFound("action '" + r.action + "' of execution " + r.id + " is not registered any more");
+    json params = r.parameters;
+    if (!r.sealed_secrets.empty()) {
+        if (!options_.secrets) throw core::ValidationError("execution " + r.id + " has secret parameters and no key");
+        params = json::parse(options_.secrets->unseal(r.sealed_secrets));
+    }
+    static const auto kNoConfigText = std::make_shared<const std::string>("{}");
+    auto e = std::make_shared<Execution>(r.id, action, std::move(params), r.context, 0, options_.store,
+                                         action->config_text ? action->config_text : kNoConfigText);
+    e->set_orchestration(this);
+    std::vector<LogEntry> log;
+    for (const auto& entry : r.log) {
+        auto st = parse_status(entry.value("status", std::string()));
+        if (st) log.push_back({*st, entry.value("timestamp", int64_t{0})});
+    }
+    if (log.empty() || log.back().status == Status::requested || log.back().status == Status::scheduled) {
+        log.push_back({Status::running, core::now_us()});
+    }
+    e->restore_log(std::move(log));
+    history_.add(e);
+    record(*e);
+    pool_.post(e);
+    return e;
+}
+
+std::string Scheduler::start_child(const actions::Invocation& parent, const std::string& action, json parameters,
+                                   json context, std::function<void(actions::ChildEnd)> on_end) {
+    const auto& p = as_execution(parent);
+    Request request;
+    request.action = action;
+    request.parameters = std::move(parameters);
+    json ctx = json::object();
+    json parent_ctx = json::parse(p.context_json(), nullptr, false);
+    if (parent_ctx.is_object()) {
+        for (const char* k : {"user", "source_channel", "trace_tag"}) {
+            if (parent_ctx.contains(k)) ctx[k] = parent_ctx[k];
+        }
+    }
+    ctx["parent"] = {{"execution_id", p.id()}, {"user", p.user()}};
+    if (context.is_object()) {
+        for (auto& [k, v] : context.items()) ctx[k] = std::move(v);
+    }
+    request.context = std::move(ctx);
+    auto e = prepare(std::move(request));
+    if (on_end) {
+        e->set_on_end([on_end = std::move(on_end)](const Execution& child) {
+            on_end({child.id(), std::string(to_string(child.status())), child.result()});
+        });
+    }
+    std::string id = e->id();
+    launch(e);
+    return id;
+}
+
+void Scheduler::cancel_child(const std::string& id) {
+    if (history_.find(id)) cancel(id);
+}
+
+void Scheduler::after(std::chrono::nanoseconds delay, std::function<void()> fn) {
+    deadlines_.at(core::monotonic_ns() + delay.count(), std::move(fn));
+}
+
+void Scheduler::paused(const actions::Invocation& run, bool is_paused) {
+    auto& e = as_execution(run);
+    bool moved = is_paused ? e.transition(Status::paused, nullptr, Status::pausing)
+                           : e.transition(Status::running, nullptr, Status::resuming);
+    if (moved) record(e);
+}
+
+void Scheduler::finish(const actions::Invocation& run, actions::RunOutcome outcome) {
+    conclude(as_execution(run), std::move(outcome));
+}
+
+void Scheduler::record_state(const actions::Invocation& run, actions::StatePart part) {
+    if (options_.store) options_.store->save_workflow_state({run.execution_id(), part.seq, std::move(part.state)});
+}
+
+std::vector<actions::StatePart> Scheduler::recorded_state(const std::string& execution_id) {
+    std::vector<actions::StatePart> out;
+    if (!options_.store) return out;
+    for (auto& r : options_.store->workflow_state(execution_id)) out.push_back({r.seq, std::move(r.state)});
+    return out;
+}
+
+std::vector<actions::Orchestration::RecordedChild> Scheduler::recorded_children(const std::string& execution_id) {
+    std::vector<RecordedChild> out;
+    if (!options_.store) return out;
+    options_.store->flush();
+    auto records = options_.store->executions({std::nullopt, std::nullopt, execution_id, 1u << 30});
+    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+        bool started = false;
+        for (const auto& entry : it->log) started |= entry.value("status", std::string()) == "running";
+        out.push_back({{it->id, it->status, it->result}, it->context, it->end_us != 0, started});
+    }
+    return out;
 }
 
 void Scheduler::record(const Execution& e) {
@@ -207,10 +373,12 @@ void Scheduler::record(const Execution& e) {
 }
 
 size_t Scheduler::shutdown() {
-    if (shut_down_) return abandoned_;
-    shut_down_ = true;
+    if (shut_down_.exchange(true)) return abandoned_;
     auto unstarted = pool_.stop(options_.stop_grace + std::chrono::milliseconds(500));
     for (auto& e : unstarted) {
+        // A workflow's task that never started is left as it is recorded:
+        // whoever continues the workflow starts it again.
+        if (!e->parent_id().empty() && options_.store) continue;
         e->request_cancel();
         close(*e, Status::canceled, json{{"error", "host shut down before the execution started"}});
     }

@@ -2,11 +2,13 @@
 // Takes execution requests, validates them, runs them on the worker pool and
 // drives each through its lifecycle: requested -> scheduled -> running ->
 // succeeded | failed | timeout | canceled.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -43,10 +45,10 @@ struct SchedulerOptions {
     store::Datastore* datastore = nullptr;  // st2kv in parameter templates
 };
 
-class Scheduler {
+class Scheduler final : public actions::Orchestration {
 public:
     Scheduler(const actions::Registry& registry, SchedulerOptions options);
-    ~Scheduler();
+    ~Scheduler() override;
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
 
@@ -62,20 +64,52 @@ public:
     // core::NotFound for an unknown id.
     bool cancel(const std::string& id);
 
+    // Workflows only (their runners run deferred): running -> pausing ->
+    // paused once no task runs, and paused -> resuming -> running. False
+    // when the execution is not in a status that allows it. Throws
+    // core::NotFound for an unknown id, core::ValidationError for an
+    // execution that is not a workflow.
+    bool pause(const std::string& id);
+    bool resume(const std::string& id);
+
+    // Takes over an execution an ended process left unfinished (its record,
+    // already claimed for this process) and has its runner continue it.
+    // Throws core::NotFound when its action is not registered any more.
+    std::shared_ptr<Execution> continue_orphan(const store::ExecutionRecord& record);
+
+    // actions::Orchestration
+    std::string start_child(const actions::Invocation& parent, const std::string& action, nlohmann::json parameters,
+                            nlohmann::json context, std::function<void(actions::ChildEnd)> on_end) override;
+    void cancel_child(const std::string& id) override;
+    void after(std::chrono::nanoseconds delay, std::function<void()> fn) override;
+    void paused(const actions::Invocation& run, bool is_paused) override;
+    void finish(const actions::Invocation& run, actions::RunOutcome outcome) override;
+    void record_state(const actions::Invocation& run, actions::StatePart part) override;
+    std::vector<actions::StatePart> recorded_state(const std::string& execution_id) override;
+    std::vector<RecordedChild> recorded_children(const std::string& execution_id) override;
+
     // Stops the workers, cancels what never started, and returns how many
     // workers had to be abandoned inside an action that would not stop.
     size_t shutdown();
 
 private:
     struct Lane;
+    std::shared_ptr<Execution> prepare(Request request);
+    void launch(const std::shared_ptr<Execution>& e);
     void execute(std::shared_ptr<Execution> e);
     void run(const std::shared_ptr<Execution>& e);
+    // Turns a runner's outcome into the execution's terminal status.
+    void conclude(Execution& e, actions::RunOutcome outcome);
     void on_deadline(const std::weak_ptr<Execution>& weak);
     // Terminal transition, recorded in the store when it happens.
     bool close(Execution& e, Status status, nlohmann::json result, std::optional<Status> only_from = std::nullopt);
     void record(const Execution& e);
     void close_if_stuck(const std::weak_ptr<Execution>& weak, Status status, const char* why);
     std::shared_ptr<Lane> lane(const std::string& ref);
+    // A workflow's execution and its deferred run (both null when it has
+    // none now); throws for an unknown id or an execution no workflow.
+    std::pair<std::shared_ptr<Execution>, std::shared_ptr<actions::DeferredRun>> workflow_run(const std::string& id,
+                                                                                             const char* verb);
 
     const actions::Registry& registry_;
     SchedulerOptions options_;
@@ -85,8 +119,11 @@ private:
     std::mutex lanes_mu_;
     std::unordered_map<std::string, std::shared_ptr<Lane>> lanes_;
     WorkerPool pool_;  // last: its threads use everything above
-    bool shut_down_ = false;
+    std::atomic<bool> shut_down_{false};
     size_t abandoned_ = 0;
 };
+
+// The execution behind an invocation the scheduler handed to a runner.
+Execution& as_execution(const actions::Invocation& invocation);
 
 }  // namespace packhost::executions

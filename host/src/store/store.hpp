@@ -51,6 +51,20 @@ struct KeyValue {
     int64_t updated_us = 0;
 };
 
+// One part of a workflow's recorded state (seq -1: the workflow's own, >= 0:
+// one task's); a later save of the same (execution_id, seq) replaces it.
+struct WorkflowStateRecord {
+    std::string execution_id;
+    int64_t seq = -1;
+    nlohmann::json state;
+};
+
+// Something asked of the process that runs an execution.
+struct ControlRequest {
+    std::string execution_id;
+    std::string kind;  // "cancel" | "pause" | "resume"
+};
+
 struct ExecutionFilter {
     std::optional<std::string> action;
     std::optional<std::string> status;
@@ -66,6 +80,7 @@ public:
     // the same id replaces the earlier one. Never blocks on the disk.
     virtual void save(ExecutionRecord record) = 0;
     virtual void append_output(OutputRecord chunk) = 0;
+    virtual void save_workflow_state(WorkflowStateRecord part) = 0;
     // Returns once everything queued before the call is on disk.
     virtual void flush() = 0;
 
@@ -73,14 +88,22 @@ public:
     // Newest first.
     virtual std::vector<ExecutionRecord> executions(const ExecutionFilter& filter) = 0;
     virtual std::vector<OutputRecord> output(const std::string& id, int64_t after_seq = -1) = 0;
+    // Ordered by seq.
+    virtual std::vector<WorkflowStateRecord> workflow_state(const std::string& execution_id) = 0;
+    // Every unfinished execution, oldest first.
+    virtual std::vector<ExecutionRecord> unfinished() = 0;
+    // Makes `new_owner` the owner of an unfinished execution still owned by
+    // `old_owner`; false when another process got there first.
+    virtual bool claim(const std::string& id, const std::string& old_owner, const std::string& new_owner) = 0;
 
     // Marks every unfinished execution whose owner is not alive as
-    // abandoned (status log, end time, result {"error": reason}); returns
-    // their ids.
-    virtual std::vector<std::string> abandon_orphans(const std::function<bool(const std::string&)>& owner_alive,
-                                                     const std::string& reason) = 0;
-    // Deletes finished executions (and their output) that ended before
-    // `before_us`; returns how many.
+    // abandoned (status log, end time, result {"error": reason}), except
+    // those `keep` says another process may continue; returns their ids.
+    virtual std::vector<std::string> abandon_orphans(
+        const std::function<bool(const std::string&)>& owner_alive, const std::string& reason,
+        const std::function<bool(const ExecutionRecord&)>& keep = nullptr) = 0;
+    // Deletes finished executions (and their output and workflow state)
+    // that ended before `before_us`; returns how many.
     virtual size_t purge(int64_t before_us) = 0;
 
     // The datastore; written at once (not batched). Expired keys are never
@@ -90,9 +113,10 @@ public:
     virtual bool kv_delete(const std::string& scope, const std::string& user, const std::string& name) = 0;
     virtual std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user, const std::string& prefix) = 0;
 
-    // Cancel requests across processes: any process may ask, the owner takes.
-    virtual void request_cancel(const std::string& id) = 0;
-    virtual std::vector<std::string> take_cancel_requests(const std::string& owner) = 0;
+    // Requests across processes: any process may ask, the owner takes them
+    // (oldest first).
+    virtual void request_control(const ControlRequest& request) = 0;
+    virtual std::vector<ControlRequest> take_control_requests(const std::string& owner) = 0;
 };
 
 // The SQLite store in one file (created with its directory when missing).

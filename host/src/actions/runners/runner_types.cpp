@@ -2,9 +2,17 @@
 
 #include "actions/runners/http_request.hpp"
 #include "actions/runners/local_shell.hpp"
+#include "workflows/action_chain/run.hpp"
+#include "workflows/definition_runner.hpp"
+#include "workflows/orquesta/run.hpp"
 
 namespace packhost::actions {
 namespace {
+
+using OrquestaRunner = workflows::DefinitionRunner<workflows::orquesta::Workflow, workflows::orquesta::Run,
+                                                   workflows::orquesta::parse>;
+using ActionChainRunner = workflows::DefinitionRunner<workflows::action_chain::Chain, workflows::action_chain::Run,
+                                                      workflows::action_chain::parse>;
 
 using ojson = nlohmann::ordered_json;
 
@@ -45,6 +53,15 @@ const std::vector<RunnerType>& types() {
          [](const ActionSource& s) { return make_local_shell_script(s.pack_dir / "actions" / s.entry_point); }},
         {"noop", ojson::object(), false, [](const ActionSource&) { return make_noop(); }},
         {"http-request", http_parameters(), false, [](const ActionSource&) { return make_http_request(); }},
+        // Workflows: the definition is parsed and checked when the pack loads.
+        {"orquesta", ojson::object(), true,
+         [](const ActionSource& s) -> std::shared_ptr<const Runner> {
+             return std::make_shared<OrquestaRunner>(s.pack_dir / "actions" / s.entry_point);
+         }},
+        {"action-chain", ojson::object(), true,
+         [](const ActionSource& s) -> std::shared_ptr<const Runner> {
+             return std::make_shared<ActionChainRunner>(s.pack_dir / "actions" / s.entry_point);
+         }},
     };
     return t;
 }

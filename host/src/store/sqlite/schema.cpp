@@ -52,6 +52,25 @@ const std::vector<std::string>& migrations() {
             PRIMARY KEY (scope, user, name)
         ) WITHOUT ROWID;
         )sql",
+        // 3: workflow state; cancel requests become control requests
+        // (cancel, pause, resume), kept in the order they were made.
+        R"sql(
+        CREATE TABLE workflow_state (
+            execution_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            PRIMARY KEY (execution_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE control_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            execution_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            requested_us INTEGER NOT NULL
+        );
+        INSERT INTO control_requests (execution_id, kind, requested_us)
+            SELECT execution_id, 'cancel', requested_us FROM cancel_requests;
+        DROP TABLE cancel_requests;
+        )sql",
     };
     return m;
 }

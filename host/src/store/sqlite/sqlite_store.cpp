@@ -58,6 +58,7 @@ public:
 
     void save(ExecutionRecord record) override { push(std::move(record)); }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
+    void save_workflow_state(WorkflowStateRecord part) override { push(std::move(part)); }
 
     void flush() override {
         std::unique_lock lock(mu_);
@@ -117,17 +118,43 @@ public:
         return out;
     }
 
-    std::vector<std::string> abandon_orphans(const std::function<bool(const std::string&)>& alive,
-                                             const std::string& reason) override {
+    std::vector<WorkflowStateRecord> workflow_state(const std::string& id) override {
         flush();
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, "SELECT seq, state FROM workflow_state WHERE execution_id = ? ORDER BY seq");
+        q.bind(1, id);
+        std::vector<WorkflowStateRecord> out;
+        while (q.executeStep()) {
+            out.push_back({id, q.getColumn(0).getInt64(), parse(q.getColumn(1).getString())});
+        }
+        return out;
+    }
+
+    std::vector<ExecutionRecord> unfinished() override {
+        flush();
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kSelect) + " WHERE end_us = 0 ORDER BY start_us, id");
+        std::vector<ExecutionRecord> out;
+        while (q.executeStep()) out.push_back(row(q));
+        return out;
+    }
+
+    bool claim(const std::string& id, const std::string& old_owner, const std::string& new_owner) override {
+        flush();
+        std::lock_guard lock(write_mu_);
+        SQLite::Statement q(writer_db_, "UPDATE executions SET owner = ? WHERE id = ? AND owner = ? AND end_us = 0");
+        q.bind(1, new_owner);
+        q.bind(2, id);
+        q.bind(3, old_owner);
+        return q.exec() == 1;
+    }
+
+    std::vector<std::string> abandon_orphans(const std::function<bool(const std::string&)>& alive,
+                                             const std::string& reason,
+                                             const std::function<bool(const ExecutionRecord&)>& keep) override {
         std::vector<ExecutionRecord> orphans;
-        {
-            std::lock_guard lock(read_mu_);
-            SQLite::Statement q(reader_db_, std::string(kSelect) + " WHERE end_us = 0");
-            while (q.executeStep()) {
-                auto r = row(q);
-                if (!alive(r.owner)) orphans.push_back(std::move(r));
-            }
+        for (auto& r : unfinished()) {
+            if (!alive(r.owner) && !(keep && keep(r))) orphans.push_back(std::move(r));
         }
         std::vector<std::string> ids;
         int64_t now = core::now_us();
@@ -147,11 +174,13 @@ public:
         flush();
         std::lock_guard lock(write_mu_);
         SQLite::Transaction tx(writer_db_);
-        SQLite::Statement out(writer_db_,
-                              "DELETE FROM execution_output WHERE execution_id IN "
-                              "(SELECT id FROM executions WHERE end_us != 0 AND end_us < ?)");
-        out.bind(1, before_us);
-        out.exec();
+        for (const char* table : {"execution_output", "workflow_state"}) {
+            SQLite::Statement out(writer_db_, std::string("DELETE FROM ") + table +
+                                                  " WHERE execution_id IN "
+                                                  "(SELECT id FROM executions WHERE end_us != 0 AND end_us < ?)");
+            out.bind(1, before_us);
+            out.exec();
+        }
         SQLite::Statement q(writer_db_, "DELETE FROM executions WHERE end_us != 0 AND end_us < ?");
         q.bind(1, before_us);
         size_t n = static_cast<size_t>(q.exec());
@@ -211,30 +240,37 @@ public:
         return out;
     }
 
-    void request_cancel(const std::string& id) override {
+    void request_control(const ControlRequest& request) override {
         std::lock_guard lock(write_mu_);
-        SQLite::Statement q(writer_db_, "INSERT OR REPLACE INTO cancel_requests VALUES (?, ?)");
-        q.bind(1, id);
-        q.bind(2, core::now_us());
+        SQLite::Statement q(writer_db_,
+                            "INSERT INTO control_requests (execution_id, kind, requested_us) VALUES (?, ?, ?)");
+        q.bind(1, request.execution_id);
+        q.bind(2, request.kind);
+        q.bind(3, core::now_us());
         q.exec();
     }
 
-    std::vector<std::string> take_cancel_requests(const std::string& owner) override {
+    std::vector<ControlRequest> take_control_requests(const std::string& owner) override {
         std::lock_guard lock(write_mu_);
-        std::vector<std::string> ids;
+        std::vector<ControlRequest> out;
+        std::vector<int64_t> ids;
         SQLite::Transaction tx(writer_db_);
         SQLite::Statement q(writer_db_,
-                            "SELECT c.execution_id FROM cancel_requests c JOIN executions e ON e.id = c.execution_id "
-                            "WHERE e.owner = ?");
+                            "SELECT c.id, c.execution_id, c.kind FROM control_requests c "
+                            "JOIN executions e ON e.id = c.execution_id WHERE e.owner = ? ORDER BY c.id");
         q.bind(1, owner);
-        while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
-        for (const auto& id : ids) {
-            SQLite::Statement d(writer_db_, "DELETE FROM cancel_requests WHERE execution_id = ?");
+        while (q.executeStep()) {
+            ids.push_back(q.getColumn(0).getInt64());
+            out.push_back({q.getColumn(1).getString(), q.getColumn(2).getString()});
+        }
+        SQLite::Statement d(writer_db_, "DELETE FROM control_requests WHERE id = ?");
+        for (auto id : ids) {
             d.bind(1, id);
             d.exec();
+            d.reset();
         }
         tx.commit();
-        return ids;
+        return out;
     }
 
 private:
@@ -257,7 +293,7 @@ private:
         return kv;
     }
 
-    using Item = std::variant<ExecutionRecord, OutputRecord>;
+    using Item = std::variant<ExecutionRecord, OutputRecord, WorkflowStateRecord>;
 
     static SQLite::Database open(const std::string& file) {
         std::error_code ec;
@@ -359,9 +395,12 @@ private:
 
     void write(std::vector<Item>& batch) {
         // Only the last state of each execution in the batch matters.
-        std::unordered_map<std::string, size_t> last;
+        std::unordered_map<std::string, size_t> last, last_part;
         for (size_t i = 0; i < batch.size(); ++i) {
             if (auto* r = std::get_if<ExecutionRecord>(&batch[i])) last[r->id] = i;
+            if (auto* w = std::get_if<WorkflowStateRecord>(&batch[i])) {
+                last_part[w->execution_id + '\n' + std::to_string(w->seq)] = i;
+            }
         }
         std::lock_guard lock(write_mu_);
         SQLite::Transaction tx(writer_db_);
@@ -370,6 +409,7 @@ private:
                               "sealed_secrets, result, context, log, parent, owner, start_us, end_us) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         SQLite::Statement out(writer_db_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
+        SQLite::Statement wf(writer_db_, "INSERT OR REPLACE INTO workflow_state VALUES (?, ?, ?)");
         for (size_t i = 0; i < batch.size(); ++i) {
             if (auto* r = std::get_if<ExecutionRecord>(&batch[i])) {
                 if (last[r->id] != i) continue;
@@ -392,6 +432,13 @@ private:
                 ins.bind(13, r->end_us);
                 ins.exec();
                 ins.reset();
+            } else if (auto* w = std::get_if<WorkflowStateRecord>(&batch[i])) {
+                if (last_part[w->execution_id + '\n' + std::to_string(w->seq)] != i) continue;
+                wf.bind(1, w->execution_id);
+                wf.bind(2, w->seq);
+                wf.bind(3, dump(w->state));
+                wf.exec();
+                wf.reset();
             } else {
                 auto& o = std::get<OutputRecord>(batch[i]);
                 out.bind(1, o.execution_id);

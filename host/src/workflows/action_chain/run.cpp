@@ -1,0 +1,284 @@
+#include "workflows/action_chain/run.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "workflows/expressions.hpp"
+
+namespace packhost::workflows::action_chain {
+namespace {
+
+using json = nlohmann::json;
+
+}  // namespace
+
+Run::Run(std::shared_ptr<const Chain> chain, actions::Invocation& invocation, expr::TemplateCache& cache)
+    : chain_(std::move(chain)), inv_(invocation), orch_(*invocation.orchestration()), cache_(cache) {}
+
+void Run::start() { post({Event::Kind::start, -1, {}}); }
+void Run::restore() { post({Event::Kind::restore, -1, {}}); }
+void Run::cancel() { post({Event::Kind::cancel, -1, {}}); }
+void Run::pause() { post({Event::Kind::pause, -1, {}}); }
+void Run::resume() { post({Event::Kind::resume, -1, {}}); }
+
+void Run::post(Event event) {
+    auto self = shared_from_this();  // finishing may release the execution's hold on us
+    events_.post(std::move(event), [this](Event& e) {
+        if (finished_) return;
+        try {
+            handle(e);
+        } catch (const std::exception& ex) {
+            spdlog::error("action chain {}: {}", inv_.execution_id(), ex.what());
+            child_.clear();
+            any_failed_ = true;
+            finish(std::string("internal error: ") + ex.what());
+        }
+    });
+}
+
+void Run::handle(Event& e) {
+    switch (e.kind) {
+    case Event::Kind::start: begin(); break;
+    case Event::Kind::restore: reload(); break;
+    case Event::Kind::child_end:
+        if (e.step != step_ || e.end.id != child_) break;
+        task_ended(e.end);
+        break;
+    case Event::Kind::cancel:
+        canceling_ = true;
+        pending_.clear();
+        if (!child_.empty()) {
+            orch_.cancel_child(child_);
+        } else {
+            finish();
+        }
+        break;
+    case Event::Kind::pause:
+        paused_ = true;
+        record_chain();
+        if (child_.empty()) orch_.paused(inv_, true);
+        break;
+    case Event::Kind::resume: {
+        paused_ = false;
+        record_chain();
+        orch_.paused(inv_, false);
+        if (!pending_.empty()) {
+            auto it = chain_->by_name.find(pending_);
+            pending_.clear();
+            if (it != chain_->by_name.end()) run_task(it->second);
+        } else if (child_.empty()) {
+            finish();
+        }
+        break;
+    }
+    }
+}
+
+void Run::begin() {
+    base_ = Json(inv_.parameters());
+    try {
+        for (const auto& [name, value] : chain_->vars) {
+            expr::Context ctx(base_);
+            expr::add_global_functions(ctx);
+            base_[name] = render_tree(value, ctx, cache_);
+        }
+    } catch (const std::exception& ex) {
+        any_failed_ = true;
+        finish(std::string("vars: ") + ex.what());
+        return;
+    }
+    scope_ = base_;
+    scope_["__results"] = Json::object();
+    record_chain();
+    run_task(chain_->start);
+}
+
+void Run::run_task(size_t index) {
+    const auto& task = chain_->tasks[index];
+    if (canceling_) {
+        finish();
+        return;
+    }
+    if (paused_) {
+        pending_ = task.name;
+        record_chain();
+        orch_.paused(inv_, true);
+        return;
+    }
+    step_ = static_cast<int64_t>(steps_.size());
+    steps_.push_back(Json{{"name", task.name}, {"execution_id", nullptr}, {"state", "running"}, {"result", nullptr}});
+    Json params;
+    std::string error;
+    try {
+        expr::Context ctx(scope_);
+        expr::add_global_functions(ctx);
+        params = render_tree(task.parameters, ctx, cache_);
+    } catch (const std::exception& ex) {
+        error = "parameters: " + std::string(ex.what());
+    }
+    if (error.empty()) {
+        std::weak_ptr<Run> weak = weak_from_this();
+        int64_t step = step_;
+        try {
+            child_ = orch_.start_child(inv_, task.ref, json(params), json{{"action_chain", {{"task", task.name}, {"step", step}}}},
+                                       [weak, step](actions::ChildEnd end) {
+                                           if (auto self = weak.lock()) {
+                                               self->post({Event::Kind::child_end, step, std::move(end)});
+                                           }
+                                       });
+            steps_[step_]["execution_id"] = child_;
+            record_step();
+            return;
+        } catch (const std::exception& ex) {
+            error = ex.what();
+        }
+    }
+    child_.clear();
+    task_ended({"", "failed", json{{"error", error}}});
+}
+
+void Run::task_ended(const actions::ChildEnd& end) {
+    child_.clear();
+    size_t index = chain_->by_name.at(steps_[step_]["name"].get<std::string>());
+    const auto& task = chain_->tasks[index];
+    bool ok = end.status == "succeeded";
+    Json result = Json(end.result);
+    auto& s = steps_[step_];
+    s["state"] = end.status;
+    s["result"] = result;
+    record_step();
+    scope_[task.name] = result;
+    scope_["__results"][task.name] = result;
+    if (!ok) {
+        any_failed_ = true;
+        last_error_ = "task '" + task.name + "' " + end.status;
+        if (result.is_object() && result.contains("error") && result["error"].is_string()) {
+            last_error_ += ": " + result["error"].get<std::string>();
+        }
+    }
+    try {
+        for (const auto& [name, value] : task.publish) {
+            expr::Context ctx(scope_);
+            expr::add_global_functions(ctx);
+            Json v = render_tree(value, ctx, cache_);
+            scope_[name] = v;
+            base_[name] = v;
+            published_[name] = std::move(v);
+        }
+    } catch (const std::exception& ex) {
+        any_failed_ = true;
+        finish("task '" + task.name + "': publish: " + ex.what());
+        return;
+    }
+    go_on(index, ok);
+}
+
+void Run::go_on(size_t index, bool ok) {
+    const auto& task = chain_->tasks[index];
+    const std::string& next = ok ? task.on_success : task.on_failure;
+    step_ = -1;
+    if (next.empty() || canceling_) {
+        finish();
+        return;
+    }
+    record_chain();
+    run_task(chain_->by_name.at(next));
+}
+
+void Run::finish(const std::string& error) {
+    if (finished_) return;
+    if (!child_.empty()) return;  // ends when its task does
+    finished_ = true;
+    record_chain();
+    json result{{"tasks", json(steps_)}, {"published", json(published_)}};
+    actions::RunOutcome outcome;
+    if (canceling_) {
+        outcome = {actions::RunOutcome::Kind::canceled, std::move(result)};
+    } else if (any_failed_) {
+        result["error"] = error.empty() ? last_error_ : error;
+        outcome = {actions::RunOutcome::Kind::failed, std::move(result)};
+    } else {
+        outcome = {actions::RunOutcome::Kind::succeeded, std::move(result)};
+    }
+    orch_.finish(inv_, std::move(outcome));
+}
+
+void Run::record_step() { orch_.record_state(inv_, {step_, json(steps_[step_])}); }
+
+void Run::record_chain() {
+    orch_.record_state(inv_, {-1, json{{"base", json(base_)},
+                                       {"published", json(published_)},
+                                       {"any_failed", any_failed_},
+                                       {"last_error", last_error_},
+                                       {"pending", pending_},
+                                       {"paused", paused_},
+                                       {"finished", finished_}}});
+}
+
+void Run::reload() {
+    auto parts = orch_.recorded_state(inv_.execution_id());
+    bool have_chain = false;
+    for (auto& p : parts) {
+        Json s = Json(p.state);
+        if (p.seq < 0) {
+            have_chain = true;
+            base_ = s.value("base", Json::object());
+            published_ = s.value("published", Json::object());
+            any_failed_ = s.value("any_failed", false);
+            last_error_ = s.value("last_error", std::string());
+            pending_ = s.value("pending", std::string());
+            paused_ = s.value("paused", false);
+        } else {
+            steps_.push_back(std::move(s));
+        }
+    }
+    if (!have_chain) {
+        begin();
+        return;
+    }
+    scope_ = base_;
+    scope_["__results"] = Json::object();
+    for (const auto& s : steps_) {
+        if (s.value("state", std::string()) == "running") continue;
+        scope_[s["name"].get<std::string>()] = s["result"];
+        scope_["__results"][s["name"].get<std::string>()] = s["result"];
+    }
+    if (!steps_.empty() && steps_.back().value("state", std::string()) == "running") {
+        step_ = static_cast<int64_t>(steps_.size()) - 1;
+        std::string name = steps_.back()["name"];
+        std::optional<actions::Orchestration::RecordedChild> last;
+        for (auto& c : orch_.recorded_children(inv_.execution_id())) {
+            auto a = c.context.find("action_chain");
+            if (a != c.context.end() && a->value("step", int64_t{-1}) == step_) last = std::move(c);
+        }
+        if (!last || (!last->started && last->end.status == "abandoned")) {
+            steps_.erase(steps_.size() - 1);  // it never ran: run it now
+            step_ = -1;
+            run_task(chain_->by_name.at(name));
+            return;
+        }
+        child_ = last->end.id;
+        auto end = last->ended ? last->end : actions::ChildEnd{last->end.id, "abandoned", json{{"error", "its chain's process ended"}}};
+        task_ended(end);
+        return;
+    }
+    if (!pending_.empty()) {
+        if (!paused_) {
+            auto it = chain_->by_name.find(pending_);
+            pending_.clear();
+            if (it != chain_->by_name.end()) run_task(it->second);
+        } else {
+            orch_.paused(inv_, true);
+        }
+        return;
+    }
+    // The last recorded step ended; where the chain goes from there.
+    if (steps_.empty()) {
+        run_task(chain_->start);
+        return;
+    }
+    const auto& last = steps_.back();
+    step_ = -1;
+    go_on(chain_->by_name.at(last["name"].get<std::string>()), last.value("state", std::string()) == "succeeded");
+}
+
+}  // namespace packhost::workflows::action_chain

@@ -1,0 +1,74 @@
+#include "workflows/expressions.hpp"
+
+namespace packhost::workflows {
+
+expr::TemplateCache& template_cache() {
+    static expr::TemplateCache cache(16384);
+    return cache;
+}
+
+bool is_yaql(std::string_view text) {
+    auto open = text.find("<%");
+    return open != std::string_view::npos && text.find("%>", open + 2) != std::string_view::npos;
+}
+
+void check_expressions(const YAML::Node& node, const std::string& where, Problems& problems,
+                       expr::TemplateCache& cache) {
+    if (node.IsMap()) {
+        for (const auto& kv : node) check_expressions(kv.second, where, problems, cache);
+        return;
+    }
+    if (node.IsSequence()) {
+        for (const auto& item : node) check_expressions(item, where, problems, cache);
+        return;
+    }
+    if (!node.IsScalar()) return;
+    const std::string& text = node.Scalar();
+    if (is_yaql(text)) {
+        problems.add(line_of(node), where + ": YAQL expressions (<% %>) are not supported; write Jinja ({{ ... }}) "
+                                            "instead: \"" + text + "\"");
+        return;
+    }
+    if (!expr::is_template(text)) return;
+    try {
+        cache.get(text);
+    } catch (const expr::TemplateError& e) {
+        size_t line = line_of(node) + (e.line() > 0 ? e.line() - 1 : 0);
+        problems.add(line, where + ": bad expression \"" + text + "\": " + e.message());
+    }
+}
+
+expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache) {
+    if (value.is_string()) {
+        const auto& text = value.get_ref<const std::string&>();
+        if (!expr::is_template(text)) return value;
+        return cache.get(text)->render_value(context);
+    }
+    if (value.is_object()) {
+        expr::Json out = expr::Json::object();
+        for (const auto& [k, v] : value.items()) out[k] = render_tree(v, context, cache);
+        return out;
+    }
+    if (value.is_array()) {
+        expr::Json out = expr::Json::array();
+        for (const auto& v : value) out.push_back(render_tree(v, context, cache));
+        return out;
+    }
+    return value;
+}
+
+bool truthy(const expr::Json& v) {
+    switch (v.type()) {
+    case expr::Json::value_t::null: return false;
+    case expr::Json::value_t::boolean: return v.get<bool>();
+    case expr::Json::value_t::number_integer: return v.get<int64_t>() != 0;
+    case expr::Json::value_t::number_unsigned: return v.get<uint64_t>() != 0;
+    case expr::Json::value_t::number_float: return v.get<double>() != 0.0;
+    case expr::Json::value_t::string: return !v.get_ref<const std::string&>().empty();
+    case expr::Json::value_t::array:
+    case expr::Json::value_t::object: return !v.empty();
+    default: return true;
+    }
+}
+
+}  // namespace packhost::workflows

@@ -1,0 +1,33 @@
+#pragma once
+// Expressions in workflow definitions: every string value holding {{ }} or
+// {% %} is a Jinja template (rendered to a typed value when it is exactly
+// one expression). YAQL (<% %>) is recognised only to be refused.
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+#include "expr/template.hpp"
+#include "workflows/definition_file.hpp"
+#include "workflows/problems.hpp"
+
+namespace packhost::workflows {
+
+// Templates compiled once for every workflow of every pack.
+expr::TemplateCache& template_cache();
+
+// Compiles every template in `node` (recursively), adding a problem at the
+// value's line for a template that does not compile and for YAQL.
+void check_expressions(const YAML::Node& node, const std::string& where, Problems& problems,
+                       expr::TemplateCache& cache);
+
+bool is_yaql(std::string_view text);
+
+// Renders every template string in `value`, recursively; other values are
+// kept as they are. Throws expr::TemplateError.
+expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache);
+
+// Python's truth value of a rendered result ("", 0, [], {}, null, false).
+bool truthy(const expr::Json& value);
+
+}  // namespace packhost::workflows

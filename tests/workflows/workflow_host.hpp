@@ -1,0 +1,50 @@
+#pragma once
+// A real host over the fixture packs and the bundled core pack, recording
+// into a real SQLite store in a temporary directory: what the workflow
+// tests run against, with a look at the recorded children of a workflow.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "host.hpp"
+
+namespace packhost::testing {
+
+class WorkflowHost : public ::testing::Test {
+protected:
+    static void start_host(const std::string& name, size_t workers) {
+        dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                         ("packhost-" + name + "-" + std::to_string(::getpid())));
+        std::filesystem::create_directories(*dir_);
+        HostOptions o;
+        o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
+        o.store_file = *dir_ / "packhost.db";
+        o.key_file = *dir_ / "packhost.key";
+        o.scheduler.workers = workers;
+        host_ = new Host(o);
+    }
+    static void TearDownTestSuite() {
+        delete host_;
+        host_ = nullptr;
+        std::filesystem::remove_all(*dir_);
+        delete dir_;
+    }
+
+    // The recorded children of an execution, oldest first.
+    static std::vector<store::ExecutionRecord> children(const std::string& id) {
+        host_->store()->flush();
+        auto c = host_->store()->executions({std::nullopt, std::nullopt, id, 100000});
+        std::reverse(c.begin(), c.end());
+        return c;
+    }
+
+    static inline Host* host_ = nullptr;
+    static inline std::filesystem::path* dir_ = nullptr;
+};
+
+}  // namespace packhost::testing
