@@ -11,34 +11,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_support.hpp"
 #include "support/process.hpp"
 
+using packhost::testing::packhost_cmd;
 using packhost::testing::ProcessResult;
 using packhost::testing::run_process;
+using packhost::testing::test_home;
 using json = nlohmann::json;
 
 namespace {
-
-// Each test process keeps its state in a home of its own.
-const std::string& test_home() {
-    static const std::string home = [] {
-        auto dir = std::filesystem::temp_directory_path() / ("packhost-cli-" + std::to_string(::getpid()));
-        std::filesystem::remove_all(dir);
-        std::atexit([] { std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("packhost-cli-" + std::to_string(::getpid()))); });
-        return dir.string();
-    }();
-    return home;
-}
-
-ProcessResult packhost_cmd(std::vector<std::string> args, bool fixtures = true) {
-    std::vector<std::string> argv{PACKHOST_BIN};
-    if (fixtures) {
-        argv.push_back("--packs-path");
-        argv.push_back(std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR);
-    }
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", test_home()}});
-}
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
@@ -65,7 +47,7 @@ TEST(Cli, PackListShowsRefusedPacksWithReasons) {
 
     auto j = packhost_cmd({"pack", "list", "--json"});
     auto doc = json::parse(j.out);
-    EXPECT_EQ(doc["loaded"].size(), 6u);
+    EXPECT_EQ(doc["loaded"].size(), 7u);
     EXPECT_EQ(doc["refused"].size(), 15u);
     EXPECT_TRUE(doc["refused"][0].contains("reason"));
 }

@@ -12,5 +12,7 @@ void add_run_command(CLI::App& app, AppContext& ctx);
 void add_render_command(CLI::App& app, AppContext& ctx);
 void add_execution_commands(CLI::App& app, AppContext& ctx);
 void add_key_commands(CLI::App& app, AppContext& ctx);
+void add_workflow_commands(CLI::App& app, AppContext& ctx);
+void add_serve_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

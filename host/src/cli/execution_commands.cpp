@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/execution_tree.hpp"
 #include "cli/run_support.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
@@ -69,16 +70,72 @@ void execution_get(AppContext& ctx, const std::string& id) {
     if (!r) return;
     auto output = store->output(id);
     ojson view = executions::record_view(*r, &output);
-    auto children = store->executions({std::nullopt, std::nullopt, id, 1000});
-    if (!children.empty()) {
+    auto tree = execution_tree(*store, id);
+    if (!tree.empty()) {
         view["children"] = ojson::array();
-        for (const auto& c : children) view["children"].push_back(c.id);
+        for (const auto& c : tree) view["children"].push_back(c["id"]);
     }
     if (ctx.json) {
+        if (!tree.empty()) view["tree"] = tree;
         std::cout << view.dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
     } else {
         std::cout << to_yaml(view) << '\n';
+        print_execution_tree(std::cout, tree);
     }
+}
+
+// Pause or resume a workflow run by another process (through the store), or
+// continue one whose process ended (resume only: in this process, waiting
+// for it as `run` does).
+void execution_control(AppContext& ctx, const std::string& id, const std::string& kind) {
+    auto& host = ctx.host();
+    auto* store = host.store();
+    auto r = find_record(ctx, id);
+    if (!r) return;
+    if (r->runner_type != "orquesta" && r->runner_type != "action-chain") {
+        std::cerr << "error: execution " << id << " runs " << r->action << " (" << r->runner_type
+                  << "); only workflows (orquesta, action-chain) can be " << kind << "d\n";
+        ctx.exit_code = kExitUsage;
+        return;
+    }
+    if (r->end_us != 0) {
+        std::cerr << "error: execution " << id << " has already finished: " << r->status << "\n";
+        ctx.exit_code = kExitFailed;
+        return;
+    }
+    if (kind == "resume" && !store::owner_alive(r->owner)) {
+        auto taken = host.continue_orphans(id);
+        if (taken.empty()) {
+            std::cerr << "error: execution " << id << " could not be continued (another process took it?)\n";
+            ctx.exit_code = kExitFailed;
+            return;
+        }
+        std::cerr << "continuing workflow " << id << " left unfinished by process " << r->owner << "\n";
+        // A workflow recorded as paused stays so until resumed: the user just asked.
+        for (int i = 0; i < 100; ++i) {
+            auto st = taken[0]->status();
+            if (st != executions::Status::paused && st != executions::Status::pausing) break;
+            if (host.scheduler().resume(id)) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        ctx.exit_code = wait_and_print(ctx, taken[0]);
+        return;
+    }
+    store->request_control({id, kind});
+    // Paused once its running tasks are done; running again at once (and
+    // maybe finished by the time we look).
+    auto reached = [&](const store::ExecutionRecord& rec) {
+        if (kind == "pause") return rec.status == "paused";
+        return rec.status != "paused" && rec.status != "pausing" && rec.status != "resuming";
+    };
+    for (int i = 0; i < 300 && r && !reached(*r) && r->end_us == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        r = store->execution(id);
+    }
+    if (!r) return;
+    std::cout << "execution " << id << ": " << r->status << "\n";
+    if (!reached(*r)) std::cerr << "execution " << id << " did not " << kind << " within 30 s\n";
+    ctx.exit_code = reached(*r) ? kExitOk : kExitFailed;
 }
 
 void execution_cancel(AppContext& ctx, const std::string& id) {
@@ -204,6 +261,16 @@ void add_execution_commands(CLI::App& app, AppContext& ctx) {
     rerun->add_option("parameters", *overrides, "Parameters to change, as key=value");
     rerun->add_flag("--json", ctx.json, "Print JSON");
     rerun->callback([&ctx, rerun_id, overrides] { execution_rerun(ctx, *rerun_id, *overrides); });
+
+    for (const char* kind : {"pause", "resume"}) {
+        auto control_id = std::make_shared<std::string>();
+        auto* c = cmd->add_subcommand(kind, std::string(kind) == "pause"
+                                                ? "Pause a workflow: no new task starts; paused once running ones end"
+                                                : "Resume a paused workflow, or continue one whose packhost process ended");
+        c->add_option("id", *control_id, "Execution id")->required();
+        c->add_flag("--json", ctx.json, "Print JSON (resume of an ended process's workflow)");
+        c->callback([&ctx, control_id, kind] { execution_control(ctx, *control_id, kind); });
+    }
 
     auto tail_id = std::make_shared<std::string>();
     auto* tail = cmd->add_subcommand("tail", "Follow an execution's output until it ends");

@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
     add_render_command(app, ctx);
     add_execution_commands(app, ctx);
     add_key_commands(app, ctx);
+    add_workflow_commands(app, ctx);
+    add_serve_command(app, ctx);
 
     app.parse_complete_callback([&ctx] {
         packhost::core::setup_logging(ctx.log_level, ctx.log_format == "json" ? packhost::core::LogFormat::json

@@ -7,6 +7,7 @@
 
 #include "actions/casting.hpp"
 #include "cli/commands.hpp"
+#include "cli/execution_tree.hpp"
 #include "cli/run_support.hpp"
 #include "cli/yaml_view.hpp"
 #include "core/errors.hpp"
@@ -98,6 +99,11 @@ int submit_and_wait(AppContext& ctx, executions::Request request) {
     } catch (const core::ValidationError& err) {
         return usage_error(err.problems());
     }
+    return wait_and_print(ctx, e);
+}
+
+int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>& e) {
+    auto& host = ctx.host();
     // Ctrl-C cancels the execution (cooperatively) instead of killing us.
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
@@ -117,10 +123,13 @@ int submit_and_wait(AppContext& ctx, executions::Request request) {
     sigaction(SIGTERM, &old_term, nullptr);
 
     ojson record = e->to_json();
+    ojson tree = host.store() ? execution_tree(*host.store(), e->id()) : ojson::array();
     if (ctx.json) {
+        if (!tree.empty()) record["tree"] = tree;
         std::cout << record.dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
     } else {
         std::cout << to_yaml(human_view(record)) << '\n';
+        print_execution_tree(std::cout, tree);
     }
     return e->status() == executions::Status::succeeded ? kExitOk : kExitFailed;
 }

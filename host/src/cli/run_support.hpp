@@ -23,4 +23,8 @@ std::vector<std::string> parse_parameters(const actions::Action& action, const s
 // Returns the exit status: 0 succeeded, 1 failed/timeout/canceled, 2 refused.
 int submit_and_wait(AppContext& ctx, executions::Request request);
 
+// Waits for an execution (Ctrl-C cancels it), prints it with the tree of
+// its children, and returns the exit status.
+int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>& e);
+
 }  // namespace packhost::cli

@@ -143,6 +143,11 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
     if (e->status() == Status::scheduled) {
         // Fails when it was canceled or timed out while queued.
         if (!e->transition(Status::running, nullptr, Status::scheduled)) return;
+        // Recorded where it matters: a workflow's task (whether it ever ran
+        // decides, after a restart, between running it and its failure
+        // path) and whatever may run long. A plain native call's record
+        // waits for its end.
+        if (!e->parent_id().empty() || action.runner_type != "native") record(*e);
         if (!e->stop_requested()) outcome = action.runner->run(action, *e);
     } else {
         outcome = action.runner->resume(action, *e);  // taken over from an ended process

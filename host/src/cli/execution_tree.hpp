@@ -1,0 +1,20 @@
+#pragma once
+// A workflow's executions as a tree: each child with the task it ran for,
+// and its own children (nested workflows), from the store.
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.hpp"
+
+namespace packhost::cli {
+
+// [{"id", "task", "action", "status", "elapsed_seconds", "children": [...]}],
+// oldest first; empty for an execution without children.
+nlohmann::ordered_json execution_tree(store::Store& store, const std::string& id);
+
+// The tree as indented lines under a "tasks:" heading; nothing when empty.
+void print_execution_tree(std::ostream& out, const nlohmann::ordered_json& tree);
+
+}  // namespace packhost::cli

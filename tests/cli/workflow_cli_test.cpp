@@ -1,0 +1,219 @@
+// Workflows through the packhost command, as real processes: the two-
+// language example end to end (Orquesta and ActionChain), the tree of
+// executions, inspect, and a workflow whose process is killed being
+// continued by `execution resume` and by `serve`.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.hpp"
+
+using packhost::testing::packhost_cmd;
+using packhost::testing::run_process;
+using packhost::testing::test_home;
+using json = nlohmann::json;
+
+namespace {
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+std::string definition(const std::string& name) { return std::string(WORKFLOW_DEFINITIONS_DIR) + "/" + name; }
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// `packhost run` of `argv` killed once its workflow has a running
+// core.sleep child; returns the workflow's id.
+std::string run_and_kill_midway(const std::vector<std::string>& run_args) {
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
+    argv.insert(argv.end(), run_args.begin(), run_args.end());
+    auto killed = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGKILL, 1500);
+    EXPECT_EQ(killed.exit_code, 128 + SIGKILL) << killed.out << killed.err;
+    auto list = json::parse(packhost_cmd({"execution", "list", "--action", run_args[1], "--json"}).out);
+    EXPECT_FALSE(list.empty());
+    return list.empty() ? "" : list[0]["id"].get<std::string>();
+}
+
+}  // namespace
+
+TEST(WorkflowCli, TwoLanguageExampleAsOrquesta) {
+    auto r = packhost_cmd({"run", "projects.usage", "name=jtopjian", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto doc = json::parse(r.out);
+    EXPECT_EQ(doc["status"], "succeeded");
+    EXPECT_EQ(doc["result"]["output"]["project_id"], "prj-0042");
+    EXPECT_EQ(doc["result"]["output"]["report"], "Usage report for prj-0042: 3 instances, 6 vCPUs, 12 GB RAM");
+    ASSERT_EQ(doc["tree"].size(), 2u);
+    EXPECT_EQ(doc["tree"][0]["task"], "lookup");
+    EXPECT_EQ(doc["tree"][0]["action"], "projects.lookup");
+    EXPECT_EQ(doc["tree"][1]["action"], "projects.report");
+
+    // The same tree from the store, in a later process.
+    std::string id = doc["id"];
+    auto get = packhost_cmd({"execution", "get", id});
+    ASSERT_EQ(get.exit_code, 0) << get.err;
+    EXPECT_TRUE(contains(get.out, "tasks:")) << get.out;
+    EXPECT_TRUE(contains(get.out, "├─ lookup")) << get.out;
+    EXPECT_TRUE(contains(get.out, "└─ report")) << get.out;
+    auto child = json::parse(packhost_cmd({"execution", "get", doc["tree"][0]["id"], "--json"}).out);
+    EXPECT_EQ(child["parent"], id);
+    EXPECT_EQ(child["result"]["stdout"], "prj-0042\n");
+}
+
+TEST(WorkflowCli, TwoLanguageExampleAsActionChain) {
+    auto r = packhost_cmd({"run", "projects.usage_chain", "name=ops", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto doc = json::parse(r.out);
+    EXPECT_EQ(doc["result"]["published"]["project_id"], "prj-0007");
+    EXPECT_EQ(doc["result"]["published"]["report"], "Usage report for prj-0007: 12 instances, 48 vCPUs, 192 GB RAM");
+    ASSERT_EQ(doc["tree"].size(), 2u);
+    EXPECT_EQ(doc["tree"][0]["task"], "lookup");
+    EXPECT_EQ(doc["tree"][1]["task"], "report");
+}
+
+TEST(WorkflowCli, AFailingStepFailsTheWorkflowWithItsMessage) {
+    auto r = packhost_cmd({"run", "projects.usage", "name=nobody", "--json"});
+    EXPECT_EQ(r.exit_code, 1);
+    auto doc = json::parse(r.out);
+    EXPECT_EQ(doc["status"], "failed");
+    std::string msg = doc["result"]["errors"][0]["message"];
+    EXPECT_TRUE(contains(msg, "task 'lookup' failed")) << msg;
+}
+
+TEST(WorkflowCli, InspectAcceptsAValidWorkflow) {
+    auto r = packhost_cmd(
+        {"workflow", "inspect", std::string(FIXTURE_PACKS_DIR) + "/projects/actions/workflows/usage.yaml"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "valid orquesta workflow, 2 task(s)")) << r.out;
+    auto c = packhost_cmd(
+        {"workflow", "inspect", std::string(FIXTURE_PACKS_DIR) + "/projects/actions/chains/usage_chain.yaml"});
+    EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+    EXPECT_TRUE(contains(c.out, "valid action-chain workflow, 2 task(s)")) << c.out;
+}
+
+TEST(WorkflowCli, InspectReportsEveryProblemWithItsLine) {
+    std::string f = definition("many_problems.yaml");
+    auto r = packhost_cmd({"workflow", "inspect", f});
+    EXPECT_EQ(r.exit_code, 1);
+    for (const std::string& want : {
+             f + ":8: task 'greet': do names 'missing_task', which is neither a task nor a command",
+             f + ":21: task 'lonely_b': retry.count must be a number, got \"lots\"",
+             f + ":24: task 'lonely_b': bad expression \"{{ result( }}\"",
+             f + ":11: task 'lonely_a' is unreachable from the start tasks",
+             f + ":18: task 'lonely_b' is unreachable from the start tasks",
+             f + ":10: task 'typo': action 'core.nope' is not registered",
+             f + ":12: task 'lonely_a': action 'core.echo' has no parameter 'volume'",
+             f + ":19: task 'lonely_b': action 'core.echo' requires parameter 'message', which is not given",
+             f + ":11: task 'lonely_a': ctx() reads 'never_set', which is no input, var or published variable",
+         }) {
+        EXPECT_TRUE(contains(r.out, want)) << "missing: " << want << "\n" << r.out;
+    }
+    auto j = json::parse(packhost_cmd({"workflow", "inspect", f, "--json"}).out);
+    EXPECT_EQ(j["valid"], false);
+    EXPECT_GE(j["problems"].size(), 9u);
+}
+
+TEST(WorkflowCli, InspectRefusesALoopWithoutAWayOut) {
+    std::string f = definition("cycle.yaml");
+    auto r = packhost_cmd({"workflow", "inspect", f});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.out, f + ":7: tasks ping -> pong -> ping loop forever")) << r.out;
+}
+
+TEST(WorkflowCli, InspectNamesTheLineOfBrokenYaml) {
+    std::string f = definition("not_yaml.yaml");
+    auto r = packhost_cmd({"workflow", "inspect", f});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.out, f + ":5: invalid YAML")) << r.out;
+}
+
+TEST(WorkflowCli, InspectChecksActionChains) {
+    std::string f = definition("chain_problems.yaml");
+    auto r = packhost_cmd({"workflow", "inspect", f});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.out, f + ":5: task 'second': on-failure names 'nowhere', which is not a task of the chain"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, f + ":8: task 'orphan' is unreachable from 'first'")) << r.out;
+    EXPECT_TRUE(contains(r.out, f + ":5: task 'second': action 'core.unknown' is not registered")) << r.out;
+    EXPECT_TRUE(contains(r.out, f + ":2: task 'first': action 'core.echo' requires parameter 'message'")) << r.out;
+}
+
+TEST(WorkflowCli, KilledWorkflowContinuesWithExecutionResume) {
+    std::string log = test_home() + "/resume.log";
+    std::string id = run_and_kill_midway({"run", "flows.restartable", "log=" + log});
+    ASSERT_FALSE(id.empty());
+    EXPECT_EQ(read_file(log), "first\n");
+    // Other commands leave it for whoever continues it.
+    auto rec = json::parse(packhost_cmd({"execution", "get", id, "--json"}).out);
+    EXPECT_EQ(rec["status"], "running");
+
+    auto r = packhost_cmd({"execution", "resume", id, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(contains(r.err, "continuing workflow " + id)) << r.err;
+    auto doc = json::parse(r.out);
+    EXPECT_EQ(doc["id"], id);
+    EXPECT_EQ(doc["status"], "succeeded");
+    EXPECT_EQ(doc["result"]["output"]["path"], "failed after failed") << "the abandoned task took its failure path";
+    EXPECT_EQ(read_file(log), "first\nrecover\n") << "the finished task did not run again";
+    ASSERT_EQ(doc["tree"].size(), 3u);
+    EXPECT_EQ(doc["tree"][1]["task"], "long");
+    EXPECT_EQ(doc["tree"][1]["status"], "abandoned");
+    EXPECT_EQ(doc["tree"][2]["task"], "recover");
+    std::vector<std::string> log_statuses;
+    for (const auto& l : doc["log"]) log_statuses.push_back(l["status"]);
+    EXPECT_EQ(log_statuses.front(), "requested");
+    EXPECT_EQ(log_statuses.back(), "succeeded");
+}
+
+TEST(WorkflowCli, ServeContinuesKilledWorkflows) {
+    std::string log = test_home() + "/serve.log";
+    std::string id = run_and_kill_midway({"run", "flows.restartable", "log=" + log});
+    ASSERT_FALSE(id.empty());
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
+                                  "serve"};
+    auto serve = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGTERM, 2500);
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_TRUE(contains(serve.out, "continuing 1 unfinished workflow(s)")) << serve.out;
+    EXPECT_TRUE(contains(serve.out, "continuing " + id)) << serve.out;
+    auto rec = json::parse(packhost_cmd({"execution", "get", id, "--json"}).out);
+    EXPECT_EQ(rec["status"], "succeeded") << rec.dump(2);
+    EXPECT_EQ(read_file(log), "first\nrecover\n");
+}
+
+TEST(WorkflowCli, PauseAndResumeAcrossProcesses) {
+    // `run` in one process; pause and resume from others through the store.
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
+                                  "run", "flows.pausable", "--json"};
+    packhost::testing::ProcessResult runner;
+    std::thread t([&] { runner = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}); });
+    std::string id;
+    for (int i = 0; i < 100 && id.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto list = json::parse(packhost_cmd({"execution", "list", "--action", "flows.pausable", "--status", "running",
+                                              "--json"}).out);
+        if (!list.empty()) id = list[0]["id"];
+    }
+    if (id.empty()) t.join();
+    ASSERT_FALSE(id.empty());
+    auto p = packhost_cmd({"execution", "pause", id});
+    EXPECT_EQ(p.exit_code, 0) << p.out << p.err;
+    auto rec = json::parse(packhost_cmd({"execution", "get", id, "--json"}).out);
+    EXPECT_EQ(rec["status"], "paused");
+    EXPECT_EQ(rec["children"].size(), 1u) << "the second task waits";
+    auto r = packhost_cmd({"execution", "resume", id});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    t.join();
+    EXPECT_EQ(runner.exit_code, 0) << runner.err;
+    EXPECT_EQ(json::parse(runner.out)["status"], "succeeded");
+
+    auto bad = packhost_cmd({"execution", "pause", json::parse(packhost_cmd({"run", "core.noop", "--json"}).out)["id"]});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_TRUE(contains(bad.err, "only workflows (orquesta, action-chain) can be paused")) << bad.err;
+}
