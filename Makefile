@@ -49,6 +49,8 @@ bench: build
 	@$(BUILD)/bin/packhost-bench
 	@echo
 	@$(BUILD)/bin/packhost-template-bench
+	@echo
+	@$(BUILD)/bin/packhost-workflow-bench
 
 # One minute of libFuzzer on the template engine (clang, build-fuzz/), seeded
 # with every template of the jinja2 table. A crash leaves crash-* files:

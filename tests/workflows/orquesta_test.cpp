@@ -60,7 +60,7 @@ TEST_F(Orquesta, PublishCarriesDataToTheNextTaskAndOutput) {
     EXPECT_EQ(kids[0].parameters["message"], "hello ops") << "inline input, rendered";
     EXPECT_EQ(kids[1].parameters["message"], "HELLO OPS!");
     EXPECT_EQ(kids[0].context["parent"]["execution_id"], e->id());
-    auto wf = host_->store()->execution(e->id());
+    auto wf = recorded(e->id());
     ASSERT_TRUE(wf);
     EXPECT_EQ(wf->status, "succeeded");
     EXPECT_EQ(wf->runner_type, "orquesta");

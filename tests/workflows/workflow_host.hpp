@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "host.hpp"
@@ -41,6 +44,18 @@ protected:
         auto c = host_->store()->executions({std::nullopt, std::nullopt, id, 100000});
         std::reverse(c.begin(), c.end());
         return c;
+    }
+
+    // The stored record once its end is recorded (which follows the end
+    // waiters see by a moment).
+    static std::optional<store::ExecutionRecord> recorded(const std::string& id) {
+        for (int i = 0; i < 200; ++i) {
+            host_->store()->flush();
+            auto r = host_->store()->execution(id);
+            if (r && r->end_us != 0) return r;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return host_->store()->execution(id);
     }
 
     static inline Host* host_ = nullptr;

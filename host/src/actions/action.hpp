@@ -86,7 +86,7 @@ struct ChildEnd {
 // per task (seq >= 0), each replaced as a whole when it changes.
 struct StatePart {
     int64_t seq = -1;
-    nlohmann::json state;
+    nlohmann::ordered_json state;
 };
 
 // The host's side of running other actions. Thread-safe.

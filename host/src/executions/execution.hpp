@@ -44,6 +44,7 @@ public:
     void append_output(actions::OutputStream stream, std::string_view chunk) override;
     void report_progress(uint32_t per10000, std::string_view message) override;
     const std::string& context_json() const override { return context_json_; }
+    const nlohmann::json& context() const { return context_; }
     const std::string& user() const override { return user_; }
     const std::string& config_json() const override;
     actions::Orchestration* orchestration() const override { return orchestration_; }

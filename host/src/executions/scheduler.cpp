@@ -95,7 +95,9 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
 void Scheduler::launch(const std::shared_ptr<Execution>& e) {
     history_.add(e);
     e->transition(Status::scheduled);
-    record(*e);
+    // A workflow's task is recorded once it runs: one that never ran is
+    // simply started again after a restart, and workflows stay cheap to record.
+    if (e->parent_id().empty()) record(*e);
     if (e->deadline_ns() != 0) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(e->deadline_ns(), [this, weak] { on_deadline(weak); });
@@ -308,10 +310,10 @@ std::string Scheduler::start_child(const actions::Invocation& parent, const std:
     request.action = action;
     request.parameters = std::move(parameters);
     json ctx = json::object();
-    json parent_ctx = json::parse(p.context_json(), nullptr, false);
+    const json& parent_ctx = p.context();
     if (parent_ctx.is_object()) {
         for (const char* k : {"user", "source_channel", "trace_tag"}) {
-            if (parent_ctx.contains(k)) ctx[k] = parent_ctx[k];
+            if (auto it = parent_ctx.find(k); it != parent_ctx.end()) ctx[k] = *it;
         }
     }
     ctx["parent"] = {{"execution_id", p.id()}, {"user", p.user()}};

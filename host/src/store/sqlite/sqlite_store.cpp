@@ -24,7 +24,10 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+template <typename Json>
+std::string dump(const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 json parse(const std::string& text) {
     json j = json::parse(text, nullptr, false);
@@ -56,14 +59,28 @@ public:
         writer_.join();
     }
 
-    void save(ExecutionRecord record) override { push(std::move(record)); }
+    // Serialised here, on the caller's thread: the writer then only binds
+    // text, and every JSON tree is freed by the thread that built it.
+    void save(ExecutionRecord r) override {
+        ExecutionRow row{std::move(r.id), std::move(r.action), std::move(r.runner_type), std::move(r.status),
+                         dump(r.parameters), std::move(r.sealed_secrets), std::nullopt, dump(r.context), dump(r.log),
+                         std::move(r.parent), std::move(r.owner), r.start_us, r.end_us};
+        if (!r.result.is_null()) row.result = dump(r.result);
+        push(std::move(row));
+    }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
-    void save_workflow_state(WorkflowStateRecord part) override { push(std::move(part)); }
+    void save_workflow_state(WorkflowStateRecord part) override {
+        push(StateRow{std::move(part.execution_id), part.seq, dump(part.state)});
+    }
 
     void flush() override {
         std::unique_lock lock(mu_);
         uint64_t target = enqueued_;
+        if (written_ >= target) return;
+        ++flush_waiters_;
+        cv_.notify_one();
         done_cv_.wait(lock, [&] { return written_ >= target; });
+        --flush_waiters_;
     }
 
     std::optional<ExecutionRecord> execution(const std::string& id) override {
@@ -125,7 +142,8 @@ public:
         q.bind(1, id);
         std::vector<WorkflowStateRecord> out;
         while (q.executeStep()) {
-            out.push_back({id, q.getColumn(0).getInt64(), parse(q.getColumn(1).getString())});
+            auto state = nlohmann::ordered_json::parse(q.getColumn(1).getString(), nullptr, false);
+            out.push_back({id, q.getColumn(0).getInt64(), state.is_discarded() ? nlohmann::ordered_json() : state});
         }
         return out;
     }
@@ -293,7 +311,18 @@ private:
         return kv;
     }
 
-    using Item = std::variant<ExecutionRecord, OutputRecord, WorkflowStateRecord>;
+    struct ExecutionRow {
+        std::string id, action, runner_type, status, parameters, sealed_secrets;
+        std::optional<std::string> result;
+        std::string context, log, parent, owner;
+        int64_t start_us, end_us;
+    };
+    struct StateRow {
+        std::string execution_id;
+        int64_t seq;
+        std::string state;
+    };
+    using Item = std::variant<ExecutionRow, OutputRecord, StateRow>;
 
     static SQLite::Database open(const std::string& file) {
         std::error_code ec;
@@ -361,12 +390,16 @@ private:
     }
 
     void push(Item item) {
+        bool wake;
         {
             std::lock_guard lock(mu_);
             queue_.push_back(std::move(item));
             ++enqueued_;
+            wake = writer_idle_;
+            writer_idle_ = false;
         }
-        cv_.notify_one();
+        // Only the push that finds the writer asleep pays for waking it.
+        if (wake) cv_.notify_one();
     }
 
     void write_loop() {
@@ -375,8 +408,18 @@ private:
             uint64_t upto;
             {
                 std::unique_lock lock(mu_);
-                cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+                while (!stopping_ && queue_.empty()) {
+                    writer_idle_ = true;
+                    cv_.wait(lock);
+                }
+                writer_idle_ = false;
                 if (queue_.empty() && stopping_) return;
+                // A moment to let a burst gather into one transaction (and
+                // the threads producing it run without waking us per record),
+                // unless someone waits for the disk.
+                if (queue_.size() < kBatchGather && !stopping_ && flush_waiters_ == 0) {
+                    cv_.wait_for(lock, std::chrono::microseconds(500), [&] { return stopping_ || flush_waiters_ > 0; });
+                }
                 batch.swap(queue_);
                 upto = enqueued_;
             }
@@ -397,8 +440,8 @@ private:
         // Only the last state of each execution in the batch matters.
         std::unordered_map<std::string, size_t> last, last_part;
         for (size_t i = 0; i < batch.size(); ++i) {
-            if (auto* r = std::get_if<ExecutionRecord>(&batch[i])) last[r->id] = i;
-            if (auto* w = std::get_if<WorkflowStateRecord>(&batch[i])) {
+            if (auto* r = std::get_if<ExecutionRow>(&batch[i])) last[r->id] = i;
+            if (auto* w = std::get_if<StateRow>(&batch[i])) {
                 last_part[w->execution_id + '\n' + std::to_string(w->seq)] = i;
             }
         }
@@ -411,32 +454,32 @@ private:
         SQLite::Statement out(writer_db_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
         SQLite::Statement wf(writer_db_, "INSERT OR REPLACE INTO workflow_state VALUES (?, ?, ?)");
         for (size_t i = 0; i < batch.size(); ++i) {
-            if (auto* r = std::get_if<ExecutionRecord>(&batch[i])) {
+            if (auto* r = std::get_if<ExecutionRow>(&batch[i])) {
                 if (last[r->id] != i) continue;
                 ins.bind(1, r->id);
                 ins.bind(2, r->action);
                 ins.bind(3, r->runner_type);
                 ins.bind(4, r->status);
-                ins.bind(5, dump(r->parameters));
+                ins.bind(5, r->parameters);
                 ins.bind(6, r->sealed_secrets);
-                if (r->result.is_null()) {
+                if (!r->result) {
                     ins.bind(7);
                 } else {
-                    ins.bind(7, dump(r->result));
+                    ins.bind(7, *r->result);
                 }
-                ins.bind(8, dump(r->context));
-                ins.bind(9, dump(r->log));
+                ins.bind(8, r->context);
+                ins.bind(9, r->log);
                 ins.bind(10, r->parent);
                 ins.bind(11, r->owner);
                 ins.bind(12, r->start_us);
                 ins.bind(13, r->end_us);
                 ins.exec();
                 ins.reset();
-            } else if (auto* w = std::get_if<WorkflowStateRecord>(&batch[i])) {
+            } else if (auto* w = std::get_if<StateRow>(&batch[i])) {
                 if (last_part[w->execution_id + '\n' + std::to_string(w->seq)] != i) continue;
                 wf.bind(1, w->execution_id);
                 wf.bind(2, w->seq);
-                wf.bind(3, dump(w->state));
+                wf.bind(3, w->state);
                 wf.exec();
                 wf.reset();
             } else {
@@ -464,6 +507,9 @@ private:
     std::vector<Item> queue_;
     uint64_t enqueued_ = 0, written_ = 0;
     bool stopping_ = false;
+    bool writer_idle_ = false;  // waiting for work: the next push wakes it
+    int flush_waiters_ = 0;
+    static constexpr size_t kBatchGather = 256;
     std::thread writer_;  // last: uses everything above
 };
 

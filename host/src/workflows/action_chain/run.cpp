@@ -202,11 +202,11 @@ void Run::finish(const std::string& error) {
     orch_.finish(inv_, std::move(outcome));
 }
 
-void Run::record_step() { orch_.record_state(inv_, {step_, json(steps_[step_])}); }
+void Run::record_step() { orch_.record_state(inv_, {step_, steps_[step_]}); }
 
 void Run::record_chain() {
-    orch_.record_state(inv_, {-1, json{{"base", json(base_)},
-                                       {"published", json(published_)},
+    orch_.record_state(inv_, {-1, Json{{"base", base_},
+                                       {"published", published_},
                                        {"any_failed", any_failed_},
                                        {"last_error", last_error_},
                                        {"pending", pending_},
@@ -218,7 +218,7 @@ void Run::reload() {
     auto parts = orch_.recorded_state(inv_.execution_id());
     bool have_chain = false;
     for (auto& p : parts) {
-        Json s = Json(p.state);
+        Json s = std::move(p.state);
         if (p.seq < 0) {
             have_chain = true;
             base_ = s.value("base", Json::object());

@@ -466,13 +466,20 @@ void Run::transitions(TaskRun& t) {
     const auto& spec = wf_->tasks[t.task];
     bool taken = false, went_on = false;
     std::string fail_message;
-    Json out_ctx = t.ctx;
-    std::vector<std::pair<size_t, Json>> next;
+    std::vector<const Json*> published;  // contexts of the taken transitions
+    std::vector<Json> contexts;
+    contexts.reserve(spec.next.size());
+    std::vector<std::pair<size_t, const Json*>> next;
     for (const auto& tr : spec.next) {
         try {
             if (tr.when && !truthy(eval(Json(*tr.when), &t, t.ctx))) continue;
-            Json ctx = t.ctx;
-            for (const auto& [name, value] : tr.publish) ctx[name] = eval(value, &t, ctx);
+            const Json* ctx = &t.ctx;
+            if (!tr.publish.empty()) {
+                contexts.push_back(t.ctx);
+                for (const auto& [name, value] : tr.publish) contexts.back()[name] = eval(value, &t, contexts.back());
+                ctx = &contexts.back();
+                published.push_back(ctx);
+            }
             taken = true;
             bool fails = false;
             for (const auto& target : tr.next) {
@@ -493,7 +500,6 @@ void Run::transitions(TaskRun& t) {
             if (fails) {
                 fail_message = "task '" + spec.name + "' transitioned to fail" + (t.error.empty() ? "" : " (" + t.error + ")");
             }
-            for (auto& [k, v] : ctx.items()) out_ctx[k] = v;
         } catch (const std::exception& ex) {
             fail_workflow(spec.name, "task '" + spec.name + "', transition at line " + std::to_string(tr.line) + ": " +
                                          ex.what());
@@ -506,11 +512,14 @@ void Run::transitions(TaskRun& t) {
     }
     if (!went_on) {
         // The end of a branch: what it knows goes into the workflow's output.
-        for (auto& [k, v] : out_ctx.items()) final_ctx_[k] = v;
+        for (const auto& [k, v] : t.ctx.items()) final_ctx_[k] = v;
+        for (const Json* p : published) {
+            for (const auto& [k, v] : p->items()) final_ctx_[k] = v;
+        }
         record_workflow();
     }
     // Tasks named next to `fail` still run (remediation); nothing after them.
-    for (auto& [task, ctx] : next) arrive(task, std::move(ctx));
+    for (auto& [task, ctx] : next) arrive(task, *ctx);
     if (!fail_message.empty()) fail_workflow(spec.name, fail_message);
 }
 
@@ -591,8 +600,8 @@ Json Run::workflow_record() const {
                 {"paused", paused_}, {"finished", finished_}};
 }
 
-void Run::record(TaskRun& t) { orch_.record_state(inv_, {t.seq, json(task_record(t))}); }
-void Run::record_workflow() { orch_.record_state(inv_, {-1, json(workflow_record())}); }
+void Run::record(TaskRun& t) { orch_.record_state(inv_, {t.seq, task_record(t)}); }
+void Run::record_workflow() { orch_.record_state(inv_, {-1, workflow_record()}); }
 
 // --- restoring ------------------------------------------------------------------
 
@@ -600,7 +609,7 @@ void Run::reload() {
     auto parts = orch_.recorded_state(inv_.execution_id());
     bool have_workflow = false;
     for (auto& p : parts) {
-        Json s = Json(p.state);
+        Json s = std::move(p.state);
         if (p.seq < 0) {
             have_workflow = true;
             next_seq_ = s.value("next_seq", int64_t{0});

@@ -1,0 +1,119 @@
+// Workflow engine costs, recording on (a real SQLite store):
+//  (a) a 1,000-task linear Orquesta chain of native core.noop tasks:
+//      cost per task transition (goal: <= 20 us)
+//  (b) with-items over 100 / 1,000 / 10,000 items, concurrency 10:
+//      cost per item and the growth ratio (goal: linear; 10,000 <= 1 s)
+// The definitions are generated into a temporary pack. Numbers are
+// printed, never asserted.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "host.hpp"
+#include "packs/discovery.hpp"
+
+namespace fs = std::filesystem;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+void write(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+}
+
+fs::path make_pack(const fs::path& root, size_t chain_length) {
+    fs::path pack = root / "wfbench";
+    write(pack / "pack.yaml", "ref: wfbench\nname: wfbench\ndescription: generated\nversion: 0.1.0\nauthor: bench\n");
+    write(pack / "actions/chain.yaml",
+          "name: chain\nrunner_type: orquesta\nentry_point: workflows/chain.yaml\nparameters: {}\n");
+    std::string chain = "version: 1.0\ntasks:\n";
+    for (size_t i = 0; i < chain_length; ++i) {
+        chain += "  t" + std::to_string(i) + ":\n    action: core.noop\n";
+        if (i + 1 < chain_length) chain += "    next:\n      - do: t" + std::to_string(i + 1) + "\n";
+    }
+    write(pack / "actions/workflows/chain.yaml", chain);
+    write(pack / "actions/items.yaml",
+          "name: items\nrunner_type: orquesta\nentry_point: workflows/items.yaml\n"
+          "parameters:\n  n: {type: integer, required: true}\n");
+    write(pack / "actions/workflows/items.yaml",
+          "version: 1.0\ninput:\n  - n\ntasks:\n  each:\n    with:\n      items: \"{{ range(ctx().n) | list }}\"\n"
+          "      concurrency: 10\n    action: core.noop\n");
+    return root;
+}
+
+double run_seconds(packhost::Host& host, const std::string& ref, nlohmann::json params) {
+    auto t0 = clock_type::now();
+    auto e = host.scheduler().submit({ref, std::move(params)});
+    e->wait();
+    double s = std::chrono::duration<double>(clock_type::now() - t0).count();
+    if (e->status() != packhost::executions::Status::succeeded) {
+        std::fprintf(stderr, "%s failed: %s\n", ref.c_str(), e->result().dump().c_str());
+        std::exit(1);
+    }
+    return s;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main() {
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = 0;
+    fs::path root = fs::temp_directory_path() / ("packhost-wfbench-" + std::to_string(::getpid()));
+    constexpr size_t kChain = 1000;
+    make_pack(root / "packs", kChain);
+
+    packhost::HostOptions options;
+    options.packs_path = packhost::packs::default_search_path(self);
+    options.packs_path.push_back(root / "packs");
+    if (!std::getenv("WFBENCH_NO_STORE")) options.store_file = root / "packhost.db";
+    options.key_file = root / "packhost.key";
+    options.scheduler.keep_finished = 20000;
+    if (const char* w = std::getenv("WFBENCH_WORKERS")) options.scheduler.workers = std::strtoul(w, nullptr, 10);
+    {
+        packhost::Host host(options);
+        if (!host.registry().find("wfbench.chain")) {
+            std::fprintf(stderr, "the generated pack did not load\n");
+            return 1;
+        }
+        std::printf("workflow engine, recording on (SQLite), %u CPUs\n\n", std::thread::hardware_concurrency());
+
+        std::vector<double> chain;
+        for (int i = 0; i < 7; ++i) chain.push_back(run_seconds(host, "wfbench.chain", nlohmann::json::object()));
+        double per_transition_us = median(chain) / kChain * 1e6;
+        std::printf("(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
+                    "(goal <= 20 us)\n",
+                    kChain, median(chain) * 1e3, per_transition_us);
+
+        std::printf("\n(b) with-items, concurrency 10:\n");
+        std::printf("    %8s  %10s  %10s  %s\n", "items", "total", "per item", "growth vs. previous (linear = 10x)");
+        double previous = 0;
+        for (int items : {100, 1000, 10000}) {
+            std::vector<double> t;
+            int repeats = items >= 10000 ? 3 : 5;
+            for (int i = 0; i < repeats; ++i) t.push_back(run_seconds(host, "wfbench.items", {{"n", items}}));
+            double m = median(t);
+            char growth[64] = "";
+            if (previous > 0) std::snprintf(growth, sizeof growth, "%.1fx", m / previous);
+            std::printf("    %8d  %8.1f ms  %7.2f us  %s\n", items, m * 1e3, m / items * 1e6, growth);
+            previous = m;
+        }
+        if (host.store()) host.store()->flush();
+    }
+    fs::remove_all(root);
+    return 0;
+}
