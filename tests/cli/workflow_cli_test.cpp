@@ -78,6 +78,17 @@ TEST(WorkflowCli, TwoLanguageExampleAsActionChain) {
     EXPECT_EQ(doc["tree"][1]["task"], "report");
 }
 
+TEST(WorkflowCli, ScriptsRunWhenThePacksPathIsRelative) {
+    // Script actions start in other working directories: their entry points
+    // must not depend on how the packs path was written.
+    auto relative = std::filesystem::relative(FIXTURE_PACKS_DIR, std::filesystem::current_path()).string();
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", relative + ":" + BUNDLED_PACKS_DIR,
+                                  "run", "projects.lookup", "name=ops", "--json"};
+    auto r = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}});
+    ASSERT_EQ(r.exit_code, 0) << relative << "\n" << r.out << r.err;
+    EXPECT_EQ(json::parse(r.out)["result"]["stdout"], "prj-0007\n");
+}
+
 TEST(WorkflowCli, AFailingStepFailsTheWorkflowWithItsMessage) {
     auto r = packhost_cmd({"run", "projects.usage", "name=nobody", "--json"});
     EXPECT_EQ(r.exit_code, 1);

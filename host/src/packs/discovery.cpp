@@ -37,7 +37,9 @@ std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path) {
         for (const auto& entry : fs::directory_iterator(root, ec)) {
             std::error_code ec2;
             if (entry.is_directory(ec2) && fs::exists(entry.path() / "pack.yaml", ec2)) {
-                here.push_back(entry.path());
+                // Absolute: scripts are started from other working directories.
+                auto dir = fs::absolute(entry.path(), ec2);
+                here.push_back(ec2 ? entry.path() : dir.lexically_normal());
             }
         }
         std::sort(here.begin(), here.end());
