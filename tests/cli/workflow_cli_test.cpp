@@ -183,6 +183,20 @@ TEST(WorkflowCli, KilledWorkflowContinuesWithExecutionResume) {
     EXPECT_EQ(log_statuses.back(), "succeeded");
 }
 
+TEST(WorkflowCli, KilledActionChainContinuesFromItsLastStep) {
+    std::string log = test_home() + "/chain.log";
+    std::string id = run_and_kill_midway({"run", "flows.chain_restartable", "log=" + log});
+    ASSERT_FALSE(id.empty());
+    auto r = packhost_cmd({"execution", "resume", id, "--json"});
+    ASSERT_EQ(r.exit_code, 1) << "a chain with a failed (abandoned) task fails\n" << r.out << r.err;
+    auto doc = json::parse(r.out);
+    ASSERT_EQ(doc["result"]["tasks"].size(), 3u) << doc.dump(2);
+    EXPECT_EQ(doc["result"]["tasks"][1]["name"], "long");
+    EXPECT_EQ(doc["result"]["tasks"][1]["state"], "abandoned");
+    EXPECT_EQ(doc["result"]["tasks"][2]["name"], "recover");
+    EXPECT_EQ(read_file(log), "first\nrecover\n") << "the finished step did not run again";
+}
+
 TEST(WorkflowCli, ServeContinuesKilledWorkflows) {
     std::string log = test_home() + "/serve.log";
     std::string id = run_and_kill_midway({"run", "flows.restartable", "log=" + log});

@@ -153,6 +153,13 @@ TEST_F(Orquesta, RetryRunsTheTaskAgainUntilItSucceeds) {
     EXPECT_EQ(kids[2].status, "succeeded");
 }
 
+TEST_F(Orquesta, DoRetryRunsTheTaskAgain) {
+    auto e = run("flows.do_retry", {{"counter", (*dir_ / "do-retry-counter").string()}});
+    ASSERT_EQ(e->status(), Status::succeeded) << error_text(*e);
+    EXPECT_EQ(e->result()["output"]["attempts"], 2);
+    EXPECT_EQ(children(e->id()).size(), 2u);
+}
+
 TEST_F(Orquesta, RetryCountThatIsNotANumberFailsTheTask) {
     auto e = run("flows.retry_bad_count");
     ASSERT_EQ(e->status(), Status::failed);
