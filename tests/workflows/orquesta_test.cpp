@@ -220,6 +220,20 @@ TEST_F(Orquesta, CancelCascadesToRunningTasks) {
     EXPECT_EQ(std::count(tasks.begin(), tasks.end(), "recover"), 0) << "nothing starts after a cancel";
 }
 
+TEST_F(Orquesta, TimeoutCancelsTheTasksAndEndsTheWorkflowAsTimedOut) {
+    executions::Request r;
+    r.action = "flows.restartable";
+    r.parameters = {{"log", (*dir_ / "timeout.log").string()}};
+    r.timeout_seconds = 0.3;
+    auto e = host_->scheduler().submit(r);
+    ASSERT_TRUE(e->wait_for(std::chrono::seconds(10)));
+    EXPECT_EQ(e->status(), Status::timeout) << error_text(*e);
+    auto kids = children(e->id());
+    ASSERT_EQ(kids.size(), 2u);
+    EXPECT_EQ(kids[1].action, "core.sleep");
+    EXPECT_EQ(kids[1].status, "canceled");
+}
+
 TEST_F(Orquesta, PauseWaitsForRunningTasksAndResumeGoesOn) {
     executions::Request r;
     r.action = "flows.pausable";

@@ -199,6 +199,11 @@ void Scheduler::on_deadline(const std::weak_ptr<Execution>& weak) {
     e->mark_deadline_passed();
     json result{{"error", "execution timed out before it started"}};
     if (close(*e, Status::timeout, result, Status::scheduled)) return;
+    if (auto run = e->deferred()) {
+        // A workflow: its tasks are canceled, and it ends as timed out once they have.
+        run->cancel();
+        return;
+    }
     std::weak_ptr<Execution> again = weak;
     deadlines_.at(core::monotonic_ns() + std::chrono::nanoseconds(options_.stop_grace).count(),
                   [this, again] { close_if_stuck(again, Status::timeout, "timed out"); });
