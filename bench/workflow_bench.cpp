@@ -93,12 +93,14 @@ int main() {
         std::printf("workflow engine, recording on (SQLite), %u CPUs\n\n", std::thread::hardware_concurrency());
 
         std::vector<double> chain;
-        for (int i = 0; i < 7; ++i) chain.push_back(run_seconds(host, "wfbench.chain", nlohmann::json::object()));
+        int chain_runs = std::getenv("WFBENCH_CHAIN_ONLY") ? 40 : 7;
+        for (int i = 0; i < chain_runs; ++i) chain.push_back(run_seconds(host, "wfbench.chain", nlohmann::json::object()));
         double per_transition_us = median(chain) / kChain * 1e6;
         std::printf("(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
                     "(goal <= 20 us)\n",
                     kChain, median(chain) * 1e3, per_transition_us);
 
+        if (std::getenv("WFBENCH_CHAIN_ONLY")) return 0;
         std::printf("\n(b) with-items, concurrency 10:\n");
         std::printf("    %8s  %10s  %10s  %s\n", "items", "total", "per item", "growth vs. previous (linear = 10x)");
         double previous = 0;

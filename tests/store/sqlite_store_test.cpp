@@ -168,15 +168,15 @@ TEST_F(SqliteStore, ControlRequestsGoToTheOwnerInOrder) {
 TEST_F(SqliteStore, WorkflowStatePartsReplaceAndPurgeWithTheExecution) {
     auto s = open_sqlite_store(file_);
     s->save(record("wf", "p.flow", "succeeded", 1, 100));
-    s->save_workflow_state({"wf", -1, {{"ctx", {{"a", 1}}}}});
-    s->save_workflow_state({"wf", 0, {{"name", "t1"}, {"status", "running"}}});
-    s->save_workflow_state({"wf", 0, {{"name", "t1"}, {"status", "succeeded"}}});
-    s->save_workflow_state({"wf", 1, {{"name", "t2"}}});
+    s->save_workflow_state({"wf", -1, R"({"ctx":{"a":1}})"});
+    s->save_workflow_state({"wf", 0, R"({"name":"t1","status":"running"})"});
+    s->save_workflow_state({"wf", 0, R"({"name":"t1","status":"succeeded"})"});
+    s->save_workflow_state({"wf", 1, R"({"name":"t2"})"});
     auto parts = s->workflow_state("wf");
     ASSERT_EQ(parts.size(), 3u);
     EXPECT_EQ(parts[0].seq, -1);
-    EXPECT_EQ(parts[1].state["status"], "succeeded") << "the later save replaced the earlier";
-    EXPECT_EQ(parts[2].state["name"], "t2");
+    EXPECT_EQ(parts[1].state, R"({"name":"t1","status":"succeeded"})") << "the later save replaced the earlier";
+    EXPECT_EQ(parts[2].state, R"({"name":"t2"})");
     EXPECT_EQ(s->purge(500), 1u);
     EXPECT_TRUE(s->workflow_state("wf").empty());
 }

@@ -205,8 +205,8 @@ TEST_F(Orquesta, CancelCascadesToRunningTasks) {
     std::string child;
     for (int i = 0; i < 200 && child.empty(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        for (const auto& k : children(e->id())) {
-            if (k.action == "core.sleep") child = k.id;
+        for (const auto& k : live_children(e->id())) {
+            if (k->action().ref == "core.sleep" && k->status() == Status::running) child = k->id();
         }
     }
     ASSERT_FALSE(child.empty());
@@ -238,7 +238,9 @@ TEST_F(Orquesta, PauseWaitsForRunningTasksAndResumeGoesOn) {
     executions::Request r;
     r.action = "flows.pausable";
     auto e = host_->scheduler().submit(r);
-    for (int i = 0; i < 200 && children(e->id()).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 200 && (live_children(e->id()).empty() || e->status() != Status::running); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     ASSERT_TRUE(host_->scheduler().pause(e->id()));
     EXPECT_EQ(e->status(), Status::pausing);
     for (int i = 0; i < 300 && e->status() != Status::paused; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -44,6 +45,16 @@ protected:
         auto c = host_->store()->executions({std::nullopt, std::nullopt, id, 100000});
         std::reverse(c.begin(), c.end());
         return c;
+    }
+
+    // Children running in this host now (a native one is recorded only
+    // when it ends), oldest first.
+    static std::vector<std::shared_ptr<executions::Execution>> live_children(const std::string& id) {
+        std::vector<std::shared_ptr<executions::Execution>> out;
+        for (const auto& e : host_->scheduler().recent(100000)) {
+            if (e->parent_id() == id) out.insert(out.begin(), e);
+        }
+        return out;
     }
 
     // The stored record once its end is recorded (which follows the end

@@ -86,7 +86,7 @@ struct ChildEnd {
 // per task (seq >= 0), each replaced as a whole when it changes.
 struct StatePart {
     int64_t seq = -1;
-    nlohmann::ordered_json state;
+    std::string state;  // JSON text: built once, stored as it is
 };
 
 // The host's side of running other actions. Thread-safe.
@@ -113,6 +113,10 @@ public:
     // ended (Runner::resume). Writes are queued and kept in order.
     virtual void record_state(const Invocation& run, StatePart part) = 0;
     virtual std::vector<StatePart> recorded_state(const std::string& execution_id) = 0;
+    // Records a child the run had started but that left no record of its
+    // own (its process ended first) as abandoned, so that the tree shows it.
+    virtual void record_lost_child(const Invocation& parent, const std::string& id, const std::string& action,
+                                   nlohmann::json context, nlohmann::json result) = 0;
     // Children of an execution as recorded, ended or not, oldest first.
     struct RecordedChild {
         ChildEnd end;

@@ -145,11 +145,10 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
     if (e->status() == Status::scheduled) {
         // Fails when it was canceled or timed out while queued.
         if (!e->transition(Status::running, nullptr, Status::scheduled)) return;
-        // Recorded where it matters: a workflow's task (whether it ever ran
-        // decides, after a restart, between running it and its failure
-        // path) and whatever may run long. A plain native call's record
-        // waits for its end.
-        if (!e->parent_id().empty() || action.runner_type != "native") record(*e);
+        // Recorded for what may run long (scripts, HTTP, workflows); a
+        // native call's record waits for its end, microseconds later. (A
+        // workflow records which child runs each task itself.)
+        if (action.runner_type != "native") record(*e);
         if (!e->stop_requested()) outcome = action.runner->run(action, *e);
     } else {
         outcome = action.runner->resume(action, *e);  // taken over from an ended process
@@ -365,6 +364,26 @@ std::vector<actions::StatePart> Scheduler::recorded_state(const std::string& exe
     if (!options_.store) return out;
     for (auto& r : options_.store->workflow_state(execution_id)) out.push_back({r.seq, std::move(r.state)});
     return out;
+}
+
+void Scheduler::record_lost_child(const actions::Invocation& parent, const std::string& id, const std::string& action,
+                                  json context, json result) {
+    if (!options_.store) return;
+    store::ExecutionRecord r;
+    r.id = id;
+    r.action = action;
+    auto a = registry_.find(action);
+    r.runner_type = a ? a->runner_type : "";
+    r.status = "abandoned";
+    r.result = std::move(result);
+    r.context = std::move(context);
+    r.context["parent"] = {{"execution_id", parent.execution_id()}, {"user", parent.user()}};
+    r.context["user"] = parent.user();
+    r.parent = parent.execution_id();
+    r.owner = store::this_process_owner();
+    r.start_us = r.end_us = core::now_us();
+    r.log = json::array({{{"status", "abandoned"}, {"timestamp", r.end_us}}});
+    options_.store->save(std::move(r));
 }
 
 std::vector<actions::Orchestration::RecordedChild> Scheduler::recorded_children(const std::string& execution_id) {

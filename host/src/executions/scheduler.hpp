@@ -87,6 +87,8 @@ public:
     void record_state(const actions::Invocation& run, actions::StatePart part) override;
     std::vector<actions::StatePart> recorded_state(const std::string& execution_id) override;
     std::vector<RecordedChild> recorded_children(const std::string& execution_id) override;
+    void record_lost_child(const actions::Invocation& parent, const std::string& id, const std::string& action,
+                           nlohmann::json context, nlohmann::json result) override;
 
     // Stops the workers, cancels what never started, and returns how many
     // workers had to be abandoned inside an action that would not stop.

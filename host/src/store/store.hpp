@@ -56,7 +56,7 @@ struct KeyValue {
 struct WorkflowStateRecord {
     std::string execution_id;
     int64_t seq = -1;
-    nlohmann::ordered_json state;
+    std::string state;  // JSON text
 };
 
 // Something asked of the process that runs an execution.

@@ -57,6 +57,15 @@ expr::Json render_tree(const expr::Json& value, const expr::Context& context, ex
     return value;
 }
 
+std::string dump_json(const expr::Json& value) {
+    return value.dump(-1, ' ', false, expr::Json::error_handler_t::replace);
+}
+
+expr::Json parse_json(const std::string& text) {
+    auto j = expr::Json::parse(text, nullptr, false);
+    return j.is_discarded() ? expr::Json() : j;
+}
+
 bool truthy(const expr::Json& v) {
     switch (v.type()) {
     case expr::Json::value_t::null: return false;

@@ -27,6 +27,11 @@ bool is_yaql(std::string_view text);
 // kept as they are. Throws expr::TemplateError.
 expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache);
 
+// JSON text of a value (invalid UTF-8 replaced), and back (null when the
+// text is not JSON): how workflow state is recorded.
+std::string dump_json(const expr::Json& value);
+expr::Json parse_json(const std::string& text);
+
 // Python's truth value of a rendered result ("", 0, [], {}, null, false).
 bool truthy(const expr::Json& value);
 

@@ -24,10 +24,7 @@ namespace {
 
 using json = nlohmann::json;
 
-template <typename Json>
-std::string dump(const Json& j) {
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json parse(const std::string& text) {
     json j = json::parse(text, nullptr, false);
@@ -70,7 +67,7 @@ public:
     }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
     void save_workflow_state(WorkflowStateRecord part) override {
-        push(StateRow{std::move(part.execution_id), part.seq, dump(part.state)});
+        push(StateRow{std::move(part.execution_id), part.seq, std::move(part.state)});
     }
 
     void flush() override {
@@ -142,8 +139,7 @@ public:
         q.bind(1, id);
         std::vector<WorkflowStateRecord> out;
         while (q.executeStep()) {
-            auto state = nlohmann::ordered_json::parse(q.getColumn(1).getString(), nullptr, false);
-            out.push_back({id, q.getColumn(0).getInt64(), state.is_discarded() ? nlohmann::ordered_json() : state});
+            out.push_back({id, q.getColumn(0).getInt64(), q.getColumn(1).getString()});
         }
         return out;
     }

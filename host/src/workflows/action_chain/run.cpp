@@ -202,23 +202,23 @@ void Run::finish(const std::string& error) {
     orch_.finish(inv_, std::move(outcome));
 }
 
-void Run::record_step() { orch_.record_state(inv_, {step_, steps_[step_]}); }
+void Run::record_step() { orch_.record_state(inv_, {step_, dump_json(steps_[step_])}); }
 
 void Run::record_chain() {
-    orch_.record_state(inv_, {-1, Json{{"base", base_},
+    orch_.record_state(inv_, {-1, dump_json(Json{{"base", base_},
                                        {"published", published_},
                                        {"any_failed", any_failed_},
                                        {"last_error", last_error_},
                                        {"pending", pending_},
                                        {"paused", paused_},
-                                       {"finished", finished_}}});
+                                       {"finished", finished_}})});
 }
 
 void Run::reload() {
     auto parts = orch_.recorded_state(inv_.execution_id());
     bool have_chain = false;
     for (auto& p : parts) {
-        Json s = std::move(p.state);
+        Json s = parse_json(p.state);
         if (p.seq < 0) {
             have_chain = true;
             base_ = s.value("base", Json::object());
@@ -249,6 +249,19 @@ void Run::reload() {
         for (auto& c : orch_.recorded_children(inv_.execution_id())) {
             auto a = c.context.find("action_chain");
             if (a != c.context.end() && a->value("step", int64_t{-1}) == step_) last = std::move(c);
+        }
+        std::string given = steps_.back().value("execution_id", Json()).is_string()
+                                ? steps_.back()["execution_id"].get<std::string>()
+                                : std::string();
+        if (!last && !given.empty()) {
+            // Its child left no record: a native action that was queued or
+            // running when the process ended.
+            json why{{"error", "the packhost process running it ended before the execution finished"}};
+            orch_.record_lost_child(inv_, given, chain_->tasks[chain_->by_name.at(name)].ref,
+                                    json{{"action_chain", {{"task", name}, {"step", step_}}}}, why);
+            child_ = given;
+            task_ended({given, "abandoned", why});
+            return;
         }
         if (!last || (!last->started && last->end.status == "abandoned")) {
             steps_.erase(steps_.size() - 1);  // it never ran: run it now

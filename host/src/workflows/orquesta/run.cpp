@@ -209,10 +209,11 @@ void Run::begin() {
     }
     final_ctx_ = ctx;
     record_workflow();
-    for (size_t i : wf_->start) arrive(i, ctx);
+    auto shared = std::make_shared<const Json>(std::move(ctx));
+    for (size_t i : wf_->start) arrive(i, shared);
 }
 
-void Run::arrive(size_t task, Json ctx) {
+void Run::arrive(size_t task, std::shared_ptr<const Json> ctx) {
     if (failing_ || canceling_) return;
     const auto& spec = wf_->tasks[task];
     if (spec.join != 0) {
@@ -220,7 +221,9 @@ void Run::arrive(size_t task, Json ctx) {
         auto it = latest_.find(spec.name);
         if (it != latest_.end() && runs_.at(it->second).state == State::waiting) {
             auto& t = runs_.at(it->second);
-            for (auto& [k, v] : ctx.items()) t.ctx[k] = std::move(v);
+            auto merged = std::make_shared<Json>(*t.ctx);
+            for (const auto& [k, v] : ctx->items()) (*merged)[k] = v;
+            t.ctx = std::move(merged);
             ++t.arrivals;
             int need = spec.join < 0 ? static_cast<int>(wf_->inbound[task]) : spec.join;
             if (t.arrivals >= need) {
@@ -267,7 +270,7 @@ void Run::launch(TaskRun& t) {
     if (!spec.delay.is_null() && t.state == State::waiting) {
         double seconds = 0;
         try {
-            Json d = eval(spec.delay, &t, t.ctx);
+            Json d = eval(spec.delay, &t, *t.ctx);
             if (!is_number(d)) throw std::runtime_error("delay must be a number of seconds, got " + d.dump());
             seconds = d.get<double>();
         } catch (const std::exception& ex) {
@@ -299,8 +302,8 @@ void Run::launch(TaskRun& t) {
         items_progress(t);
         return;
     }
-    record(t);
     start_child(t, 0, nullptr);
+    if (t.state == State::running) record(t);  // with its child's id
 }
 
 // Evaluates the task's items and concurrency; false when that failed (and
@@ -309,14 +312,14 @@ bool Run::prepare_items(TaskRun& t) {
     const auto& spec = wf_->tasks[t.task];
     t.has_items = true;
     try {
-        t.items = eval(Json(*spec.items), &t, t.ctx);
+        t.items = eval(Json(*spec.items), &t, *t.ctx);
         if (!t.items.is_array()) {
             throw std::runtime_error("with items must be a list, got " + expr::python_type(t.items) + " " +
                                      t.items.dump(-1, ' ', false, Json::error_handler_t::replace));
         }
         t.concurrency = 0;
         if (!spec.concurrency.is_null()) {
-            Json c = eval(spec.concurrency, &t, t.ctx);
+            Json c = eval(spec.concurrency, &t, *t.ctx);
             if (!c.is_number_integer() || c.get<int64_t>() <= 0) {
                 throw std::runtime_error("with concurrency must be a positive number, got " + c.dump());
             }
@@ -362,7 +365,7 @@ void Run::start_child(TaskRun& t, size_t item, const Json* item_value) {
     Json input;
     std::string error;
     try {
-        input = eval(spec.input, &t, t.ctx, item_value);
+        input = eval(spec.input, &t, *t.ctx, item_value);
     } catch (const std::exception& ex) {
         error = std::string("input: ") + ex.what();
     }
@@ -435,13 +438,13 @@ void Run::task_ended(TaskRun& t) {
     const auto& spec = wf_->tasks[t.task];
     if (spec.retry && !canceling_) {
         try {
-            Json count = eval(spec.retry->count, &t, t.ctx);
+            Json count = eval(spec.retry->count, &t, *t.ctx);
             if (!count.is_number_integer() || count.get<int64_t>() < 0) {
                 throw std::runtime_error("retry count must be a number, got " + count.dump());
             }
-            bool again = spec.retry->when ? truthy(eval(*spec.retry->when, &t, t.ctx)) : t.state == State::failed;
+            bool again = spec.retry->when ? truthy(eval(*spec.retry->when, &t, *t.ctx)) : t.state == State::failed;
             if (again && t.attempts < count.get<int64_t>()) {
-                Json d = eval(spec.retry->delay, &t, t.ctx);
+                Json d = eval(spec.retry->delay, &t, *t.ctx);
                 if (!is_number(d)) throw std::runtime_error("retry delay must be a number, got " + d.dump());
                 ++t.attempts;
                 t.state = State::delayed;
@@ -466,18 +469,16 @@ void Run::transitions(TaskRun& t) {
     const auto& spec = wf_->tasks[t.task];
     bool taken = false, went_on = false;
     std::string fail_message;
-    std::vector<const Json*> published;  // contexts of the taken transitions
-    std::vector<Json> contexts;
-    contexts.reserve(spec.next.size());
-    std::vector<std::pair<size_t, const Json*>> next;
+    std::vector<std::shared_ptr<const Json>> published;  // contexts of the taken transitions
+    std::vector<std::pair<size_t, std::shared_ptr<const Json>>> next;
     for (const auto& tr : spec.next) {
         try {
-            if (tr.when && !truthy(eval(Json(*tr.when), &t, t.ctx))) continue;
-            const Json* ctx = &t.ctx;
+            if (tr.when && !truthy(eval(Json(*tr.when), &t, *t.ctx))) continue;
+            std::shared_ptr<const Json> ctx = t.ctx;  // shared until something is published
             if (!tr.publish.empty()) {
-                contexts.push_back(t.ctx);
-                for (const auto& [name, value] : tr.publish) contexts.back()[name] = eval(value, &t, contexts.back());
-                ctx = &contexts.back();
+                auto own = std::make_shared<Json>(*t.ctx);
+                for (const auto& [name, value] : tr.publish) (*own)[name] = eval(value, &t, *own);
+                ctx = own;
                 published.push_back(ctx);
             }
             taken = true;
@@ -512,14 +513,14 @@ void Run::transitions(TaskRun& t) {
     }
     if (!went_on) {
         // The end of a branch: what it knows goes into the workflow's output.
-        for (const auto& [k, v] : t.ctx.items()) final_ctx_[k] = v;
-        for (const Json* p : published) {
+        for (const auto& [k, v] : t.ctx->items()) final_ctx_[k] = v;
+        for (const auto& p : published) {
             for (const auto& [k, v] : p->items()) final_ctx_[k] = v;
         }
         record_workflow();
     }
     // Tasks named next to `fail` still run (remediation); nothing after them.
-    for (auto& [task, ctx] : next) arrive(task, *ctx);
+    for (auto& [task, ctx] : next) arrive(task, std::move(ctx));
     if (!fail_message.empty()) fail_workflow(spec.name, fail_message);
 }
 
@@ -585,19 +586,24 @@ Json Run::eval(const Json& value, const TaskRun* t, const Json& ctx, const Json*
     return render_tree(value, context_, cache_);
 }
 
-Json Run::task_record(const TaskRun& t) const {
-    Json r{{"name", wf_->tasks[t.task].name}, {"state", state_name(t.state)}, {"ctx", t.ctx},
-           {"arrivals", t.arrivals}, {"attempts", t.attempts}};
-    if (t.state == State::succeeded || t.state == State::failed) {
-        if (!t.has_items) r["result"] = t.result;
-        r["error"] = t.error;
-    }
-    return r;
+std::string Run::task_record(const TaskRun& t) const {
+    Json head{{"name", wf_->tasks[t.task].name}, {"state", state_name(t.state)}, {"arrivals", t.arrivals},
+              {"attempts", t.attempts}};
+    bool ended = t.state == State::succeeded || t.state == State::failed;
+    if (ended) head["error"] = t.error;
+    if (t.state == State::running && !t.has_items && t.children.size() == 1) head["child"] = t.children.begin()->first;
+    // The context and result are written out as they are, never copied.
+    std::string text = dump_json(head);
+    text.pop_back();
+    text += ",\"ctx\":" + dump_json(*t.ctx);
+    if (ended && !t.has_items) text += ",\"result\":" + dump_json(t.result);
+    text += '}';
+    return text;
 }
 
-Json Run::workflow_record() const {
-    return Json{{"next_seq", next_seq_}, {"final_ctx", final_ctx_}, {"errors", errors_}, {"failing", failing_},
-                {"paused", paused_}, {"finished", finished_}};
+std::string Run::workflow_record() const {
+    return dump_json(Json{{"next_seq", next_seq_}, {"final_ctx", final_ctx_}, {"errors", errors_}, {"failing", failing_},
+                {"paused", paused_}, {"finished", finished_}});
 }
 
 void Run::record(TaskRun& t) { orch_.record_state(inv_, {t.seq, task_record(t)}); }
@@ -609,7 +615,7 @@ void Run::reload() {
     auto parts = orch_.recorded_state(inv_.execution_id());
     bool have_workflow = false;
     for (auto& p : parts) {
-        Json s = std::move(p.state);
+        Json s = parse_json(p.state);
         if (p.seq < 0) {
             have_workflow = true;
             next_seq_ = s.value("next_seq", int64_t{0});
@@ -628,11 +634,12 @@ void Run::reload() {
         auto& t = runs_[p.seq];
         t.seq = p.seq;
         t.task = it->second;
-        t.ctx = s.value("ctx", Json::object());
+        t.ctx = std::make_shared<const Json>(s.value("ctx", Json::object()));
         t.arrivals = s.value("arrivals", 0);
         t.attempts = s.value("attempts", 0);
         t.error = s.value("error", std::string());
         t.result = s.value("result", Json());
+        t.recorded_child = s.value("child", std::string());
         std::string st = s.value("state", std::string("waiting"));
         t.state = st == "succeeded" ? State::succeeded : st == "failed" ? State::failed
                 : st == "running" ? State::running : st == "delayed" ? State::delayed : State::waiting;
@@ -642,6 +649,8 @@ void Run::reload() {
         begin();
         return;
     }
+    // New tasks must not reuse a recorded number, whatever the workflow part said.
+    if (!runs_.empty()) next_seq_ = std::max(next_seq_, runs_.rbegin()->first + 1);
     // What each task's children did while nobody listened.
     std::map<std::pair<int64_t, int>, std::vector<actions::Orchestration::RecordedChild>> children;
     for (auto& c : orch_.recorded_children(inv_.execution_id())) {
@@ -682,6 +691,14 @@ void Run::reload() {
             }
             if (last) {
                 child_ended(t, 0, ended(*last));
+            } else if (!t.recorded_child.empty()) {
+                // It was handed its child, which left no record: a native
+                // action that was queued or running when the process ended.
+                json why{{"error", "the packhost process running it ended before the execution finished"}};
+                orch_.record_lost_child(inv_, t.recorded_child, spec.action,
+                                        json{{"orquesta", {{"task_name", spec.name}, {"seq", seq}, {"attempt", t.attempts}}}},
+                                        why);
+                child_ended(t, 0, {t.recorded_child, "abandoned", why});
             } else {
                 t.state = State::waiting;
                 launch(t);

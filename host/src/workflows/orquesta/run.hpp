@@ -37,7 +37,8 @@ private:
     struct TaskRun {
         int64_t seq = 0;
         size_t task = 0;
-        Json ctx = Json::object();
+        // Its context: shared with the task it came from until either publishes.
+        std::shared_ptr<const Json> ctx = std::make_shared<const Json>(Json::object());
         State state = State::waiting;
         int arrivals = 0;
         int attempts = 0;  // retries used
@@ -53,6 +54,7 @@ private:
         std::vector<Json> item_results;
         size_t in_flight = 0;
         std::unordered_map<std::string, size_t> children;  // child id -> item (or 0)
+        std::string recorded_child;  // after a restart: the child it had been given
     };
     struct Event {
         enum class Kind { start, restore, child_end, timer, cancel, pause, resume };
@@ -70,7 +72,7 @@ private:
 
     void begin();
     void reload();
-    void arrive(size_t task, Json ctx);
+    void arrive(size_t task, std::shared_ptr<const Json> ctx);
     void launch(TaskRun& t);
     bool prepare_items(TaskRun& t);
     void items_progress(TaskRun& t);
@@ -86,8 +88,8 @@ private:
     // Expression evaluation against one task's view.
     Json eval(const Json& value, const TaskRun* t, const Json& ctx, const Json* item = nullptr);
     std::string state_name(State s) const;
-    Json task_record(const TaskRun& t) const;
-    Json workflow_record() const;
+    std::string task_record(const TaskRun& t) const;
+    std::string workflow_record() const;
     void record(TaskRun& t);
     void record_workflow();
 
