@@ -183,6 +183,20 @@ TEST(WorkflowCli, KilledWorkflowContinuesWithExecutionResume) {
     EXPECT_EQ(log_statuses.back(), "succeeded");
 }
 
+TEST(WorkflowCli, KilledWorkflowCanBeCanceledInsteadOfContinued) {
+    std::string log = test_home() + "/cancel.log";
+    std::string id = run_and_kill_midway({"run", "flows.restartable", "log=" + log});
+    ASSERT_FALSE(id.empty());
+    auto c = packhost_cmd({"execution", "cancel", id});
+    EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+    auto rec = json::parse(packhost_cmd({"execution", "get", id, "--json"}).out);
+    EXPECT_EQ(rec["status"], "canceled");
+    auto r = packhost_cmd({"execution", "resume", id});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, "has already finished: canceled")) << r.err;
+    EXPECT_EQ(read_file(log), "first\n") << "nothing ran after the cancel";
+}
+
 TEST(WorkflowCli, KilledActionChainContinuesFromItsLastStep) {
     std::string log = test_home() + "/chain.log";
     std::string id = run_and_kill_midway({"run", "flows.chain_restartable", "log=" + log});

@@ -142,7 +142,18 @@ void execution_cancel(AppContext& ctx, const std::string& id) {
     auto* store = ctx.host().store();
     auto r = find_record(ctx, id);
     if (!r) return;
-    if (r->end_us == 0) {
+    if (r->end_us == 0 && !store::owner_alive(r->owner)) {
+        // A workflow whose process ended, waiting to be continued: nobody
+        // else would take the request, so it is closed here.
+        int64_t now = core::now_us();
+        r->status = "canceled";
+        r->end_us = now;
+        r->owner = store::this_process_owner();
+        r->log.push_back({{"status", "canceled"}, {"timestamp", now}});
+        r->result = {{"error", "canceled while no packhost process was running it"}};
+        store->save(*r);
+        store->flush();
+    } else if (r->end_us == 0) {
         // The process running it takes the request (its host polls for them).
         store->request_control({id, "cancel"});
         for (int i = 0; i < 150 && r && r->end_us == 0; ++i) {
