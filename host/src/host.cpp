@@ -5,12 +5,13 @@
 #include "core/clock.hpp"
 #include "actions/runners/native.hpp"
 #include "actions/runners/process.hpp"
+#include "actions/runners/runner_types.hpp"
 #include "core/ids.hpp"
 
 namespace packhost {
 
 bool is_resumable_workflow(const store::ExecutionRecord& r) {
-    return r.parent.empty() && (r.runner_type == "orquesta" || r.runner_type == "action-chain");
+    return r.parent.empty() && actions::is_workflow_runner_type(r.runner_type);
 }
 
 std::vector<std::shared_ptr<executions::Execution>> Host::continue_orphans(const std::string& only_id) {

@@ -52,7 +52,10 @@ TEST_F(Orquesta, PackLoadsWithItsWorkflows) {
 TEST_F(Orquesta, PublishCarriesDataToTheNextTaskAndOutput) {
     auto e = run("flows.sequence", {{"name", "ops"}});
     ASSERT_EQ(e->status(), Status::succeeded) << error_text(*e);
-    EXPECT_EQ(e->result()["output"], (json{{"greeting", "hello ops"}, {"final", "HELLO OPS!"}}));
+    EXPECT_EQ(e->result()["output"], (json{{"greeting", "hello ops"},
+                                           {"final", "HELLO OPS!"},
+                                           {"execution", e->id()},
+                                           {"greet_status", "succeeded"}}));
     auto kids = children(e->id());
     ASSERT_EQ(kids.size(), 2u);
     EXPECT_EQ(kids[0].action, "core.echo");

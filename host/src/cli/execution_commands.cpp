@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actions/runners/runner_types.hpp"
 #include "cli/commands.hpp"
 #include "cli/execution_tree.hpp"
 #include "cli/run_support.hpp"
@@ -92,7 +93,7 @@ void execution_control(AppContext& ctx, const std::string& id, const std::string
     auto* store = host.store();
     auto r = find_record(ctx, id);
     if (!r) return;
-    if (r->runner_type != "orquesta" && r->runner_type != "action-chain") {
+    if (!actions::is_workflow_runner_type(r->runner_type)) {
         std::cerr << "error: execution " << id << " runs " << r->action << " (" << r->runner_type
                   << "); only workflows (orquesta, action-chain) can be " << kind << "d\n";
         ctx.exit_code = kExitUsage;

@@ -55,15 +55,9 @@ std::shared_ptr<actions::DeferredRun> Execution::deferred() const {
     return deferred_;
 }
 
-void Execution::set_on_end(std::function<void(const Execution&)> fn) {
-    std::lock_guard lock(mu_);
-    on_end_ = std::move(fn);
-}
+void Execution::set_on_end(std::function<void(const Execution&)> fn) { on_end_ = std::move(fn); }
 
-std::function<void(const Execution&)> Execution::take_on_end() {
-    std::lock_guard lock(mu_);
-    return std::exchange(on_end_, nullptr);
-}
+std::function<void(const Execution&)> Execution::take_on_end() { return std::exchange(on_end_, nullptr); }
 
 void Execution::restore_log(std::vector<LogEntry> log) {
     std::lock_guard lock(mu_);

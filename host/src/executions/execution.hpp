@@ -54,6 +54,8 @@ public:
     void set_deferred(std::shared_ptr<actions::DeferredRun> run);
     std::shared_ptr<actions::DeferredRun> deferred() const;
     // Called once, by whoever closes the execution, after it was recorded.
+    // Set before the execution is launched; taken by the one close that
+    // reaches a terminal status (so neither needs the lock).
     void set_on_end(std::function<void(const Execution&)> fn);
     std::function<void(const Execution&)> take_on_end();
     // An execution taken over from an ended process keeps its history.
@@ -114,7 +116,7 @@ private:
     std::string progress_message_;
     actions::Orchestration* orchestration_ = nullptr;
     std::shared_ptr<actions::DeferredRun> deferred_;
-    std::function<void(const Execution&)> on_end_;
+    std::function<void(const Execution&)> on_end_;  // see set_on_end
 
     std::atomic<bool> cancel_requested_{false};
     std::atomic<bool> deadline_passed_{false};

@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "actions/parameter_rendering.hpp"
+#include "actions/runners/runner_types.hpp"
 
 namespace packhost::executions {
 
@@ -142,14 +143,14 @@ void Scheduler::execute(std::shared_ptr<Execution> e) {
 void Scheduler::run(const std::shared_ptr<Execution>& e) {
     const auto& action = e->action();
     actions::RunOutcome outcome;
-    if (e->status() == Status::scheduled) {
-        // Fails when it was canceled or timed out while queued.
-        if (!e->transition(Status::running, nullptr, Status::scheduled)) return;
+    if (e->transition(Status::running, nullptr, Status::scheduled)) {
         // Recorded for what may run long (scripts, HTTP, workflows); a
         // native call's record waits for its end, microseconds later. (A
         // workflow records which child runs each task itself.)
         if (action.runner_type != "native") record(*e);
         if (!e->stop_requested()) outcome = action.runner->run(action, *e);
+    } else if (e->done()) {
+        return;  // canceled or timed out while queued
     } else {
         outcome = action.runner->resume(action, *e);  // taken over from an ended process
     }
@@ -255,7 +256,7 @@ std::pair<std::shared_ptr<Execution>, std::shared_ptr<actions::DeferredRun>> Sch
     auto e = history_.find(id);
     if (!e) throw core::NotFound("execution '" + id + "' does not exist");
     auto run = e->deferred();
-    if (!run && !e->done() && e->action().runner_type != "orquesta" && e->action().runner_type != "action-chain") {
+    if (!run && !e->done() && !actions::is_workflow_runner_type(e->action().runner_type)) {
         throw core::ValidationError("execution " + id + " is not a workflow; only workflows can be " + verb);
     }
     return {run ? e : nullptr, run};

@@ -68,6 +68,8 @@ const std::vector<RunnerType>& types() {
 
 }  // namespace
 
+bool is_workflow_runner_type(const std::string& name) { return name == "orquesta" || name == "action-chain"; }
+
 const RunnerType* find_runner_type(const std::string& name) {
     for (const auto& t : types()) {
         if (t.name == name) return &t;

@@ -28,6 +28,10 @@ struct RunnerType {
     std::function<std::shared_ptr<const Runner>(const ActionSource&)> make;
 };
 
+// orquesta and action-chain: runners whose executions are workflows (they
+// pause, resume, and are continued after their process ended).
+bool is_workflow_runner_type(const std::string& name);
+
 // nullptr for an unknown name.
 const RunnerType* find_runner_type(const std::string& name);
 std::vector<std::string> runner_type_names();

@@ -1,9 +1,7 @@
 #pragma once
 // One run of an action chain: one task at a time, driven by its child
 // executions ending (the same event loop as an Orquesta run, much smaller).
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "actions/action.hpp"

@@ -27,6 +27,11 @@ std::string arg_text(const expr::CallArgs& a, size_t i, const char* name, const 
 
 bool is_number(const Json& j) { return j.is_number() && !j.is_boolean(); }
 
+// What a task's child carries in its action_context: which task it runs for.
+json child_context(const std::string& task, int64_t seq, int attempt) {
+    return {{"orquesta", {{"task_name", task}, {"seq", seq}, {"attempt", attempt}}}};
+}
+
 // `do: retry` runs the task again at most this many times.
 constexpr int kRetryCommandLimit = 3;
 
@@ -371,7 +376,7 @@ void Run::start_child(TaskRun& t, size_t item, const Json* item_value) {
     }
     std::string id;
     if (error.empty()) {
-        json context = {{"orquesta", {{"task_name", spec.name}, {"seq", t.seq}, {"attempt", t.attempts}}}};
+        json context = child_context(spec.name, t.seq, t.attempts);
         if (item_value) context["orquesta"]["item"] = item;
         std::weak_ptr<Run> weak = weak_from_this();
         int64_t seq = t.seq;
@@ -696,7 +701,7 @@ void Run::reload() {
                 // action that was queued or running when the process ended.
                 json why{{"error", "the packhost process running it ended before the execution finished"}};
                 orch_.record_lost_child(inv_, t.recorded_child, spec.action,
-                                        json{{"orquesta", {{"task_name", spec.name}, {"seq", seq}, {"attempt", t.attempts}}}},
+                                        child_context(spec.name, seq, t.attempts),
                                         why);
                 child_ended(t, 0, {t.recorded_child, "abandoned", why});
             } else {

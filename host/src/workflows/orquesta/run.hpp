@@ -3,10 +3,8 @@
 // tasks' child executions ending, timers, cancel/pause/resume). Events are
 // handled one at a time by whichever thread posts when none is handling, so
 // the state needs no lock and no thread waits for a task.
-#include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
