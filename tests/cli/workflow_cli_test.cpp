@@ -228,8 +228,10 @@ TEST(WorkflowCli, ServeContinuesKilledWorkflows) {
 
 TEST(WorkflowCli, PauseAndResumeAcrossProcesses) {
     // `run` in one process; pause and resume from others through the store.
+    // The first task lasts long enough for a slow (sanitized) packhost to
+    // start and ask for the pause while it runs.
     std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
-                                  "run", "flows.pausable", "--json"};
+                                  "run", "flows.pausable", "seconds=3", "--json"};
     packhost::testing::ProcessResult runner;
     std::thread t([&] { runner = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}); });
     std::string id;
