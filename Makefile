@@ -13,6 +13,10 @@ BUILD ?= build
 CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo
 endif
 JOBS ?= $(shell nproc)
+# ccache (installed by scripts/install-deps) makes rebuilds after a pull cheap.
+ifneq ($(shell command -v ccache 2>/dev/null),)
+CMAKE_FLAGS += -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+endif
 PREFIX ?= /usr/local
 PACKHOST := $(BUILD)/bin/packhost
 

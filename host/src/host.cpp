@@ -7,6 +7,7 @@
 #include "actions/runners/process.hpp"
 #include "actions/runners/runner_types.hpp"
 #include "core/ids.hpp"
+#include "core/json_text.hpp"
 
 namespace packhost {
 
@@ -192,7 +193,9 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
         spdlog::warn("[pack {}] dispatch of unknown trigger type '{}'", pack, ref);
         return PH_ERR_NOT_FOUND;
     }
-    auto body = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    auto body = core::json_depth_exceeded_at(payload) == std::string::npos
+                    ? nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false)
+                    : nlohmann::json(nlohmann::json::value_t::discarded);
     if (body.is_discarded() || !body.is_object()) {
         spdlog::warn("[pack {}] dispatch of '{}' with a payload that is not a JSON object", pack, ref);
         return PH_ERR_INVALID_ARGUMENT;

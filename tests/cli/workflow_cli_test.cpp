@@ -258,3 +258,29 @@ TEST(WorkflowCli, PauseAndResumeAcrossProcesses) {
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_TRUE(contains(bad.err, "only workflows (orquesta, action-chain) can be paused")) << bad.err;
 }
+
+TEST(WorkflowCli, ServeFailsAWorkflowItCannotReadBackAndContinuesTheOthers) {
+    std::string log_a = test_home() + "/unreadable-a.log", log_b = test_home() + "/unreadable-b.log";
+    std::string broken = run_and_kill_midway({"run", "flows.restartable", "log=" + log_a});
+    std::string fine = run_and_kill_midway({"run", "flows.restartable", "log=" + log_b});
+    ASSERT_FALSE(broken.empty());
+    ASSERT_FALSE(fine.empty());
+    ASSERT_NE(broken, fine);
+    // State nested 100,000 deep (written by something else, or an older
+    // packhost): reading it back used to crash `serve` at every start.
+    auto sql = run_process({"/usr/bin/sqlite3", test_home() + "/packhost.db",
+                            "UPDATE workflow_state SET state = replace(hex(zeroblob(100000)), '00', '[') || "
+                            "replace(hex(zeroblob(100000)), '00', ']') WHERE execution_id = '" + broken + "'"});
+    ASSERT_EQ(sql.exit_code, 0) << sql.err;
+
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
+                                  "serve"};
+    auto serve = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGTERM, 2500);
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    auto a = json::parse(packhost_cmd({"execution", "get", broken, "--json"}).out);
+    EXPECT_EQ(a["status"], "failed") << a.dump(2);
+    EXPECT_EQ(a["result"]["errors"][0]["message"],
+              "cannot continue: recorded workflow state: nested deeper than 128 levels (at byte 128)");
+    auto b = json::parse(packhost_cmd({"execution", "get", fine, "--json"}).out);
+    EXPECT_EQ(b["status"], "succeeded") << b.dump(2);
+}

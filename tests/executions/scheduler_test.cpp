@@ -91,7 +91,12 @@ TEST_F(Executions, AThrownExceptionFailsTheExecution) {
 TEST_F(Executions, InvalidJsonFromAnActionFailsIt) {
     auto e = run("bad_json.garbage");
     EXPECT_EQ(e->status(), Status::failed);
-    EXPECT_EQ(e->result()["error"], "action bad_json.garbage returned a result that is not valid JSON");
+    // Where the text stops being JSON, and the text itself once (not re-encoded).
+    EXPECT_EQ(e->result()["error"].get<std::string>().rfind(
+                  "action bad_json.garbage's result: invalid JSON: parse error at line 1, column 3:", 0),
+              0u)
+        << e->result();
+    EXPECT_EQ(e->result()["raw_result"], "{not json");
     // The host is fine afterwards.
     EXPECT_EQ(run("core.noop")->status(), Status::succeeded);
 }

@@ -24,6 +24,19 @@ void must_not_crash(const std::string& source) {
     }
 }
 
+// What a template renders to, or "error: <message>".
+std::string outcome(const std::string& src) {
+    Json vars = Json::object();
+    try {
+        auto t = Template::compile(src);
+        Context ctx(vars);
+        add_global_functions(ctx);
+        return t->render(ctx);
+    } catch (const TemplateError& e) {
+        return "error: " + e.message();
+    }
+}
+
 }  // namespace
 
 TEST(FuzzRegressions, ReplayEveryInput) {
@@ -56,11 +69,55 @@ TEST(FuzzRegressions, HostileTemplatesFailCleanly) {
     std::string deep_ifs;
     for (int i = 0; i < 300; ++i) deep_ifs += "{% if true %}";
     EXPECT_EQ(fails(deep_ifs), "template nested too deeply");
-    EXPECT_EQ(fails("{{ 'x' * 100000000000 }}"), "repetition result too large");
+    EXPECT_EQ(fails("{{ 'x' * 100000000000 }}"), "the template would build more than 64 MiB");
     EXPECT_EQ(fails("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"),
               "more than 1000000 loop iterations");
     EXPECT_EQ(fails("{{ 2 ** 100 }}"), "rendered") << "overflow continues in floating point";
     EXPECT_EQ(fails("{{ 9223372036854775807 + 1 }}"), "rendered");
     EXPECT_EQ(fails("{{ -9223372036854775807 - 2 }}"), "rendered");
     EXPECT_EQ(fails("{{ x.99999999999999999999999 }}"), "index 99999999999999999999999 is too large");
+}
+
+// The work a render may do is bounded, not only what it prints: each of
+// these once allocated gigabytes or spun for seconds.
+TEST(FuzzRegressions, BuildingAndLoopingAreBudgeted) {
+    // A value the result would multiply is paid for before it is built.
+    EXPECT_EQ(outcome(R"({{ ("a"*10000) | replace("a", "a"*10000) | length }})"),
+              "error: the template would build more than 64 MiB");
+    EXPECT_EQ(outcome(R"({{ ("x"*1000000) | regex_replace("", "y"*100) | length }})"),
+              "error: regular expression replacement result too large");
+    EXPECT_EQ(outcome(R"({{ ("x" * 40000000) ~ ("y" * 40000000) }})"), "error: the template would build more than 64 MiB");
+    EXPECT_EQ(outcome(R"({{ [1, 2] * 9999999999 }})"), "error: the template would build more than 64 MiB");
+    // Nothing to repeat costs nothing, however often (it used to loop).
+    EXPECT_EQ(outcome("{{ [] * 9999999999 }}"), "[]");
+    EXPECT_EQ(outcome(R"({{ "" * 9999999999 }}|)"), "|");
+    // A width is refused before printing it (7 s to print 512 bytes once).
+    EXPECT_EQ(outcome("{{ '%01917200185r' % 25 }}"), "error: format width too large");
+    EXPECT_EQ(outcome("{{ '%05d|%-4s|%.2f' % (42, 'ab', 3.14159) }}"), "00042|ab  |3.14");
+    EXPECT_EQ(outcome("{{ '%0900s' % 'x' }}").size(), 900u) << "a wide field is printed whole";
+    // Work without building: steps are counted too.
+    EXPECT_EQ(outcome("{{ range(100000) | list | unique | length }}"),
+              "error: the template does too much work (more than 50000000 steps)");
+    EXPECT_EQ(outcome("{{ ([1] * 1500000) | batch(1) | list | length }}"),
+              "error: the template would build more than 64 MiB");
+}
+
+// One depth limit (128, as for every JSON the host takes in) for values a
+// template parses or builds: deeper values used to crash the process when
+// copied or printed.
+TEST(FuzzRegressions, NestingIsLimited) {
+    EXPECT_EQ(outcome(R"({{ ("[" * 100000 ~ "]" * 100000) | from_json_string }})").substr(0, 73),
+              "error: from_json_string: nested deeper than 128 levels (at byte 128): [[[");
+    EXPECT_EQ(outcome(R"({{ ("[" * 128 ~ "]" * 128) | from_json_string | length }})"), "1");
+    EXPECT_EQ(outcome("{% set x = [] %}{% for i in range(200) %}{% set x = [x] %}{% endfor %}{{ x | length }}"),
+              "error: value nested deeper than 128 levels");
+    EXPECT_EQ(outcome("{% set x = {} %}{% for i in range(200) %}{% set x = {'k': x} %}{% endfor %}{{ x | length }}"),
+              "error: value nested deeper than 128 levels");
+    EXPECT_EQ(outcome("{% set x = [1] %}{% for i in range(200) %}{% set x = x | batch(1) | list %}{% endfor %}"),
+              "error: value nested deeper than 128 levels");
+    std::string yaml;
+    for (int i = 0; i < 200; ++i) yaml += "- ";
+    yaml += "1";
+    EXPECT_EQ(outcome("{{ '" + yaml + "' | from_yaml_string }}").substr(0, 57),
+              "error: from_yaml_string: line 1: nested deeper than 128 l");
 }

@@ -269,6 +269,18 @@ def cases():
               "{{ multi.splitlines() }}", "{{ trigger.body.owner.get('name') }}"]:
         add(t)
 
+    # Unicode case mapping and character classes, as Python's str has them.
+    for t in ["{{ 'été' | upper }}", "{{ 'ÉTÉ' | lower }}", "{{ 'ß' | upper }}", "{{ 'straße' | upper }}",
+              "{{ 'ΣΑΣ ΟΔΟΣ' | lower }}", "{{ 'élan vital' | title }}", "{{ 'ǆemal ǆ' | title }}",
+              "{{ 'ǆemal' | capitalize }}", "{{ 'éTÉ' | capitalize }}", "{{ 'élan vital'.title() }}",
+              "{{ 'ǆemal'.title() }}", "{{ 'ßa'.capitalize() }}", "{{ 'Été ß'.swapcase() }}", "{{ 'été'.upper() }}",
+              "{{ 'İ'.lower() }}", "{{ 'ﬁ'.upper() }}", "{{ 'été' is lower }}", "{{ 'ÉTÉ' is upper }}",
+              "{{ 'été'.isalpha() }}", "{{ '٣'.isdigit() }}", "{{ '²'.isdigit() }}", "{{ 'a1é'.isalnum() }}",
+              "{{ '\u00a0 '.isspace() }}", "{{ 'Été'.isupper() }}", "{{ 'ÉTÉ 1'.isupper() }}",
+              "{{ ['b', 'É', 'a', 'é'] | sort }}", "{{ ['é', 'É', 'e'] | unique | list }}",
+              "{{ 'über-straße (ärger)' | title }}", "{{ ['Ü', 'u', 'a'] | min }}"]:
+        add(t)
+
     # jinja2 filters.
     for t in ["{{ missing | default('d') }}", "{{ missing | d('d') }}", "{{ empty | default('d') }}",
               "{{ empty | default('d', true) }}", "{{ n | default(0) }}", "{{ nothing | default('d') }}",

@@ -21,7 +21,7 @@ namespace packhost::testing {
 
 class WorkflowHost : public ::testing::Test {
 protected:
-    static void start_host(const std::string& name, size_t workers) {
+    static void start_host(const std::string& name, size_t workers, actions::WorkflowLimits limits = {}) {
         dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                          ("packhost-" + name + "-" + std::to_string(::getpid())));
         std::filesystem::create_directories(*dir_);
@@ -30,6 +30,7 @@ protected:
         o.store_file = *dir_ / "packhost.db";
         o.key_file = *dir_ / "packhost.key";
         o.scheduler.workers = workers;
+        o.scheduler.workflow_limits = limits;
         host_ = new Host(o);
     }
     static void TearDownTestSuite() {

@@ -89,10 +89,18 @@ struct StatePart {
     std::string state;  // JSON text: built once, stored as it is
 };
 
+// How far one workflow may go before it is failed: a loop with no way out
+// must end with a clear message, not fill the memory or the disk.
+struct WorkflowLimits {
+    size_t max_tasks = 50000;                // task runs (each loop iteration, retry run)
+    size_t max_state_bytes = size_t{256} << 20;  // state recorded for the run
+};
+
 // The host's side of running other actions. Thread-safe.
 class Orchestration {
 public:
     virtual ~Orchestration() = default;
+    virtual const WorkflowLimits& workflow_limits() const = 0;
     // Starts `action` as a child of `parent` with `parameters` (templates
     // in them are rendered as for any request) and `context` merged into
     // its action_context. `on_end` is called once when the child ends, on

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/errors.hpp"
+#include "core/json_text.hpp"
 
 namespace packhost::actions {
 namespace {
@@ -50,12 +51,14 @@ std::optional<json> as_boolean(const std::string& t) {
     return std::nullopt;
 }
 
-std::optional<json> as_json(const std::string& t, json::value_t want) {
-    try {
-        json v = json::parse(t);
-        if (v.type() == want) return v;
-    } catch (const json::exception&) {
+// Nesting past the host's limit is an error of its own, not "not JSON".
+std::optional<json> as_json(const std::string& name, const std::string& t, json::value_t want) {
+    if (core::json_depth_exceeded_at(t) != std::string::npos) {
+        throw core::ValidationError("parameter '" + name + "': nested deeper than " +
+                                    std::to_string(core::kMaxJsonDepth) + " levels");
     }
+    json v = json::parse(t, nullptr, /*allow_exceptions=*/false);
+    if (!v.is_discarded() && v.type() == want) return v;
     return std::nullopt;
 }
 
@@ -93,7 +96,7 @@ json cast_parameter(const std::string& name, const std::string& text, const S::N
     if (t & S::kArray) {
         std::string s = trim(text);
         if (!s.empty() && s.front() == '[') {
-            if (auto v = as_json(s, json::value_t::array)) return *v;
+            if (auto v = as_json(name, s, json::value_t::array)) return *v;
             fail(name, text, "an array (invalid JSON)", node->secret);
         }
         // StackStorm's CLI form: a,b,c, each item cast to the items' type.
@@ -111,7 +114,7 @@ json cast_parameter(const std::string& name, const std::string& text, const S::N
         return arr;
     }
     if (t & S::kObject) {
-        if (auto v = as_json(text, json::value_t::object)) return *v;
+        if (auto v = as_json(name, text, json::value_t::object)) return *v;
         if (!(t & S::kNull)) fail(name, text, "an object (expected JSON such as {\"key\": \"value\"})", node->secret);
     }
     if ((t & S::kNull) && (text == "null" || text.empty())) return nullptr;

@@ -4,6 +4,7 @@
 
 #include "actions/casting.hpp"
 #include "core/errors.hpp"
+#include "core/json_text.hpp"
 #include "expr/st2_values.hpp"
 
 namespace packhost::actions {
@@ -55,6 +56,7 @@ private:
         std::string saved = current_;
         current_ = name;
         json rendered = render_value(name, params_[name]);
+        core::check_json_depth(rendered, "parameter '" + name + "'");
         // Text is cast to the declared type; a typed result stands, except
         // that a parameter declared as a string gets the value's text.
         const auto* node = spec_.find(name);

@@ -31,6 +31,7 @@ public:
 
     // `params` with secret values replaced by "********".
     nlohmann::json masked(const nlohmann::json& params) const { return schema_.masked(params); }
+    bool has_secrets() const { return schema_.has_secrets(); }
 
     // One row per declared parameter, in declaration order.
     struct Row {

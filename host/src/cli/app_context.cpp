@@ -7,6 +7,22 @@
 #include "packs/discovery.hpp"
 
 namespace packhost::cli {
+namespace {
+
+// A positive number from a flag, else from the environment; 0 when neither says.
+size_t setting_number(size_t flag, const char* env) {
+    if (flag > 0) return flag;
+    const char* v = std::getenv(env);
+    if (!v || !*v) return 0;
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(v, &end, 10);
+    if (*end != '\0' || n == 0) {
+        throw core::ValidationError(std::string(env) + " must be a positive whole number, got '" + v + "'");
+    }
+    return static_cast<size_t>(n);
+}
+
+}  // namespace
 
 Host& AppContext::host() {
     if (!host_) {
@@ -20,6 +36,12 @@ Host& AppContext::host() {
         opts.output_cap = output_cap;
         if (opts.output_cap == 0) {
             if (const char* c = std::getenv("PACKHOST_OUTPUT_CAP"); c && *c) opts.output_cap = std::strtoull(c, nullptr, 10);
+        }
+        if (size_t n = setting_number(workflow_max_tasks, "PACKHOST_WORKFLOW_MAX_TASKS")) {
+            opts.scheduler.workflow_limits.max_tasks = n;
+        }
+        if (size_t mib = setting_number(workflow_max_state_mib, "PACKHOST_WORKFLOW_MAX_STATE")) {
+            opts.scheduler.workflow_limits.max_state_bytes = mib << 20;
         }
         opts.store_file = store_path();
         opts.key_file = key_path();

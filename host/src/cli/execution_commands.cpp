@@ -22,7 +22,7 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 struct ListArgs {
-    std::string action, status;
+    std::string action, status, parent;
     size_t limit = 50;
 };
 
@@ -37,6 +37,7 @@ void execution_list(AppContext& ctx, const ListArgs& args) {
     store::ExecutionFilter f;
     if (!args.action.empty()) f.action = args.action;
     if (!args.status.empty()) f.status = args.status;
+    if (!args.parent.empty()) f.parent = args.parent;
     f.limit = args.limit;
     auto records = store->executions(f);
     if (ctx.json) {
@@ -74,7 +75,9 @@ void execution_get(AppContext& ctx, const std::string& id) {
     auto tree = execution_tree(*store, id);
     if (!tree.empty()) {
         view["children"] = ojson::array();
-        for (const auto& c : tree) view["children"].push_back(c["id"]);
+        for (const auto& c : tree) {
+            if (!c.value("omitted", false)) view["children"].push_back(c["id"]);
+        }
     }
     if (ctx.json) {
         if (!tree.empty()) view["tree"] = tree;
@@ -250,6 +253,7 @@ void add_execution_commands(CLI::App& app, AppContext& ctx) {
     auto* list = cmd->add_subcommand("list", "List recent executions, newest first");
     list->add_option("--action,-a", args->action, "Only this action's (ref)");
     list->add_option("--status,-s", args->status, "Only those in this status");
+    list->add_option("--parent,-p", args->parent, "Only the children of this execution (a workflow's tasks)");
     list->add_option("--limit,-n", args->limit, "At most this many")->capture_default_str();
     list->add_flag("--json", ctx.json, "Print JSON");
     list->callback([&ctx, args] { execution_list(ctx, *args); });

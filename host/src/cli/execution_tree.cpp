@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actions/runners/runner_types.hpp"
 #include "cli/table.hpp"
 #include "core/clock.hpp"
 
@@ -13,6 +14,9 @@ using ojson = nlohmann::ordered_json;
 // Deep enough for any real nesting; a bound all the same, against a loop of
 // parent links in a damaged store.
 constexpr int kMaxDepth = 32;
+// A workflow that looped may have thousands of tasks; a person is shown
+// the latest of them (`execution list --parent ID` lists them all).
+constexpr size_t kMaxChildrenShown = 200;
 
 std::string task_of(const nlohmann::json& context) {
     if (auto o = context.find("orquesta"); o != context.end() && o->is_object()) {
@@ -29,7 +33,12 @@ std::string task_of(const nlohmann::json& context) {
 ojson subtree(store::Store& store, const std::string& id, int depth) {
     ojson out = ojson::array();
     if (depth >= kMaxDepth) return out;
-    auto kids = store.executions({std::nullopt, std::nullopt, id, 1u << 30});
+    auto kids = store.executions({std::nullopt, std::nullopt, id, kMaxChildrenShown + 1});  // newest first
+    if (kids.size() > kMaxChildrenShown) {
+        kids.pop_back();
+        out.push_back({{"id", nullptr}, {"task", "..."}, {"action", "earlier tasks not shown"}, {"status", ""},
+                       {"elapsed_seconds", 0.0}, {"omitted", true}});
+    }
     std::reverse(kids.begin(), kids.end());
     for (const auto& k : kids) {
         int64_t end = k.end_us ? k.end_us : core::now_us();
@@ -38,8 +47,10 @@ ojson subtree(store::Store& store, const std::string& id, int depth) {
                    {"action", k.action},
                    {"status", k.status},
                    {"elapsed_seconds", double(end - k.start_us) / 1e6}};
-        auto grand = subtree(store, k.id, depth + 1);
-        if (!grand.empty()) node["children"] = std::move(grand);
+        if (actions::is_workflow_runner_type(k.runner_type)) {  // only workflows have children
+            auto grand = subtree(store, k.id, depth + 1);
+            if (!grand.empty()) node["children"] = std::move(grand);
+        }
         out.push_back(std::move(node));
     }
     return out;
@@ -49,10 +60,15 @@ void add_rows(Table& t, const ojson& nodes, const std::string& indent) {
     for (size_t i = 0; i < nodes.size(); ++i) {
         const auto& n = nodes[i];
         bool last = i + 1 == nodes.size();
+        std::string branch = indent + (last ? "└─ " : "├─ ");
+        if (n.value("omitted", false)) {
+            t.add({branch + "...", n["action"].get<std::string>(), "", "", ""});
+            continue;
+        }
         char elapsed[32];
         std::snprintf(elapsed, sizeof elapsed, "%.3fs", n["elapsed_seconds"].get<double>());
-        t.add({indent + (last ? "└─ " : "├─ ") + n["task"].get<std::string>(), n["action"].get<std::string>(),
-               n["status"].get<std::string>(), elapsed, n["id"].get<std::string>()});
+        t.add({branch + n["task"].get<std::string>(), n["action"].get<std::string>(), n["status"].get<std::string>(),
+               elapsed, n["id"].get<std::string>()});
         if (n.contains("children")) add_rows(t, n["children"], indent + (last ? "   " : "│  "));
     }
 }

@@ -50,6 +50,14 @@ int main(int argc, char** argv) {
     app.add_option("--output-cap", ctx.output_cap,
                    "Bytes of each output stream a script's result keeps; the rest is cut with a marker "
                    "(default: $PACKHOST_OUTPUT_CAP, else 4 MiB)");
+    app.add_option("--workflow-max-tasks", ctx.workflow_max_tasks,
+                   "Task runs one workflow may make before it is failed (default: $PACKHOST_WORKFLOW_MAX_TASKS, "
+                   "else 50000)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--workflow-max-state", ctx.workflow_max_state_mib,
+                   "MiB of state one workflow may record before it is failed (default: "
+                   "$PACKHOST_WORKFLOW_MAX_STATE, else 256)")
+        ->check(CLI::PositiveNumber);
     app.fallthrough();
 
     add_pack_commands(app, ctx);

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "cli/commands.hpp"
+#include "core/json_text.hpp"
 #include "expr/template.hpp"
 #include "store/datastore.hpp"
 
@@ -50,8 +51,13 @@ int render(AppContext& app, const RenderArgs& args) {
             }
             text.assign(std::istreambuf_iterator<char>(in), {});
         }
-        vars = expr::Json::parse(text, nullptr, false);
-        if (vars.is_discarded() || !vars.is_object()) {
+        try {
+            vars = core::parse_ordered_json(text, "the context (" + args.context_file + ")");
+        } catch (const core::JsonTextError& e) {
+            std::cerr << "error: " << e.what() << '\n';
+            return kExitUsage;
+        }
+        if (!vars.is_object()) {
             std::cerr << "error: the context (" << args.context_file << ") must be a JSON object\n";
             return kExitUsage;
         }

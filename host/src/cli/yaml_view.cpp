@@ -2,10 +2,27 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/json_text.hpp"
+
 namespace packhost::cli {
 namespace {
 
-void emit(YAML::Emitter& out, const nlohmann::ordered_json& v) {
+// A literal block shows lines as they are, so only text whose only control
+// characters are newlines and tabs may use one; the rest is quoted with
+// escapes (a NUL or an escape sequence never reaches the terminal raw).
+bool literal_block_ok(const std::string& s) {
+    if (s.find('\n') == std::string::npos) return false;
+    for (unsigned char c : s) {
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+}
+
+void emit(YAML::Emitter& out, const nlohmann::ordered_json& v, size_t depth) {
+    if (depth > core::kMaxPrintDepth) {
+        out << "[packhost: nested deeper than " + std::to_string(core::kMaxPrintDepth) + " levels, not shown]";
+        return;
+    }
     switch (v.type()) {
     case nlohmann::ordered_json::value_t::object:
         if (v.empty()) {
@@ -15,7 +32,7 @@ void emit(YAML::Emitter& out, const nlohmann::ordered_json& v) {
         out << YAML::BeginMap;
         for (const auto& [k, child] : v.items()) {
             out << YAML::Key << k << YAML::Value;
-            emit(out, child);
+            emit(out, child, depth + 1);
         }
         out << YAML::EndMap;
         return;
@@ -25,12 +42,12 @@ void emit(YAML::Emitter& out, const nlohmann::ordered_json& v) {
             return;
         }
         out << YAML::BeginSeq;
-        for (const auto& child : v) emit(out, child);
+        for (const auto& child : v) emit(out, child, depth + 1);
         out << YAML::EndSeq;
         return;
     case nlohmann::ordered_json::value_t::string: {
         const auto& s = v.get_ref<const std::string&>();
-        if (s.find('\n') != std::string::npos) out << YAML::Literal;
+        if (literal_block_ok(s)) out << YAML::Literal;
         out << s;
         return;
     }
@@ -47,8 +64,8 @@ void emit(YAML::Emitter& out, const nlohmann::ordered_json& v) {
 std::string to_yaml(const nlohmann::ordered_json& value) {
     YAML::Emitter out;
     out.SetIndent(2);
-    emit(out, value);
-    return out.c_str();
+    emit(out, value, 0);
+    return std::string(out.c_str(), out.size());
 }
 
 }  // namespace packhost::cli

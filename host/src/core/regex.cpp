@@ -3,6 +3,8 @@
 #include <re2/re2.h>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace packhost::core {
 
@@ -38,7 +40,7 @@ bool Regex::search(std::string_view text) const {
 
 int Regex::group_count() const { return re_->NumberOfCapturingGroups(); }
 
-std::string Regex::replace_all(std::string_view text, const std::string& replacement) const {
+std::string Regex::replace_all(std::string_view text, const std::string& replacement, size_t max_bytes) const {
     // Python's replacement syntax into RE2's rewrite string (\N, \\ for a backslash).
     std::string rewrite;
     const auto& names = re_->NamedCapturingGroups();
@@ -77,14 +79,40 @@ std::string Regex::replace_all(std::string_view text, const std::string& replace
             rewrite += n;
         }
     }
-    std::string out(text);
     std::string error;
     if (!re_->CheckRewriteString(rewrite, &error)) throw std::invalid_argument("invalid replacement: " + error);
-    RE2::GlobalReplace(&out, *re_, rewrite);
+    // RE2::GlobalReplace's loop, with the output checked as it grows: a
+    // short pattern and a long replacement can multiply the text.
+    int groups = group_count();
+    std::vector<re2::StringPiece> m(static_cast<size_t>(groups) + 1);
+    re2::StringPiece input(text.data(), text.size());
+    std::string out;
+    size_t pos = 0, copied = 0;
+    while (pos <= text.size()) {
+        if (!re_->Match(input, pos, text.size(), RE2::UNANCHORED, m.data(), groups + 1)) break;
+        size_t start = static_cast<size_t>(m[0].data() - text.data());
+        out.append(text.substr(copied, start - copied));
+        if (!re_->Rewrite(&out, rewrite, m.data(), groups + 1)) throw std::invalid_argument("invalid replacement");
+        copied = start + m[0].size();
+        if (m[0].empty()) {
+            // An empty match: copy one character (a whole UTF-8 sequence) and go on.
+            if (start >= text.size()) break;
+            size_t step = 1;
+            while (start + step < text.size() && (static_cast<unsigned char>(text[start + step]) & 0xC0) == 0x80) ++step;
+            out.append(text.substr(start, step));
+            copied = start + step;
+            pos = copied;
+        } else {
+            pos = copied;
+        }
+        if (out.size() > max_bytes) throw std::length_error("regular expression replacement result too large");
+    }
+    if (copied < text.size()) out.append(text.substr(copied));
+    if (out.size() > max_bytes) throw std::length_error("regular expression replacement result too large");
     return out;
 }
 
-std::vector<std::vector<std::string>> Regex::find_all(std::string_view text) const {
+std::vector<std::vector<std::string>> Regex::find_all(std::string_view text, size_t max_matches) const {
     std::vector<std::vector<std::string>> out;
     int groups = group_count();
     std::vector<re2::StringPiece> m(static_cast<size_t>(groups) + 1);
@@ -98,6 +126,7 @@ std::vector<std::vector<std::string>> Regex::find_all(std::string_view text) con
         } else {
             for (int g = 1; g <= groups; ++g) found.emplace_back(m[g].data() ? std::string(m[g].data(), m[g].size()) : "");
         }
+        if (out.size() >= max_matches) throw std::length_error("more than " + std::to_string(max_matches) + " matches");
         out.push_back(std::move(found));
         size_t end = static_cast<size_t>(m[0].data() - text.data()) + m[0].size();
         pos = m[0].empty() ? end + 1 : end;

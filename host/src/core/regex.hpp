@@ -24,10 +24,14 @@ public:
     // re.search: anywhere.
     bool search(std::string_view text) const;
     // re.sub with Python's replacement syntax (\1, \g<1>, \g<name>, \n).
-    std::string replace_all(std::string_view text, const std::string& replacement) const;
+    // Throws std::length_error when the result would pass `max_bytes`.
+    std::string replace_all(std::string_view text, const std::string& replacement,
+                            size_t max_bytes = std::string::npos) const;
     // re.findall: one entry per match, each the list of its groups (or the
-    // whole match when the pattern has no groups).
-    std::vector<std::vector<std::string>> find_all(std::string_view text) const;
+    // whole match when the pattern has no groups). Throws std::length_error
+    // past `max_matches`.
+    std::vector<std::vector<std::string>> find_all(std::string_view text,
+                                                   size_t max_matches = std::string::npos) const;
     int group_count() const;
 
 private:

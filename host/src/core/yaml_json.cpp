@@ -3,6 +3,8 @@
 #include <cmath>
 #include <regex>
 
+#include "core/json_text.hpp"
+
 namespace packhost::core {
 
 using ojson = nlohmann::ordered_json;
@@ -37,22 +39,33 @@ ojson resolve_plain_scalar(const std::string& s) {
     return s;
 }
 
-ojson yaml_to_json(const YAML::Node& n) {
+namespace {
+
+ojson convert(const YAML::Node& n, size_t depth) {
     switch (n.Type()) {
     case YAML::NodeType::Null: return nullptr;
     case YAML::NodeType::Scalar: return n.Tag() == "?" ? resolve_plain_scalar(n.Scalar()) : ojson(n.Scalar());
-    case YAML::NodeType::Sequence: {
-        ojson out = ojson::array();
-        for (const auto& e : n) out.push_back(yaml_to_json(e));
-        return out;
-    }
+    case YAML::NodeType::Sequence:
     case YAML::NodeType::Map: {
+        if (depth >= kMaxJsonDepth) {
+            throw JsonTextError("line " + std::to_string(n.Mark().line + 1) + ": nested deeper than " +
+                                std::to_string(kMaxJsonDepth) + " levels");
+        }
+        if (n.IsSequence()) {
+            ojson out = ojson::array();
+            for (const auto& e : n) out.push_back(convert(e, depth + 1));
+            return out;
+        }
         ojson out = ojson::object();
-        for (const auto& kv : n) out[kv.first.Scalar()] = yaml_to_json(kv.second);
+        for (const auto& kv : n) out[kv.first.Scalar()] = convert(kv.second, depth + 1);
         return out;
     }
     default: return nullptr;
     }
 }
+
+}  // namespace
+
+ojson yaml_to_json(const YAML::Node& n) { return convert(n, 0); }
 
 }  // namespace packhost::core

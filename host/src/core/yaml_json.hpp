@@ -9,6 +9,8 @@
 
 namespace packhost::core {
 
+// Throws core::JsonTextError ("line N: nested deeper than ...") past
+// kMaxJsonDepth levels.
 nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
 // The value a plain (unquoted) YAML scalar stands for.
 nlohmann::ordered_json resolve_plain_scalar(const std::string& text);

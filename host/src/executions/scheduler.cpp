@@ -356,14 +356,33 @@ void Scheduler::finish(const actions::Invocation& run, actions::RunOutcome outco
     conclude(as_execution(run), std::move(outcome));
 }
 
+namespace {
+
+// A workflow with secret inputs keeps its whole recorded state encrypted:
+// its contexts hold those inputs and whatever was published from them.
+constexpr std::string_view kSealedState = "sealed:";
+
+}  // namespace
+
 void Scheduler::record_state(const actions::Invocation& run, actions::StatePart part) {
-    if (options_.store) options_.store->save_workflow_state({run.execution_id(), part.seq, std::move(part.state)});
+    if (!options_.store) return;
+    if (as_execution(run).action().parameters.has_secrets()) {
+        if (!options_.secrets) return;  // never written in plaintext; such a run cannot be continued
+        part.state = std::string(kSealedState) + options_.secrets->seal(part.state);
+    }
+    options_.store->save_workflow_state({run.execution_id(), part.seq, std::move(part.state)});
 }
 
 std::vector<actions::StatePart> Scheduler::recorded_state(const std::string& execution_id) {
     std::vector<actions::StatePart> out;
     if (!options_.store) return out;
-    for (auto& r : options_.store->workflow_state(execution_id)) out.push_back({r.seq, std::move(r.state)});
+    for (auto& r : options_.store->workflow_state(execution_id)) {
+        if (std::string_view(r.state).substr(0, kSealedState.size()) == kSealedState) {
+            if (!options_.secrets) throw std::runtime_error("the workflow's state is encrypted and this host has no key");
+            r.state = options_.secrets->unseal(std::string_view(r.state).substr(kSealedState.size()));
+        }
+        out.push_back({r.seq, std::move(r.state)});
+    }
     return out;
 }
 

@@ -43,6 +43,7 @@ struct SchedulerOptions {
     store::Store* store = nullptr;
     const core::SecretBox* secrets = nullptr;
     store::Datastore* datastore = nullptr;  // st2kv in parameter templates
+    actions::WorkflowLimits workflow_limits;
 };
 
 class Scheduler final : public actions::Orchestration {
@@ -78,6 +79,7 @@ public:
     std::shared_ptr<Execution> continue_orphan(const store::ExecutionRecord& record);
 
     // actions::Orchestration
+    const actions::WorkflowLimits& workflow_limits() const override { return options_.workflow_limits; }
     std::string start_child(const actions::Invocation& parent, const std::string& action, nlohmann::json parameters,
                             nlohmann::json context, std::function<void(actions::ChildEnd)> on_end) override;
     void cancel_child(const std::string& id) override;

@@ -6,19 +6,22 @@
 #include <string>
 #include <vector>
 
+#include "core/unicode.hpp"
+#include "expr/budget.hpp"
 #include "expr/call_args.hpp"
 #include "expr/operations.hpp"
 #include "expr/value.hpp"
 
 namespace packhost::expr::builtin {
 
-inline std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
+// Python's str.lower()/upper(): Unicode's full mappings ('ß' -> 'SS').
+inline std::string lower(const std::string& s) {
+    Budget::charge_scan(s.size());
+    return core::unicode::lower(s);
 }
-inline std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-    return s;
+inline std::string upper(const std::string& s) {
+    Budget::charge_scan(s.size());
+    return core::unicode::upper(s);
 }
 
 inline bool arg_bool(const CallArgs& a, size_t i, const char* name, bool def) {
@@ -37,6 +40,13 @@ inline int64_t arg_int(const CallArgs& a, size_t i, const char* name, int64_t de
     double d = v->json().get<double>();
     if (!std::isfinite(d) || std::fabs(d) > 9.0e18) throw EvalError(std::string("argument '") + name + "' is out of range");
     return static_cast<int64_t>(d);
+}
+
+// Comparisons a sort of n items makes, at most (what it is charged).
+inline size_t sort_steps(size_t n) {
+    size_t log2 = 1;
+    while ((size_t{1} << log2) < n && log2 < 63) ++log2;
+    return n * log2;
 }
 
 // Sizes a template asks for (indent width, batch fill) stay below this.
@@ -82,9 +92,16 @@ inline std::string strip(const std::string& s, const std::string& chars, bool le
     return s.substr(b, e - b);
 }
 
+// str.replace; the size of the result is paid for before it is built.
 inline std::string replace_all(const std::string& s, const std::string& from, const std::string& to, int64_t count) {
+    Budget::charge_scan(s.size());
+    if (count == 0) return s;
     if (from.empty()) {
         // Python inserts `to` between every character (and at both ends).
+        size_t inserts = code_point_count(s) + 1;
+        if (count >= 0) inserts = std::min(inserts, static_cast<size_t>(count));
+        Budget::charge_repeat(to.size(), inserts);
+        Budget::charge_bytes(s.size());
         std::string out = to;
         int64_t done = 1;
         for (const auto& cp : code_points(s)) {
@@ -96,6 +113,15 @@ inline std::string replace_all(const std::string& s, const std::string& from, co
         }
         return out;
     }
+    if (to.size() > from.size()) {
+        size_t hits = 0;
+        for (size_t pos = s.find(from); pos != std::string::npos && (count < 0 || int64_t(hits) < count);
+             pos = s.find(from, pos + from.size())) {
+            ++hits;
+        }
+        Budget::charge_repeat(to.size() - from.size(), hits);
+    }
+    Budget::charge_bytes(s.size());
     std::string out;
     size_t pos = 0;
     int64_t done = 0;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "expr/budget.hpp"
 #include "expr/builtins.hpp"
 #include "expr/operations.hpp"
 #include "expr/template_error.hpp"
@@ -80,6 +81,7 @@ void Evaluator::render(const std::vector<NodePtr>& body, std::string& out) {
 }
 
 void Evaluator::count_iteration(size_t offset) {
+    Budget::charge_steps(1);
     if (++iterations_ > kMaxIterations) {
         throw TemplateError::at(source_, offset, "more than " + std::to_string(kMaxIterations) + " loop iterations");
     }
@@ -103,16 +105,24 @@ Value Name::eval(Evaluator& ev) const { return ev.lookup(name); }
 
 Value ListExpr::eval(Evaluator& ev) const {
     Json out = Json::array();
-    for (const auto& item : items) out.push_back(std::move(ev.eval(*item)).take());
+    Budget::charge_repeat(Budget::kElementBytes, items.size());
+    for (const auto& item : items) {
+        Json v = std::move(ev.eval(*item)).take();
+        check_nestable(v);
+        out.push_back(std::move(v));
+    }
     return out;
 }
 
 Value DictExpr::eval(Evaluator& ev) const {
     Json out = Json::object();
+    Budget::charge_repeat(Budget::kElementBytes, items.size());
     for (const auto& [k, v] : items) {
         Value key = ev.eval(*k);
         std::string ks = key.json().is_string() ? key.json().get<std::string>() : to_str(key);
-        out[ks] = std::move(ev.eval(*v)).take();
+        Json value = std::move(ev.eval(*v)).take();
+        check_nestable(value);
+        out[ks] = std::move(value);
     }
     return out;
 }
@@ -230,9 +240,12 @@ void OutputNode::render(Evaluator& ev, std::string& out) const {
     Value v = ev.eval(*expr);
     if (v.is_undefined()) return;
     if (v.is_json() && v.json().is_string()) {
+        Budget::charge_bytes(v.json().get_ref<const std::string&>().size());
         out += v.json().get_ref<const std::string&>();
     } else {
-        out += to_str(v);
+        std::string text = to_str(v);
+        Budget::charge_bytes(text.size());
+        out += text;
     }
 }
 

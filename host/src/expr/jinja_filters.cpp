@@ -26,27 +26,36 @@ Value f_upper(Evaluator&, const Value& in, CallArgs&) { return Json(upper(to_str
 Value f_lower(Evaluator&, const Value& in, CallArgs&) { return Json(lower(to_str(in))); }
 
 Value f_capitalize(Evaluator&, const Value& in, CallArgs&) {
-    std::string s = lower(to_str(in));
-    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-    return Json(s);
+    std::string s = to_str(in);
+    Budget::charge_scan(s.size());
+    return Json(core::unicode::capitalize(s));
 }
 
 Value f_title(Evaluator&, const Value& in, CallArgs&) {
-    // jinja2: words start after '-', whitespace, '(', '{', '[' or '<'.
+    // jinja2: words start after runs of '-', whitespace, '(', '{', '[' or
+    // '<'; each is item[0].upper() + item[1:].lower().
     std::string s = to_str(in), out;
-    bool start = true;
-    for (char c : s) {
-        bool sep = c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == '{' ||
-                   c == '[' || c == '<' || c == '\f' || c == '\v';
-        if (sep) {
-            out += c;
-            start = true;
+    Budget::charge_scan(s.size());
+    auto separator = [](const std::string& cp) {
+        if (cp.size() == 1 && std::string_view("-({[<").find(cp[0]) != std::string_view::npos) return true;
+        return core::unicode::is_space(cp);
+    };
+    std::string word;
+    auto flush = [&] {
+        if (word.empty()) return;
+        size_t first = code_points(word).front().size();
+        out += core::unicode::upper(word.substr(0, first)) + core::unicode::lower(word.substr(first));
+        word.clear();
+    };
+    for (const auto& cp : code_points(s)) {
+        if (separator(cp)) {
+            flush();
+            out += cp;
         } else {
-            out += static_cast<char>(start ? std::toupper(static_cast<unsigned char>(c))
-                                           : std::tolower(static_cast<unsigned char>(c)));
-            start = false;
+            word += cp;
         }
     }
+    flush();
     return Json(out);
 }
 
@@ -66,11 +75,15 @@ Value f_replace(Evaluator&, const Value& in, CallArgs& a) {
 Value f_join(Evaluator&, const Value& in, CallArgs& a) {
     a.check("join", {"d", "attribute"});
     std::string sep = arg_str(a, 0, "d", ""), attribute = arg_str(a, 1, "attribute", ""), out;
+    auto items = iterate(in);
+    if (!items.empty()) Budget::charge_repeat(sep.size(), items.size() - 1);
     bool first = true;
-    for (const auto& item : iterate(in)) {
+    for (const auto& item : items) {
         if (!first) out += sep;
         first = false;
-        out += to_str(attribute.empty() ? item : attribute_path(item, attribute));
+        std::string text = to_str(attribute.empty() ? item : attribute_path(item, attribute));
+        Budget::charge_bytes(text.size());
+        out += text;
     }
     return Json(out);
 }
@@ -98,6 +111,7 @@ Value f_sort(Evaluator&, const Value& in, CallArgs& a) {
     bool reverse = arg_bool(a, 0, "reverse", false), cs = arg_bool(a, 1, "case_sensitive", false);
     std::string attribute = arg_str(a, 2, "attribute", "");
     auto items = iterate(in);
+    Budget::charge_steps(sort_steps(items.size()));
     std::vector<std::pair<Json, size_t>> keys;
     for (size_t i = 0; i < items.size(); ++i) keys.emplace_back(sort_key(items[i], attribute, cs), i);
     std::stable_sort(keys.begin(), keys.end(), [&](const auto& x, const auto& y) {
@@ -116,6 +130,7 @@ Value f_unique(Evaluator&, const Value& in, CallArgs& a) {
     std::vector<Json> seen;
     for (const auto& item : iterate(in)) {
         Json k = sort_key(item, attribute, cs);
+        Budget::charge_steps(seen.size());
         bool dup = false;
         for (const auto& s : seen) dup = dup || py_equal(s, k);
         if (dup) continue;
@@ -351,6 +366,8 @@ Value f_indent(Evaluator&, const Value& in, CallArgs& a) {
     bool first = arg_bool(a, 1, "first", false), blank = arg_bool(a, 2, "blank", false);
     std::string s = to_str(in) + "\n";
     auto lines = split_lines(s);
+    Budget::charge_repeat(pad.size(), lines.size() + 1);
+    Budget::charge_bytes(s.size());
     std::string rv;
     if (blank) {
         for (size_t i = 0; i < lines.size(); ++i) rv += (i ? "\n" + pad : "") + lines[i];
@@ -382,6 +399,7 @@ Value f_truncate(Evaluator&, const Value& in, CallArgs& a) {
 // Python's \w+ count: letters, digits, '_' and any non-ASCII character.
 Value f_wordcount(Evaluator&, const Value& in, CallArgs&) {
     std::string s = to_str(in);
+    Budget::charge_scan(s.size());
     int64_t words = 0;
     bool in_word = false;
     for (unsigned char c : s) {
@@ -419,10 +437,15 @@ Value f_dictsort(Evaluator&, const Value& in, CallArgs& a) {
         if (!cs && k.is_string()) return Json(lower(k.get<std::string>()));
         return k;
     };
+    Budget::charge_steps(sort_steps(items.size()));
     std::stable_sort(items.begin(), items.end(),
                      [&](const auto& x, const auto& y) { return reverse ? py_less(key(y), key(x)) : py_less(key(x), key(y)); });
     Json out = Json::array();
-    for (auto& [k, v] : items) out.push_back(Json::array({k, v}));
+    for (auto& [k, v] : items) {
+        check_nestable(v, 2);
+        Json pair = Json::array({k, std::move(v)});
+        out.push_back(std::move(pair));
+    }
     return out;
 }
 
@@ -431,6 +454,7 @@ Value f_batch(Evaluator&, const Value& in, CallArgs& a) {
     int64_t n = arg_int(a, 0, "linecount", 0);
     const Value* fill = arg(a, 1, "fill_with");
     if (fill && !fill->json().is_null() && n > kMaxRequestedSize) throw EvalError("batch size too large to fill");
+    if (fill && !fill->json().is_null() && n > 0) Budget::charge_repeat(Budget::kElementBytes, static_cast<size_t>(n));
     // jinja2's loop exactly: a batch is emitted before the item that would
     // overflow it (so a count <= 0 behaves as jinja2's does).
     Json out = Json::array(), cur = Json::array();
@@ -439,6 +463,8 @@ Value f_batch(Evaluator&, const Value& in, CallArgs& a) {
             out.push_back(std::move(cur));
             cur = Json::array();
         }
+        check_nestable(item.to_json(), 2);
+        Budget::charge_bytes(2 * Budget::kElementBytes);  // the item, and its batch
         cur.push_back(item.to_json());
     }
     if (!cur.empty()) {
@@ -455,7 +481,10 @@ Value f_items(Evaluator&, const Value& in, CallArgs&) {
     const Json& j = in.to_json();
     if (!j.is_object()) throw EvalError("items() needs a mapping, got '" + python_type(j) + "'");
     Json out = Json::array();
-    for (auto it = j.begin(); it != j.end(); ++it) out.push_back(Json::array({it.key(), it.value()}));
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        check_nestable(it.value(), 2);
+        out.push_back(Json::array({it.key(), it.value()}));
+    }
     return out;
 }
 

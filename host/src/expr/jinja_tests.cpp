@@ -1,4 +1,5 @@
 // jinja2's tests (`x is defined`, `n is divisibleby 3`).
+#include "core/unicode.hpp"
 #include "expr/builtin_helpers.hpp"
 #include "expr/builtins.hpp"
 
@@ -63,12 +64,8 @@ bool t_sameas(Evaluator&, const Value& v, CallArgs& a) {
 // Python's str.islower()/isupper(): at least one cased character, none of
 // the other case.
 bool all_cased(const Value& v, bool upper_case) {
-    bool cased = false;
-    for (unsigned char c : to_str(v)) {
-        if (upper_case ? std::islower(c) : std::isupper(c)) return false;
-        cased |= (upper_case ? std::isupper(c) : std::islower(c)) != 0;
-    }
-    return cased;
+    std::string s = to_str(v);
+    return upper_case ? core::unicode::is_upper(s) : core::unicode::is_lower(s);
 }
 bool t_lower(Evaluator&, const Value& v, CallArgs&) { return all_cased(v, false); }
 bool t_upper(Evaluator&, const Value& v, CallArgs&) { return all_cased(v, true); }

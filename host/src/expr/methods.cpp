@@ -26,6 +26,11 @@ bool prefix_match(const std::string& s, const Value& arg, bool at_end) {
 
 Json split(const std::string& s, const Value* sep_arg, int64_t maxsplit) {
     Json out = Json::array();
+    // Each piece is paid for before it is added.
+    auto add = [&out](std::string piece) {
+        Budget::charge_bytes(Budget::kElementBytes + piece.size());
+        out.push_back(std::move(piece));
+    };
     if (!sep_arg || sep_arg->json().is_null()) {
         // Runs of whitespace, no empty strings.
         size_t i = 0;
@@ -35,12 +40,12 @@ Json split(const std::string& s, const Value* sep_arg, int64_t maxsplit) {
             if (i >= s.size()) break;
             if (maxsplit >= 0 && splits >= maxsplit) {
                 std::string rest = s.substr(i);
-                out.push_back(strip(rest, "", false, true));
+                add(strip(rest, "", false, true));
                 return out;
             }
             size_t b = i;
             while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-            out.push_back(s.substr(b, i - b));
+            add(s.substr(b, i - b));
             ++splits;
         }
         return out;
@@ -52,16 +57,18 @@ Json split(const std::string& s, const Value* sep_arg, int64_t maxsplit) {
     while (true) {
         size_t hit = s.find(sep, start);
         if (hit == std::string::npos || (maxsplit >= 0 && splits >= maxsplit)) {
-            out.push_back(s.substr(start));
+            add(s.substr(start));
             return out;
         }
-        out.push_back(s.substr(start, hit - start));
+        add(s.substr(start, hit - start));
         start = hit + sep.size();
         ++splits;
     }
 }
 
 std::optional<Value> string_method(const Value& self, std::string_view name, CallArgs& a) {
+    // Every string method reads its string at least once (and copies it here).
+    Budget::charge_bytes(self.json().get_ref<const std::string&>().size());
     std::string s = self_str(self);
     if (name == "upper") return Value(Json(upper(s)));
     if (name == "lower") return Value(Json(lower(s)));
@@ -71,6 +78,7 @@ std::optional<Value> string_method(const Value& self, std::string_view name, Cal
     }
     if (name == "split") return Value(split(s, arg(a, 0, "sep"), arg_int(a, 1, "maxsplit", -1)));
     if (name == "splitlines") {
+        Budget::charge_repeat(Budget::kElementBytes, static_cast<size_t>(std::count(s.begin(), s.end(), '\n')) + 1);
         Json out = Json::array();
         size_t start = 0;
         while (start < s.size()) {
@@ -110,35 +118,26 @@ std::optional<Value> string_method(const Value& self, std::string_view name, Cal
         if (!items) throw EvalError("join() takes exactly one argument");
         std::string out;
         bool first = true;
-        for (const auto& i : iterate(*items)) {
+        auto parts = iterate(*items);
+        if (!parts.empty()) Budget::charge_repeat(s.size(), parts.size() - 1);
+        for (const auto& i : parts) {
             if (!i.json().is_string()) throw EvalError("sequence item: expected str instance, " + python_type(i.json()) + " found");
+            Budget::charge_bytes(i.json().get_ref<const std::string&>().size());
             if (!first) out += s;
             first = false;
             out += i.json().get<std::string>();
         }
         return Value(Json(out));
     }
-    if (name == "title" || name == "capitalize") {
-        std::string out = lower(s);
-        bool start = true;
-        for (auto& c : out) {
-            bool alpha = std::isalpha(static_cast<unsigned char>(c)) != 0;
-            if (alpha && start) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            if (name == "title") start = !alpha;
-            else start = false;
-        }
-        return Value(Json(out));
-    }
-    auto all = [&](int (*pred)(int)) {
-        if (s.empty()) return false;
-        for (unsigned char c : s) {
-            if (!pred(c)) return false;
-        }
-        return true;
-    };
-    if (name == "isdigit") return Value(Json(all(::isdigit)));
-    if (name == "isalpha") return Value(Json(all(::isalpha)));
-    if (name == "isalnum") return Value(Json(all(::isalnum)));
+    if (name == "title") return Value(Json(core::unicode::title(s)));
+    if (name == "capitalize") return Value(Json(core::unicode::capitalize(s)));
+    if (name == "swapcase") return Value(Json(core::unicode::swapcase(s)));
+    if (name == "isdigit") return Value(Json(core::unicode::is_digit(s)));
+    if (name == "isalpha") return Value(Json(core::unicode::is_alpha(s)));
+    if (name == "isalnum") return Value(Json(core::unicode::is_alnum(s)));
+    if (name == "isspace") return Value(Json(core::unicode::is_space(s)));
+    if (name == "isupper") return Value(Json(core::unicode::is_upper(s)));
+    if (name == "islower") return Value(Json(core::unicode::is_lower(s)));
     return std::nullopt;
 }
 
@@ -146,7 +145,10 @@ std::optional<Value> dict_method(const Value& self, std::string_view name, CallA
     const Json& d = self.json();
     if (name == "items") {
         Json out = Json::array();
-        for (auto it = d.begin(); it != d.end(); ++it) out.push_back(Json::array({it.key(), it.value()}));
+        for (auto it = d.begin(); it != d.end(); ++it) {
+            check_nestable(it.value(), 2);
+            out.push_back(Json::array({it.key(), it.value()}));
+        }
         return Value(out);
     }
     if (name == "keys") {
@@ -174,7 +176,8 @@ std::optional<Value> dict_method(const Value& self, std::string_view name, CallA
 
 const char* const kStringMethods[] = {"upper", "lower", "strip", "lstrip", "rstrip", "split", "splitlines",
                                       "replace", "startswith", "endswith", "find", "count", "join", "title",
-                                      "capitalize", "isdigit", "isalpha", "isalnum"};
+                                      "capitalize", "swapcase", "isdigit", "isalpha", "isalnum", "isspace",
+                                      "isupper", "islower"};
 const char* const kDictMethods[] = {"items", "keys", "values", "get"};
 
 }  // namespace

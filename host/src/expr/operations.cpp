@@ -5,6 +5,9 @@
 #include <climits>
 #include <cstdio>
 
+#include "core/json_text.hpp"
+#include "expr/budget.hpp"
+
 namespace packhost::expr {
 namespace {
 
@@ -18,20 +21,24 @@ void require_defined(const Value& v) {
 
 bool is_int(const Json& j) { return j.is_number_integer() || j.is_boolean(); }
 
-// Templates may not build values past this (a runaway 'x' * 10**9).
-constexpr size_t kMaxBuiltSize = 16u << 20;
+// Bytes of the UTF-8 sequence a lead byte starts (1 for a stray byte).
+size_t utf8_sequence_length(unsigned char c) {
+    return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+}
 
 Json repeat(const Json& seq, int64_t n) {
     size_t unit = seq.is_string() ? seq.get_ref<const std::string&>().size() : seq.size();
-    if (n > 0 && unit > 0 && static_cast<uint64_t>(n) > kMaxBuiltSize / unit) {
-        throw EvalError("repetition result too large");
-    }
+    // Nothing to repeat is nothing, however many times (no loop to run).
+    if (n <= 0 || unit == 0) return seq.is_string() ? Json("") : Json::array();
+    Budget::charge_repeat(seq.is_string() ? unit : unit * Budget::kElementBytes, static_cast<size_t>(n));
     if (seq.is_string()) {
         std::string out;
+        out.reserve(unit * static_cast<size_t>(n));
         for (int64_t i = 0; i < n; ++i) out += seq.get_ref<const std::string&>();
         return out;
     }
     Json out = Json::array();
+    out.get_ref<Json::array_t&>().reserve(unit * static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
         for (const auto& e : seq) out.push_back(e);
     }
@@ -42,6 +49,18 @@ double floor_mod(double a, double b) {
     double m = std::fmod(a, b);
     if (m != 0 && ((m < 0) != (b < 0))) m += b;
     return m;
+}
+
+// printf of one value with a format spec built from a template's text
+// (whose width and precision were already paid for), at its full length.
+template <class T>
+void append_printf(std::string& out, const std::string& spec, T value) {
+    int n = std::snprintf(nullptr, 0, spec.c_str(), value);
+    if (n <= 0) return;
+    size_t at = out.size();
+    out.resize(at + static_cast<size_t>(n) + 1);
+    std::snprintf(out.data() + at, static_cast<size_t>(n) + 1, spec.c_str(), value);
+    out.resize(at + static_cast<size_t>(n));
 }
 
 int64_t floor_div_int(int64_t a, int64_t b) {
@@ -66,11 +85,31 @@ int64_t as_int(const Json& j) {
     return j.get<int64_t>();
 }
 
+size_t code_point_count(std::string_view s) {
+    Budget::charge_scan(s.size());
+    size_t n = 0;
+    for (size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        size_t len = utf8_sequence_length(c);
+        i += std::min(len, s.size() - i);
+        ++n;
+    }
+    return n;
+}
+
+void check_nestable(const Json& child, size_t levels) {
+    if (child.is_structured() && core::json_depth(child) + levels > core::kMaxJsonDepth) {
+        throw EvalError("value nested deeper than " + std::to_string(core::kMaxJsonDepth) + " levels");
+    }
+}
+
 std::vector<std::string> code_points(const std::string& s) {
+    // Each code point becomes a string of its own.
+    Budget::charge_repeat(sizeof(std::string), s.size());
     std::vector<std::string> out;
     for (size_t i = 0; i < s.size();) {
         unsigned char c = static_cast<unsigned char>(s[i]);
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+        size_t n = utf8_sequence_length(c);
         n = std::min(n, s.size() - i);
         out.push_back(s.substr(i, n));
         i += n;
@@ -79,7 +118,11 @@ std::vector<std::string> code_points(const std::string& s) {
 }
 
 Value binary_op(const std::string& op, const Value& av, const Value& bv) {
-    if (op == "~") return Json(to_str(av) + to_str(bv));
+    if (op == "~") {
+        std::string a = to_str(av), b = to_str(bv);
+        Budget::charge_bytes(a.size() + b.size());
+        return Json(a + b);
+    }
     require_defined(av);
     require_defined(bv);
     const Json& a = av.to_json();
@@ -92,8 +135,12 @@ Value binary_op(const std::string& op, const Value& av, const Value& bv) {
             return Json(as_double(a) + as_double(b));
         }
         if (is_number(a) && is_number(b)) return Json(as_double(a) + as_double(b));
-        if (a.is_string() && b.is_string()) return Json(a.get<std::string>() + b.get<std::string>());
+        if (a.is_string() && b.is_string()) {
+            Budget::charge_bytes(a.get_ref<const std::string&>().size() + b.get_ref<const std::string&>().size());
+            return Json(a.get<std::string>() + b.get<std::string>());
+        }
         if (a.is_array() && b.is_array()) {
+            Budget::charge_repeat(Budget::kElementBytes, a.size() + b.size());
             Json out = a;
             for (const auto& e : b) out.push_back(e);
             return out;
@@ -185,6 +232,8 @@ bool py_equal(const Json& a, const Json& b) {
         return as_double(a) == as_double(b);
     }
     if (a.type() != b.type()) return false;
+    if (a.is_structured()) Budget::charge_steps(a.size());
+    if (a.is_string()) Budget::charge_scan(a.get_ref<const std::string&>().size());
     if (a.is_array()) {
         if (a.size() != b.size()) return false;
         for (size_t i = 0; i < a.size(); ++i) {
@@ -229,9 +278,11 @@ bool py_contains(const Value& container, const Value& item) {
     const Json& i = item.to_json();
     if (c.is_string()) {
         if (!i.is_string()) throw EvalError("'in <string>' requires string as left operand, not " + python_type(i));
+        Budget::charge_scan(c.get_ref<const std::string&>().size());
         return c.get_ref<const std::string&>().find(i.get_ref<const std::string&>()) != std::string::npos;
     }
     if (c.is_array()) {
+        Budget::charge_steps(c.size());
         for (const auto& e : c) {
             if (py_equal(e, i)) return true;
         }
@@ -245,11 +296,13 @@ std::vector<Value> iterate(const Value& v) {
     std::vector<Value> out;
     if (v.is_undefined()) return out;
     const Json& j = v.to_json();
+    if (j.is_structured()) Budget::charge_steps(j.size());
     if (j.is_array()) {
         out.reserve(j.size());
         if (v.borrowed()) {
             for (const auto& e : j) out.push_back(Value::borrow(e));
         } else {
+            Budget::charge_repeat(Budget::kElementBytes, j.size());
             for (const auto& e : j) out.emplace_back(e);
         }
     } else if (j.is_object()) {
@@ -265,7 +318,7 @@ std::vector<Value> iterate(const Value& v) {
 size_t py_length(const Value& v) {
     if (v.is_undefined()) return 0;
     const Json& j = v.to_json();
-    if (j.is_string()) return code_points(j.get_ref<const std::string&>()).size();
+    if (j.is_string()) return code_point_count(j.get_ref<const std::string&>());
     if (j.is_array() || j.is_object()) return j.size();
     throw EvalError("object of type '" + python_type(j) + "' has no len()");
 }
@@ -307,10 +360,20 @@ Value get_item(const Value& obj, const Value& key) {
                 return obj.borrowed() ? Value::borrow(e) : Value(Json(e));
             }
         } else {
-            auto cps = code_points(j.get_ref<const std::string&>());
-            int64_t n = static_cast<int64_t>(cps.size());
+            const auto& s = j.get_ref<const std::string&>();
+            int64_t n = static_cast<int64_t>(code_point_count(s));
             if (idx < 0) idx += n;
-            if (idx >= 0 && idx < n) return Value(Json(cps[static_cast<size_t>(idx)]));
+            if (idx >= 0 && idx < n) {
+                // Walk to the code point instead of splitting the whole string.
+                size_t pos = 0;
+                for (int64_t k = 0;; ++k) {
+                    unsigned char c = static_cast<unsigned char>(s[pos]);
+                    size_t len = utf8_sequence_length(c);
+                    len = std::min(len, s.size() - pos);
+                    if (k == idx) return Value(Json(s.substr(pos, len)));
+                    pos += len;
+                }
+            }
         }
         return Value::undefined("'" + type_name(obj) + "' has no element " + std::to_string(as_int(k)));
     }
@@ -393,25 +456,36 @@ std::string percent_format(const std::string& fmt, const Value& args_value) {
         }
         std::string spec = "%";
         while (i < fmt.size() && std::string("-+ #0").find(fmt[i]) != std::string::npos) spec += fmt[i++];
-        while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) spec += fmt[i++];
+        // Width and precision are paid for before anything is printed: a
+        // width of two billion must fail at once, not after printing it.
+        auto number = [&](const char* what) {
+            size_t n = 0;
+            while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) {
+                n = n * 10 + static_cast<size_t>(fmt[i] - '0');
+                if (n > Budget::kMaxBytes) throw EvalError(std::string("format ") + what + " too large");
+                spec += fmt[i++];
+            }
+            return n;
+        };
+        size_t width = number("width"), precision = 0;
         if (i < fmt.size() && fmt[i] == '.') {
             spec += fmt[i++];
-            while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) spec += fmt[i++];
+            precision = number("precision");
         }
+        Budget::charge_bytes(width + precision);
         if (i >= fmt.size()) throw EvalError("incomplete format");
         char conv = fmt[i];
         if (!arg) {
             if (next_arg >= args.size()) throw EvalError("not enough arguments for format string");
             arg = &args[next_arg++];
         }
-        char buf[512];
         switch (conv) {
         case 's':
         case 'r': {
             std::string text = conv == 's' ? to_str(*arg) : repr(*arg);
             spec += 's';
-            std::snprintf(buf, sizeof buf, spec.c_str(), text.c_str());
-            out += buf;
+            Budget::charge_bytes(text.size());
+            append_printf(out, spec, text.c_str());
             break;
         }
         case 'd':
@@ -430,8 +504,7 @@ std::string percent_format(const std::string& fmt, const Value& args_value) {
             }
             spec += "ll";
             spec += conv == 'i' ? 'd' : conv;
-            std::snprintf(buf, sizeof buf, spec.c_str(), v);
-            out += buf;
+            append_printf(out, spec, v);
             break;
         }
         case 'f':
@@ -442,8 +515,7 @@ std::string percent_format(const std::string& fmt, const Value& args_value) {
         case 'G': {
             if (!is_number(*arg)) throw EvalError("must be real number, not " + python_type(*arg));
             spec += conv;
-            std::snprintf(buf, sizeof buf, spec.c_str(), as_double(*arg));
-            out += buf;
+            append_printf(out, spec, as_double(*arg));
             break;
         }
         default: throw EvalError(std::string("unsupported format character '") + conv + "'");
@@ -456,6 +528,7 @@ std::string percent_format(const std::string& fmt, const Value& args_value) {
 namespace {
 
 void dump_string(const std::string& s, std::string& out, bool ensure_ascii) {
+    Budget::charge_bytes(s.size() + 2);
     out += '"';
     for (size_t i = 0; i < s.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(s[i]);
@@ -499,9 +572,14 @@ void dump_string(const std::string& s, std::string& out, bool ensure_ascii) {
 
 void dump_into(const Json& j, std::string& out, int indent, int depth, bool sort_keys, const char* item_sep,
                const char* key_sep, bool ensure_ascii) {
+    if (depth > static_cast<int>(core::kMaxPrintDepth)) {
+        throw EvalError("cannot print a value nested deeper than " + std::to_string(core::kMaxPrintDepth) + " levels");
+    }
     auto newline = [&](int d) {
+        size_t pad = static_cast<size_t>(std::max(indent, 0));
+        Budget::charge_repeat(pad, static_cast<size_t>(d));
         out += '\n';
-        out.append(size_t(indent * d), ' ');
+        out.append(pad * static_cast<size_t>(d), ' ');
     };
     switch (j.type()) {
     case Json::value_t::null: out += "null"; return;

@@ -3,6 +3,7 @@
 // what jinja2 inherits from Python (int vs float, str * int, list + list,
 // floor division and modulo signs, chained comparison rules, `in`).
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "expr/value.hpp"
@@ -35,8 +36,15 @@ bool is_number(const Json& j);
 double as_double(const Json& j);
 int64_t as_int(const Json& j);
 
-// UTF-8 code points of a string (for slicing, reversing, length).
+// UTF-8 code points of a string (for slicing, reversing), and how many
+// there are (len()) without building them.
 std::vector<std::string> code_points(const std::string& s);
+size_t code_point_count(std::string_view s);
+
+// A value about to be put `levels` deep inside new lists or dicts: refused
+// (EvalError) when that would nest past core::kMaxJsonDepth, the host's
+// one limit.
+void check_nestable(const Json& child, size_t levels = 1);
 
 // Python's printf-style `fmt % args`.
 std::string percent_format(const std::string& fmt, const Value& args);

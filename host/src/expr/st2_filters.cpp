@@ -1,5 +1,6 @@
 // StackStorm's filters (st2common/jinja/filters): JSON and YAML strings,
 // regular expressions, paths, versions, use_none.
+#include "core/json_text.hpp"
 #include "core/regex.hpp"
 #include "core/yaml_json.hpp"
 
@@ -36,9 +37,12 @@ Value f_to_json_string(Evaluator&, const Value& in, CallArgs& a) {
 
 Value f_from_json_string(Evaluator&, const Value& in, CallArgs&) {
     std::string s = to_str(in);
-    Json out = Json::parse(s, nullptr, false);
-    if (out.is_discarded()) throw EvalError("from_json_string: not valid JSON: " + (s.size() > 60 ? s.substr(0, 60) + "..." : s));
-    return out;
+    Budget::charge_bytes(s.size());
+    try {
+        return core::parse_ordered_json(s, "from_json_string");
+    } catch (const core::JsonTextError& e) {
+        throw EvalError(std::string(e.what()) + ": " + (s.size() > 60 ? s.substr(0, 60) + "..." : s));
+    }
 }
 
 Value f_json_escape(Evaluator&, const Value& in, CallArgs&) {
@@ -57,6 +61,8 @@ Value f_from_yaml_string(Evaluator&, const Value& in, CallArgs&) {
         return core::yaml_to_json(YAML::Load(to_str(in)));
     } catch (const YAML::Exception& e) {
         throw EvalError(std::string("from_yaml_string: invalid YAML: ") + e.what());
+    } catch (const core::JsonTextError& e) {
+        throw EvalError(std::string("from_yaml_string: ") + e.what());
     }
 }
 
@@ -107,7 +113,11 @@ bool is_block(const Json& j) { return (j.is_array() || j.is_object()) && !j.empt
 
 // PyYAML's block layout: mappings indent nested mappings by `indent`,
 // sequences under a key are not indented, keys sorted (safe_dump's default).
-void emit_yaml(const Json& j, size_t col, std::string& out, size_t indent) {
+void emit_yaml(const Json& j, size_t col, std::string& out, size_t indent, size_t depth = 0) {
+    if (depth > core::kMaxPrintDepth) {
+        throw EvalError("cannot print a value nested deeper than " + std::to_string(core::kMaxPrintDepth) + " levels");
+    }
+    Budget::charge_repeat(col + 1, j.size());  // each entry starts a line this far in
     if (j.is_object()) {
         std::vector<std::string> keys;
         for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
@@ -122,7 +132,7 @@ void emit_yaml(const Json& j, size_t col, std::string& out, size_t indent) {
                 out += "\n";
                 size_t child = v.is_array() ? col : col + indent;
                 out += std::string(child, ' ');
-                emit_yaml(v, child, out, indent);
+                emit_yaml(v, child, out, indent, depth + 1);
             } else {
                 out += " " + yaml_scalar(v) + "\n";
             }
@@ -134,7 +144,7 @@ void emit_yaml(const Json& j, size_t col, std::string& out, size_t indent) {
             first = false;
             out += "- ";
             if (is_block(v)) {
-                emit_yaml(v, col + 2, out, indent);
+                emit_yaml(v, col + 2, out, indent, depth + 1);
             } else {
                 out += yaml_scalar(v) + "\n";
             }
@@ -144,7 +154,9 @@ void emit_yaml(const Json& j, size_t col, std::string& out, size_t indent) {
 
 Value f_to_yaml_string(Evaluator&, const Value& in, CallArgs& a) {
     a.check("to_yaml_string", {"indent", "allow_unicode"});
-    size_t indent = static_cast<size_t>(std::max<int64_t>(2, arg_int(a, 0, "indent", 2)));
+    int64_t asked = arg_int(a, 0, "indent", 2);
+    if (asked > kMaxRequestedSize) throw EvalError("to_yaml_string: indent too large");
+    size_t indent = static_cast<size_t>(std::max<int64_t>(2, asked));
     const Json& j = in.to_json();
     std::string out;
     if (is_block(j)) {
@@ -158,7 +170,11 @@ Value f_to_yaml_string(Evaluator&, const Value& in, CallArgs& a) {
 
 // --- regular expressions --------------------------------------------------------
 
-core::Regex compile_regex(const CallArgs& a, size_t ignorecase_index) {
+// regex_substring collects every match (re.findall) to index them.
+constexpr size_t kMaxMatches = 100000;
+
+core::Regex compile_regex(const Value& subject, const CallArgs& a, size_t ignorecase_index) {
+    Budget::charge_scan(to_str(subject).size());  // RE2 is linear in the text
     try {
         return core::Regex::compile(arg_str(a, 0, "pattern", ""), arg_bool(a, ignorecase_index, "ignorecase", false));
     } catch (const std::invalid_argument& e) {
@@ -168,19 +184,21 @@ core::Regex compile_regex(const CallArgs& a, size_t ignorecase_index) {
 
 Value f_regex_match(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_match", {"pattern", "ignorecase"});
-    return Json(compile_regex(a, 1).match_start(to_str(in)));
+    return Json(compile_regex(in, a, 1).match_start(to_str(in)));
 }
 
 Value f_regex_search(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_search", {"pattern", "ignorecase"});
-    return Json(compile_regex(a, 1).search(to_str(in)));
+    return Json(compile_regex(in, a, 1).search(to_str(in)));
 }
 
 Value f_regex_replace(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_replace", {"pattern", "replacement", "ignorecase"});
-    auto re = compile_regex(a, 2);
+    auto re = compile_regex(in, a, 2);
     try {
-        return Json(re.replace_all(to_str(in), arg_str(a, 1, "replacement", "")));
+        std::string out = re.replace_all(to_str(in), arg_str(a, 1, "replacement", ""), Budget::remaining_bytes());
+        Budget::charge_bytes(out.size());
+        return Json(out);
     } catch (const std::invalid_argument& e) {
         throw EvalError(e.what());
     }
@@ -188,10 +206,10 @@ Value f_regex_replace(Evaluator&, const Value& in, CallArgs& a) {
 
 Value f_regex_substring(Evaluator&, const Value& in, CallArgs& a) {
     a.check("regex_substring", {"pattern", "result_index", "ignorecase"});
-    auto re = compile_regex(a, 2);
+    auto re = compile_regex(in, a, 2);
     int64_t index = arg_int(a, 1, "result_index", 0);
     // re.findall: the match (no groups), the group (one), a list of groups (several).
-    auto matches = re.find_all(to_str(in));
+    auto matches = re.find_all(to_str(in), kMaxMatches);
     int64_t n = static_cast<int64_t>(matches.size());
     if (index < 0) index += n;
     if (index < 0 || index >= n) throw EvalError("regex_substring: no match at index " + std::to_string(index));

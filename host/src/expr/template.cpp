@@ -1,5 +1,6 @@
 #include "expr/template.hpp"
 
+#include "expr/budget.hpp"
 #include "expr/evaluator.hpp"
 #include "expr/lexer.hpp"
 #include "expr/operations.hpp"
@@ -30,6 +31,7 @@ std::shared_ptr<const Template> Template::compile(const std::string& source) {
 }
 
 std::string Template::render(const Context& context) const {
+    Budget::Scope budget;
     Evaluator ev(source_, context);
     std::string out;
     ev.render(body_, out);
@@ -38,6 +40,7 @@ std::string Template::render(const Context& context) const {
 
 Json Template::render_value(const Context& context) const {
     if (!single_) return render(context);
+    Budget::Scope budget;
     Evaluator ev(source_, context);
     return std::move(ev.eval(*single_)).take();
 }
@@ -73,9 +76,11 @@ void add_global_functions(Context& context) {
         else throw EvalError("range expected 1 to 3 arguments, got " + std::to_string(n.size()));
         if (step == 0) throw EvalError("range() arg 3 must not be zero");
         Json out = Json::array();
-        for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+        for (int64_t i = start; step > 0 ? i < stop : i > stop;) {
             if (out.size() >= 100000) throw EvalError("range too big (more than 100000 items)");
+            Budget::charge_bytes(Budget::kElementBytes);
             out.push_back(i);
+            if (__builtin_add_overflow(i, step, &i)) break;  // past int64: nothing more is in range
         }
         return out;
     });
@@ -85,7 +90,10 @@ void add_global_functions(Context& context) {
             const Json& src = a.positional[0].to_json();
             if (src.is_object()) out = src;
         }
-        for (const auto& [k, v] : a.named) out[k] = v.to_json();
+        for (const auto& [k, v] : a.named) {
+            check_nestable(v.to_json());
+            out[k] = v.to_json();
+        }
         return out;
     });
 }

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/json_text.hpp"
+#include "expr/budget.hpp"
 #include "expr/call_args.hpp"
 
 namespace packhost::expr {
@@ -80,6 +82,7 @@ std::string float_repr(double d) {
 namespace {
 
 void repr_string(const std::string& s, std::string& out) {
+    Budget::charge_bytes(s.size() + 2);
     // Python picks single quotes unless the text has one and no double quote.
     char q = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
     out += q;
@@ -105,7 +108,10 @@ void repr_string(const std::string& s, std::string& out) {
     out += q;
 }
 
-void repr_into(const Json& j, std::string& out) {
+void repr_into(const Json& j, std::string& out, size_t depth) {
+    if (depth > core::kMaxPrintDepth) {
+        throw EvalError("cannot print a value nested deeper than " + std::to_string(core::kMaxPrintDepth) + " levels");
+    }
     switch (j.type()) {
     case Json::value_t::null: out += "None"; return;
     case Json::value_t::boolean: out += j.get<bool>() ? "True" : "False"; return;
@@ -117,9 +123,12 @@ void repr_into(const Json& j, std::string& out) {
         out += '[';
         bool first = true;
         for (const auto& e : j) {
-            if (!first) out += ", ";
+            if (!first) {
+                Budget::charge_bytes(2);
+                out += ", ";
+            }
             first = false;
-            repr_into(e, out);
+            repr_into(e, out, depth + 1);
         }
         out += ']';
         return;
@@ -128,11 +137,14 @@ void repr_into(const Json& j, std::string& out) {
         out += '{';
         bool first = true;
         for (auto it = j.begin(); it != j.end(); ++it) {
-            if (!first) out += ", ";
+            if (!first) {
+                Budget::charge_bytes(2);
+                out += ", ";
+            }
             first = false;
             repr_string(it.key(), out);
             out += ": ";
-            repr_into(it.value(), out);
+            repr_into(it.value(), out, depth + 1);
         }
         out += '}';
         return;
@@ -145,7 +157,7 @@ void repr_into(const Json& j, std::string& out) {
 
 std::string repr(const Json& j) {
     std::string out;
-    repr_into(j, out);
+    repr_into(j, out, 0);
     return out;
 }
 

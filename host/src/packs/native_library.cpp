@@ -8,6 +8,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "packs/pack_error.hpp"
 
 namespace packhost::packs {
@@ -52,6 +53,9 @@ bool valid_name(const std::string& name) {
 
 void check_json(const std::string& value, const std::string& what) {
     if (value.empty()) return;
+    if (core::json_depth_exceeded_at(value) != std::string::npos) {
+        throw PackError(what + " is nested deeper than " + std::to_string(core::kMaxJsonDepth) + " levels");
+    }
     if (!nlohmann::json::accept(value)) throw PackError(what + " is not valid JSON");
 }
 

@@ -1,5 +1,7 @@
 #include "workflows/expressions.hpp"
 
+#include "core/json_text.hpp"
+
 namespace packhost::workflows {
 
 expr::TemplateCache& template_cache() {
@@ -38,33 +40,44 @@ void check_expressions(const YAML::Node& node, const std::string& where, Problem
     }
 }
 
-expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache) {
+namespace {
+
+expr::Json render_at(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache, size_t depth) {
     if (value.is_string()) {
         const auto& text = value.get_ref<const std::string&>();
         if (!expr::is_template(text)) return value;
-        return cache.get(text)->render_value(context);
+        expr::Json out = cache.get(text)->render_value(context);
+        // A value at the limit placed `depth` levels down would pass it.
+        if (out.is_structured() && core::json_depth(out) + depth > core::kMaxJsonDepth) {
+            throw core::JsonTextError("the value of \"" + text + "\" nested deeper than " +
+                                      std::to_string(core::kMaxJsonDepth) + " levels");
+        }
+        return out;
     }
     if (value.is_object()) {
         expr::Json out = expr::Json::object();
-        for (const auto& [k, v] : value.items()) out[k] = render_tree(v, context, cache);
+        for (const auto& [k, v] : value.items()) out[k] = render_at(v, context, cache, depth + 1);
         return out;
     }
     if (value.is_array()) {
         expr::Json out = expr::Json::array();
-        for (const auto& v : value) out.push_back(render_tree(v, context, cache));
+        for (const auto& v : value) out.push_back(render_at(v, context, cache, depth + 1));
         return out;
     }
     return value;
+}
+
+}  // namespace
+
+expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache) {
+    return render_at(value, context, cache, 0);
 }
 
 std::string dump_json(const expr::Json& value) {
     return value.dump(-1, ' ', false, expr::Json::error_handler_t::replace);
 }
 
-expr::Json parse_json(const std::string& text) {
-    auto j = expr::Json::parse(text, nullptr, false);
-    return j.is_discarded() ? expr::Json() : j;
-}
+expr::Json parse_json(const std::string& text) { return core::parse_ordered_json(text, "recorded workflow state"); }
 
 bool truthy(const expr::Json& v) {
     switch (v.type()) {

@@ -27,8 +27,9 @@ bool is_yaql(std::string_view text);
 // kept as they are. Throws expr::TemplateError.
 expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache);
 
-// JSON text of a value (invalid UTF-8 replaced), and back (null when the
-// text is not JSON): how workflow state is recorded.
+// JSON text of a value (invalid UTF-8 replaced), and back (throws
+// core::JsonTextError for text that is not JSON or nests too deep): how
+// workflow state is recorded.
 std::string dump_json(const expr::Json& value);
 expr::Json parse_json(const std::string& text);
 

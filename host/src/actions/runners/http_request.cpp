@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 
 namespace packhost::actions {
 namespace {
@@ -156,7 +157,10 @@ public:
         long status = 0;
         curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
         json result{{"status_code", status}};
-        json parsed = json::parse(t.body, nullptr, false);
+        // A body nested past the host's limit is kept as text.
+        json parsed = core::json_depth_exceeded_at(t.body) == std::string::npos
+                          ? json::parse(t.body, nullptr, false)
+                          : json(json::value_t::discarded);
         bool is_json = !t.body.empty() && !parsed.is_discarded();
         result["body"] = is_json ? parsed : json(t.body);
         result["parsed"] = is_json;

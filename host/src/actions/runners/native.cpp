@@ -5,6 +5,8 @@
 
 #include <packhost/abi.h>
 
+#include "core/json_text.hpp"
+
 namespace packhost::actions {
 namespace {
 
@@ -59,17 +61,14 @@ ph_rc output(void* call, uint32_t stream, const char* chunk, size_t len) {
 // other fields are kept next to the message.
 json error_result(const std::string& text, const std::string& fallback) {
     if (text.empty()) return json{{"error", fallback}};
-    if (text.front() == '{') {
-        try {
-            json j = json::parse(text);
-            if (j.is_object() && j.contains("message") && j["message"].is_string()) {
-                json out{{"error", j["message"]}};
-                for (auto& [k, v] : j.items()) {
-                    if (k != "message") out[k] = v;
-                }
-                return out;
+    if (text.front() == '{' && core::json_depth_exceeded_at(text) == std::string::npos) {
+        json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+        if (j.is_object() && j.contains("message") && j["message"].is_string()) {
+            json out{{"error", j["message"]}};
+            for (auto& [k, v] : j.items()) {
+                if (k != "message") out[k] = v;
             }
-        } catch (const json::exception&) {
+            return out;
         }
     }
     return json{{"error", text}};
@@ -142,14 +141,12 @@ public:
                                        std::to_string(kMaxResultBytes >> 20) + " MiB"}}};
         }
         if (result.empty()) return {RunOutcome::Kind::succeeded, nullptr};
-        json parsed = json::parse(result, nullptr, /*allow_exceptions=*/false);
-        if (parsed.is_discarded()) {
-            std::string head = result.substr(0, 120);
-            return {RunOutcome::Kind::failed,
-                    json{{"error", "action " + action.ref + " returned a result that is not valid JSON"},
-                         {"raw_result", json(head).dump(-1, ' ', false, json::error_handler_t::replace)}}};
+        try {
+            return {RunOutcome::Kind::succeeded, core::parse_json(result, "action " + action.ref + "'s result")};
+        } catch (const core::JsonTextError& e) {
+            // The start of what it wrote, as text (stored once, not re-encoded).
+            return {RunOutcome::Kind::failed, json{{"error", e.what()}, {"raw_result", result.substr(0, 200)}}};
         }
-        return {RunOutcome::Kind::succeeded, std::move(parsed)};
     }
 
 private:

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/store.hpp"
 
@@ -26,9 +27,17 @@ using json = nlohmann::json;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-json parse(const std::string& text) {
-    json j = json::parse(text, nullptr, false);
-    return j.is_discarded() ? json() : j;
+// A stored value that cannot be read (written by something else, or nested
+// past the limit) shows as an error in its place rather than failing the
+// whole read. `fallback` keeps the shape callers expect (an object, a list).
+json parse(const std::string& text, const std::string& id, const char* column, json fallback) {
+    try {
+        return core::parse_json(text, "execution " + id + ": stored " + column);
+    } catch (const core::JsonTextError& e) {
+        spdlog::warn("{}", e.what());
+        if (fallback.is_object()) fallback["error"] = e.what();
+        return fallback;
+    }
 }
 
 // busy_timeout first: several packhost processes may open one file at once,
@@ -373,11 +382,11 @@ private:
         r.action = q.getColumn(1).getString();
         r.runner_type = q.getColumn(2).getString();
         r.status = q.getColumn(3).getString();
-        r.parameters = parse(q.getColumn(4).getString());
+        r.parameters = parse(q.getColumn(4).getString(), r.id, "parameters", json::object());
         r.sealed_secrets = q.getColumn(5).getString();
-        r.result = q.getColumn(6).isNull() ? json() : parse(q.getColumn(6).getString());
-        r.context = parse(q.getColumn(7).getString());
-        r.log = parse(q.getColumn(8).getString());
+        r.result = q.getColumn(6).isNull() ? json() : parse(q.getColumn(6).getString(), r.id, "result", json::object());
+        r.context = parse(q.getColumn(7).getString(), r.id, "context", json::object());
+        r.log = parse(q.getColumn(8).getString(), r.id, "log", json::array());
         r.parent = q.getColumn(9).getString();
         r.owner = q.getColumn(10).getString();
         r.start_us = q.getColumn(11).getInt64();

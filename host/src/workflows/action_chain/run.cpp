@@ -12,7 +12,11 @@ using json = nlohmann::json;
 }  // namespace
 
 Run::Run(std::shared_ptr<const Chain> chain, actions::Invocation& invocation, expr::TemplateCache& cache)
-    : chain_(std::move(chain)), inv_(invocation), orch_(*invocation.orchestration()), cache_(cache) {}
+    : chain_(std::move(chain)),
+      inv_(invocation),
+      orch_(*invocation.orchestration()),
+      cache_(cache),
+      limits_(orch_.workflow_limits()) {}
 
 void Run::start() { post({Event::Kind::start, -1, {}}); }
 void Run::restore() { post({Event::Kind::restore, -1, {}}); }
@@ -30,7 +34,7 @@ void Run::post(Event event) {
             spdlog::error("action chain {}: {}", inv_.execution_id(), ex.what());
             child_.clear();
             any_failed_ = true;
-            finish(std::string("internal error: ") + ex.what());
+            finish(std::string(e.kind == Event::Kind::restore ? "cannot continue: " : "internal error: ") + ex.what());
         }
     });
 }
@@ -88,13 +92,14 @@ void Run::begin() {
     }
     scope_ = base_;
     scope_["__results"] = Json::object();
+    write(-2, dump_json(base_));  // parameters and vars: written once
     record_chain();
     run_task(chain_->start);
 }
 
 void Run::run_task(size_t index) {
     const auto& task = chain_->tasks[index];
-    if (canceling_) {
+    if (canceling_ || over_limit_) {
         finish();
         return;
     }
@@ -102,6 +107,12 @@ void Run::run_task(size_t index) {
         pending_ = task.name;
         record_chain();
         orch_.paused(inv_, true);
+        return;
+    }
+    if (steps_.size() >= limits_.max_tasks) {
+        any_failed_ = true;
+        finish("the chain ran " + std::to_string(steps_.size()) +
+               " tasks, the most one workflow may run (a loop that never ends? the limit is --workflow-max-tasks)");
         return;
     }
     step_ = static_cast<int64_t>(steps_.size());
@@ -176,7 +187,7 @@ void Run::go_on(size_t index, bool ok) {
     const auto& task = chain_->tasks[index];
     const std::string& next = ok ? task.on_success : task.on_failure;
     step_ = -1;
-    if (next.empty() || canceling_) {
+    if (next.empty() || canceling_ || over_limit_) {
         finish();
         return;
     }
@@ -202,26 +213,39 @@ void Run::finish(const std::string& error) {
     orch_.finish(inv_, std::move(outcome));
 }
 
-void Run::record_step() { orch_.record_state(inv_, {step_, dump_json(steps_[step_])}); }
+void Run::record_step() { write(step_, dump_json(steps_[step_])); }
 
 void Run::record_chain() {
-    orch_.record_state(inv_, {-1, dump_json(Json{{"base", base_},
-                                       {"published", published_},
+    write(-1, dump_json(Json{{"published", published_},
                                        {"any_failed", any_failed_},
                                        {"last_error", last_error_},
                                        {"pending", pending_},
                                        {"paused", paused_},
-                                       {"finished", finished_}})});
+                                       {"finished", finished_}}));
+}
+
+void Run::write(int64_t key, std::string text) {
+    state_bytes_ += text.size();
+    orch_.record_state(inv_, {key, std::move(text)});
+    if (state_bytes_ > limits_.max_state_bytes && !over_limit_) {
+        over_limit_ = true;
+        any_failed_ = true;
+        last_error_ = "the chain's recorded state grew past " + std::to_string(limits_.max_state_bytes >> 20) +
+                      " MiB, the most one workflow may record (the limit is --workflow-max-state)";
+        pending_.clear();  // no further task starts
+    }
 }
 
 void Run::reload() {
     auto parts = orch_.recorded_state(inv_.execution_id());
     bool have_chain = false;
     for (auto& p : parts) {
+        state_bytes_ += p.state.size();
         Json s = parse_json(p.state);
-        if (p.seq < 0) {
+        if (p.seq == -2) {
+            base_ = std::move(s);
+        } else if (p.seq == -1) {
             have_chain = true;
-            base_ = s.value("base", Json::object());
             published_ = s.value("published", Json::object());
             any_failed_ = s.value("any_failed", false);
             last_error_ = s.value("last_error", std::string());
@@ -235,6 +259,8 @@ void Run::reload() {
         begin();
         return;
     }
+    if (!base_.is_object()) base_ = Json::object();
+    for (const auto& [k, v] : published_.items()) base_[k] = v;
     scope_ = base_;
     scope_["__results"] = Json::object();
     for (const auto& s : steps_) {

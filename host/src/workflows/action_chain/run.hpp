@@ -37,11 +37,14 @@ private:
     void finish(const std::string& error = "");
     void record_step();
     void record_chain();
+    // Parts: -2 the parameters and vars (once), -1 the chain's own, >= 0 one per step.
+    void write(int64_t key, std::string text);
 
     std::shared_ptr<const Chain> chain_;
     actions::Invocation& inv_;
     actions::Orchestration& orch_;
     expr::TemplateCache& cache_;
+    const actions::WorkflowLimits limits_;
 
     EventQueue<Event> events_;
 
@@ -53,8 +56,9 @@ private:
     int64_t step_ = -1;                // the running step (index in steps_), -1: none
     std::string child_;                // its child execution
     std::string pending_;              // the task to run once resumed
-    bool any_failed_ = false, canceling_ = false, paused_ = false, finished_ = false;
+    bool any_failed_ = false, canceling_ = false, paused_ = false, finished_ = false, over_limit_ = false;
     std::string last_error_;
+    size_t state_bytes_ = 0;  // recorded so far
 };
 
 }  // namespace packhost::workflows::action_chain

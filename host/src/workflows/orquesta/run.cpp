@@ -1,5 +1,6 @@
 #include "workflows/orquesta/run.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <spdlog/spdlog.h>
@@ -38,7 +39,11 @@ constexpr int kRetryCommandLimit = 3;
 }  // namespace
 
 Run::Run(std::shared_ptr<const Workflow> workflow, actions::Invocation& invocation, expr::TemplateCache& cache)
-    : wf_(std::move(workflow)), inv_(invocation), orch_(*invocation.orchestration()), cache_(cache) {
+    : wf_(std::move(workflow)),
+      inv_(invocation),
+      orch_(*invocation.orchestration()),
+      cache_(cache),
+      limits_(orch_.workflow_limits()) {
     expr::add_global_functions(context_);
     context_.define_function("ctx", [this](expr::CallArgs& a) -> expr::Value {
         a.check("ctx", {"name"});
@@ -122,9 +127,11 @@ void Run::post(Event event) {
         try {
             handle(e);
         } catch (const std::exception& ex) {
-            // A bug, not a user error: end the workflow rather than hang it.
+            // A state that cannot be read back, or a bug: end the workflow
+            // with the reason rather than hang it (or take the host down).
             spdlog::error("workflow {}: {}", inv_.execution_id(), ex.what());
-            fail_workflow("", std::string("internal error: ") + ex.what());
+            fail_workflow("", std::string(e.kind == Event::Kind::restore ? "cannot continue: " : "internal error: ") +
+                                  ex.what());
             canceling_ = false;
             in_flight_ = 0;
             timers_ = 0;
@@ -184,7 +191,20 @@ void Run::handle(Event& e) {
         break;
     }
     }
+    forget_superseded();
     check_done();
+}
+
+void Run::forget_superseded() {
+    for (int64_t seq : superseded_) {
+        auto it = runs_.find(seq);
+        if (it == runs_.end()) continue;
+        const auto& t = it->second;
+        bool ended = t.state == State::succeeded || t.state == State::failed;
+        auto latest = latest_.find(wf_->tasks[t.task].name);
+        if (ended && t.children.empty() && (latest == latest_.end() || latest->second != seq)) runs_.erase(it);
+    }
+    superseded_.clear();
 }
 
 // --- starting -----------------------------------------------------------------
@@ -213,12 +233,12 @@ void Run::begin() {
         return;
     }
     final_ctx_ = ctx;
+    Ctx root = new_context(std::move(ctx), Json());
     record_workflow();
-    auto shared = std::make_shared<const Json>(std::move(ctx));
-    for (size_t i : wf_->start) arrive(i, shared);
+    for (size_t i : wf_->start) arrive(i, root);
 }
 
-void Run::arrive(size_t task, std::shared_ptr<const Json> ctx) {
+void Run::arrive(size_t task, const Ctx& ctx) {
     if (failing_ || canceling_) return;
     const auto& spec = wf_->tasks[task];
     if (spec.join != 0) {
@@ -226,9 +246,9 @@ void Run::arrive(size_t task, std::shared_ptr<const Json> ctx) {
         auto it = latest_.find(spec.name);
         if (it != latest_.end() && runs_.at(it->second).state == State::waiting) {
             auto& t = runs_.at(it->second);
-            auto merged = std::make_shared<Json>(*t.ctx);
-            for (const auto& [k, v] : ctx->items()) (*merged)[k] = v;
-            t.ctx = std::move(merged);
+            Json merged = *t.ctx.value;
+            for (const auto& [k, v] : ctx.value->items()) merged[k] = v;
+            t.ctx = new_context(std::move(merged), Json{{"base", t.ctx.id}, {"merge", ctx.id}});
             ++t.arrivals;
             int need = spec.join < 0 ? static_cast<int>(wf_->inbound[task]) : spec.join;
             if (t.arrivals >= need) {
@@ -239,12 +259,19 @@ void Run::arrive(size_t task, std::shared_ptr<const Json> ctx) {
             return;
         }
     }
+    if (static_cast<size_t>(next_seq_) >= limits_.max_tasks) {
+        fail_workflow(spec.name, "the workflow ran " + std::to_string(next_seq_) +
+                                     " tasks, the most one workflow may run (a loop that never ends? the limit is "
+                                     "--workflow-max-tasks)");
+        return;
+    }
     int64_t seq = next_seq_++;
     auto& t = runs_[seq];
     t.seq = seq;
     t.task = task;
-    t.ctx = std::move(ctx);
+    t.ctx = ctx;
     t.arrivals = 1;
+    if (auto previous = latest_.find(spec.name); previous != latest_.end()) superseded_.push_back(previous->second);
     latest_[spec.name] = seq;
     int need = spec.join == 0 ? 1 : spec.join < 0 ? static_cast<int>(wf_->inbound[task]) : spec.join;
     if (t.arrivals >= need) {
@@ -275,7 +302,7 @@ void Run::launch(TaskRun& t) {
     if (!spec.delay.is_null() && t.state == State::waiting) {
         double seconds = 0;
         try {
-            Json d = eval(spec.delay, &t, *t.ctx);
+            Json d = eval(spec.delay, &t, *t.ctx.value);
             if (!is_number(d)) throw std::runtime_error("delay must be a number of seconds, got " + d.dump());
             seconds = d.get<double>();
         } catch (const std::exception& ex) {
@@ -317,14 +344,14 @@ bool Run::prepare_items(TaskRun& t) {
     const auto& spec = wf_->tasks[t.task];
     t.has_items = true;
     try {
-        t.items = eval(Json(*spec.items), &t, *t.ctx);
+        t.items = eval(Json(*spec.items), &t, *t.ctx.value);
         if (!t.items.is_array()) {
             throw std::runtime_error("with items must be a list, got " + expr::python_type(t.items) + " " +
                                      t.items.dump(-1, ' ', false, Json::error_handler_t::replace));
         }
         t.concurrency = 0;
         if (!spec.concurrency.is_null()) {
-            Json c = eval(spec.concurrency, &t, *t.ctx);
+            Json c = eval(spec.concurrency, &t, *t.ctx.value);
             if (!c.is_number_integer() || c.get<int64_t>() <= 0) {
                 throw std::runtime_error("with concurrency must be a positive number, got " + c.dump());
             }
@@ -370,7 +397,7 @@ void Run::start_child(TaskRun& t, size_t item, const Json* item_value) {
     Json input;
     std::string error;
     try {
-        input = eval(spec.input, &t, *t.ctx, item_value);
+        input = eval(spec.input, &t, *t.ctx.value, item_value);
     } catch (const std::exception& ex) {
         error = std::string("input: ") + ex.what();
     }
@@ -443,13 +470,13 @@ void Run::task_ended(TaskRun& t) {
     const auto& spec = wf_->tasks[t.task];
     if (spec.retry && !canceling_) {
         try {
-            Json count = eval(spec.retry->count, &t, *t.ctx);
+            Json count = eval(spec.retry->count, &t, *t.ctx.value);
             if (!count.is_number_integer() || count.get<int64_t>() < 0) {
                 throw std::runtime_error("retry count must be a number, got " + count.dump());
             }
-            bool again = spec.retry->when ? truthy(eval(*spec.retry->when, &t, *t.ctx)) : t.state == State::failed;
+            bool again = spec.retry->when ? truthy(eval(*spec.retry->when, &t, *t.ctx.value)) : t.state == State::failed;
             if (again && t.attempts < count.get<int64_t>()) {
-                Json d = eval(spec.retry->delay, &t, *t.ctx);
+                Json d = eval(spec.retry->delay, &t, *t.ctx.value);
                 if (!is_number(d)) throw std::runtime_error("retry delay must be a number, got " + d.dump());
                 ++t.attempts;
                 t.state = State::delayed;
@@ -468,22 +495,29 @@ void Run::task_ended(TaskRun& t) {
     }
     transitions(t);
     record(t);
+    auto latest = latest_.find(spec.name);
+    if (latest != latest_.end() && latest->second != t.seq) superseded_.push_back(t.seq);
 }
 
 void Run::transitions(TaskRun& t) {
     const auto& spec = wf_->tasks[t.task];
     bool taken = false, went_on = false;
     std::string fail_message;
-    std::vector<std::shared_ptr<const Json>> published;  // contexts of the taken transitions
-    std::vector<std::pair<size_t, std::shared_ptr<const Json>>> next;
+    std::vector<Ctx> published;  // contexts of the taken transitions
+    std::vector<std::pair<size_t, Ctx>> next;
     for (const auto& tr : spec.next) {
         try {
-            if (tr.when && !truthy(eval(Json(*tr.when), &t, *t.ctx))) continue;
-            std::shared_ptr<const Json> ctx = t.ctx;  // shared until something is published
+            if (tr.when && !truthy(eval(Json(*tr.when), &t, *t.ctx.value))) continue;
+            Ctx ctx = t.ctx;  // shared until something is published
             if (!tr.publish.empty()) {
-                auto own = std::make_shared<Json>(*t.ctx);
-                for (const auto& [name, value] : tr.publish) (*own)[name] = eval(value, &t, *own);
-                ctx = own;
+                Json own = *t.ctx.value;
+                Json change = Json::object();
+                for (const auto& [name, value] : tr.publish) {
+                    Json v = eval(value, &t, own);
+                    own[name] = v;
+                    change[name] = std::move(v);
+                }
+                ctx = new_context(std::move(own), Json{{"base", t.ctx.id}, {"set", std::move(change)}});
                 published.push_back(ctx);
             }
             taken = true;
@@ -517,15 +551,18 @@ void Run::transitions(TaskRun& t) {
         return;
     }
     if (!went_on) {
-        // The end of a branch: what it knows goes into the workflow's output.
-        for (const auto& [k, v] : t.ctx->items()) final_ctx_[k] = v;
+        // The end of a branch: what it knows goes into the workflow's
+        // output (recorded with the task, as the contexts it merged).
+        t.ends = {t.ctx.id};
+        for (const auto& [k, v] : t.ctx.value->items()) final_ctx_[k] = v;
         for (const auto& p : published) {
-            for (const auto& [k, v] : p->items()) final_ctx_[k] = v;
+            for (const auto& [k, v] : p.value->items()) final_ctx_[k] = v;
+            t.ends.push_back(p.id);
         }
-        record_workflow();
+        t.end_order = next_end_++;
     }
     // Tasks named next to `fail` still run (remediation); nothing after them.
-    for (auto& [task, ctx] : next) arrive(task, std::move(ctx));
+    for (auto& [task, ctx] : next) arrive(task, ctx);
     if (!fail_message.empty()) fail_workflow(spec.name, fail_message);
 }
 
@@ -591,71 +628,151 @@ Json Run::eval(const Json& value, const TaskRun* t, const Json& ctx, const Json*
     return render_tree(value, context_, cache_);
 }
 
+Run::Ctx Run::new_context(Json value, Json change) {
+    Ctx c{next_ctx_++, std::make_shared<const Json>(std::move(value))};
+    if (change.is_null()) change = Json{{"set", *c.value}};  // the first: all of it
+    write(-2 - c.id, dump_json(change));
+    return c;
+}
+
 std::string Run::task_record(const TaskRun& t) const {
-    Json head{{"name", wf_->tasks[t.task].name}, {"state", state_name(t.state)}, {"arrivals", t.arrivals},
-              {"attempts", t.attempts}};
+    Json head{{"name", wf_->tasks[t.task].name}, {"state", state_name(t.state)}, {"ctx", t.ctx.id},
+              {"arrivals", t.arrivals}, {"attempts", t.attempts}};
     bool ended = t.state == State::succeeded || t.state == State::failed;
     if (ended) head["error"] = t.error;
+    if (t.end_order >= 0) {
+        head["ends"] = t.ends;
+        head["end_order"] = t.end_order;
+    }
     if (t.state == State::running && !t.has_items && t.children.size() == 1) head["child"] = t.children.begin()->first;
-    // The context and result are written out as they are, never copied.
+    if (!ended || t.has_items) return dump_json(head);
+    // The result is written out as it is, never copied.
     std::string text = dump_json(head);
     text.pop_back();
-    text += ",\"ctx\":" + dump_json(*t.ctx);
-    if (ended && !t.has_items) text += ",\"result\":" + dump_json(t.result);
-    text += '}';
+    text += ",\"result\":" + dump_json(t.result) + "}";
     return text;
 }
 
 std::string Run::workflow_record() const {
-    return dump_json(Json{{"next_seq", next_seq_}, {"final_ctx", final_ctx_}, {"errors", errors_}, {"failing", failing_},
-                {"paused", paused_}, {"finished", finished_}});
+    return dump_json(Json{{"next_seq", next_seq_}, {"next_ctx", next_ctx_}, {"next_end", next_end_},
+                          {"errors", errors_}, {"failing", failing_}, {"paused", paused_}, {"finished", finished_}});
 }
 
-void Run::record(TaskRun& t) { orch_.record_state(inv_, {t.seq, task_record(t)}); }
-void Run::record_workflow() { orch_.record_state(inv_, {-1, workflow_record()}); }
+void Run::record(TaskRun& t) { write(t.seq, task_record(t)); }
+void Run::record_workflow() { write(-1, workflow_record()); }
+
+void Run::write(int64_t key, std::string text) {
+    state_bytes_ += text.size();
+    orch_.record_state(inv_, {key, std::move(text)});
+    if (state_bytes_ > limits_.max_state_bytes && !failing_) {
+        fail_workflow("", "the workflow's recorded state grew past " + std::to_string(limits_.max_state_bytes >> 20) +
+                              " MiB, the most one workflow may record (the limit is --workflow-max-state)");
+    }
+}
 
 // --- restoring ------------------------------------------------------------------
+
+Run::Ctx Run::materialise(int64_t id, const std::map<int64_t, Json>& recorded, std::map<int64_t, Ctx>& memo) {
+    if (auto m = memo.find(id); m != memo.end()) return m->second;
+    // Back to a context already built (or the first), then each change forward.
+    std::vector<int64_t> chain;
+    Json value = Json::object();
+    for (int64_t at = id;;) {
+        if (auto m = memo.find(at); m != memo.end()) {
+            value = *m->second.value;
+            break;
+        }
+        auto r = recorded.find(at);
+        if (r == recorded.end()) throw std::runtime_error("recorded context " + std::to_string(at) + " is missing");
+        chain.push_back(at);
+        at = r->second.value("base", int64_t{-1});
+        if (at < 0) break;
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const Json& change = recorded.at(*it);
+        if (auto set = change.find("set"); set != change.end() && set->is_object()) {
+            for (const auto& [k, v] : set->items()) value[k] = v;
+        }
+        if (auto merge = change.find("merge"); merge != change.end() && merge->is_number_integer()) {
+            Ctx other = materialise(merge->get<int64_t>(), recorded, memo);
+            for (const auto& [k, v] : other.value->items()) value[k] = v;
+        }
+    }
+    Ctx out{id, std::make_shared<const Json>(std::move(value))};
+    memo[id] = out;
+    return out;
+}
 
 void Run::reload() {
     auto parts = orch_.recorded_state(inv_.execution_id());
     bool have_workflow = false;
+    std::map<int64_t, Json> contexts;               // id -> its recorded change
+    std::vector<std::pair<int64_t, Json>> recorded;  // task runs, by seq
     for (auto& p : parts) {
+        state_bytes_ += p.state.size();
         Json s = parse_json(p.state);
-        if (p.seq < 0) {
+        if (p.seq == -1) {
             have_workflow = true;
             next_seq_ = s.value("next_seq", int64_t{0});
-            final_ctx_ = s.value("final_ctx", Json::object());
+            next_ctx_ = s.value("next_ctx", int64_t{0});
+            next_end_ = s.value("next_end", int64_t{0});
             errors_ = s.value("errors", Json::array());
             failing_ = s.value("failing", false);
             paused_ = s.value("paused", false);
-            continue;
+        } else if (p.seq <= -2) {
+            contexts[-2 - p.seq] = std::move(s);
+        } else {
+            recorded.emplace_back(p.seq, std::move(s));
         }
+    }
+    if (!have_workflow) {  // it ended before recording anything: start afresh
+        begin();
+        return;
+    }
+    // Numbers recorded since the workflow's own part was written are not reused.
+    if (!contexts.empty()) next_ctx_ = std::max(next_ctx_, contexts.rbegin()->first + 1);
+    std::map<int64_t, Ctx> memo;
+    // The workflow's output so far: its inputs and vars, then each branch
+    // that ended, in the order they ended.
+    final_ctx_ = contexts.count(0) ? *materialise(0, contexts, memo).value : Json::object();
+    std::vector<std::pair<int64_t, std::vector<int64_t>>> ends;
+    for (const auto& [seq, s] : recorded) latest_[s.value("name", std::string())] = seq;
+    for (auto& [seq, s] : recorded) {
         std::string name = s.value("name", std::string());
         auto it = wf_->by_name.find(name);
         if (it == wf_->by_name.end()) {
             fail_workflow(name, "recorded task '" + name + "' is not in the workflow definition any more");
             continue;
         }
-        auto& t = runs_[p.seq];
-        t.seq = p.seq;
+        if (s.contains("end_order")) ends.emplace_back(s["end_order"].get<int64_t>(), s["ends"].get<std::vector<int64_t>>());
+        std::string st = s.value("state", std::string("waiting"));
+        bool ended = st == "succeeded" || st == "failed";
+        if (ended && latest_[name] != seq) continue;  // a later run of the task replaced it
+        auto& t = runs_[seq];
+        t.seq = seq;
         t.task = it->second;
-        t.ctx = std::make_shared<const Json>(s.value("ctx", Json::object()));
+        t.ctx = materialise(s.value("ctx", int64_t{0}), contexts, memo);
         t.arrivals = s.value("arrivals", 0);
         t.attempts = s.value("attempts", 0);
         t.error = s.value("error", std::string());
         t.result = s.value("result", Json());
         t.recorded_child = s.value("child", std::string());
-        std::string st = s.value("state", std::string("waiting"));
+        if (s.contains("end_order")) {
+            t.end_order = s["end_order"].get<int64_t>();
+            t.ends = s["ends"].get<std::vector<int64_t>>();
+        }
         t.state = st == "succeeded" ? State::succeeded : st == "failed" ? State::failed
                 : st == "running" ? State::running : st == "delayed" ? State::delayed : State::waiting;
-        latest_[name] = p.seq;
     }
-    if (!have_workflow) {  // it ended before recording anything: start afresh
-        begin();
-        return;
+    std::sort(ends.begin(), ends.end());
+    for (const auto& [order, ids] : ends) {
+        for (int64_t id : ids) {
+            for (const auto& [k, v] : materialise(id, contexts, memo).value->items()) final_ctx_[k] = v;
+        }
     }
+    memo.clear();
     // New tasks must not reuse a recorded number, whatever the workflow part said.
-    if (!runs_.empty()) next_seq_ = std::max(next_seq_, runs_.rbegin()->first + 1);
+    if (!recorded.empty()) next_seq_ = std::max(next_seq_, recorded.back().first + 1);
     // What each task's children did while nobody listened.
     std::map<std::pair<int64_t, int>, std::vector<actions::Orchestration::RecordedChild>> children;
     for (auto& c : orch_.recorded_children(inv_.execution_id())) {
@@ -663,9 +780,9 @@ void Run::reload() {
         if (o == c.context.end() || !o->is_object()) continue;
         children[{o->value("seq", int64_t{-1}), o->value("attempt", 0)}].push_back(std::move(c));
     }
-    std::vector<int64_t> recorded;  // tasks started below are not revisited
-    for (const auto& [seq, t] : runs_) recorded.push_back(seq);
-    for (int64_t seq : recorded) {
+    std::vector<int64_t> restored;  // tasks started below are not revisited
+    for (const auto& [seq, t] : runs_) restored.push_back(seq);
+    for (int64_t seq : restored) {
         auto& t = runs_.at(seq);
         if (t.state == State::delayed) {
             launch(t);  // the delay starts over

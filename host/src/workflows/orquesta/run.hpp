@@ -32,16 +32,26 @@ public:
 
 private:
     enum class State { waiting, delayed, running, succeeded, failed };
+    // A context: what a task's expressions see as ctx(). Immutable, shared
+    // by every task that sees it, and recorded once (as what changed from
+    // the context it came from), so a transition writes only its change.
+    struct Ctx {
+        int64_t id = -1;
+        std::shared_ptr<const Json> value = std::make_shared<const Json>(Json::object());
+    };
     struct TaskRun {
         int64_t seq = 0;
         size_t task = 0;
-        // Its context: shared with the task it came from until either publishes.
-        std::shared_ptr<const Json> ctx = std::make_shared<const Json>(Json::object());
+        Ctx ctx;
         State state = State::waiting;
         int arrivals = 0;
         int attempts = 0;  // retries used
         Json result;
         std::string error;
+        // The contexts this run's end merged into the workflow's output
+        // (when it ended a branch), and in which order among branch ends.
+        std::vector<int64_t> ends;
+        int64_t end_order = -1;
         // with items
         bool has_items = false;
         Json items;
@@ -70,7 +80,7 @@ private:
 
     void begin();
     void reload();
-    void arrive(size_t task, std::shared_ptr<const Json> ctx);
+    void arrive(size_t task, const Ctx& ctx);
     void launch(TaskRun& t);
     bool prepare_items(TaskRun& t);
     void items_progress(TaskRun& t);
@@ -82,26 +92,40 @@ private:
     void check_done();
     void finish();
     void after(double seconds, int64_t seq, int attempt);
+    // Drops finished runs a later run of the same task replaced: a loop
+    // keeps one run per task in memory, not one per iteration.
+    void forget_superseded();
 
     // Expression evaluation against one task's view.
     Json eval(const Json& value, const TaskRun* t, const Json& ctx, const Json* item = nullptr);
     std::string state_name(State s) const;
+
+    // Recording. Parts: -1 the workflow's own (small), >= 0 one per task
+    // run, <= -2 one per context (-2 - its id), each written once.
+    Ctx new_context(Json value, Json change);
+    Ctx materialise(int64_t id, const std::map<int64_t, Json>& recorded, std::map<int64_t, Ctx>& memo);
     std::string task_record(const TaskRun& t) const;
     std::string workflow_record() const;
     void record(TaskRun& t);
     void record_workflow();
+    void write(int64_t key, std::string text);
 
     std::shared_ptr<const Workflow> wf_;
     actions::Invocation& inv_;
     actions::Orchestration& orch_;
     expr::TemplateCache& cache_;
+    const actions::WorkflowLimits limits_;
 
     EventQueue<Event> events_;
 
     // Touched only by the thread handling events.
     std::map<int64_t, TaskRun> runs_;  // by seq
     std::unordered_map<std::string, int64_t> latest_;  // task name -> latest seq
+    std::vector<int64_t> superseded_;                  // runs to forget after this event
     int64_t next_seq_ = 0;
+    int64_t next_ctx_ = 0;
+    int64_t next_end_ = 0;
+    size_t state_bytes_ = 0;  // recorded so far
     Json final_ctx_ = Json::object();
     Json errors_ = Json::array();
     std::vector<int64_t> parked_;  // launches held while paused

@@ -1,0 +1,94 @@
+#include "core/json_text.hpp"
+
+#include <vector>
+
+namespace packhost::core {
+namespace {
+
+std::string too_deep(const std::string& what, size_t limit) {
+    return what + ": nested deeper than " + std::to_string(limit) + " levels";
+}
+
+template <class J>
+J parse(std::string_view text, const std::string& what) {
+    if (text.size() > kMaxJsonDepth) {  // shorter text cannot nest that deep
+        size_t at = json_depth_exceeded_at(text, kMaxJsonDepth);
+        if (at != std::string_view::npos) {
+            throw JsonTextError(too_deep(what, kMaxJsonDepth) + " (at byte " + std::to_string(at) + ")");
+        }
+    }
+    try {
+        return J::parse(text.begin(), text.end());
+    } catch (const typename J::parse_error& e) {
+        // "[json.exception.parse_error.101] parse error at line 1, column 3: ..." -> from "parse error".
+        std::string msg = e.what();
+        auto p = msg.find("parse error");
+        throw JsonTextError(what + ": invalid JSON: " + (p == std::string::npos ? msg : msg.substr(p)));
+    }
+}
+
+template <class J>
+size_t depth_of(const J& value, size_t limit) {
+    if (!value.is_structured()) return 0;
+    // Explicit stack of (node, depth): no recursion, whatever the shape.
+    std::vector<std::pair<const J*, size_t>> todo{{&value, 1}};
+    size_t deepest = 0;
+    while (!todo.empty()) {
+        auto [node, depth] = todo.back();
+        todo.pop_back();
+        if (depth > deepest) deepest = depth;
+        if (deepest > limit) return deepest;
+        for (const auto& child : *node) {
+            if (child.is_structured()) todo.emplace_back(&child, depth + 1);
+        }
+    }
+    return deepest;
+}
+
+}  // namespace
+
+size_t json_depth_exceeded_at(std::string_view text, size_t limit) {
+    size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        switch (c) {
+        case '"': in_string = true; break;
+        case '[':
+        case '{':
+            if (++depth > limit) return i;
+            break;
+        case ']':
+        case '}':
+            if (depth > 0) --depth;
+            break;
+        default: break;
+        }
+    }
+    return std::string_view::npos;
+}
+
+nlohmann::json parse_json(std::string_view text, const std::string& what) { return parse<nlohmann::json>(text, what); }
+
+nlohmann::ordered_json parse_ordered_json(std::string_view text, const std::string& what) {
+    return parse<nlohmann::ordered_json>(text, what);
+}
+
+size_t json_depth(const nlohmann::json& value, size_t limit) { return depth_of(value, limit); }
+size_t json_depth(const nlohmann::ordered_json& value, size_t limit) { return depth_of(value, limit); }
+
+void check_json_depth(const nlohmann::json& value, const std::string& what, size_t limit) {
+    if (depth_of(value, limit) > limit) throw JsonTextError(too_deep(what, limit));
+}
+
+void check_json_depth(const nlohmann::ordered_json& value, const std::string& what, size_t limit) {
+    if (depth_of(value, limit) > limit) throw JsonTextError(too_deep(what, limit));
+}
+
+}  // namespace packhost::core

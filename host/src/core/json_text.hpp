@@ -1,0 +1,49 @@
+#pragma once
+// JSON from outside the host (command lines, files, action results, the
+// store, templates, HTTP bodies) goes through one door with one depth limit.
+// nlohmann's parser does not recurse, but copying, comparing, converting
+// and printing a value do: a value nested 100,000 deep would take the
+// process down at the first copy. So nothing deeper than kMaxJsonDepth
+// levels is ever let in, and the host's own printers refuse past it too.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+
+namespace packhost::core {
+
+inline constexpr size_t kMaxJsonDepth = 128;
+// Printers and converters refuse past this: a value at the limit may sit
+// inside a record or a workflow's context, a few levels down.
+inline constexpr size_t kMaxPrintDepth = 2 * kMaxJsonDepth;
+
+// Thrown for text that is not JSON or nests too deep; the message names
+// `what` and the byte where the problem is. Bad input, like any other.
+class JsonTextError : public ValidationError {
+public:
+    using ValidationError::ValidationError;
+};
+
+// The byte offset of the first array or object opened past `limit` levels
+// in JSON text (brackets inside strings do not count), or npos.
+size_t json_depth_exceeded_at(std::string_view text, size_t limit = kMaxJsonDepth);
+
+// Parses `text`; throws JsonTextError("<what>: ...") when it is not one
+// JSON value or nests deeper than kMaxJsonDepth.
+nlohmann::json parse_json(std::string_view text, const std::string& what);
+nlohmann::ordered_json parse_ordered_json(std::string_view text, const std::string& what);
+
+// How deep a value nests (a scalar is 0, [] and [1] are 1, [[1]] is 2),
+// counted without recursion and without looking past `limit` + 1.
+size_t json_depth(const nlohmann::json& value, size_t limit = kMaxJsonDepth);
+size_t json_depth(const nlohmann::ordered_json& value, size_t limit = kMaxJsonDepth);
+
+// Throws JsonTextError("<what>: nested deeper than N levels") when `value`
+// nests deeper than `limit`.
+void check_json_depth(const nlohmann::json& value, const std::string& what, size_t limit = kMaxJsonDepth);
+void check_json_depth(const nlohmann::ordered_json& value, const std::string& what, size_t limit = kMaxJsonDepth);
+
+}  // namespace packhost::core
