@@ -2,6 +2,7 @@
 #   make run            install what is missing, build, show the host working
 #   make test           same set-up, then the whole suite through ctest
 #   make test SANITIZE=1  the same with AddressSanitizer + UBSan (build-asan/)
+#   make release-check  compile everything at -O3 with warnings as errors (build-release/)
 #   make bench          build and run the benchmarks
 #   make install PREFIX=/opt/packhost
 SANITIZE ?= 0
@@ -20,7 +21,12 @@ endif
 PREFIX ?= /usr/local
 PACKHOST := $(BUILD)/bin/packhost
 
-.PHONY: deps configure build run test bench fuzz install clean
+WERROR ?= 0
+ifeq ($(WERROR),1)
+CMAKE_FLAGS += -DPACKHOST_WERROR=ON
+endif
+
+.PHONY: deps configure build run test bench fuzz install clean release-check
 
 deps:
 	@scripts/install-deps
@@ -69,8 +75,15 @@ fuzz: deps
 	@cd build-fuzz && ./bin/template_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -timeout=10 \
 	  -rss_limit_mb=4096 corpus ../tests/fuzz/regressions
 
+# GCC warns about some things at -O3 only (its -Wrestrict false positives
+# among them): the release build must compile clean too.
+release-check: deps
+	@cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DPACKHOST_WERROR=ON -DPACKHOST_BUILD_TESTS=OFF \
+	  -DPACKHOST_BUILD_BENCH=OFF $(filter -DCMAKE_%_LAUNCHER=%,$(CMAKE_FLAGS)) >/dev/null
+	@cmake --build build-release -j $(JOBS)
+
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	@rm -rf build build-asan build-fuzz
+	@rm -rf build build-asan build-fuzz build-release

@@ -99,7 +99,7 @@ int main() {
     ph_call_v1 call{};
     call.struct_size = sizeof call;
     call.execution_id = "000000000000000000000000";
-    call.is_cancelled = [](void*) -> uint32_t { return 0; };
+    call.is_canceled = [](void*) -> uint32_t { return 0; };
     call.result = {sizeof(ph_writer_v1), 0, &result, write};
     call.error = {sizeof(ph_writer_v1), 0, &result, write};
     call.context_json = "{}";

@@ -10,6 +10,24 @@
 #include "core/json_text.hpp"
 
 namespace packhost {
+namespace {
+
+// What a pack directory holds that should have given it actions: a library,
+// a build file, an actions/ folder. Empty when there is nothing such, or the
+// pack is a native one with sensors or trigger types only.
+std::string unused_pack_content(const packs::LoadedPack& pack) {
+    if (pack.native && (!pack.native->sensors.empty() || !pack.native->trigger_types.empty())) return "";
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(pack.metadata.dir, ec)) {
+        if (e.path().extension() == ".so") return "a library (" + e.path().filename().string() + ")";
+    }
+    if (fs::exists(pack.metadata.dir / "CMakeLists.txt", ec)) return "a CMakeLists.txt";
+    if (fs::is_directory(pack.metadata.dir / "actions", ec)) return "an actions/ folder";
+    return "";
+}
+
+}  // namespace
 
 bool is_resumable_workflow(const store::ExecutionRecord& r) {
     return r.parent.empty() && actions::is_workflow_runner_type(r.runner_type);
@@ -46,9 +64,18 @@ Host::Host(HostOptions options)
         store_ = store::open_sqlite_store(options_.store_file.string());
         // A workflow is kept for `packhost serve` or `execution resume` to
         // continue; everything else an ended process left running is lost.
+        // A host killed with -9 leaves its scripts running under PID 1: their
+        // process groups are ended here, and the record says so.
         abandoned_at_start_ = store_->abandon_orphans(
             store::owner_alive, "the packhost process running it ended before the execution finished",
-            [](const store::ExecutionRecord& r) { return is_resumable_workflow(r); });
+            [](const store::ExecutionRecord& r) { return is_resumable_workflow(r); },
+            [](const store::ExecutionRecord& r) -> std::string {
+                if (!actions::end_process_group(r.process, std::chrono::seconds(2))) return "";
+                std::string group = r.process.substr(0, r.process.find(':'));
+                spdlog::warn("execution {} ({}): ended process group {}, which it had left running", r.id, r.action,
+                             group);
+                return "; the processes it had left running (process group " + group + ") were ended";
+            });
         if (!abandoned_at_start_.empty()) {
             spdlog::warn("{} execution(s) of an earlier packhost process marked abandoned", abandoned_at_start_.size());
         }
@@ -71,6 +98,10 @@ Host::Host(HostOptions options)
         }
         if (pack->native) {
             for (const auto& t : pack->native->trigger_types) trigger_types_.insert(pack->metadata.ref + "." + t.name);
+        }
+        if (auto what = unused_pack_content(*pack); !what.empty() && registry_.list(pack->metadata.ref).empty()) {
+            catalog_.warn(pack->metadata.dir.string() + ": has " + what + " but no loadable actions (a native library "
+                          "is loaded when it is named lib" + pack->metadata.ref + ".so or in manifest.json)");
         }
     }
     options_.scheduler.store = store_.get();

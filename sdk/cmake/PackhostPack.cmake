@@ -21,6 +21,11 @@
 #   INSTALL_DESTINATION <d> install the pack directory under <d>/<name>
 #   LINK_LIBRARIES <lib>... extra libraries (linked privately; their symbols
 #                           stay hidden inside the pack)
+#   STATIC_RUNTIME          link libstdc++ and libgcc statically into the pack
+#                           (-static-libstdc++ -static-libgcc): for a pack built
+#                           with a newer GCC than the host's, whose libstdc++
+#                           the host machine lacks. CMAKE_SHARED_LINKER_FLAGS
+#                           does not reach a MODULE library; this option does.
 #
 # The CMake target is called packhost_pack_<name>.
 
@@ -28,7 +33,7 @@ set(_PACKHOST_PACK_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "where P
 set(PACKHOST_ABI_VERSION "1.0" CACHE INTERNAL "the pack ABI this SDK builds for")
 
 function(packhost_add_pack name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "PACK_DIR;OUTPUT_DIRECTORY;INSTALL_DESTINATION"
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "STATIC_RUNTIME" "PACK_DIR;OUTPUT_DIRECTORY;INSTALL_DESTINATION"
                         "SOURCES;LINK_LIBRARIES")
   if(NOT name MATCHES "^[a-z0-9_]+$")
     message(FATAL_ERROR "packhost_add_pack: pack name '${name}' must match ^[a-z0-9_]+$")
@@ -60,6 +65,9 @@ function(packhost_add_pack name)
   target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL -Wl,-z,defs
                       "-Wl,--version-script=${version_script}")
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${version_script}")
+  if(ARG_STATIC_RUNTIME)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
 
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND "${CMAKE_COMMAND}" -DLIBRARY=$<TARGET_FILE:${target}> -DNM=${CMAKE_NM}
@@ -71,10 +79,16 @@ function(packhost_add_pack name)
   endif()
   # Copied at configure time (keeping permissions, so scripts stay executable);
   # CONFIGURE_DEPENDS re-runs the copy when files are added or changed.
+  # The top-level files by name and the content folders recursively: a
+  # recursive glob from the pack's folder would also find the copies in a
+  # build directory inside it (cmake -S . -B build), and keep re-running
+  # CMake as each build added more.
+  file(GLOB top CONFIGURE_DEPENDS RELATIVE "${ARG_PACK_DIR}"
+       "${ARG_PACK_DIR}/pack.yaml" "${ARG_PACK_DIR}/config.schema.yaml")
   file(GLOB_RECURSE content CONFIGURE_DEPENDS RELATIVE "${ARG_PACK_DIR}"
-       "${ARG_PACK_DIR}/pack.yaml" "${ARG_PACK_DIR}/config.schema.yaml"
        "${ARG_PACK_DIR}/actions/*" "${ARG_PACK_DIR}/rules/*" "${ARG_PACK_DIR}/aliases/*"
        "${ARG_PACK_DIR}/sensors/*" "${ARG_PACK_DIR}/policies/*" "${ARG_PACK_DIR}/triggers/*")
+  list(APPEND content ${top})
   foreach(f IN LISTS content)
     configure_file("${ARG_PACK_DIR}/${f}" "${out}/${f}" COPYONLY)
   endforeach()

@@ -41,7 +41,7 @@ TEST(AbiLayout, Call) {
     PIN_OFFSET(ph_call_v1, call, 8);
     PIN_OFFSET(ph_call_v1, execution_id, 16);
     PIN_OFFSET(ph_call_v1, deadline_ns, 24);
-    PIN_OFFSET(ph_call_v1, is_cancelled, 32);
+    PIN_OFFSET(ph_call_v1, is_canceled, 32);
     PIN_OFFSET(ph_call_v1, progress, 40);
     PIN_OFFSET(ph_call_v1, output, 48);
     PIN_OFFSET(ph_call_v1, result, 56);
@@ -112,7 +112,8 @@ TEST(AbiLayout, ConstantsNeverChange) {
     EXPECT_EQ(PH_OK, 0);
     EXPECT_EQ(PH_ERR, 1);
     EXPECT_EQ(PH_ERR_INVALID_ARGUMENT, 2);
-    EXPECT_EQ(PH_ERR_CANCELLED, 3);
+    EXPECT_EQ(PH_ERR_CANCELED, 3);
+    EXPECT_EQ(PH_ERR_CANCELLED, PH_ERR_CANCELED) << "the first release's spelling still builds";
     EXPECT_EQ(PH_ERR_TIMEOUT, 4);
     EXPECT_EQ(PH_ERR_UNAVAILABLE, 5);
     EXPECT_EQ(PH_ERR_INCOMPATIBLE, 6);

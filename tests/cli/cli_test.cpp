@@ -453,3 +453,96 @@ TEST(Cli, OutputCapIsConfigurable) {
     EXPECT_EQ(rec["result"]["stdout"], "0123456789\n[packhost: output cut at 10 bytes]\n");
     EXPECT_EQ(rec["output"][0]["data"], "0123456789abcdef\n") << "the stored output chunks are whole";
 }
+
+TEST(Cli, OutputWithNulBytesIsPrintedWhole) {
+    // A NUL in a multi-line output used to cut the text view short: no
+    // status, no result, no error.
+    auto r = packhost_cmd({"run", "core.local", "cmd=printf 'a\\nb\\0c\\n'"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "output: \"a\\nb\\x00c\\n\"")) << r.out;
+    EXPECT_TRUE(contains(r.out, "status: succeeded")) << r.out;
+    EXPECT_TRUE(contains(r.out, "succeeded: true")) << r.out;
+    EXPECT_EQ(r.out.find('\0'), std::string::npos) << "never written raw";
+}
+
+TEST(Cli, WhatAProcessCannotBeGivenIsRefusedSayingWhy) {
+    auto nul = json::parse(packhost_cmd({"run", "core.local", "cmd=echo $A", "env={\"A\": \"x\\u0000y\"}", "--json"}).out);
+    EXPECT_EQ(nul["status"], "failed");
+    EXPECT_EQ(nul["result"]["error"],
+              "parameter 'env': the value of 'A' contains a NUL byte, which a process cannot be given");
+    auto eq = json::parse(packhost_cmd({"run", "core.local", "cmd=true", "env={\"A=B\": \"x\"}", "--json"}).out);
+    EXPECT_EQ(eq["result"]["error"],
+              "parameter 'env': variable name 'A=B' is not valid (it may not be empty or hold '=' or a NUL byte)");
+    auto cmd = json::parse(packhost_cmd({"run", "core.local", "cmd={{ 'echo\\u0000rm -rf /' }}", "--json"}).out);
+    EXPECT_EQ(cmd["result"]["error"], "parameter 'cmd' contains a NUL byte, which a process cannot be given")
+        << cmd.dump(2);
+    auto cwd = json::parse(packhost_cmd({"run", "core.local", "cmd=true", "cwd=/no/such/dir", "--json"}).out);
+    EXPECT_EQ(cwd["result"]["error"], "the working directory /no/such/dir does not exist");
+}
+
+TEST(Cli, BadArgumentsSayWhatIsExpected) {
+    auto t = packhost_cmd({"run", "core.sleep", "--timeout", "abc"});
+    EXPECT_EQ(t.exit_code, 2);
+    EXPECT_TRUE(contains(t.err, "--timeout: expected a number of seconds, 0 for no limit (e.g. 30 or 0.5), got 'abc'"))
+        << t.err;
+    EXPECT_LT(t.err.size(), 300u) << "no 300-digit range";
+    EXPECT_EQ(packhost_cmd({"run", "core.sleep", "seconds=0.1", "--timeout", "0"}).exit_code, 0) << "0: no limit";
+
+    // With --json, errors are JSON too.
+    auto j = packhost_cmd({"run", "core.echo", "--json"});
+    EXPECT_EQ(j.exit_code, 2);
+    auto doc = json::parse(j.out);
+    EXPECT_EQ(doc["error"], "parameter 'message' is required");
+    EXPECT_EQ(doc["problems"], json::array({"parameter 'message' is required"}));
+    auto unknown = json::parse(packhost_cmd({"run", "core.nope", "--json"}).out);
+    EXPECT_EQ(unknown["error"], "action 'core.nope' is not registered (see 'packhost action list')");
+
+    // A parameter nested past the host's limit is refused, not a crash.
+    std::string deep;
+    for (int i = 0; i < 10000; ++i) deep += "{\"a\":";
+    deep += "1" + std::string(10000, '}');
+    auto d = packhost_cmd({"run", "core.local", "cmd=true", "env=" + deep});
+    EXPECT_EQ(d.exit_code, 2) << d.err;
+    EXPECT_TRUE(contains(d.err, "error: parameter 'env': nested deeper than 128 levels")) << d.err;
+}
+
+TEST(Cli, NumbersPrintTheShortestWay) {
+    // nlohmann's own printer gives 4.0109069999999996 for 4.010907.
+    auto r = packhost_cmd({"render", "{{ [4.010907, 0.1, 2.0, 1e20] }}", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "[\n  4.010907,\n  0.1,\n  2.0,\n  1e+20\n]\n");
+    auto rec = packhost_cmd({"run", "core.noop"});
+    auto line = rec.out.substr(rec.out.find("elapsed_seconds: "));
+    line = line.substr(17, line.find('\n') - 17);
+    EXPECT_LE(line.size(), 8u) << "microseconds at most: " << line;
+}
+
+TEST(Cli, ALibraryThatCannotLoadSaysWhyInDlopensWords) {
+    auto dir = std::filesystem::path(test_home()) / "packs" / "garbage";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "pack.yaml") << "ref: garbage\nname: garbage\ndescription: d\nversion: 1.0.0\nauthor: a\n";
+    std::ofstream(dir / "libgarbage.so") << "not a library\n";
+    auto r = run_process({PACKHOST_BIN, "--packs-path", dir.parent_path().string(), "pack", "list"},
+                         {{"PACKHOST_HOME", test_home()}});
+    EXPECT_TRUE(contains(r.out, (dir / "libgarbage.so").string() + ": cannot be loaded: file too short\n")) << r.out;
+    EXPECT_FALSE(contains(r.out, "Bad file descriptor")) << r.out;
+}
+
+TEST(Cli, PackDirectoriesItCannotReadAreReported) {
+    // As a user who cannot read one pack's folder (root reads everything).
+    auto packs = std::filesystem::path(test_home()) / "shared-packs";
+    std::filesystem::create_directories(packs / "private" / "actions");
+    std::ofstream(packs / "private" / "pack.yaml") << "ref: private\nname: p\ndescription: d\nversion: 1.0.0\nauthor: a\n";
+    std::filesystem::permissions(packs / "private", std::filesystem::perms::owner_all);
+    std::filesystem::permissions(test_home(), std::filesystem::perms::all);
+    std::filesystem::permissions(packs, std::filesystem::perms::all);
+    auto home = std::filesystem::path(test_home()) / "nobody-home";
+    std::filesystem::create_directories(home);
+    std::filesystem::permissions(home, std::filesystem::perms::all);
+    auto r = run_process({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", PACKHOST_BIN,
+                          "--packs-path", packs.string() + ":" + (packs / "missing").string(), "pack", "list"},
+                         {{"PACKHOST_HOME", home.string()}});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, (packs / "private").string() + ": cannot be read (Permission denied); skipped")) << r.out;
+    EXPECT_TRUE(contains(r.out, "packs path: " + (packs / "missing").string() + " does not exist")) << r.out;
+}

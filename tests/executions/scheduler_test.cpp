@@ -101,6 +101,16 @@ TEST_F(Executions, InvalidJsonFromAnActionFailsIt) {
     EXPECT_EQ(run("core.noop")->status(), Status::succeeded);
 }
 
+TEST_F(Executions, AResultJsonCannotHoldFailsTheExecutionSayingWhere) {
+    // The SDK used to print NaN as null and bad bytes as U+FFFD, and call it a success.
+    auto n = run("good.nan_result");
+    EXPECT_EQ(n->status(), Status::failed);
+    EXPECT_EQ(n->result()["error"], "the action returned an invalid result: result.items[1] is NaN, which JSON cannot hold");
+    auto u = run("good.bad_utf8");
+    EXPECT_EQ(u->status(), Status::failed);
+    EXPECT_EQ(u->result()["error"], "the action returned an invalid result: result.rows[0].name is not valid UTF-8 (at byte 3)");
+}
+
 TEST_F(Executions, SecretsAreMaskedInTheRecord) {
     auto e = run("good.secret_echo", {{"token", "hunter2"}});
     EXPECT_EQ(e->status(), Status::succeeded);

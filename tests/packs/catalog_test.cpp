@@ -120,5 +120,5 @@ TEST(Catalog, CopiesDescriptors) {
     EXPECT_NE(good->native->build_info.find("cxx11abi=1"), std::string::npos);
     ASSERT_EQ(good->native->trigger_types.size(), 1u);
     EXPECT_EQ(good->native->trigger_types[0].name, "event");
-    EXPECT_EQ(host.registry().list(std::string("good")).size(), 12u);
+    EXPECT_EQ(host.registry().list(std::string("good")).size(), 15u);
 }

@@ -46,6 +46,9 @@ public:
     // What the host offers runners that run other actions (workflows);
     // nullptr where it offers nothing.
     virtual Orchestration* orchestration() const { return nullptr; }
+    // A runner started process `pid` as the leader of a process group of
+    // its own; recorded, so that if the host dies the next one can end it.
+    virtual void started_process(long /*pid*/) {}
 };
 
 // A run that goes on after Runner::run returned (a workflow waiting for its

@@ -7,7 +7,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include "actions/runners/runner_types.hpp"
+#include "core/yaml_file.hpp"
 #include "core/yaml_json.hpp"
+#include "packs/pack_error.hpp"
+#include "packs/pack_files.hpp"
 
 namespace packhost::actions {
 namespace {
@@ -49,14 +52,14 @@ ojson merge_parameters(const RunnerType& runner, const ojson& declared, const fs
 
 std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::path& file) {
     YAML::Node doc;
+    ojson meta;
     try {
-        doc = YAML::LoadFile(file.string());
-    } catch (const YAML::Exception& e) {
-        refuse(file, "invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-                         std::to_string(e.mark.column + 1) + ": " + e.msg);
+        doc = core::load_yaml_file(file);
+        if (!doc.IsMap()) refuse(file, "must be a mapping of fields");
+        meta = core::yaml_to_json(doc);
+    } catch (const std::runtime_error& e) {
+        refuse(file, e.what());
     }
-    if (!doc.IsMap()) refuse(file, "must be a mapping of fields");
-    ojson meta = core::yaml_to_json(doc);
     auto text = [&](const char* field, bool required) -> std::string {
         auto it = meta.find(field);
         if (it == meta.end() || it->is_null()) {
@@ -88,11 +91,15 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
         for (const auto& n : runner_type_names()) known += (known.empty() ? "" : ", ") + n;
         refuse(file, "unknown runner_type '" + a->runner_type + "' (known: " + known + ")");
     }
-    ActionSource src{a->pack, pack.metadata.dir, text("entry_point", runner->needs_entry_point)};
+    ActionSource src{a->pack, pack.metadata.dir, {}};
+    std::string entry_point = text("entry_point", runner->needs_entry_point);
     if (runner->needs_entry_point) {
-        fs::path script = pack.metadata.dir / "actions" / src.entry_point;
-        std::error_code ec;
-        if (!fs::is_regular_file(script, ec)) refuse(file, "entry_point " + script.string() + " does not exist");
+        try {
+            src.entry_point = packs::file_in_pack(pack.metadata.dir, pack.metadata.dir / "actions", entry_point,
+                                                  file.string(), "entry_point");
+        } catch (const packs::PackError& e) {
+            throw std::invalid_argument(e.what());
+        }
     }
     ojson declared = ojson::object();
     if (auto p = meta.find("parameters"); p != meta.end() && !p->is_null()) {

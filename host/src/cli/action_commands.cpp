@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
+#include "core/json_text.hpp"
 
 namespace packhost::cli {
 namespace {
@@ -17,7 +18,7 @@ void action_list(AppContext& ctx, const std::string& pack) {
     if (ctx.json) {
         ojson out = ojson::array();
         for (const auto& a : actions) out.push_back(a->to_json());
-        std::cout << out.dump(2) << '\n';
+        std::cout << core::to_json_text(out, 2) << '\n';
         return;
     }
     Table t({"REF", "RUNNER", "DESCRIPTION"});
@@ -33,7 +34,7 @@ void action_show(AppContext& ctx, const std::string& ref) {
         return;
     }
     if (ctx.json) {
-        std::cout << action->to_json().dump(2) << '\n';
+        std::cout << core::to_json_text(action->to_json(), 2) << '\n';
         return;
     }
     std::cout << "ref:         " << action->ref << '\n'

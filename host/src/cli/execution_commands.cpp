@@ -12,6 +12,7 @@
 #include "cli/run_support.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
+#include "core/json_text.hpp"
 #include "core/clock.hpp"
 #include "executions/record_view.hpp"
 #include "executions/status.hpp"
@@ -43,7 +44,7 @@ void execution_list(AppContext& ctx, const ListArgs& args) {
     if (ctx.json) {
         ojson out = ojson::array();
         for (const auto& r : records) out.push_back(executions::record_view(r));
-        std::cout << out.dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
+        std::cout << core::to_json_text(out, 2) << '\n';
         return;
     }
     Table t({"ID", "ACTION", "STATUS", "STARTED", "ELAPSED"});
@@ -81,7 +82,7 @@ void execution_get(AppContext& ctx, const std::string& id) {
     }
     if (ctx.json) {
         if (!tree.empty()) view["tree"] = tree;
-        std::cout << view.dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
+        std::cout << core::to_json_text(view, 2) << '\n';
     } else {
         std::cout << to_yaml(view) << '\n';
         print_execution_tree(std::cout, tree);
@@ -175,7 +176,7 @@ void execution_cancel(AppContext& ctx, const std::string& id) {
         return;
     }
     if (ctx.json) {
-        std::cout << executions::record_view(*r).dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
+        std::cout << core::to_json_text(executions::record_view(*r), 2) << '\n';
     } else {
         std::cout << "execution " << id << ": " << r->status << "\n";
     }
@@ -204,7 +205,7 @@ void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<s
     }
     auto problems = parse_parameters(*action, overrides, params);
     if (!problems.empty()) {
-        ctx.exit_code = usage_error(problems);
+        ctx.exit_code = usage_error(ctx, problems);
         return;
     }
     executions::Request request;

@@ -21,7 +21,7 @@ constexpr size_t kMaxChildrenShown = 200;
 std::string task_of(const nlohmann::json& context) {
     if (auto o = context.find("orquesta"); o != context.end() && o->is_object()) {
         std::string t = o->value("task_name", std::string());
-        if (o->contains("item")) t += "[" + std::to_string(o->value("item", 0)) + "]";
+        if (o->contains("item")) ((t += '[') += std::to_string(o->value("item", 0))) += ']';
         return t;
     }
     if (auto a = context.find("action_chain"); a != context.end() && a->is_object()) {

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
+#include "core/json_text.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 
@@ -45,12 +46,12 @@ store::Datastore& datastore(AppContext& ctx) {
 void print(AppContext& ctx, const std::vector<store::KeyValue>& kvs, bool single) {
     if (ctx.json) {
         if (single) {
-            std::cout << kv_json(kvs.front()).dump(2) << '\n';
+            std::cout << core::to_json_text(kv_json(kvs.front()), 2) << '\n';
             return;
         }
         ojson out = ojson::array();
         for (const auto& kv : kvs) out.push_back(kv_json(kv));
-        std::cout << out.dump(2) << '\n';
+        std::cout << core::to_json_text(out, 2) << '\n';
         return;
     }
     Table t({"NAME", "VALUE", "SECRET", "SCOPE", "EXPIRES"});

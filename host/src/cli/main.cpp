@@ -1,6 +1,7 @@
 // The packhost command: parses arguments, calls the library, prints.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -9,6 +10,8 @@
 
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_support.hpp"
+#include "core/json_text.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 
@@ -25,6 +28,9 @@ std::string self_path(const char* argv0) {
 
 int main(int argc, char** argv) {
     using namespace packhost::cli;
+    // Output to a closed pipe or terminal is an error to handle where it
+    // happens, not a signal that kills packhost in the middle of cleaning up.
+    std::signal(SIGPIPE, SIG_IGN);
     AppContext ctx;
     ctx.executable = self_path(argv[0]);
 
@@ -86,10 +92,13 @@ int main(int argc, char** argv) {
         app.exit(e);
         return kExitUsage;
     } catch (const packhost::core::ValidationError& e) {
-        for (const auto& p : e.problems()) std::cerr << "error: " << p << '\n';
-        return kExitUsage;
+        return usage_error(ctx, e.problems());
     } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << '\n';
+        if (ctx.json) {
+            std::cout << packhost::core::to_json_text(nlohmann::ordered_json{{"error", e.what()}}, 2) << '\n';
+        } else {
+            std::cerr << "error: " << e.what() << '\n';
+        }
         return kExitFailed;
     }
 

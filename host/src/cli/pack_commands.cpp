@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
+#include "core/json_text.hpp"
 
 namespace packhost::cli {
 namespace {
@@ -63,7 +64,8 @@ void pack_list(AppContext& ctx) {
         ojson out{{"loaded", ojson::array()}, {"refused", ojson::array()}};
         for (const auto& p : catalog.loaded()) out["loaded"].push_back(pack_json(*p, host.registry()));
         for (const auto& r : catalog.refused()) out["refused"].push_back(refused_json(r));
-        std::cout << out.dump(2) << '\n';
+        out["warnings"] = catalog.warnings();
+        std::cout << core::to_json_text(out, 2) << '\n';
         return;
     }
     Table t({"REF", "VERSION", "ACTIONS", "DESCRIPTION"});
@@ -76,6 +78,10 @@ void pack_list(AppContext& ctx) {
         std::cout << "\nRefused packs:\n";
         for (const auto& r : catalog.refused()) std::cout << "  " << r.reason << '\n';
     }
+    if (!catalog.warnings().empty()) {
+        std::cout << "\nWarnings:\n";
+        for (const auto& w : catalog.warnings()) std::cout << "  " << w << '\n';
+    }
 }
 
 void pack_show(AppContext& ctx, const std::string& ref) {
@@ -86,7 +92,7 @@ void pack_show(AppContext& ctx, const std::string& ref) {
             // A pack whose pack.yaml could not be read is known by its directory.
             if (r.ref == ref || (r.ref.empty() && r.dir.filename() == ref)) {
                 if (ctx.json) {
-                    std::cout << ojson{{"refused", refused_json(r)}}.dump(2) << '\n';
+                    std::cout << core::to_json_text(ojson{{"refused", refused_json(r)}}, 2) << '\n';
                 } else {
                     std::cerr << "pack '" << ref << "' was refused: " << r.reason << '\n';
                 }
@@ -100,7 +106,7 @@ void pack_show(AppContext& ctx, const std::string& ref) {
     }
     ojson j = pack_json(*pack, host.registry());
     if (ctx.json) {
-        std::cout << j.dump(2) << '\n';
+        std::cout << core::to_json_text(j, 2) << '\n';
     } else {
         std::cout << to_yaml(j) << '\n';
     }

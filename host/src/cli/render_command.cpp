@@ -72,7 +72,7 @@ int render(AppContext& app, const RenderArgs& args) {
             ctx.set("st2kv", expr::Value::object(access.ds->template_object(user && *user ? user : "packhost")));
         }
         if (args.json) {
-            std::cout << t->render_value(ctx).dump(2, ' ', false, expr::Json::error_handler_t::replace) << '\n';
+            std::cout << core::to_json_text(t->render_value(ctx), 2) << '\n';
         } else {
             std::cout << t->render(ctx) << '\n';
         }

@@ -1,6 +1,9 @@
 // packhost run REF [key=value ...] [--timeout S] [--json]
+#include <array>
 #include <atomic>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +13,7 @@
 #include "cli/execution_tree.hpp"
 #include "cli/run_support.hpp"
 #include "cli/yaml_view.hpp"
+#include "core/json_text.hpp"
 #include "core/errors.hpp"
 #include "expr/template.hpp"
 
@@ -22,6 +26,26 @@ using ojson = nlohmann::ordered_json;
 std::atomic<int> interrupted{0};
 
 extern "C" void on_interrupt(int) { interrupted.store(1); }
+
+// Ctrl-C, a kill and a closed terminal or SSH session (SIGHUP) cancel the
+// execution rather than kill packhost with it: its children are ended and
+// its record closed. From the submit until the record is printed.
+class CancelOnSignals {
+public:
+    CancelOnSignals() {
+        struct sigaction sa {};
+        sa.sa_handler = on_interrupt;
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &sa, &old_[i]);
+    }
+    ~CancelOnSignals() {
+        for (size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &old_[i], nullptr);
+    }
+
+private:
+    static constexpr std::array<int, 3> kSignals{SIGINT, SIGTERM, SIGHUP};
+    std::array<struct sigaction, 3> old_{};
+};
 
 struct RunArgs {
     std::string ref;
@@ -50,10 +74,10 @@ ojson human_view(const ojson& record) {
 
 int run(AppContext& ctx, const RunArgs& args) {
     auto action = ctx.host().registry().find(args.ref);
-    if (!action) return usage_error({"action '" + args.ref + "' is not registered (see 'packhost action list')"});
+    if (!action) return usage_error(ctx, {"action '" + args.ref + "' is not registered (see 'packhost action list')"});
     json params = json::object();
     auto problems = parse_parameters(*action, args.parameters, params);
-    if (!problems.empty()) return usage_error(problems);
+    if (!problems.empty()) return usage_error(ctx, problems);
     executions::Request request;
     request.action = args.ref;
     request.parameters = std::move(params);
@@ -63,8 +87,27 @@ int run(AppContext& ctx, const RunArgs& args) {
 
 }  // namespace
 
-int usage_error(const std::vector<std::string>& problems) {
-    for (const auto& p : problems) std::cerr << "error: " << p << '\n';
+CLI::Validator seconds_validator() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            char* end = nullptr;
+            double v = std::strtod(text.c_str(), &end);
+            if (text.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
+                return "expected a number of seconds, 0 for no limit (e.g. 30 or 0.5), got '" + text + "'";
+            }
+            return "";
+        },
+        "SECONDS");
+}
+
+int usage_error(const AppContext& ctx, const std::vector<std::string>& problems) {
+    if (ctx.json) {
+        std::string all;
+        for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+        std::cout << core::to_json_text(ojson{{"error", all}, {"problems", problems}}, 2) << '\n';
+    } else {
+        for (const auto& p : problems) std::cerr << "error: " << p << '\n';
+    }
     return kExitUsage;
 }
 
@@ -93,24 +136,25 @@ std::vector<std::string> parse_parameters(const actions::Action& action, const s
 
 int submit_and_wait(AppContext& ctx, executions::Request request) {
     auto& host = ctx.host();
+    CancelOnSignals signals;
     std::shared_ptr<executions::Execution> e;
+    // Accepted once its record is on disk: an action that takes the process
+    // down at once still leaves it behind (abandoned at the next start).
+    request.durable = true;
     try {
         e = host.scheduler().submit(std::move(request));
     } catch (const core::ValidationError& err) {
-        return usage_error(err.problems());
+        return usage_error(ctx, err.problems());
+    } catch (const store::StoreError& err) {
+        std::cerr << "error: the execution was not accepted: " << err.what() << '\n';
+        return kExitFailed;
     }
     return wait_and_print(ctx, e);
 }
 
 int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>& e) {
     auto& host = ctx.host();
-    // Ctrl-C cancels the execution (cooperatively) instead of killing us.
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    struct sigaction old_int {}, old_term {};
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    CancelOnSignals signals;
     bool cancel_sent = false;
     while (!e->wait_for(std::chrono::milliseconds(50))) {
         if (interrupted.load() && !cancel_sent) {
@@ -119,17 +163,30 @@ int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>
             cancel_sent = true;
         }
     }
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
+    // Its end must be on disk before it is reported: a full disk is an
+    // error, not a success that is gone from the history.
+    std::string store_error;
+    if (host.store()) {
+        try {
+            host.store()->flush();
+        } catch (const store::StoreError& err) {
+            store_error = err.what();
+        }
+    }
 
     ojson record = e->to_json();
-    ojson tree = host.store() ? execution_tree(*host.store(), e->id()) : ojson::array();
+    ojson tree = host.store() && store_error.empty() ? execution_tree(*host.store(), e->id()) : ojson::array();
     if (ctx.json) {
         if (!tree.empty()) record["tree"] = tree;
-        std::cout << record.dump(2, ' ', false, ojson::error_handler_t::replace) << '\n';
+        std::cout << core::to_json_text(record, 2) << '\n';
     } else {
         std::cout << to_yaml(human_view(record)) << '\n';
         print_execution_tree(std::cout, tree);
+    }
+    if (!store_error.empty()) {
+        std::cerr << "error: execution " << e->id() << " ended " << executions::to_string(e->status())
+                  << " but its record could not be written: " << store_error << '\n';
+        return kExitFailed;
     }
     return e->status() == executions::Status::succeeded ? kExitOk : kExitFailed;
 }
@@ -141,8 +198,8 @@ void add_run_command(CLI::App& app, AppContext& ctx) {
     cmd->add_option("parameters", args->parameters,
                     "Parameters as key=value; values are converted to the declared type "
                     "(integer, number, boolean, array as a,b,c or JSON, object as JSON)");
-    cmd->add_option("--timeout,-t", args->timeout, "Seconds before the execution times out (0 = none)")
-        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--timeout,-t", args->timeout, "Seconds before the execution times out (0, the default: no limit)")
+        ->check(seconds_validator());
     cmd->add_flag("--json", ctx.json, "Print the execution record as one JSON object");
     cmd->callback([&ctx, args] { ctx.exit_code = run(ctx, *args); });
 }

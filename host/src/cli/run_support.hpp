@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actions/action.hpp"
@@ -12,7 +13,12 @@
 
 namespace packhost::cli {
 
-int usage_error(const std::vector<std::string>& problems);
+// Reports problems with a request (exit status 2): "error: ..." lines on
+// stderr, or with --json one object on stdout: {"error": "...", "problems": [...]}.
+int usage_error(const AppContext& ctx, const std::vector<std::string>& problems);
+
+// Checks a --timeout style option: a number of seconds >= 0 (0: no limit).
+CLI::Validator seconds_validator();
 
 // Parses key=value arguments into `params` (cast by declared type; text
 // holding a template is left for the scheduler to render). Returns the

@@ -22,8 +22,8 @@ void serve(AppContext& ctx) {
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    // A closed terminal (SIGHUP) stops it the way SIGTERM does.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
     auto& host = ctx.host();
     auto continued = host.continue_orphans();
     std::cout << "packhost serving (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "core/json_text.hpp"
 #include "workflows/inspect.hpp"
 
 namespace packhost::cli {
@@ -16,7 +17,7 @@ void workflow_inspect(AppContext& ctx, const std::string& file) {
         nlohmann::ordered_json out{{"file", file}, {"runner", result.runner}, {"tasks", result.tasks},
                                    {"valid", problems.empty()}, {"problems", nlohmann::ordered_json::array()}};
         for (const auto& p : problems.list()) out["problems"].push_back({{"line", p.line}, {"message", p.message}});
-        std::cout << out.dump(2) << '\n';
+        std::cout << core::to_json_text(out, 2) << '\n';
     } else if (problems.empty()) {
         std::cout << file << ": valid " << result.runner << " workflow, " << result.tasks << " task(s)\n";
     } else {

@@ -55,6 +55,7 @@ void emit(YAML::Emitter& out, const nlohmann::ordered_json& v, size_t depth) {
     case nlohmann::ordered_json::value_t::boolean: out << v.get<bool>(); return;
     case nlohmann::ordered_json::value_t::number_integer: out << v.get<int64_t>(); return;
     case nlohmann::ordered_json::value_t::number_unsigned: out << v.get<uint64_t>(); return;
+    case nlohmann::ordered_json::value_t::number_float: out << core::number_text(v.get<double>()); return;
     default: out << v.dump(); return;
     }
 }

@@ -1,5 +1,7 @@
 #include "core/json_text.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <vector>
 
 namespace packhost::core {
@@ -45,7 +47,79 @@ size_t depth_of(const J& value, size_t limit) {
     return deepest;
 }
 
+template <class J>
+void print(const J& v, int indent, size_t depth, std::string& out) {
+    if (depth > kMaxPrintDepth) throw JsonTextError("cannot print a value nested deeper than " +
+                                                    std::to_string(kMaxPrintDepth) + " levels");
+    auto newline = [&](size_t level) {
+        if (indent < 0) return;
+        out += '\n';
+        out.append(level * static_cast<size_t>(indent), ' ');
+    };
+    switch (v.type()) {
+    case J::value_t::number_float: out += number_text(v.template get<double>()); return;
+    case J::value_t::array: {
+        if (v.empty()) {
+            out += "[]";
+            return;
+        }
+        out += '[';
+        bool first = true;
+        for (const auto& e : v) {
+            if (!first) out += ',';
+            first = false;
+            newline(depth + 1);
+            print(e, indent, depth + 1, out);
+        }
+        newline(depth);
+        out += ']';
+        return;
+    }
+    case J::value_t::object: {
+        if (v.empty()) {
+            out += "{}";
+            return;
+        }
+        out += '{';
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            if (!first) out += ',';
+            first = false;
+            newline(depth + 1);
+            out += J(it.key()).dump(-1, ' ', false, J::error_handler_t::replace);
+            out += indent < 0 ? ":" : ": ";
+            print(it.value(), indent, depth + 1, out);
+        }
+        newline(depth);
+        out += '}';
+        return;
+    }
+    default: out += v.dump(-1, ' ', false, J::error_handler_t::replace); return;
+    }
+}
+
 }  // namespace
+
+std::string number_text(double d) {
+    if (!std::isfinite(d)) return "null";  // what nlohmann writes; JSON has no NaN
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, d);
+    std::string s(buf, res.ptr);
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+}
+
+std::string to_json_text(const nlohmann::ordered_json& value, int indent) {
+    std::string out;
+    print(value, indent, 0, out);
+    return out;
+}
+
+std::string to_json_text(const nlohmann::json& value, int indent) {
+    std::string out;
+    print(value, indent, 0, out);
+    return out;
+}
 
 size_t json_depth_exceeded_at(std::string_view text, size_t limit) {
     size_t depth = 0;

@@ -46,4 +46,15 @@ size_t json_depth(const nlohmann::ordered_json& value, size_t limit = kMaxJsonDe
 void check_json_depth(const nlohmann::json& value, const std::string& what, size_t limit = kMaxJsonDepth);
 void check_json_depth(const nlohmann::ordered_json& value, const std::string& what, size_t limit = kMaxJsonDepth);
 
+// JSON text for people and programs to read: nlohmann's layout (`indent`
+// < 0: one line) with invalid UTF-8 replaced, and every number printed the
+// shortest way that reads back as the same double. nlohmann's Grisu2 is
+// not always shortest (4.010907 comes out as 4.0109069999999996).
+std::string to_json_text(const nlohmann::ordered_json& value, int indent = -1);
+std::string to_json_text(const nlohmann::json& value, int indent = -1);
+
+// The shortest decimal text of `d` that reads back as `d`, with ".0" on an
+// integral value ("4.010907", "2.0", "1e+20").
+std::string number_text(double d);
+
 }  // namespace packhost::core

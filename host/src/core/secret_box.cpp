@@ -10,6 +10,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
+#include "core/private_files.hpp"
+
 namespace packhost::core {
 namespace {
 
@@ -28,9 +32,7 @@ SecretBox SecretBox::open(const std::filesystem::path& key_file) {
     const std::string path = key_file.string();
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
-        std::error_code ec;
-        std::filesystem::create_directories(key_file.parent_path(), ec);
-        ::chmod(key_file.parent_path().c_str(), 0700);
+        create_private_directories(key_file.parent_path());
         randombytes_buf(box.key_.data(), box.key_.size());
         // Written whole to a private file, then published with link(), which
         // fails if another process published first: nobody ever reads a
@@ -56,6 +58,11 @@ SecretBox SecretBox::open(const std::filesystem::path& key_file) {
         fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     }
     if (fd < 0) throw std::runtime_error(path + ": cannot read the key file: " + errno_text());
+    if (readable_by_others(key_file)) {
+        // Not changed behind the owner's back (it may be shared on purpose),
+        // but never silently: whoever can read it can read every secret.
+        spdlog::warn("{}: the key that encrypts secrets is readable by other users; chmod 600 it", path);
+    }
     ssize_t n = ::read(fd, box.key_.data(), box.key_.size());
     char extra;
     bool longer = ::read(fd, &extra, 1) > 0;

@@ -13,9 +13,9 @@ class SecretBox {
 public:
     static constexpr size_t kKeyBytes = 32;
 
-    // Reads the key, creating it (0600, parent directory 0700) when missing.
-    // Throws std::runtime_error naming the file when it is unreadable or not
-    // a key.
+    // Reads the key, creating it (0600, missing folders 0700) when missing;
+    // warns when an existing key is readable by other users. Throws
+    // std::runtime_error naming the file when it is unreadable or not a key.
     static SecretBox open(const std::filesystem::path& key_file);
 
     // base64(nonce || MAC || ciphertext); a new random nonce every call.

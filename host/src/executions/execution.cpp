@@ -30,7 +30,7 @@ std::string parent_of(const nlohmann::json& context) {
 
 Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
                      nlohmann::json context, int64_t deadline_ns, store::Store* store,
-                     std::shared_ptr<const std::string> config_json)
+                     std::shared_ptr<const std::string> config_json, const core::SecretBox* secrets)
     : id_(std::move(id)),
       action_(std::move(action)),
       parameters_(std::move(parameters)),
@@ -40,7 +40,8 @@ Execution::Execution(std::string id, std::shared_ptr<const actions::Action> acti
       parent_id_(parent_of(context_)),
       config_json_(std::move(config_json)),
       deadline_ns_(deadline_ns),
-      store_(store) {
+      store_(store),
+      secrets_(secrets) {
     log_.reserve(4);
     log_.push_back({Status::requested, core::now_us()});
 }
@@ -101,6 +102,15 @@ void Execution::append_output(actions::OutputStream stream, std::string_view chu
     add(stream, chunk.substr(0, kMaxOutputBytes - output_bytes_));
     add(actions::OutputStream::err, "\n[packhost: output cut at " + std::to_string(kMaxOutputBytes) + " bytes]\n");
     output_truncated_ = true;
+}
+
+void Execution::started_process(long pid) {
+    std::string identity = store::process_identity(pid);
+    {
+        std::lock_guard lock(mu_);
+        process_ = identity;
+    }
+    if (store_) store_->save(snapshot(false, secrets_));
 }
 
 void Execution::report_progress(uint32_t per10000, std::string_view message) {
@@ -171,6 +181,7 @@ store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::Secret
     r.context = context_;
     r.parent = parent_id_;
     r.owner = store::this_process_owner();
+    if (!is_terminal(status_)) r.process = process_;
     for (const auto& e : log_) r.log.push_back({{"status", to_string(e.status)}, {"timestamp", e.timestamp_us}});
     r.start_us = log_.front().timestamp_us;
     r.end_us = is_terminal(status_) ? log_.back().timestamp_us : 0;

@@ -32,9 +32,11 @@ struct OutputChunk {
 
 class Execution final : public actions::Invocation {
 public:
+    // `store` and `secrets` (both may be null) are where records go and
+    // the key that seals secret parameters in them.
     Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
               nlohmann::json context, int64_t deadline_ns, store::Store* store = nullptr,
-              std::shared_ptr<const std::string> config_json = nullptr);
+              std::shared_ptr<const std::string> config_json = nullptr, const core::SecretBox* secrets = nullptr);
 
     // actions::Invocation
     const std::string& execution_id() const override { return id_; }
@@ -48,6 +50,7 @@ public:
     const std::string& user() const override { return user_; }
     const std::string& config_json() const override;
     actions::Orchestration* orchestration() const override { return orchestration_; }
+    void started_process(long pid) override;
 
     void set_orchestration(actions::Orchestration* o) { orchestration_ = o; }
     // A workflow's run after its runner returned; kept until it finishes.
@@ -109,6 +112,7 @@ private:
     std::vector<LogEntry> log_;
     std::vector<OutputChunk> output_;
     store::Store* store_;
+    const core::SecretBox* secrets_;
     int64_t output_seq_ = 0;
     size_t output_bytes_ = 0;
     bool output_truncated_ = false;
@@ -117,6 +121,7 @@ private:
     actions::Orchestration* orchestration_ = nullptr;
     std::shared_ptr<actions::DeferredRun> deferred_;
     std::function<void(const Execution&)> on_end_;  // see set_on_end
+    std::string process_;                           // "pid:start" of the process group it started
 
     std::atomic<bool> cancel_requested_{false};
     std::atomic<bool> deadline_passed_{false};

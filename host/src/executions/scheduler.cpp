@@ -52,8 +52,9 @@ Execution& as_execution(const actions::Invocation& invocation) {
 }
 
 std::shared_ptr<Execution> Scheduler::submit(Request request) {
+    bool durable = request.durable;
     auto e = prepare(std::move(request));
-    launch(e);
+    launch(e, durable);
     return e;
 }
 
@@ -88,17 +89,30 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
                            ? core::monotonic_ns() + static_cast<int64_t>(request.timeout_seconds * 1e9)
                            : 0;
     auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline,
-                                         options_.store, std::move(config_text));
+                                         options_.store, std::move(config_text), options_.secrets);
     e->set_orchestration(this);
     return e;
 }
 
-void Scheduler::launch(const std::shared_ptr<Execution>& e) {
+void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable) {
     history_.add(e);
     e->transition(Status::scheduled);
     // A workflow's task is recorded once it runs: one that never ran is
     // simply started again after a restart, and workflows stay cheap to record.
-    if (e->parent_id().empty()) record(*e);
+    if (e->parent_id().empty()) {
+        uint64_t ticket = record(*e);
+        if (durable && options_.store) {
+            try {
+                options_.store->wait_durable(ticket);
+            } catch (const store::StoreError& err) {
+                // Not accepted: it never runs, and says why if its record
+                // can be written later after all.
+                e->request_cancel();
+                close(*e, Status::failed, json{{"error", std::string("not accepted: ") + err.what()}});
+                throw;
+            }
+        }
+    }
     if (e->deadline_ns() != 0) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(e->deadline_ns(), [this, weak] { on_deadline(weak); });
@@ -144,10 +158,9 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
     const auto& action = e->action();
     actions::RunOutcome outcome;
     if (e->transition(Status::running, nullptr, Status::scheduled)) {
-        // Recorded for what may run long (scripts, HTTP, workflows); a
-        // native call's record waits for its end, microseconds later. (A
-        // workflow records which child runs each task itself.)
-        if (action.runner_type != "native") record(*e);
+        // Recorded as running for every runner: a native action may run for
+        // hours too, and `execution list --status running` must find it.
+        record(*e);
         if (!e->stop_requested()) outcome = action.runner->run(action, *e);
     } else if (e->done()) {
         return;  // canceled or timed out while queued
@@ -291,7 +304,7 @@ std::shared_ptr<Execution> Scheduler::continue_orphan(const store::ExecutionReco
     }
     static const auto kNoConfigText = std::make_shared<const std::string>("{}");
     auto e = std::make_shared<Execution>(r.id, action, std::move(params), r.context, 0, options_.store,
-                                         action->config_text ? action->config_text : kNoConfigText);
+                                         action->config_text ? action->config_text : kNoConfigText, options_.secrets);
     e->set_orchestration(this);
     std::vector<LogEntry> log;
     for (const auto& entry : r.log) {
@@ -419,8 +432,8 @@ std::vector<actions::Orchestration::RecordedChild> Scheduler::recorded_children(
     return out;
 }
 
-void Scheduler::record(const Execution& e) {
-    if (options_.store) options_.store->save(e.snapshot(false, options_.secrets));
+uint64_t Scheduler::record(const Execution& e) {
+    return options_.store ? options_.store->save(e.snapshot(false, options_.secrets)) : 0;
 }
 
 size_t Scheduler::shutdown() {
@@ -435,7 +448,13 @@ size_t Scheduler::shutdown() {
     }
     deadlines_.stop();
     abandoned_ = pool_.abandoned_workers();
-    if (options_.store) options_.store->flush();
+    if (options_.store) {
+        try {
+            options_.store->flush();
+        } catch (const store::StoreError& e) {
+            spdlog::error("{}", e.what());  // the store keeps trying until it is closed
+        }
+    }
     return abandoned_;
 }
 

@@ -29,6 +29,12 @@ struct Request {
     double timeout_seconds = 0;  // 0 = none
     // Merged into the execution's context (StackStorm's action_context).
     nlohmann::json context = nlohmann::json::object();
+    // Accepted only once its `requested` record is on disk: submit() waits
+    // for that commit (shared with concurrent submits) before anything runs,
+    // and throws store::StoreError when it cannot be written. What people
+    // and other programs submit (the CLI, later the API) asks for this; a
+    // workflow's tasks need not, their workflow records them.
+    bool durable = false;
 };
 
 struct SchedulerOptions {
@@ -54,7 +60,9 @@ public:
     Scheduler& operator=(const Scheduler&) = delete;
 
     // Validates and queues. Throws core::NotFound for an unknown action and
-    // core::ValidationError for bad parameters (nothing is recorded then).
+    // core::ValidationError for bad parameters (nothing is recorded then),
+    // store::StoreError for a durable request the store cannot record (it
+    // is then closed as failed and never runs).
     std::shared_ptr<Execution> submit(Request request);
 
     std::shared_ptr<Execution> find(const std::string& id) const { return history_.find(id); }
@@ -99,7 +107,7 @@ public:
 private:
     struct Lane;
     std::shared_ptr<Execution> prepare(Request request);
-    void launch(const std::shared_ptr<Execution>& e);
+    void launch(const std::shared_ptr<Execution>& e, bool durable = false);
     void execute(std::shared_ptr<Execution> e);
     void run(const std::shared_ptr<Execution>& e);
     // Turns a runner's outcome into the execution's terminal status.
@@ -107,7 +115,8 @@ private:
     void on_deadline(const std::weak_ptr<Execution>& weak);
     // Terminal transition, recorded in the store when it happens.
     bool close(Execution& e, Status status, nlohmann::json result, std::optional<Status> only_from = std::nullopt);
-    void record(const Execution& e);
+    // Queues the execution's record; returns the store's ticket (0: no store).
+    uint64_t record(const Execution& e);
     void close_if_stuck(const std::weak_ptr<Execution>& weak, Status status, const char* why);
     std::shared_ptr<Lane> lane(const std::string& ref);
     // A workflow's execution and its deferred run (both null when it has

@@ -370,10 +370,16 @@ Value f_indent(Evaluator&, const Value& in, CallArgs& a) {
     Budget::charge_bytes(s.size());
     std::string rv;
     if (blank) {
-        for (size_t i = 0; i < lines.size(); ++i) rv += (i ? "\n" + pad : "") + lines[i];
+        for (size_t i = 0; i < lines.size(); ++i) {
+            if (i) (rv += '\n') += pad;
+            rv += lines[i];
+        }
     } else if (!lines.empty()) {
         rv = lines[0];
-        for (size_t i = 1; i < lines.size(); ++i) rv += "\n" + (lines[i].empty() ? "" : pad + lines[i]);
+        for (size_t i = 1; i < lines.size(); ++i) {
+            rv += '\n';
+            if (!lines[i].empty()) (rv += pad) += lines[i];
+        }
     }
     if (first) rv = pad + rv;
     return Json(rv);
@@ -493,7 +499,12 @@ Value f_attr(Evaluator&, const Value& in, CallArgs& a) {
     a.check("attr", {"name"});
     std::string name = arg_str(a, 0, "name", "");
     if (in.is_object()) return get_attribute(in, name);
-    return Value::undefined("'" + type_name(in) + "' has no attribute '" + name + "'");
+    std::string why(1, '\'');
+    why += type_name(in);
+    why += "' has no attribute '";
+    why += name;
+    why += '\'';
+    return Value::undefined(why);
 }
 
 }  // namespace

@@ -100,7 +100,12 @@ std::string yaml_scalar(const Json& j) {
         if (plain_ok(s)) return s;
         bool control = false;
         for (unsigned char c : s) control |= (c < 0x20 || c == 0x7f);
-        if (!control) return "'" + replace_all(s, "'", "''", -1) + "'";
+        if (!control) {
+            std::string quoted(1, '\'');
+            quoted += replace_all(s, "'", "''", -1);
+            quoted += '\'';
+            return quoted;
+        }
         return python_json_dumps(j, -1, false, nullptr, nullptr, false);  // double-quoted with escapes
     }
     case Json::value_t::array: return "[]";
@@ -134,7 +139,9 @@ void emit_yaml(const Json& j, size_t col, std::string& out, size_t indent, size_
                 out += std::string(child, ' ');
                 emit_yaml(v, child, out, indent, depth + 1);
             } else {
-                out += " " + yaml_scalar(v) + "\n";
+                out += ' ';
+                out += yaml_scalar(v);
+                out += '\n';
             }
         }
     } else if (j.is_array()) {

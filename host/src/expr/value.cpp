@@ -63,7 +63,7 @@ std::string float_repr(double d) {
     std::string out;
     if (exp >= 16 || exp < -4) {
         out = digits.substr(0, 1);
-        if (digits.size() > 1) out += "." + digits.substr(1);
+        if (digits.size() > 1) out.append(1, '.').append(digits, 1, std::string::npos);
         char ebuf[16];
         std::snprintf(ebuf, sizeof ebuf, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
         out += ebuf;

@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/json_text.hpp"
 #include "packs/discovery.hpp"
 #include "packs/pack_error.hpp"
+#include "packs/pack_files.hpp"
 
 namespace packhost::packs {
 namespace {
@@ -23,11 +25,16 @@ std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion ho
     if (fs::exists(manifest, ec)) {
         nlohmann::json doc;
         try {
-            std::ifstream in(manifest);
-            doc = nlohmann::json::parse(in);
-        } catch (const nlohmann::json::exception& e) {
-            throw PackError(manifest.string() + ": invalid JSON: " + e.what());
+            std::ifstream in(manifest, std::ios::binary);
+            std::string text(64 * 1024 + 1, '\0');
+            in.read(text.data(), static_cast<std::streamsize>(text.size()));
+            text.resize(static_cast<size_t>(in.gcount()));
+            if (text.size() > 64 * 1024) throw PackError(manifest.string() + ": is larger than 64 KiB");
+            doc = core::parse_json(text, manifest.string());
+        } catch (const core::JsonTextError& e) {
+            throw PackError(e.what());
         }
+        if (!doc.is_object()) throw PackError(manifest.string() + ": must be a JSON object");
         std::string lib = doc.value("library", "");
         if (lib.empty() || lib.find('/') != std::string::npos) {
             throw PackError(manifest.string() + ": field 'library' must name a file in the pack directory");
@@ -38,12 +45,10 @@ std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion ho
             throw PackError(manifest.string() + ": field 'abi' must be \"MAJOR.MINOR\", got \"" + abi + "\"");
         }
         if (auto why = abi_refusal(host_abi, {major, minor})) throw PackError(manifest.string() + ": " + *why);
-        fs::path so = m.dir / lib;
-        if (!fs::exists(so, ec)) throw PackError(manifest.string() + ": library " + so.string() + " does not exist");
-        return so;
+        return file_in_pack(m.dir, m.dir, lib, manifest.string(), "library");
     }
     fs::path so = m.dir / ("lib" + m.ref + ".so");
-    if (fs::exists(so, ec)) return so;
+    if (fs::exists(so, ec)) return file_in_pack(m.dir, m.dir, so.filename().string(), m.dir.string(), "library");
     return std::nullopt;
 }
 
@@ -52,7 +57,10 @@ std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion ho
 Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& services, AbiVersion host_abi,
                       const fs::path& configs_dir) {
     Catalog c;
-    for (const auto& dir : find_pack_dirs(search_path)) {
+    std::vector<std::string> skipped;
+    auto dirs = find_pack_dirs(search_path, skipped);
+    for (auto& w : skipped) c.warn(std::move(w));
+    for (const auto& dir : dirs) {
         std::string ref;
         std::shared_ptr<HostTable> table;
         try {
@@ -64,6 +72,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
                                 first->metadata.dir.string() + " (earlier on the search path)");
             }
             pack->config = load_pack_config(pack->metadata, configs_dir);
+            for (const auto& w : pack->config.warnings) c.warn(w);
             if (auto so = native_library_path(pack->metadata, host_abi)) {
                 table = std::make_shared<HostTable>(services, ref, host_abi);
                 pack->host_table = table;
@@ -85,6 +94,11 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
         }
     }
     return c;
+}
+
+void Catalog::warn(std::string message) {
+    spdlog::warn("{}", message);
+    warnings_.push_back(std::move(message));
 }
 
 const LoadedPack* Catalog::find(const std::string& ref) const {

@@ -38,6 +38,10 @@ public:
 
     const std::vector<std::shared_ptr<const LoadedPack>>& loaded() const { return loaded_; }
     const std::vector<RefusedPack>& refused() const { return refused_; }
+    // What loading found worth a look but did not refuse a pack for
+    // (skipped folders, unknown config keys, a pack without actions).
+    const std::vector<std::string>& warnings() const { return warnings_; }
+    void warn(std::string message);
     const LoadedPack* find(const std::string& ref) const;
 
     // Moves a loaded pack to the refused list (a later stage, e.g. action
@@ -47,6 +51,7 @@ public:
 private:
     std::vector<std::shared_ptr<const LoadedPack>> loaded_;
     std::vector<RefusedPack> refused_;
+    std::vector<std::string> warnings_;
 };
 
 }  // namespace packhost::packs

@@ -29,18 +29,40 @@ std::vector<fs::path> default_search_path(const fs::path& executable) {
     return out;
 }
 
-std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path) {
+std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path, std::vector<std::string>& warnings) {
     std::vector<fs::path> out;
     for (const auto& root : search_path) {
         std::error_code ec;
+        if (!fs::exists(root, ec)) {
+            warnings.push_back("packs path: " + root.string() + " does not exist");
+            continue;
+        }
+        if (!fs::is_directory(root, ec)) {
+            warnings.push_back("packs path: " + root.string() + " is not a directory");
+            continue;
+        }
         std::vector<fs::path> here;
-        for (const auto& entry : fs::directory_iterator(root, ec)) {
+        fs::directory_iterator it(root, ec);
+        if (ec) {
+            warnings.push_back("packs path: cannot read " + root.string() + ": " + ec.message());
+            continue;
+        }
+        for (const auto& entry : it) {
             std::error_code ec2;
-            if (entry.is_directory(ec2) && fs::exists(entry.path() / "pack.yaml", ec2)) {
-                // Absolute: scripts are started from other working directories.
-                auto dir = fs::absolute(entry.path(), ec2);
-                here.push_back(ec2 ? entry.path() : dir.lexically_normal());
+            if (entry.is_symlink(ec2) && !fs::exists(entry.path(), ec2)) {
+                warnings.push_back(entry.path().string() + ": a symlink to something that does not exist; skipped");
+                continue;
             }
+            if (!entry.is_directory(ec2)) continue;
+            bool has_pack_yaml = fs::exists(entry.path() / "pack.yaml", ec2);
+            if (ec2) {
+                warnings.push_back(entry.path().string() + ": cannot be read (" + ec2.message() + "); skipped");
+                continue;
+            }
+            if (!has_pack_yaml) continue;
+            // Absolute: scripts are started from other working directories.
+            auto dir = fs::absolute(entry.path(), ec2);
+            here.push_back(ec2 ? entry.path() : dir.lexically_normal());
         }
         std::sort(here.begin(), here.end());
         out.insert(out.end(), here.begin(), here.end());

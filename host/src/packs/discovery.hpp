@@ -14,6 +14,10 @@ std::vector<std::filesystem::path> default_search_path(const std::filesystem::pa
 
 // The pack directories (those holding a pack.yaml) directly below each
 // search-path entry, in search-path order, each entry's packs sorted by name.
-std::vector<std::filesystem::path> find_pack_dirs(const std::vector<std::filesystem::path>& search_path);
+// What it had to skip (an entry that does not exist, a folder it cannot
+// read, a symlink to nothing) is added to `warnings`, never skipped in
+// silence.
+std::vector<std::filesystem::path> find_pack_dirs(const std::vector<std::filesystem::path>& search_path,
+                                                  std::vector<std::string>& warnings);
 
 }  // namespace packhost::packs

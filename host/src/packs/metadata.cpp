@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/semver.hpp"
+#include "core/yaml_file.hpp"
 #include "packs/pack_error.hpp"
 
 namespace packhost::packs {
@@ -46,12 +47,9 @@ PackMetadata read_pack_metadata(const std::filesystem::path& dir) {
     const std::string file = (dir / "pack.yaml").string();
     YAML::Node doc;
     try {
-        doc = YAML::LoadFile(file);
-    } catch (const YAML::BadFile&) {
-        throw PackError(file + ": cannot be read");
-    } catch (const YAML::Exception& e) {
-        throw PackError(file + ": invalid YAML at line " + std::to_string(e.mark.line + 1) +
-                        ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
+        doc = core::load_yaml_file(file);
+    } catch (const core::YamlFileError& e) {
+        throw PackError(file + ": " + e.what());
     }
     if (!doc.IsMap()) throw PackError(file + ": must be a mapping of fields");
 

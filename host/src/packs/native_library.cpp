@@ -41,6 +41,19 @@ T copy_struct(const T* from, const std::string& what, size_t minimum_size) {
 
 std::string text(const char* s) { return s ? std::string(s) : std::string(); }
 
+// Boost.DLL wraps dlopen's message as "boost::dll::shared_library::load()
+// failed (dlerror system message: <path>: <why>): <errno text>", where the
+// errno text is left over from something else. dlopen's own words only.
+std::string dlopen_reason(const std::string& what, const std::string& path) {
+    const std::string open = "(dlerror system message: ";
+    size_t b = what.find(open);
+    size_t e = what.rfind("): ");
+    if (b == std::string::npos || e == std::string::npos || e < b) return what;
+    std::string reason = what.substr(b + open.size(), e - b - open.size());
+    if (reason.rfind(path + ": ", 0) == 0) reason = reason.substr(path.size() + 2);
+    return reason;
+}
+
 bool valid_name(const std::string& name) {
     if (name.empty()) return false;
     for (char c : name) {
@@ -89,7 +102,7 @@ NativeLibrary load_native_library(const fs::path& so, const ph_host_v1* host, Ab
         lib.load(boost::dll::fs::path(so.string()),
                  boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
-        throw PackError(where + ": cannot be loaded: " + e.what());
+        throw PackError(where + ": cannot be loaded: " + dlopen_reason(e.what(), where));
     }
     if (!lib.has(PH_ENTRY_SYMBOL_V1)) {
         // Keep it mapped anyway: its static constructors already ran.

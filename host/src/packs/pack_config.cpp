@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/yaml_file.hpp"
 #include "core/yaml_json.hpp"
 #include "packs/pack_error.hpp"
 
@@ -13,11 +14,9 @@ using json = nlohmann::json;
 
 nlohmann::ordered_json read_yaml(const fs::path& file) {
     try {
-        return core::yaml_to_json(YAML::LoadFile(file.string()));
-    } catch (const YAML::BadFile&) {
-        throw PackError(file.string() + ": cannot be read");
-    } catch (const YAML::Exception& e) {
-        throw PackError(file.string() + ": invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        return core::yaml_to_json(core::load_yaml_file(file));
+    } catch (const std::runtime_error& e) {  // YamlFileError, JsonTextError
+        throw PackError(file.string() + ": " + e.what());
     }
 }
 
@@ -62,15 +61,26 @@ PackConfig load_pack_config(const PackMetadata& pack, const fs::path& configs_di
         for (auto it = checked.begin(); it != checked.end();) {
             it = has_template(it.value()) ? checked.erase(it) : std::next(it);
         }
-        std::vector<std::string> problems;
-        cfg.schema.validate(checked, "config key", problems);
-        for (auto& p : problems) {
+        std::vector<std::string> problems, found;
+        cfg.schema.validate(checked, "config key", found);
+        for (auto& p : found) {
             // A key a template will supply is not missing.
             if (p.rfind("config key '", 0) == 0 && p.size() > 12) {
                 std::string key = p.substr(12, p.find('\'', 12) - 12);
                 if (cfg.values.contains(key) && p.find("is required") != std::string::npos) continue;
             }
-            throw PackError(config_file.string() + ": " + p);
+            problems.push_back(p);
+        }
+        if (!problems.empty()) {
+            std::string all;
+            for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+            throw PackError(config_file.string() + ": " + all);
+        }
+        for (auto it = cfg.values.begin(); it != cfg.values.end(); ++it) {
+            if (!cfg.schema.root().property(it.key())) {
+                cfg.warnings.push_back(config_file.string() + ": unknown config key '" + it.key() + "' (" +
+                                       schema_file.string() + " does not declare it)");
+            }
         }
         for (auto it = checked.begin(); it != checked.end(); ++it) {
             if (!cfg.values.contains(it.key())) cfg.values[it.key()] = it.value();  // defaults

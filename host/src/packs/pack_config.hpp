@@ -3,6 +3,8 @@
 // the pack's config.schema.yaml (StackStorm's format: a map of property
 // specs, `secret: true` for values to mask, `required: true`).
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,11 +17,13 @@ struct PackConfig {
     nlohmann::json values = nlohmann::json::object();  // defaults applied
     core::JsonSchema schema;                            // empty when the pack has none
     bool has_schema = false;
+    std::vector<std::string> warnings;  // keys the schema does not know, each with its file
 
     nlohmann::json masked() const { return has_schema ? schema.masked(values) : values; }
 };
 
-// Throws PackError naming the file and the key. A value holding a template
+// Throws PackError naming the file and every key that fails the schema; an
+// unknown key is a warning (a typo the pack would never read). A value holding a template
 // ("{{ st2kv.system.token | decrypt_kv }}") is checked when rendered, per
 // execution, not here.
 PackConfig load_pack_config(const PackMetadata& pack, const std::filesystem::path& configs_dir);

@@ -11,6 +11,8 @@
 namespace packhost::store {
 namespace {
 
+// The start time of a running process; empty when there is none, or only
+// its zombie (it has exited; nobody reaped it yet).
 std::string start_time_of(long pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string line;
@@ -20,12 +22,18 @@ std::string start_time_of(long pid) {
     std::istringstream fields(line.substr(close + 2));
     std::string f;
     for (int i = 0; i < 20 && fields >> f; ++i) {
-        if (i == 19) return f;  // field 22 of stat(5)
+        if (i == 0 && (f == "Z" || f == "X")) return "";  // field 3: the state
+        if (i == 19) return f;                            // field 22 of stat(5)
     }
     return "";
 }
 
 }  // namespace
+
+std::string process_identity(long pid) {
+    std::string start = start_time_of(pid);
+    return start.empty() ? std::string() : std::to_string(pid) + ":" + start;
+}
 
 const std::string& this_process_owner() {
     static const std::string owner = std::to_string(::getpid()) + ":" + start_time_of(::getpid());

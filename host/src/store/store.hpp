@@ -28,6 +28,7 @@ struct ExecutionRecord {
     nlohmann::json log = nlohmann::json::array();  // [{"status", "timestamp"}] (µs since epoch)
     std::string parent;                             // parent execution id, or empty
     std::string owner;                              // the process running it ("pid:start")
+    std::string process;  // the process group it started (a script's), "pid:start"; empty when none
     int64_t start_us = 0;
     int64_t end_us = 0;  // 0 while unfinished
 };
@@ -72,17 +73,38 @@ struct ExecutionFilter {
     size_t limit = 50;
 };
 
+// The store could not write what it was given (a full disk, an I/O error).
+// Writes that fail are kept and tried again; whoever waits for them to be
+// on disk gets this instead of a silent success.
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
 
     // Queued and written in batches by a background writer; a later save of
     // the same id replaces the earlier one. Never blocks on the disk.
-    virtual void save(ExecutionRecord record) = 0;
+    // Returns a ticket for wait_durable().
+    virtual uint64_t save(ExecutionRecord record) = 0;
     virtual void append_output(OutputRecord chunk) = 0;
     virtual void save_workflow_state(WorkflowStateRecord part) = 0;
-    // Returns once everything queued before the call is on disk.
+    // Returns once what the ticket stands for (and everything queued before
+    // it) is on disk; throws StoreError when writing it failed. Concurrent
+    // waiters share one commit.
+    virtual void wait_durable(uint64_t ticket) = 0;
+    // Returns once everything queued before the call is on disk; throws
+    // StoreError when writing it failed.
     virtual void flush() = 0;
+    // Whether writes are going through, and why not.
+    struct Health {
+        bool ok = true;
+        std::string last_error;  // empty when ok
+        uint64_t pending = 0;    // queued, not yet on disk
+    };
+    virtual Health health() = 0;
 
     virtual std::optional<ExecutionRecord> execution(const std::string& id) = 0;
     // Newest first.
@@ -99,9 +121,12 @@ public:
     // Marks every unfinished execution whose owner is not alive as
     // abandoned (status log, end time, result {"error": reason}), except
     // those `keep` says another process may continue; returns their ids.
+    // `before` is called with each one first (to end what it left running)
+    // and what it returns is added to the reason.
     virtual std::vector<std::string> abandon_orphans(
         const std::function<bool(const std::string&)>& owner_alive, const std::string& reason,
-        const std::function<bool(const ExecutionRecord&)>& keep = nullptr) = 0;
+        const std::function<bool(const ExecutionRecord&)>& keep = nullptr,
+        const std::function<std::string(const ExecutionRecord&)>& before = nullptr) = 0;
     // Deletes finished executions (and their output and workflow state)
     // that ended before `before_us`; returns how many.
     virtual size_t purge(int64_t before_us) = 0;
@@ -128,5 +153,8 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& file);
 // process an owner string names is still running on this machine.
 const std::string& this_process_owner();
 bool owner_alive(const std::string& owner);
+// Another process of this machine the same way ("pid:start"), for
+// ExecutionRecord::process; empty when it does not exist.
+std::string process_identity(long pid);
 
 }  // namespace packhost::store

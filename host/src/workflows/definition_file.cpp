@@ -1,17 +1,15 @@
 #include "workflows/definition_file.hpp"
 
+#include "core/yaml_file.hpp"
 #include "core/yaml_json.hpp"
 
 namespace packhost::workflows {
 
 std::optional<YAML::Node> load_definition(const std::filesystem::path& file, Problems& problems) {
     try {
-        return YAML::LoadFile(file.string());
-    } catch (const YAML::BadFile&) {
-        problems.add(0, "cannot read the file");
-    } catch (const YAML::Exception& e) {
-        problems.add(static_cast<size_t>(e.mark.line + 1),
-                     "invalid YAML (column " + std::to_string(e.mark.column + 1) + "): " + e.msg);
+        return core::load_yaml_file(file);
+    } catch (const core::YamlFileError& e) {
+        problems.add(e.line(), e.what());
     }
     return std::nullopt;
 }

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/yaml_file.hpp"
 #include "workflows/action_chain/spec.hpp"
 #include "workflows/expressions.hpp"
 #include "workflows/orquesta/spec.hpp"
@@ -116,9 +117,9 @@ Inspection inspect(const std::filesystem::path& file, const actions::Registry& r
     Inspection out{"orquesta", 0, Problems(file.string())};
     bool chain = false;
     try {
-        auto doc = YAML::LoadFile(file.string());
+        auto doc = core::load_yaml_file(file);
         chain = doc.IsMap() && doc["chain"];
-    } catch (const YAML::Exception&) {
+    } catch (const std::exception&) {
         // The parser reports it, with its line.
     }
     if (chain) {

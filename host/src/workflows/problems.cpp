@@ -7,8 +7,12 @@ std::string Problems::text() const {
     for (const auto& p : list_) {
         if (!out.empty()) out += '\n';
         out += file_;
-        if (p.line > 0) out += ":" + std::to_string(p.line);
-        out += ": " + p.message;
+        if (p.line > 0) {
+            out += ':';
+            out += std::to_string(p.line);
+        }
+        out += ": ";
+        out += p.message;
     }
     return out;
 }

@@ -77,8 +77,11 @@ typedef int32_t ph_rc;
 #define PH_ERR 1
 /* The caller passed something invalid (bad key, bad JSON, NULL...). */
 #define PH_ERR_INVALID_ARGUMENT 2
-/* The action stopped because is_cancelled() became true. */
-#define PH_ERR_CANCELLED 3
+/* The action stopped because is_canceled() became true. */
+#define PH_ERR_CANCELED 3
+/* The same code under the spelling of ABI 1.0's first release (packhost
+ * says "canceled" everywhere); kept so that such packs still build. */
+#define PH_ERR_CANCELLED PH_ERR_CANCELED
 /* The action stopped because its deadline passed. */
 #define PH_ERR_TIMEOUT 4
 /* The service exists in this ABI but is not available in this host
@@ -213,14 +216,16 @@ typedef struct ph_call_v1 {
     const char *execution_id;
 
     /* Deadline on CLOCK_MONOTONIC in nanoseconds; 0 means none. When it
-     * passes, is_cancelled() turns nonzero and the execution ends as
+     * passes, is_canceled() turns nonzero and the execution ends as
      * "timeout" whatever the action returns. */
     int64_t deadline_ns;
 
-    /* Any thread. Nonzero once the execution was cancelled or its deadline
+    /* Any thread. Nonzero once the execution was canceled or its deadline
      * passed. A long-running action should poll it and return
-     * PH_ERR_CANCELLED (or PH_ERR_TIMEOUT) promptly. */
-    uint32_t (*is_cancelled)(void *call);
+     * PH_ERR_CANCELED (or PH_ERR_TIMEOUT) promptly. (ABI 1.0's first
+     * release spelled this field is_cancelled: same place, same type; only
+     * source that names it needs the new spelling.) */
+    uint32_t (*is_canceled)(void *call);
 
     /* Any thread. Optional to call. Reports progress in units of 1/10000
      * (10000 = done), with an optional message (may be NULL/0). */

@@ -23,6 +23,7 @@
 #include <packhost/abi.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -56,10 +57,12 @@ inline constexpr uint32_t reentrant = PH_ACTION_REENTRANT;
 
 // Thrown by Context::check_cancel(); the SDK turns it into a canceled (or
 // timed-out) execution. Do not catch it in action code unless you rethrow.
-class cancelled : public std::exception {
+class canceled : public std::exception {
 public:
-    const char *what() const noexcept override { return "execution was cancelled"; }
+    const char *what() const noexcept override { return "execution was canceled"; }
 };
+// The first release's spelling.
+using cancelled [[deprecated("use packhost::sdk::canceled")]] = canceled;
 
 // Throw to fail an execution with a message and structured details; the
 // execution's result becomes {"error": message, "details": details}.
@@ -195,13 +198,14 @@ public:
 
     std::string_view execution_id() const { return c_.execution_id ? c_.execution_id : ""; }
 
-    // True once the execution was cancelled or its deadline passed.
-    bool cancelled() const { return c_.is_cancelled != nullptr && c_.is_cancelled(c_.call) != 0; }
+    // True once the execution was canceled or its deadline passed.
+    bool canceled() const { return c_.is_canceled != nullptr && c_.is_canceled(c_.call) != 0; }
+    [[deprecated("use canceled()")]] bool cancelled() const { return canceled(); }
 
-    // Throws packhost::sdk::cancelled when cancelled() is true.
+    // Throws packhost::sdk::canceled when canceled() is true.
     void check_cancel() const {
-        if (cancelled()) {
-            throw sdk::cancelled();
+        if (canceled()) {
+            throw sdk::canceled();
         }
     }
 
@@ -293,6 +297,78 @@ inline std::string schema_text(const json &schema) {
     return schema.is_null() ? std::string() : schema.dump();
 }
 
+// Index of the first byte of `s` that is not part of well-formed UTF-8, or npos.
+inline size_t invalid_utf8_at(const std::string &s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) {
+            return i;
+        }
+        uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (size_t k = 1; k < n; ++k) {
+            unsigned char cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) {
+                return i;
+            }
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+        bool overlong = (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+            return i;
+        }
+        i += n;
+    }
+    return std::string::npos;
+}
+
+// What makes `v` unfit to be a result, naming where it is ("result.items[2]
+// is NaN"), or "" when it is fine. JSON has no NaN or infinity, and a
+// string must be UTF-8: rather than let the JSON writer turn them into
+// null and U+FFFD silently, the execution fails saying which and where.
+inline std::string result_problem(const json &v, const std::string &where, int depth = 0) {
+    if (depth > 128) {
+        return where + " nests deeper than 128 levels";
+    }
+    switch (v.type()) {
+    case json::value_t::number_float:
+        if (!std::isfinite(v.get<double>())) {
+            return where + " is " + (std::isnan(v.get<double>()) ? "NaN" : "infinite") +
+                   ", which JSON cannot hold";
+        }
+        return "";
+    case json::value_t::string: {
+        size_t at = invalid_utf8_at(v.get_ref<const std::string &>());
+        if (at != std::string::npos) {
+            return where + " is not valid UTF-8 (at byte " + std::to_string(at) + ")";
+        }
+        return "";
+    }
+    case json::value_t::array:
+        for (size_t i = 0; i < v.size(); ++i) {
+            std::string p = result_problem(v[i], where + "[" + std::to_string(i) + "]", depth + 1);
+            if (!p.empty()) {
+                return p;
+            }
+        }
+        return "";
+    case json::value_t::object:
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            if (invalid_utf8_at(it.key()) != std::string::npos) {
+                return where + " has a key that is not valid UTF-8";
+            }
+            std::string p = result_problem(it.value(), where + "." + it.key(), depth + 1);
+            if (!p.empty()) {
+                return p;
+            }
+        }
+        return "";
+    default: return "";
+    }
+}
+
 inline ph_rc invoke(void *user, const char *params, size_t params_len,
                     const ph_call_v1 *call) noexcept {
     auto *slot = static_cast<action_slot *>(user);
@@ -301,12 +377,16 @@ inline ph_rc invoke(void *user, const char *params, size_t params_len,
         try {
             json p = params_len > 0 ? json::parse(params, params + params_len) : json::object();
             json r = slot->fn(p, ctx);
-            std::string text = r.dump(-1, ' ', false, json::error_handler_t::replace);
-            write(&call->result, text);
+            std::string problem = result_problem(r, "result");
+            if (!problem.empty()) {
+                write(&call->error, "the action returned an invalid result: " + problem);
+                return PH_ERR;
+            }
+            write(&call->result, r.dump());
             return PH_OK;
-        } catch (const cancelled &e) {
+        } catch (const canceled &e) {
             write(&call->error, e.what());
-            return ctx.deadline_passed() ? PH_ERR_TIMEOUT : PH_ERR_CANCELLED;
+            return ctx.deadline_passed() ? PH_ERR_TIMEOUT : PH_ERR_CANCELED;
         } catch (const action_error &e) {
             json err{{"message", e.what()}};
             if (!e.details().is_null()) {

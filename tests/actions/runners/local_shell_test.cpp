@@ -179,8 +179,8 @@ TEST_F(LocalShell, BrokenActionMetadataRefusesThePack) {
     std::string dir = FIXTURE_PACKS_DIR;
     EXPECT_EQ(r["bad_runner"], dir + "/bad_runner/actions/x.yaml: unknown runner_type 'python-magic' "
                                      "(known: local-shell-cmd, local-shell-script, noop, http-request, orquesta, action-chain)");
-    EXPECT_EQ(r["missing_entry"], dir + "/missing_entry/actions/x.yaml: entry_point " + dir +
-                                        "/missing_entry/actions/nope.sh does not exist");
+    EXPECT_EQ(r["missing_entry"], dir + "/missing_entry/actions/x.yaml: entry_point 'nope.sh' does not exist (" + dir +
+                                        "/missing_entry/actions/nope.sh)");
     EXPECT_EQ(r["bad_override"], dir + "/bad_override/actions/x.yaml: parameters.timeout: 'type' of runner "
                                        "local-shell-cmd's parameter cannot be changed (only default, description, "
                                        "enum, immutable, required)");

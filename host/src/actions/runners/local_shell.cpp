@@ -22,6 +22,33 @@ bool is_runner_param(const std::string& name) {
     return std::find(std::begin(kRunnerParams), std::end(kRunnerParams), name) != std::end(kRunnerParams);
 }
 
+bool has_nul(const std::string& s) { return s.find('\0') != std::string::npos; }
+
+// What a process cannot be given as asked: a NUL byte would cut an
+// argument or a variable short without a word, and '=' in a name would
+// make a different variable. Refused with the parameter it came from.
+std::string spec_problem(const json& params) {
+    for (const char* name : {"cmd", "cwd"}) {
+        auto it = params.find(name);
+        if (it != params.end() && it->is_string() && has_nul(it->get_ref<const std::string&>())) {
+            return std::string("parameter '") + name + "' contains a NUL byte, which a process cannot be given";
+        }
+    }
+    if (auto env = params.find("env"); env != params.end() && env->is_object()) {
+        for (auto it = env->begin(); it != env->end(); ++it) {
+            if (it.key().empty() || it.key().find('=') != std::string::npos || has_nul(it.key())) {
+                return "parameter 'env': variable name '" + it.key() + "' is not valid (it may not be empty or hold "
+                       "'=' or a NUL byte)";
+            }
+            if (it.value().is_string() && has_nul(it.value().get_ref<const std::string&>())) {
+                return "parameter 'env': the value of '" + it.key() + "' contains a NUL byte, which a process "
+                       "cannot be given";
+            }
+        }
+    }
+    return "";
+}
+
 ProcessSpec base_spec(const Action& action, Invocation& inv) {
     const json& p = inv.parameters();
     ProcessSpec spec;
@@ -36,6 +63,11 @@ ProcessSpec base_spec(const Action& action, Invocation& inv) {
     }
     if (auto cwd = p.find("cwd"); cwd != p.end() && cwd->is_string()) spec.cwd = cwd->get<std::string>();
     return spec;
+}
+
+RunOutcome refused(const std::string& why) {
+    return {RunOutcome::Kind::failed, json{{"error", why}, {"succeeded", false}, {"failed", true}, {"return_code", -1},
+                                           {"stdout", ""}, {"stderr", ""}}};
 }
 
 ProcessLimits limits_of(Invocation& inv) {
@@ -77,6 +109,7 @@ public:
         if (cmd == p.end() || !cmd->is_string() || cmd->get<std::string>().empty()) {
             return {RunOutcome::Kind::failed, json{{"error", "parameter 'cmd' is required by the local-shell-cmd runner"}}};
         }
+        if (auto why = spec_problem(p); !why.empty()) return refused(why);
         ProcessSpec spec = base_spec(action, inv);
         spec.argv = {"/bin/bash", "-c", cmd->get<std::string>()};
         maybe_sudo(spec, p);
@@ -98,6 +131,7 @@ public:
                     json{{"error", "entry point " + script_.string() + " is not executable (chmod +x it)"}}};
         }
         const json& p = inv.parameters();
+        if (auto why = spec_problem(p); !why.empty()) return refused(why);
         std::string kwarg_op = p.value("kwarg_op", std::string("--"));
         ProcessSpec spec = base_spec(action, inv);
         spec.argv = {script_.string()};
@@ -124,6 +158,12 @@ public:
             ++next;
         }
         spec.argv.insert(spec.argv.end(), named.begin(), named.end());
+        for (size_t i = 1; i < spec.argv.size(); ++i) {
+            if (has_nul(spec.argv[i])) {
+                return refused("argument " + std::to_string(i) + " of the script contains a NUL byte, which a process "
+                               "cannot be given");
+            }
+        }
         if (spec.cwd.empty()) spec.cwd = script_.parent_path().string();
         maybe_sudo(spec, p);
         return shell_outcome(run_process(spec, inv, limits_of(inv)));

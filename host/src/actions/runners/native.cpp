@@ -40,7 +40,7 @@ ph_rc write_capped(void* ctx, const char* data, size_t len) {
     return PH_OK;
 }
 
-uint32_t is_cancelled(void* call) {
+uint32_t is_canceled(void* call) {
     return static_cast<CallState*>(call)->invocation.stop_requested() ? 1u : 0u;
 }
 
@@ -108,7 +108,7 @@ public:
         call.call = &state;
         call.execution_id = inv.execution_id().c_str();
         call.deadline_ns = inv.deadline_ns();
-        call.is_cancelled = &is_cancelled;
+        call.is_canceled = &is_canceled;
         call.progress = &progress;
         call.output = &output;
         call.result = {sizeof(ph_writer_v1), 0, &result_sink, &write_capped};
@@ -128,7 +128,7 @@ public:
 
         switch (rc) {
         case PH_OK: break;
-        case PH_ERR_CANCELLED: return {RunOutcome::Kind::canceled, error_result(error, "canceled")};
+        case PH_ERR_CANCELED: return {RunOutcome::Kind::canceled, error_result(error, "canceled")};
         case PH_ERR_TIMEOUT: return {RunOutcome::Kind::timeout, error_result(error, "timed out")};
         default:
             return {RunOutcome::Kind::failed,

@@ -4,14 +4,18 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "core/clock.hpp"
+#include "store/store.hpp"
 
 extern char** environ;
 
@@ -48,6 +52,19 @@ std::atomic<size_t> g_output_cap{4u << 20};
 
 }  // namespace
 
+bool end_process_group(const std::string& identity, std::chrono::milliseconds grace) {
+    if (identity.empty() || !store::owner_alive(identity)) return false;
+    pid_t pgid = static_cast<pid_t>(std::strtol(identity.c_str(), nullptr, 10));
+    if (pgid <= 1) return false;
+    ::kill(-pgid, SIGTERM);
+    auto until = std::chrono::steady_clock::now() + grace;
+    while (store::owner_alive(identity) && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::kill(-pgid, SIGKILL);  // whatever of the group is left
+    return true;
+}
+
 void set_output_cap(size_t bytes) { g_output_cap.store(bytes > 0 ? bytes : 1); }
 size_t output_cap() { return g_output_cap.load(); }
 
@@ -63,6 +80,18 @@ std::map<std::string, std::string> current_environment() {
 
 ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const ProcessLimits& limits) {
     ProcessOutcome out;
+    if (!spec.cwd.empty()) {
+        // posix_spawn would only say ENOENT, as if the program were missing.
+        struct stat st {};
+        if (::stat(spec.cwd.c_str(), &st) != 0) {
+            out.spawn_error = "the working directory " + spec.cwd + " does not exist";
+            return out;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            out.spawn_error = "the working directory " + spec.cwd + " is not a directory";
+            return out;
+        }
+    }
     Pipe o, e;
     if (::pipe2(o.fd, O_CLOEXEC) != 0 || ::pipe2(e.fd, O_CLOEXEC) != 0) {
         out.spawn_error = std::string("cannot create pipes: ") + std::strerror(errno);
@@ -103,6 +132,7 @@ ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const Proce
         out.spawn_error = "cannot start " + spec.argv[0] + ": " + std::strerror(rc);
         return out;
     }
+    inv.started_process(pid);
 
     int64_t started = core::monotonic_ns();
     int64_t deadline = limits.timeout.count() > 0

@@ -40,6 +40,12 @@ struct ProcessOutcome {
 
 ProcessOutcome run_process(const ProcessSpec& spec, Invocation& invocation, const ProcessLimits& limits);
 
+// Ends the process group whose leader is `identity` ("pid:start", as
+// recorded for an execution): SIGTERM, then SIGKILL after `grace`. Only when
+// that very process still runs (a reused pid is left alone); returns whether
+// it did.
+bool end_process_group(const std::string& identity, std::chrono::milliseconds grace);
+
 // This process's environment as a map (the base a runner adds to).
 std::map<std::string, std::string> current_environment();
 

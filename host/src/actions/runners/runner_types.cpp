@@ -50,17 +50,17 @@ const std::vector<RunnerType>& types() {
     static const std::vector<RunnerType> t = {
         {"local-shell-cmd", local_parameters(true), false, [](const ActionSource&) { return make_local_shell_cmd(); }},
         {"local-shell-script", local_parameters(false), true,
-         [](const ActionSource& s) { return make_local_shell_script(s.pack_dir / "actions" / s.entry_point); }},
+         [](const ActionSource& s) { return make_local_shell_script(s.entry_point); }},
         {"noop", ojson::object(), false, [](const ActionSource&) { return make_noop(); }},
         {"http-request", http_parameters(), false, [](const ActionSource&) { return make_http_request(); }},
         // Workflows: the definition is parsed and checked when the pack loads.
         {"orquesta", ojson::object(), true,
          [](const ActionSource& s) -> std::shared_ptr<const Runner> {
-             return std::make_shared<OrquestaRunner>(s.pack_dir / "actions" / s.entry_point);
+             return std::make_shared<OrquestaRunner>(s.entry_point);
          }},
         {"action-chain", ojson::object(), true,
          [](const ActionSource& s) -> std::shared_ptr<const Runner> {
-             return std::make_shared<ActionChainRunner>(s.pack_dir / "actions" / s.entry_point);
+             return std::make_shared<ActionChainRunner>(s.entry_point);
          }},
     };
     return t;

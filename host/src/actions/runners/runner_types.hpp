@@ -17,7 +17,7 @@ namespace packhost::actions {
 struct ActionSource {
     std::string pack;
     std::filesystem::path pack_dir;
-    std::string entry_point;  // relative to <pack>/actions/
+    std::filesystem::path entry_point;  // resolved inside the pack (runners that need one)
 };
 
 struct RunnerType {

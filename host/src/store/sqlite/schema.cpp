@@ -71,6 +71,11 @@ const std::vector<std::string>& migrations() {
             SELECT execution_id, 'cancel', requested_us FROM cancel_requests;
         DROP TABLE cancel_requests;
         )sql",
+        // 4: the process group a script's execution started, so that whoever
+        // finds it abandoned can end what is left of it.
+        R"sql(
+        ALTER TABLE executions ADD COLUMN process TEXT NOT NULL DEFAULT '';
+        )sql",
     };
     return m;
 }

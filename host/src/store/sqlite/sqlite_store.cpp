@@ -4,10 +4,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -17,6 +19,7 @@
 
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
+#include "core/private_files.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/store.hpp"
 
@@ -67,12 +70,12 @@ public:
 
     // Serialised here, on the caller's thread: the writer then only binds
     // text, and every JSON tree is freed by the thread that built it.
-    void save(ExecutionRecord r) override {
+    uint64_t save(ExecutionRecord r) override {
         ExecutionRow row{std::move(r.id), std::move(r.action), std::move(r.runner_type), std::move(r.status),
                          dump(r.parameters), std::move(r.sealed_secrets), std::nullopt, dump(r.context), dump(r.log),
-                         std::move(r.parent), std::move(r.owner), r.start_us, r.end_us};
+                         std::move(r.parent), std::move(r.owner), std::move(r.process), r.start_us, r.end_us};
         if (!r.result.is_null()) row.result = dump(r.result);
-        push(std::move(row));
+        return push(std::move(row));
     }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
     void save_workflow_state(WorkflowStateRecord part) override {
@@ -80,13 +83,28 @@ public:
     }
 
     void flush() override {
+        uint64_t target;
+        {
+            std::lock_guard lock(mu_);
+            target = enqueued_;
+        }
+        wait_durable(target);
+    }
+
+    void wait_durable(uint64_t ticket) override {
         std::unique_lock lock(mu_);
-        uint64_t target = enqueued_;
-        if (written_ >= target) return;
+        if (written_ >= ticket) return;
         ++flush_waiters_;
         cv_.notify_one();
-        done_cv_.wait(lock, [&] { return written_ >= target; });
+        // Done when it is written, or when an attempt to write it failed.
+        done_cv_.wait(lock, [&] { return written_ >= ticket || failed_upto_ >= ticket; });
         --flush_waiters_;
+        if (written_ < ticket) throw StoreError("store " + file_ + ": cannot write: " + last_error_);
+    }
+
+    Health health() override {
+        std::lock_guard lock(mu_);
+        return {last_error_.empty(), last_error_, enqueued_ - written_};
     }
 
     std::optional<ExecutionRecord> execution(const std::string& id) override {
@@ -174,7 +192,8 @@ public:
 
     std::vector<std::string> abandon_orphans(const std::function<bool(const std::string&)>& alive,
                                              const std::string& reason,
-                                             const std::function<bool(const ExecutionRecord&)>& keep) override {
+                                             const std::function<bool(const ExecutionRecord&)>& keep,
+                                             const std::function<std::string(const ExecutionRecord&)>& before) override {
         std::vector<ExecutionRecord> orphans;
         for (auto& r : unfinished()) {
             if (!alive(r.owner) && !(keep && keep(r))) orphans.push_back(std::move(r));
@@ -182,10 +201,11 @@ public:
         std::vector<std::string> ids;
         int64_t now = core::now_us();
         for (auto& r : orphans) {
+            std::string more = before ? before(r) : std::string();
             r.status = "abandoned";
             r.end_us = now;
             r.log.push_back({{"status", "abandoned"}, {"timestamp", now}});
-            r.result = {{"error", reason}};
+            r.result = {{"error", reason + more}};
             ids.push_back(r.id);
             save(std::move(r));
         }
@@ -299,7 +319,7 @@ public:
 private:
     static constexpr const char* kSelect =
         "SELECT id, action, runner_type, status, parameters, sealed_secrets, result, context, log, parent, owner, "
-        "start_us, end_us FROM executions";
+        "start_us, end_us, process FROM executions";
 
     static constexpr const char* kKvSelect = "SELECT scope, user, name, value, secret, expire_us, updated_us FROM kv";
     static constexpr const char* kLive = "(expire_us = 0 OR expire_us > ?)";
@@ -319,7 +339,7 @@ private:
     struct ExecutionRow {
         std::string id, action, runner_type, status, parameters, sealed_secrets;
         std::optional<std::string> result;
-        std::string context, log, parent, owner;
+        std::string context, log, parent, owner, process;
         int64_t start_us, end_us;
     };
     struct StateRow {
@@ -330,9 +350,15 @@ private:
     using Item = std::variant<ExecutionRow, OutputRecord, StateRow>;
 
     static SQLite::Database open(const std::string& file) {
-        std::error_code ec;
-        auto dir = std::filesystem::path(file).parent_path();
-        if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+        // SQLite gives the WAL and SHM files the database file's mode, so a
+        // private database keeps its journal private too.
+        if (core::ensure_private_file(file)) {
+            spdlog::info("{}: made private (mode 0600): it holds the execution history", file);
+        }
+        for (const char* suffix : {"-wal", "-shm"}) {
+            std::error_code ec;
+            if (std::filesystem::exists(file + suffix, ec)) core::ensure_private_file(file + suffix);
+        }
         // Switching a fresh file to WAL and migrating it can answer
         // SQLITE_BUSY without waiting (SQLite skips the busy handler where
         // waiting could deadlock) when several processes open it at once:
@@ -391,51 +417,93 @@ private:
         r.owner = q.getColumn(10).getString();
         r.start_us = q.getColumn(11).getInt64();
         r.end_us = q.getColumn(12).getInt64();
+        r.process = q.getColumn(13).getString();
         return r;
     }
 
-    void push(Item item) {
+    uint64_t push(Item item) {
         bool wake;
+        uint64_t ticket;
         {
             std::lock_guard lock(mu_);
             queue_.push_back(std::move(item));
-            ++enqueued_;
+            ticket = ++enqueued_;
             wake = writer_idle_;
             writer_idle_ = false;
         }
         // Only the push that finds the writer asleep pays for waking it.
         if (wake) cv_.notify_one();
+        return ticket;
     }
 
+    // A batch that failed (a full disk, an I/O error) is kept, with whatever
+    // is queued meanwhile, and tried again after a pause that grows to a
+    // second; waiters are told at once. Nothing is dropped while the host
+    // runs; at its stop, a batch that still cannot be written is reported.
     void write_loop() {
+        std::vector<Item> batch;
+        uint64_t upto = 0;
+        int failures = 0;
         while (true) {
-            std::vector<Item> batch;
-            uint64_t upto;
             {
                 std::unique_lock lock(mu_);
-                while (!stopping_ && queue_.empty()) {
-                    writer_idle_ = true;
-                    cv_.wait(lock);
+                if (failures > 0) {
+                    auto pause = std::chrono::milliseconds(std::min(1000, 50 << std::min(failures, 5)));
+                    cv_.wait_for(lock, pause, [&] { return stopping_; });
+                } else {
+                    while (!stopping_ && queue_.empty()) {
+                        writer_idle_ = true;
+                        cv_.wait(lock);
+                    }
+                    writer_idle_ = false;
+                    // A moment to let a burst gather into one transaction (and
+                    // the threads producing it run without waking us per
+                    // record), unless someone waits for the disk.
+                    if (queue_.size() < kBatchGather && !stopping_ && flush_waiters_ == 0) {
+                        cv_.wait_for(lock, std::chrono::microseconds(500),
+                                     [&] { return stopping_ || flush_waiters_ > 0; });
+                    }
                 }
-                writer_idle_ = false;
-                if (queue_.empty() && stopping_) return;
-                // A moment to let a burst gather into one transaction (and
-                // the threads producing it run without waking us per record),
-                // unless someone waits for the disk.
-                if (queue_.size() < kBatchGather && !stopping_ && flush_waiters_ == 0) {
-                    cv_.wait_for(lock, std::chrono::microseconds(500), [&] { return stopping_ || flush_waiters_ > 0; });
+                if (!queue_.empty()) {
+                    if (batch.empty()) {
+                        batch.swap(queue_);
+                    } else {
+                        std::move(queue_.begin(), queue_.end(), std::back_inserter(batch));
+                        queue_.clear();
+                    }
+                    upto = enqueued_;
                 }
-                batch.swap(queue_);
-                upto = enqueued_;
+                if (batch.empty()) {
+                    if (stopping_) return;
+                    continue;
+                }
             }
             try {
                 write(batch);
             } catch (const std::exception& e) {
-                spdlog::error("store {}: writing {} records failed: {}", file_, batch.size(), e.what());
+                ++failures;
+                bool give_up = false;
+                {
+                    std::lock_guard lock(mu_);
+                    last_error_ = e.what();
+                    failed_upto_ = upto;
+                    give_up = stopping_ && failures >= kAttemptsAtStop;
+                }
+                done_cv_.notify_all();
+                if (failures == 1 || give_up) {
+                    spdlog::error("store {}: writing {} records failed: {}{}", file_, batch.size(), e.what(),
+                                  give_up ? "; stopping without them" : "; trying again");
+                }
+                if (give_up) return;
+                continue;
             }
+            if (failures > 0) spdlog::info("store {}: writing works again ({} records written)", file_, batch.size());
+            failures = 0;
+            batch.clear();
             {
                 std::lock_guard lock(mu_);
                 written_ = upto;
+                last_error_.clear();
             }
             done_cv_.notify_all();
         }
@@ -454,8 +522,8 @@ private:
         SQLite::Transaction tx(writer_db_);
         SQLite::Statement ins(writer_db_,
                               "INSERT OR REPLACE INTO executions (id, action, runner_type, status, parameters, "
-                              "sealed_secrets, result, context, log, parent, owner, start_us, end_us) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                              "sealed_secrets, result, context, log, parent, owner, start_us, end_us, process) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         SQLite::Statement out(writer_db_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
         SQLite::Statement wf(writer_db_, "INSERT OR REPLACE INTO workflow_state VALUES (?, ?, ?)");
         for (size_t i = 0; i < batch.size(); ++i) {
@@ -478,6 +546,7 @@ private:
                 ins.bind(11, r->owner);
                 ins.bind(12, r->start_us);
                 ins.bind(13, r->end_us);
+                ins.bind(14, r->process);
                 ins.exec();
                 ins.reset();
             } else if (auto* w = std::get_if<StateRow>(&batch[i])) {
@@ -511,6 +580,9 @@ private:
     std::condition_variable cv_, done_cv_;
     std::vector<Item> queue_;
     uint64_t enqueued_ = 0, written_ = 0;
+    uint64_t failed_upto_ = 0;  // the last attempt that failed covered tickets up to this
+    std::string last_error_;    // empty while writes go through
+    static constexpr int kAttemptsAtStop = 5;
     bool stopping_ = false;
     bool writer_idle_ = false;  // waiting for work: the next push wakes it
     int flush_waiters_ = 0;
