@@ -62,18 +62,21 @@ bench: build
 	@echo
 	@$(BUILD)/bin/packhost-workflow-bench
 
-# One minute of libFuzzer on the template engine (clang, build-fuzz/), seeded
-# with every template of the jinja2 table. A crash leaves crash-* files:
-# copy the input to tests/fuzz/regressions/ once fixed.
+# libFuzzer on the template engine (clang, build-fuzz/) for FUZZ_SECONDS
+# in FUZZ_JOBS forked workers, seeded with every template of the jinja2
+# table; a crash, a timeout or running out of memory stops it (nothing is
+# ignored). A finding leaves crash-*/timeout-*/oom-* files: copy the input
+# to tests/fuzz/regressions/ once fixed.
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= $(JOBS)
 fuzz: deps
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DPACKHOST_FUZZ=ON \
 	  -DPACKHOST_BUILD_TESTS=OFF -DPACKHOST_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build-fuzz --target template_fuzz -j $(JOBS)
 	@mkdir -p build-fuzz/corpus
 	@python3 -c "import json,hashlib; [open('build-fuzz/corpus/'+hashlib.sha1(c['template'].encode()).hexdigest(),'w').write(c['template']) for c in json.load(open('tests/expr/cases.json'))['cases']]"
-	@cd build-fuzz && ./bin/template_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -timeout=10 \
-	  -rss_limit_mb=4096 corpus ../tests/fuzz/regressions
+	@cd build-fuzz && ./bin/template_fuzz -fork=$(FUZZ_JOBS) -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+	  -timeout=10 -rss_limit_mb=4096 corpus ../tests/fuzz/regressions
 
 # GCC warns about some things at -O3 only (its -Wrestrict false positives
 # among them): the release build must compile clean too.

@@ -118,7 +118,7 @@ int main() {
     });
 
     // (c) the same with a 1 KB parameter object.
-    nlohmann::json big{{"message", std::string(1000, 'x')}};
+    packhost::Json big{{"message", std::string(1000, 'x')}};
     double c = measure(100000, 1, [&] {
         auto e = scheduler.submit(Request{"core.echo", big});
         e->wait();

@@ -15,6 +15,7 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 using namespace packhost::expr;
+using packhost::Json;
 
 double median_ns(size_t samples, size_t batch, const std::function<void()>& fn) {
     for (size_t i = 0; i < 1000; ++i) fn();

@@ -50,7 +50,7 @@ fs::path make_pack(const fs::path& root, size_t chain_length) {
     return root;
 }
 
-double run_seconds(packhost::Host& host, const std::string& ref, nlohmann::json params) {
+double run_seconds(packhost::Host& host, const std::string& ref, packhost::Json params) {
     auto t0 = clock_type::now();
     auto e = host.scheduler().submit({ref, std::move(params)});
     e->wait();
@@ -94,7 +94,7 @@ int main() {
 
         std::vector<double> chain;
         int chain_runs = std::getenv("WFBENCH_CHAIN_ONLY") ? 40 : 7;
-        for (int i = 0; i < chain_runs; ++i) chain.push_back(run_seconds(host, "wfbench.chain", nlohmann::json::object()));
+        for (int i = 0; i < chain_runs; ++i) chain.push_back(run_seconds(host, "wfbench.chain", packhost::Json::object()));
         double per_transition_us = median(chain) / kChain * 1e6;
         std::printf("(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
                     "(goal <= 20 us)\n",

@@ -225,8 +225,8 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
         return PH_ERR_NOT_FOUND;
     }
     auto body = core::json_depth_exceeded_at(payload) == std::string::npos
-                    ? nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false)
-                    : nlohmann::json(nlohmann::json::value_t::discarded);
+                    ? Json::parse(payload, nullptr, /*allow_exceptions=*/false)
+                    : Json(Json::value_t::discarded);
     if (body.is_discarded() || !body.is_object()) {
         spdlog::warn("[pack {}] dispatch of '{}' with a payload that is not a JSON object", pack, ref);
         return PH_ERR_INVALID_ARGUMENT;

@@ -7,11 +7,11 @@
 
 using packhost::actions::cast_parameter;
 using packhost::core::JsonSchema;
-using json = nlohmann::json;
+using json = packhost::Json;
 
 namespace {
 
-JsonSchema schema(const char* text) { return JsonSchema::compile(nlohmann::ordered_json::parse(text), "t"); }
+JsonSchema schema(const char* text) { return JsonSchema::compile(packhost::Json::parse(text), "t"); }
 
 json cast(const char* type_schema, const std::string& text) {
     auto s = schema(type_schema);

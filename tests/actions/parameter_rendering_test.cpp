@@ -7,12 +7,12 @@
 #include "core/errors.hpp"
 
 using namespace packhost::actions;
-using json = nlohmann::json;
+using json = packhost::Json;
 
 namespace {
 
 ParameterSpec spec() {
-    return ParameterSpec::compile(nlohmann::ordered_json::parse(R"({
+    return ParameterSpec::compile(packhost::Json::parse(R"({
       "type": "object",
       "properties": {
         "who":      {"type": "string", "default": "{{ action_context.user }}"},

@@ -546,3 +546,20 @@ TEST(Cli, PackDirectoriesItCannotReadAreReported) {
     EXPECT_TRUE(contains(r.out, (packs / "private").string() + ": cannot be read (Permission denied); skipped")) << r.out;
     EXPECT_TRUE(contains(r.out, "packs path: " + (packs / "missing").string() + " does not exist")) << r.out;
 }
+
+TEST(Cli, ARecordNestedTooDeepIsShownWithAnErrorNotACrash) {
+    // Written by something else (or an older packhost): printing it used to
+    // recurse until the stack ran out.
+    std::string id = json::parse(packhost_cmd({"run", "core.noop", "--json"}).out)["id"];
+    auto sql = run_process({"/usr/bin/sqlite3", test_home() + "/packhost.db",
+                            "UPDATE executions SET result = replace(hex(zeroblob(100000)), '00', '[') || "
+                            "replace(hex(zeroblob(100000)), '00', ']') WHERE id = '" + id + "'"});
+    ASSERT_EQ(sql.exit_code, 0) << sql.err;
+    auto text = packhost_cmd({"execution", "get", id});
+    EXPECT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_TRUE(contains(text.out, "error: \"execution " + id + ": stored result: nested deeper than 128 levels"))
+        << text.out;
+    auto j = packhost_cmd({"execution", "get", id, "--json"});
+    EXPECT_EQ(j.exit_code, 0);
+    EXPECT_EQ(json::parse(j.out)["status"], "succeeded");
+}

@@ -12,7 +12,7 @@
 
 using namespace packhost;
 using executions::Status;
-using json = nlohmann::json;
+using json = packhost::Json;
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "expr/template.hpp"
 
 using packhost::expr::Context;
-using packhost::expr::Json;
+using packhost::Json;
 using packhost::expr::Template;
 using packhost::expr::TemplateError;
 

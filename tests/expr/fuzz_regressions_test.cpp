@@ -9,6 +9,7 @@
 #include "expr/template.hpp"
 
 using namespace packhost::expr;
+using packhost::Json;
 
 namespace {
 

@@ -10,8 +10,8 @@
 
 namespace {
 
-const packhost::expr::Json& vars() {
-    static const auto v = packhost::expr::Json::parse(R"({
+const packhost::Json& vars() {
+    static const auto v = packhost::Json::parse(R"({
         "trigger": {"body": {"project": "demo", "tags": ["a", "B"], "n": 3}},
         "items": [3, 1, 2], "d": {"b": 2, "a": 1}, "s": "Hello World", "f": 2.5, "none": null
     })");

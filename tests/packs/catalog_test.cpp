@@ -72,7 +72,7 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
     auto e = host.scheduler().submit({"good.hello", {{"name", "world"}}});
     e->wait();
     EXPECT_EQ(e->status(), executions::Status::succeeded);
-    EXPECT_EQ(e->result(), (nlohmann::json{{"greeting", "hello world"}}));
+    EXPECT_EQ(e->result(), (packhost::Json{{"greeting", "hello world"}}));
 }
 
 TEST(Catalog, AnOlderMinorIsAccepted) {
@@ -85,7 +85,7 @@ TEST(Catalog, AnOlderMinorIsAccepted) {
     auto e = host.scheduler().submit({"abi_older_minor.ping"});
     e->wait();
     EXPECT_EQ(e->status(), executions::Status::succeeded);
-    EXPECT_EQ(e->result(), (nlohmann::json{{"ok", true}}));
+    EXPECT_EQ(e->result(), (packhost::Json{{"ok", true}}));
 }
 
 TEST(Catalog, AbiGate) {

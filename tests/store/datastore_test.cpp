@@ -114,7 +114,7 @@ TEST_F(Datastore, TemplatesSeeSt2kv) {
     ds_->set("project", "demo", {}, {});
     ds_->set("token", "t0ken", {}, Opt{"system", "", true});
     ds_->set("pref", "dark", {}, Opt{"user", "stanley", false});
-    expr::Json vars = expr::Json::object();
+    packhost::Json vars = packhost::Json::object();
     expr::Context ctx(vars);
     ctx.set("st2kv", expr::Value::object(ds_->template_object("stanley")));
     auto render = [&](const char* t) { return expr::Template::compile(t)->render(ctx); };

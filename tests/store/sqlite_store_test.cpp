@@ -13,7 +13,7 @@
 
 namespace fs = std::filesystem;
 using namespace packhost::store;
-using json = nlohmann::json;
+using json = packhost::Json;
 
 namespace {
 

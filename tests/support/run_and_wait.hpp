@@ -10,7 +10,7 @@
 namespace packhost::testing {
 
 inline std::shared_ptr<executions::Execution> run_and_wait(Host& host, const std::string& ref,
-                                                           nlohmann::json params = nlohmann::json::object(),
+                                                           packhost::Json params = packhost::Json::object(),
                                                            double timeout = 0) {
     executions::Request r;
     r.action = ref;

@@ -13,7 +13,7 @@
 
 using namespace packhost;
 using executions::Status;
-using json = nlohmann::json;
+using json = packhost::Json;
 
 namespace {
 

@@ -18,7 +18,7 @@
 
 using namespace packhost;
 using executions::Status;
-using json = nlohmann::json;
+using json = packhost::Json;
 namespace fs = std::filesystem;
 
 namespace {
@@ -56,6 +56,10 @@ TEST_F(Orquesta, PublishCarriesDataToTheNextTaskAndOutput) {
                                            {"final", "HELLO OPS!"},
                                            {"execution", e->id()},
                                            {"greet_status", "succeeded"}}));
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : e->result()["output"].items()) keys.push_back(k);
+    EXPECT_EQ(keys, (std::vector<std::string>{"greeting", "final", "execution", "greet_status"}))
+        << "the output keeps the order the workflow declares";
     auto kids = children(e->id());
     ASSERT_EQ(kids.size(), 2u);
     EXPECT_EQ(kids[0].action, "core.echo");

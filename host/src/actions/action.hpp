@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/parameters.hpp"
 #include "core/json_schema.hpp"
 
@@ -28,7 +28,7 @@ public:
     virtual ~Invocation() = default;
     virtual const std::string& execution_id() const = 0;
     // The validated, completed parameters.
-    virtual const nlohmann::json& parameters() const = 0;
+    virtual const Json& parameters() const = 0;
     // CLOCK_MONOTONIC nanoseconds; 0 = no deadline.
     virtual int64_t deadline_ns() const = 0;
     // Any thread. True once cancel was requested or the deadline passed.
@@ -66,7 +66,7 @@ public:
 struct RunOutcome {
     enum class Kind { succeeded, failed, canceled, timeout, deferred };
     RunOutcome() = default;
-    RunOutcome(Kind k, nlohmann::json r) : kind(k), result(std::move(r)) {}
+    RunOutcome(Kind k, Json r) : kind(k), result(std::move(r)) {}
     static RunOutcome defer(std::shared_ptr<DeferredRun> run) {
         RunOutcome o(Kind::deferred, nullptr);
         o.deferred = std::move(run);
@@ -74,7 +74,7 @@ struct RunOutcome {
     }
 
     Kind kind = Kind::succeeded;
-    nlohmann::json result;  // the result; on failure {"error": "...", ...}
+    Json result;  // the result; on failure {"error": "...", ...}
     std::shared_ptr<DeferredRun> deferred;  // with Kind::deferred
 };
 
@@ -82,7 +82,7 @@ struct RunOutcome {
 struct ChildEnd {
     std::string id;
     std::string status;  // succeeded, failed, timeout, canceled, abandoned
-    nlohmann::json result;
+    Json result;
 };
 
 // Workflow state as recorded: the workflow's own part (seq -1) and one part
@@ -109,8 +109,8 @@ public:
     // its action_context. `on_end` is called once when the child ends, on
     // whichever thread ends it; never from inside start_child. Throws
     // core::NotFound or core::ValidationError, and then nothing started.
-    virtual std::string start_child(const Invocation& parent, const std::string& action, nlohmann::json parameters,
-                                    nlohmann::json context, std::function<void(ChildEnd)> on_end) = 0;
+    virtual std::string start_child(const Invocation& parent, const std::string& action, Json parameters,
+                                    Json context, std::function<void(ChildEnd)> on_end) = 0;
     // Asks a child to stop (no effect once it ended).
     virtual void cancel_child(const std::string& id) = 0;
     // Calls `fn` on another thread after `delay`.
@@ -127,11 +127,11 @@ public:
     // Records a child the run had started but that left no record of its
     // own (its process ended first) as abandoned, so that the tree shows it.
     virtual void record_lost_child(const Invocation& parent, const std::string& id, const std::string& action,
-                                   nlohmann::json context, nlohmann::json result) = 0;
+                                   Json context, Json result) = 0;
     // Children of an execution as recorded, ended or not, oldest first.
     struct RecordedChild {
         ChildEnd end;
-        nlohmann::json context;  // its action_context
+        Json context;  // its action_context
         bool ended = false;
         bool started = false;  // it reached running
     };
@@ -158,18 +158,18 @@ struct Action {
     std::string runner_type;  // "native", later "local-shell-cmd", ...
     ParameterSpec parameters;
     core::JsonSchema output;  // may be empty
-    nlohmann::ordered_json output_schema;  // as declared (null when none)
+    Json output_schema;  // as declared (null when none)
     bool reentrant = false;
     bool enabled = true;  // a disabled action is listed but refuses to run
     std::shared_ptr<const Runner> runner;
     // The pack's configuration (config_context), and the same as JSON text
     // for native actions, computed once per pack. A configuration holding
     // templates is rendered, and its text made, per execution instead.
-    std::shared_ptr<const nlohmann::json> config;
+    std::shared_ptr<const Json> config;
     std::shared_ptr<const std::string> config_text;
     bool config_templated = false;
 
-    nlohmann::ordered_json to_json() const;
+    Json to_json() const;
 };
 
 }  // namespace packhost::actions

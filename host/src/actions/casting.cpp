@@ -11,7 +11,6 @@
 namespace packhost::actions {
 namespace {
 
-using json = nlohmann::json;
 using S = core::JsonSchema;
 
 std::string lower(std::string s) {
@@ -26,56 +25,56 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b + 1);
 }
 
-std::optional<json> as_integer(const std::string& t) {
+std::optional<Json> as_integer(const std::string& t) {
     std::string s = trim(t);
     int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return json(v);
+    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return Json(v);
     return std::nullopt;
 }
 
-std::optional<json> as_number(const std::string& t) {
+std::optional<Json> as_number(const std::string& t) {
     if (auto i = as_integer(t)) return i;
     std::string s = trim(t);
     if (s.empty()) return std::nullopt;
     char* end = nullptr;
     double d = std::strtod(s.c_str(), &end);
     if (end != s.c_str() + s.size() || !std::isfinite(d)) return std::nullopt;
-    return json(d);
+    return Json(d);
 }
 
-std::optional<json> as_boolean(const std::string& t) {
+std::optional<Json> as_boolean(const std::string& t) {
     std::string s = lower(trim(t));
-    if (s == "true" || s == "1" || s == "yes" || s == "y" || s == "on") return json(true);
-    if (s == "false" || s == "0" || s == "no" || s == "n" || s == "off") return json(false);
+    if (s == "true" || s == "1" || s == "yes" || s == "y" || s == "on") return Json(true);
+    if (s == "false" || s == "0" || s == "no" || s == "n" || s == "off") return Json(false);
     return std::nullopt;
 }
 
 // Nesting past the host's limit is an error of its own, not "not JSON".
-std::optional<json> as_json(const std::string& name, const std::string& t, json::value_t want) {
+std::optional<Json> as_json(const std::string& name, const std::string& t, Json::value_t want) {
     if (core::json_depth_exceeded_at(t) != std::string::npos) {
         throw core::ValidationError("parameter '" + name + "': nested deeper than " +
                                     std::to_string(core::kMaxJsonDepth) + " levels");
     }
-    json v = json::parse(t, nullptr, /*allow_exceptions=*/false);
+    Json v = Json::parse(t, nullptr, /*allow_exceptions=*/false);
     if (!v.is_discarded() && v.type() == want) return v;
     return std::nullopt;
 }
 
 [[noreturn]] void fail(const std::string& name, const std::string& text, const char* what, bool secret) {
-    std::string shown = secret ? core::kSecretMask : json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string shown = secret ? core::kSecretMask : Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
     throw core::ValidationError("parameter '" + name + "': cannot convert " + shown + " to " + what);
 }
 
 }  // namespace
 
-json cast_parameter(const std::string& name, const std::string& text, const S::Node* node) {
-    if (node == nullptr || node->types == 0) return json(text);
+Json cast_parameter(const std::string& name, const std::string& text, const S::Node* node) {
+    if (node == nullptr || node->types == 0) return Json(text);
     uint32_t t = node->types;
     // A union such as "string|null" keeps text as text unless it says null.
     if (t & S::kString) {
         if ((t & S::kNull) && text == "null") return nullptr;
-        return json(text);
+        return Json(text);
     }
     if (t & S::kInteger) {
         if (auto v = as_integer(text)) return *v;
@@ -96,11 +95,11 @@ json cast_parameter(const std::string& name, const std::string& text, const S::N
     if (t & S::kArray) {
         std::string s = trim(text);
         if (!s.empty() && s.front() == '[') {
-            if (auto v = as_json(name, s, json::value_t::array)) return *v;
+            if (auto v = as_json(name, s, Json::value_t::array)) return *v;
             fail(name, text, "an array (invalid JSON)", node->secret);
         }
         // StackStorm's CLI form: a,b,c, each item cast to the items' type.
-        json arr = json::array();
+        Json arr = Json::array();
         if (!s.empty()) {
             size_t start = 0;
             while (true) {
@@ -114,7 +113,7 @@ json cast_parameter(const std::string& name, const std::string& text, const S::N
         return arr;
     }
     if (t & S::kObject) {
-        if (auto v = as_json(name, text, json::value_t::object)) return *v;
+        if (auto v = as_json(name, text, Json::value_t::object)) return *v;
         if (!(t & S::kNull)) fail(name, text, "an object (expected JSON such as {\"key\": \"value\"})", node->secret);
     }
     if ((t & S::kNull) && (text == "null" || text.empty())) return nullptr;

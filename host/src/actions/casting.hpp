@@ -5,8 +5,8 @@
 // JSON text to an object.
 #include <string>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "core/json_schema.hpp"
 
 namespace packhost::actions {
@@ -14,7 +14,7 @@ namespace packhost::actions {
 // `node` may be nullptr (undeclared parameter): the text stays a string.
 // Throws core::ValidationError("parameter 'count': cannot convert \"x\" to
 // an integer").
-nlohmann::json cast_parameter(const std::string& name, const std::string& text,
+Json cast_parameter(const std::string& name, const std::string& text,
                               const core::JsonSchema::Node* node);
 
 }  // namespace packhost::actions

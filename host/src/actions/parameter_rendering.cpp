@@ -10,19 +10,18 @@
 namespace packhost::actions {
 namespace {
 
-using json = nlohmann::json;
 
 class Renderer {
 public:
-    Renderer(const ParameterSpec& spec, json& params, const TemplateScope& scope, expr::TemplateCache& cache)
+    Renderer(const ParameterSpec& spec, Json& params, const TemplateScope& scope, expr::TemplateCache& cache)
         : spec_(spec), params_(params), cache_(cache) {
-        vars_["action_context"] = expr::Json(scope.action_context);
-        vars_["config_context"] = expr::Json(scope.config_context);
+        vars_["action_context"] = Json(scope.action_context);
+        vars_["config_context"] = Json(scope.config_context);
         for (auto it = params_.begin(); it != params_.end(); ++it) {
             if (contains_template(it.value())) {
                 state_[it.key()] = State::pending;
             } else {
-                vars_[it.key()] = expr::Json(it.value());
+                vars_[it.key()] = Json(it.value());
             }
         }
         context_ = expr::Context(vars_);
@@ -32,7 +31,7 @@ public:
             auto it = state_.find(name);
             if (it == state_.end()) return std::nullopt;
             render_parameter(name, /*from=*/current_);
-            return expr::Value(expr::Json(params_[name]));
+            return expr::Value(Json(params_[name]));
         });
     }
 
@@ -55,7 +54,7 @@ private:
         st = State::rendering;
         std::string saved = current_;
         current_ = name;
-        json rendered = render_value(name, params_[name]);
+        Json rendered = render_value(name, params_[name]);
         core::check_json_depth(rendered, "parameter '" + name + "'");
         // Text is cast to the declared type; a typed result stands, except
         // that a parameter declared as a string gets the value's text.
@@ -63,20 +62,20 @@ private:
         if (rendered.is_string()) {
             rendered = cast_parameter(name, rendered.get<std::string>(), node);
         } else if (node && node->types == core::JsonSchema::kString && !rendered.is_null()) {
-            rendered = expr::to_str(expr::Json(rendered));
+            rendered = expr::to_str(Json(rendered));
         }
         params_[name] = std::move(rendered);
         current_ = saved;
         state_[name] = State::done;
     }
 
-    json render_value(const std::string& name, const json& value) {
+    Json render_value(const std::string& name, const Json& value) {
         if (value.is_string()) {
             const auto& text = value.get_ref<const std::string&>();
             if (!expr::is_template(text)) return value;
             try {
                 auto t = cache_.get(text);
-                json out = json(t->render_value(context_));
+                Json out = Json(t->render_value(context_));
                 if (out.is_string() && out.get_ref<const std::string&>() == expr::kNoneMagic) return nullptr;
                 return out;
             } catch (const expr::TemplateError& e) {
@@ -84,12 +83,12 @@ private:
             }
         }
         if (value.is_array()) {
-            json out = json::array();
+            Json out = Json::array();
             for (const auto& v : value) out.push_back(render_value(name, v));
             return out;
         }
         if (value.is_object()) {
-            json out = json::object();
+            Json out = Json::object();
             for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = render_value(name, it.value());
             return out;
         }
@@ -97,9 +96,9 @@ private:
     }
 
     const ParameterSpec& spec_;
-    json& params_;
+    Json& params_;
     expr::TemplateCache& cache_;
-    expr::Json vars_ = expr::Json::object();
+    Json vars_ = Json::object();
     expr::Context context_;
     std::map<std::string, State> state_;
     std::string current_;
@@ -107,16 +106,16 @@ private:
 
 }  // namespace
 
-json render_config(const json& config, const TemplateScope& scope, expr::TemplateCache& cache) {
-    expr::Json vars = expr::Json::object();
-    vars["action_context"] = expr::Json(scope.action_context);
+Json render_config(const Json& config, const TemplateScope& scope, expr::TemplateCache& cache) {
+    Json vars = Json::object();
+    vars["action_context"] = Json(scope.action_context);
     expr::Context ctx(vars);
     if (scope.st2kv) ctx.set("st2kv", expr::Value::object(scope.st2kv));
-    json out = config;
+    Json out = config;
     for (auto it = out.begin(); it != out.end(); ++it) {
         if (!it.value().is_string() || !expr::is_template(it.value().get<std::string>())) continue;
         try {
-            it.value() = json(cache.get(it.value().get<std::string>())->render_value(ctx));
+            it.value() = Json(cache.get(it.value().get<std::string>())->render_value(ctx));
         } catch (const expr::TemplateError& e) {
             throw core::ValidationError("config key '" + it.key() + "': template " + e.what());
         }
@@ -124,7 +123,7 @@ json render_config(const json& config, const TemplateScope& scope, expr::Templat
     return out;
 }
 
-json render_parameters(const ParameterSpec& spec, json params, const TemplateScope& scope, expr::TemplateCache& cache) {
+Json render_parameters(const ParameterSpec& spec, Json params, const TemplateScope& scope, expr::TemplateCache& cache) {
     if (!contains_template(params)) return params;
     Renderer r(spec, params, scope, cache);
     r.run();

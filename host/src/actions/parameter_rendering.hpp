@@ -5,8 +5,8 @@
 // rendered text is cast to each parameter's declared type.
 #include <memory>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/parameters.hpp"
 #include "expr/template.hpp"
 
@@ -14,8 +14,8 @@ namespace packhost::actions {
 
 // What parameter templates can see besides the other parameters.
 struct TemplateScope {
-    nlohmann::json action_context = nlohmann::json::object();  // user, pack, parent...
-    nlohmann::json config_context = nlohmann::json::object();  // the pack's configuration
+    Json action_context = Json::object();  // user, pack, parent...
+    Json config_context = Json::object();  // the pack's configuration
     // `st2kv.system.KEY` / `st2kv.user.KEY`; null until a datastore exists.
     std::shared_ptr<const expr::Object> st2kv;
 };
@@ -26,13 +26,13 @@ struct TemplateScope {
 // integer); `use_none` output becomes null. Parameters may refer to each
 // other in any order; a cycle is an error. Throws core::ValidationError
 // naming the parameter: "parameter 'x': template line 1, column 4: ...".
-nlohmann::json render_parameters(const ParameterSpec& spec, nlohmann::json params, const TemplateScope& scope,
+Json render_parameters(const ParameterSpec& spec, Json params, const TemplateScope& scope,
                                  expr::TemplateCache& cache);
 
 // A pack configuration whose values hold templates (StackStorm's dynamic
 // config values, e.g. "{{ st2kv.system.api_token | decrypt_kv }}"),
 // rendered against action_context and st2kv. Throws core::ValidationError
 // naming the key.
-nlohmann::json render_config(const nlohmann::json& config, const TemplateScope& scope, expr::TemplateCache& cache);
+Json render_config(const Json& config, const TemplateScope& scope, expr::TemplateCache& cache);
 
 }  // namespace packhost::actions

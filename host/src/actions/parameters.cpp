@@ -6,11 +6,10 @@
 
 namespace packhost::actions {
 
-using json = nlohmann::json;
 
-ParameterSpec ParameterSpec::compile(const nlohmann::ordered_json& schema, const std::string& where) {
+ParameterSpec ParameterSpec::compile(const Json& schema, const std::string& where) {
     ParameterSpec spec;
-    spec.declared_ = schema.is_null() ? nlohmann::ordered_json{{"type", "object"}, {"properties", nlohmann::ordered_json::object()}} : schema;
+    spec.declared_ = schema.is_null() ? Json{{"type", "object"}, {"properties", Json::object()}} : schema;
     if (!spec.declared_.is_object()) throw std::invalid_argument(where + ": must be a JSON object schema");
     auto type = spec.declared_.find("type");
     if (type != spec.declared_.end() && *type != "object") {
@@ -20,8 +19,8 @@ ParameterSpec ParameterSpec::compile(const nlohmann::ordered_json& schema, const
     return spec;
 }
 
-json ParameterSpec::complete(json provided) const {
-    if (provided.is_null()) provided = json::object();
+Json ParameterSpec::complete(Json provided) const {
+    if (provided.is_null()) provided = Json::object();
     if (!provided.is_object()) throw core::ValidationError("parameters must be a JSON object");
     if (schema_.empty()) return provided;
     std::vector<std::string> problems;
@@ -39,21 +38,21 @@ json ParameterSpec::complete(json provided) const {
     return provided;
 }
 
-json ParameterSpec::validate(json params) const {
+Json ParameterSpec::validate(Json params) const {
     std::vector<std::string> problems;
     if (!schema_.empty()) schema_.validate(params, "parameter", problems);
     if (!problems.empty()) throw core::ValidationError(std::move(problems));
     return params;
 }
 
-bool contains_template(const json& value) {
+bool contains_template(const Json& value) {
     switch (value.type()) {
-    case json::value_t::string: {
+    case Json::value_t::string: {
         const auto& s = value.get_ref<const std::string&>();
         return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos;
     }
-    case json::value_t::array:
-    case json::value_t::object:
+    case Json::value_t::array:
+    case Json::value_t::object:
         for (const auto& v : value) {
             if (contains_template(v)) return true;
         }
@@ -72,7 +71,7 @@ std::vector<ParameterSpec::Row> ParameterSpec::rows() const {
         r.type = short_type_name(node->types);
         r.required = root.is_required(name);
         if (node->default_value) {
-            r.default_value = node->secret ? json(core::kSecretMask) : *node->default_value;
+            r.default_value = node->secret ? Json(core::kSecretMask) : *node->default_value;
         }
         r.description = node->description;
         r.secret = node->secret;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "core/json_schema.hpp"
 
 namespace packhost::actions {
@@ -18,19 +18,19 @@ public:
     // `schema` is the object schema the action declared (null = takes no
     // parameters). Unknown parameters are refused unless the schema sets
     // additionalProperties. Throws std::invalid_argument naming `where`.
-    static ParameterSpec compile(const nlohmann::ordered_json& schema, const std::string& where);
+    static ParameterSpec compile(const Json& schema, const std::string& where);
 
     // Completes and checks a request's parameters. Throws
     // core::ValidationError listing every problem, each naming its parameter.
     // The two halves, for callers that render templates in between:
     // complete() refuses overridden immutable parameters and fills in
     // declared defaults; validate() checks the result against the schema.
-    nlohmann::json resolve(nlohmann::json provided) const { return validate(complete(std::move(provided))); }
-    nlohmann::json complete(nlohmann::json provided) const;
-    nlohmann::json validate(nlohmann::json params) const;
+    Json resolve(Json provided) const { return validate(complete(std::move(provided))); }
+    Json complete(Json provided) const;
+    Json validate(Json params) const;
 
     // `params` with secret values replaced by "********".
-    nlohmann::json masked(const nlohmann::json& params) const { return schema_.masked(params); }
+    Json masked(const Json& params) const { return schema_.masked(params); }
     bool has_secrets() const { return schema_.has_secrets(); }
 
     // One row per declared parameter, in declaration order.
@@ -38,7 +38,7 @@ public:
         std::string name;
         std::string type;  // "integer", "string|null", "" when undeclared
         bool required = false;
-        std::optional<nlohmann::json> default_value;  // masked when secret
+        std::optional<Json> default_value;  // masked when secret
         std::string description;
         bool secret = false;
         bool immutable = false;
@@ -49,15 +49,15 @@ public:
     // The declared schema of one parameter (nullptr when undeclared).
     const core::JsonSchema::Node* find(const std::string& name) const;
 
-    const nlohmann::ordered_json& schema() const { return declared_; }
+    const Json& schema() const { return declared_; }
 
 private:
     core::JsonSchema schema_;
-    nlohmann::ordered_json declared_;
+    Json declared_;
 };
 
 // True when `value` holds a template ({{ or {%) in any string, at any depth.
-bool contains_template(const nlohmann::json& value);
+bool contains_template(const Json& value);
 
 // "integer", "string|null": a declared type as a short word for tables.
 std::string short_type_name(uint32_t types);

@@ -13,10 +13,10 @@ RunOutcome Runner::resume(const Action& action, Invocation&) const {
             {{"error", "runner " + action.runner_type + " cannot continue an execution another process left unfinished"}}};
 }
 
-nlohmann::ordered_json Action::to_json() const {
-    nlohmann::ordered_json params = nlohmann::ordered_json::object();
+Json Action::to_json() const {
+    Json params = Json::object();
     for (const auto& row : parameters.rows()) {
-        nlohmann::ordered_json p;
+        Json p;
         if (!row.type.empty()) p["type"] = row.type;
         p["required"] = row.required;
         if (row.default_value) p["default"] = *row.default_value;
@@ -26,7 +26,7 @@ nlohmann::ordered_json Action::to_json() const {
         if (row.position) p["position"] = *row.position;
         params[row.name] = std::move(p);
     }
-    nlohmann::ordered_json out{{"ref", ref},
+    Json out{{"ref", ref},
                                {"pack", pack},
                                {"name", name},
                                {"description", description},
@@ -53,7 +53,7 @@ void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack) {
         }
         built.push_back(std::move(a));
     }
-    auto config = std::make_shared<const nlohmann::json>(pack->config.values);
+    auto config = std::make_shared<const Json>(pack->config.values);
     auto text = std::make_shared<const std::string>(config->dump());
     bool templated = contains_template(*config);
     for (auto& a : built) {

@@ -16,7 +16,6 @@ namespace packhost::actions {
 namespace {
 
 namespace fs = std::filesystem;
-using ojson = nlohmann::ordered_json;
 
 [[noreturn]] void refuse(const fs::path& file, const std::string& what) {
     throw std::invalid_argument(file.string() + ": " + what);
@@ -26,8 +25,8 @@ using ojson = nlohmann::ordered_json;
 // these; anything else it states must agree with the runner.
 const char* const kOverridable[] = {"default", "description", "enum", "immutable", "required"};
 
-ojson merge_parameters(const RunnerType& runner, const ojson& declared, const fs::path& file) {
-    ojson props = ojson::object();
+Json merge_parameters(const RunnerType& runner, const Json& declared, const fs::path& file) {
+    Json props = Json::object();
     for (const auto& [name, spec] : runner.parameters.items()) props[name] = spec;
     for (const auto& [name, spec] : declared.items()) {
         if (!spec.is_object()) refuse(file, "parameters." + name + ": must be a mapping");
@@ -36,7 +35,7 @@ ojson merge_parameters(const RunnerType& runner, const ojson& declared, const fs
             props[name] = spec;
             continue;
         }
-        ojson merged = *base;
+        Json merged = *base;
         for (const auto& [key, value] : spec.items()) {
             bool overridable = std::find(std::begin(kOverridable), std::end(kOverridable), key) != std::end(kOverridable);
             if (!overridable && (!base->contains(key) || (*base)[key] != value)) {
@@ -47,12 +46,12 @@ ojson merge_parameters(const RunnerType& runner, const ojson& declared, const fs
         }
         props[name] = merged;
     }
-    return ojson{{"type", "object"}, {"properties", props}};
+    return Json{{"type", "object"}, {"properties", props}};
 }
 
 std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::path& file) {
     YAML::Node doc;
-    ojson meta;
+    Json meta;
     try {
         doc = core::load_yaml_file(file);
         if (!doc.IsMap()) refuse(file, "must be a mapping of fields");
@@ -101,7 +100,7 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
             throw std::invalid_argument(e.what());
         }
     }
-    ojson declared = ojson::object();
+    Json declared = Json::object();
     if (auto p = meta.find("parameters"); p != meta.end() && !p->is_null()) {
         if (!p->is_object()) refuse(file, "field 'parameters' must be a mapping of parameter names");
         declared = *p;
@@ -109,7 +108,7 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
     try {
         a->parameters = ParameterSpec::compile(merge_parameters(*runner, declared, file), file.string() + ": parameters");
         if (auto o = meta.find("output_schema"); o != meta.end() && o->is_object()) {
-            a->output_schema = ojson{{"type", "object"}, {"properties", *o}};
+            a->output_schema = Json{{"type", "object"}, {"properties", *o}};
             a->output = core::JsonSchema::compile(a->output_schema, file.string() + ": output_schema");
         }
     } catch (const std::invalid_argument&) {

@@ -2,8 +2,8 @@
 #include <iostream>
 #include <optional>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "core/json_text.hpp"
@@ -11,12 +11,11 @@
 namespace packhost::cli {
 namespace {
 
-using ojson = nlohmann::ordered_json;
 
 void action_list(AppContext& ctx, const std::string& pack) {
     auto actions = ctx.host().registry().list(pack.empty() ? std::nullopt : std::optional<std::string>(pack));
     if (ctx.json) {
-        ojson out = ojson::array();
+        Json out = Json::array();
         for (const auto& a : actions) out.push_back(a->to_json());
         std::cout << core::to_json_text(out, 2) << '\n';
         return;

@@ -4,8 +4,8 @@
 #include <optional>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/runners/runner_types.hpp"
 #include "cli/commands.hpp"
 #include "cli/execution_tree.hpp"
@@ -20,7 +20,6 @@
 namespace packhost::cli {
 namespace {
 
-using ojson = nlohmann::ordered_json;
 
 struct ListArgs {
     std::string action, status, parent;
@@ -42,7 +41,7 @@ void execution_list(AppContext& ctx, const ListArgs& args) {
     f.limit = args.limit;
     auto records = store->executions(f);
     if (ctx.json) {
-        ojson out = ojson::array();
+        Json out = Json::array();
         for (const auto& r : records) out.push_back(executions::record_view(r));
         std::cout << core::to_json_text(out, 2) << '\n';
         return;
@@ -72,10 +71,10 @@ void execution_get(AppContext& ctx, const std::string& id) {
     auto r = find_record(ctx, id);
     if (!r) return;
     auto output = store->output(id);
-    ojson view = executions::record_view(*r, &output);
+    Json view = executions::record_view(*r, &output);
     auto tree = execution_tree(*store, id);
     if (!tree.empty()) {
-        view["children"] = ojson::array();
+        view["children"] = Json::array();
         for (const auto& c : tree) {
             if (!c.value("omitted", false)) view["children"].push_back(c["id"]);
         }
@@ -194,14 +193,14 @@ void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<s
         return;
     }
     // The stored parameters have their secrets masked; the sealed copy has them.
-    nlohmann::json params = r->parameters;
+    Json params = r->parameters;
     if (!r->sealed_secrets.empty()) {
         if (!host.secrets()) {
             std::cerr << "error: execution " << id << " has secret parameters and no key to decrypt them\n";
             ctx.exit_code = kExitUsage;
             return;
         }
-        params = nlohmann::json::parse(host.secrets()->unseal(r->sealed_secrets));
+        params = Json::parse(host.secrets()->unseal(r->sealed_secrets));
     }
     auto problems = parse_parameters(*action, overrides, params);
     if (!problems.empty()) {

@@ -9,7 +9,6 @@
 namespace packhost::cli {
 namespace {
 
-using ojson = nlohmann::ordered_json;
 
 // Deep enough for any real nesting; a bound all the same, against a loop of
 // parent links in a damaged store.
@@ -18,7 +17,7 @@ constexpr int kMaxDepth = 32;
 // the latest of them (`execution list --parent ID` lists them all).
 constexpr size_t kMaxChildrenShown = 200;
 
-std::string task_of(const nlohmann::json& context) {
+std::string task_of(const Json& context) {
     if (auto o = context.find("orquesta"); o != context.end() && o->is_object()) {
         std::string t = o->value("task_name", std::string());
         if (o->contains("item")) ((t += '[') += std::to_string(o->value("item", 0))) += ']';
@@ -30,8 +29,8 @@ std::string task_of(const nlohmann::json& context) {
     return "";
 }
 
-ojson subtree(store::Store& store, const std::string& id, int depth) {
-    ojson out = ojson::array();
+Json subtree(store::Store& store, const std::string& id, int depth) {
+    Json out = Json::array();
     if (depth >= kMaxDepth) return out;
     auto kids = store.executions({std::nullopt, std::nullopt, id, kMaxChildrenShown + 1});  // newest first
     if (kids.size() > kMaxChildrenShown) {
@@ -42,7 +41,7 @@ ojson subtree(store::Store& store, const std::string& id, int depth) {
     std::reverse(kids.begin(), kids.end());
     for (const auto& k : kids) {
         int64_t end = k.end_us ? k.end_us : core::now_us();
-        ojson node{{"id", k.id},
+        Json node{{"id", k.id},
                    {"task", task_of(k.context)},
                    {"action", k.action},
                    {"status", k.status},
@@ -56,7 +55,7 @@ ojson subtree(store::Store& store, const std::string& id, int depth) {
     return out;
 }
 
-void add_rows(Table& t, const ojson& nodes, const std::string& indent) {
+void add_rows(Table& t, const Json& nodes, const std::string& indent) {
     for (size_t i = 0; i < nodes.size(); ++i) {
         const auto& n = nodes[i];
         bool last = i + 1 == nodes.size();
@@ -75,12 +74,12 @@ void add_rows(Table& t, const ojson& nodes, const std::string& indent) {
 
 }  // namespace
 
-ojson execution_tree(store::Store& store, const std::string& id) {
+Json execution_tree(store::Store& store, const std::string& id) {
     store.flush();
     return subtree(store, id, 0);
 }
 
-void print_execution_tree(std::ostream& out, const ojson& tree) {
+void print_execution_tree(std::ostream& out, const Json& tree) {
     if (tree.empty()) return;
     Table t({"TASK", "ACTION", "STATUS", "ELAPSED", "ID"});
     add_rows(t, tree, "");

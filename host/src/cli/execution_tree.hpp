@@ -4,17 +4,17 @@
 #include <ostream>
 #include <string>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "store/store.hpp"
 
 namespace packhost::cli {
 
 // [{"id", "task", "action", "status", "elapsed_seconds", "children": [...]}],
 // oldest first; empty for an execution without children.
-nlohmann::ordered_json execution_tree(store::Store& store, const std::string& id);
+Json execution_tree(store::Store& store, const std::string& id);
 
 // The tree as indented lines under a "tasks:" heading; nothing when empty.
-void print_execution_tree(std::ostream& out, const nlohmann::ordered_json& tree);
+void print_execution_tree(std::ostream& out, const Json& tree);
 
 }  // namespace packhost::cli

@@ -1,8 +1,8 @@
 // packhost key set|get|list|delete: StackStorm's datastore from the shell.
 #include <iostream>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "core/json_text.hpp"
@@ -12,7 +12,6 @@
 namespace packhost::cli {
 namespace {
 
-using ojson = nlohmann::ordered_json;
 
 struct KeyArgs {
     std::string name, value, scope = "system", prefix;
@@ -29,10 +28,10 @@ store::Datastore::Options options(const KeyArgs& a, bool secret) {
     return {a.scope, a.scope == "user" ? current_user() : "", secret};
 }
 
-ojson kv_json(const store::KeyValue& kv) {
-    ojson j{{"name", kv.name}, {"value", kv.value}, {"secret", kv.secret}, {"encrypted", kv.secret}, {"scope", kv.scope}};
+Json kv_json(const store::KeyValue& kv) {
+    Json j{{"name", kv.name}, {"value", kv.value}, {"secret", kv.secret}, {"encrypted", kv.secret}, {"scope", kv.scope}};
     if (!kv.user.empty()) j["user"] = kv.user;
-    j["expire_timestamp"] = kv.expire_us ? ojson(core::iso8601(kv.expire_us)) : ojson(nullptr);
+    j["expire_timestamp"] = kv.expire_us ? Json(core::iso8601(kv.expire_us)) : Json(nullptr);
     j["updated_at"] = core::iso8601(kv.updated_us);
     return j;
 }
@@ -49,7 +48,7 @@ void print(AppContext& ctx, const std::vector<store::KeyValue>& kvs, bool single
             std::cout << core::to_json_text(kv_json(kvs.front()), 2) << '\n';
             return;
         }
-        ojson out = ojson::array();
+        Json out = Json::array();
         for (const auto& kv : kvs) out.push_back(kv_json(kv));
         std::cout << core::to_json_text(out, 2) << '\n';
         return;

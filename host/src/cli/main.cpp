@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
         return usage_error(ctx, e.problems());
     } catch (const std::exception& e) {
         if (ctx.json) {
-            std::cout << packhost::core::to_json_text(nlohmann::ordered_json{{"error", e.what()}}, 2) << '\n';
+            std::cout << packhost::core::to_json_text(packhost::Json{{"error", e.what()}}, 2) << '\n';
         } else {
             std::cerr << "error: " << e.what() << '\n';
         }

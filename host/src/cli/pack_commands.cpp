@@ -1,8 +1,8 @@
 // packhost pack list | pack show PACK
 #include <iostream>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
@@ -11,33 +11,32 @@
 namespace packhost::cli {
 namespace {
 
-using ojson = nlohmann::ordered_json;
 
-ojson pack_json(const packs::LoadedPack& p, const actions::Registry& registry) {
+Json pack_json(const packs::LoadedPack& p, const actions::Registry& registry) {
     const auto& m = p.metadata;
-    ojson j{{"ref", m.ref},         {"name", m.name},       {"description", m.description},
+    Json j{{"ref", m.ref},         {"name", m.name},       {"description", m.description},
             {"version", m.version}, {"author", m.author},   {"path", m.dir.string()}};
     if (!m.email.empty()) j["email"] = m.email;
     if (!m.keywords.empty()) j["keywords"] = m.keywords;
     if (!m.dependencies.empty()) j["dependencies"] = m.dependencies;
     if (!m.contributors.empty()) j["contributors"] = m.contributors;
     if (p.config.has_schema || !p.config.values.empty()) j["config"] = p.config.masked();
-    auto actions = ojson::array();
+    auto actions = Json::array();
     for (const auto& a : registry.list(m.ref)) actions.push_back(a->name);
     j["actions"] = std::move(actions);
     if (p.native) {
         const auto& n = *p.native;
-        ojson native{{"library", n.path.string()},
+        Json native{{"library", n.path.string()},
                      {"abi", std::to_string(n.abi.major) + "." + std::to_string(n.abi.minor)},
                      {"sdk_version", n.sdk_version},
                      {"build_info", n.build_info}};
-        auto triggers = ojson::array();
+        auto triggers = Json::array();
         for (const auto& t : n.trigger_types) {
-            ojson tj{{"name", t.name}, {"ref", m.ref + "." + t.name}, {"description", t.description}};
-            if (!t.payload_schema.empty()) tj["payload_schema"] = ojson::parse(t.payload_schema);
+            Json tj{{"name", t.name}, {"ref", m.ref + "." + t.name}, {"description", t.description}};
+            if (!t.payload_schema.empty()) tj["payload_schema"] = Json::parse(t.payload_schema);
             triggers.push_back(std::move(tj));
         }
-        auto sensors = ojson::array();
+        auto sensors = Json::array();
         for (const auto& s : n.sensors) {
             sensors.push_back({{"name", s.name},
                                {"description", s.description},
@@ -51,8 +50,8 @@ ojson pack_json(const packs::LoadedPack& p, const actions::Registry& registry) {
     return j;
 }
 
-ojson refused_json(const packs::RefusedPack& r) {
-    ojson j{{"path", r.dir.string()}, {"reason", r.reason}};
+Json refused_json(const packs::RefusedPack& r) {
+    Json j{{"path", r.dir.string()}, {"reason", r.reason}};
     if (!r.ref.empty()) j["ref"] = r.ref;
     return j;
 }
@@ -61,7 +60,7 @@ void pack_list(AppContext& ctx) {
     auto& host = ctx.host();
     const auto& catalog = host.catalog();
     if (ctx.json) {
-        ojson out{{"loaded", ojson::array()}, {"refused", ojson::array()}};
+        Json out{{"loaded", Json::array()}, {"refused", Json::array()}};
         for (const auto& p : catalog.loaded()) out["loaded"].push_back(pack_json(*p, host.registry()));
         for (const auto& r : catalog.refused()) out["refused"].push_back(refused_json(r));
         out["warnings"] = catalog.warnings();
@@ -92,7 +91,7 @@ void pack_show(AppContext& ctx, const std::string& ref) {
             // A pack whose pack.yaml could not be read is known by its directory.
             if (r.ref == ref || (r.ref.empty() && r.dir.filename() == ref)) {
                 if (ctx.json) {
-                    std::cout << core::to_json_text(ojson{{"refused", refused_json(r)}}, 2) << '\n';
+                    std::cout << core::to_json_text(Json{{"refused", refused_json(r)}}, 2) << '\n';
                 } else {
                     std::cerr << "pack '" << ref << "' was refused: " << r.reason << '\n';
                 }
@@ -104,7 +103,7 @@ void pack_show(AppContext& ctx, const std::string& ref) {
         ctx.exit_code = kExitUsage;
         return;
     }
-    ojson j = pack_json(*pack, host.registry());
+    Json j = pack_json(*pack, host.registry());
     if (ctx.json) {
         std::cout << core::to_json_text(j, 2) << '\n';
     } else {

@@ -38,7 +38,7 @@ struct RenderArgs {
 };
 
 int render(AppContext& app, const RenderArgs& args) {
-    expr::Json vars = expr::Json::object();
+    Json vars = Json::object();
     if (!args.context_file.empty()) {
         std::string text;
         if (args.context_file == "-") {
@@ -52,7 +52,7 @@ int render(AppContext& app, const RenderArgs& args) {
             text.assign(std::istreambuf_iterator<char>(in), {});
         }
         try {
-            vars = core::parse_ordered_json(text, "the context (" + args.context_file + ")");
+            vars = core::parse_json(text, "the context (" + args.context_file + ")");
         } catch (const core::JsonTextError& e) {
             std::cerr << "error: " << e.what() << '\n';
             return kExitUsage;

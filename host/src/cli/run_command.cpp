@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/casting.hpp"
 #include "cli/commands.hpp"
 #include "cli/execution_tree.hpp"
@@ -20,8 +20,6 @@
 namespace packhost::cli {
 namespace {
 
-using json = nlohmann::json;
-using ojson = nlohmann::ordered_json;
 
 std::atomic<int> interrupted{0};
 
@@ -54,8 +52,8 @@ struct RunArgs {
 };
 
 // What a person wants to see of a finished execution, in st2's order.
-ojson human_view(const ojson& record) {
-    ojson v;
+Json human_view(const Json& record) {
+    Json v;
     v["id"] = record["id"];
     v["action.ref"] = record["action"]["ref"];
     v["parameters"] = record["parameters"];
@@ -75,7 +73,7 @@ ojson human_view(const ojson& record) {
 int run(AppContext& ctx, const RunArgs& args) {
     auto action = ctx.host().registry().find(args.ref);
     if (!action) return usage_error(ctx, {"action '" + args.ref + "' is not registered (see 'packhost action list')"});
-    json params = json::object();
+    Json params = Json::object();
     auto problems = parse_parameters(*action, args.parameters, params);
     if (!problems.empty()) return usage_error(ctx, problems);
     executions::Request request;
@@ -104,7 +102,7 @@ int usage_error(const AppContext& ctx, const std::vector<std::string>& problems)
     if (ctx.json) {
         std::string all;
         for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
-        std::cout << core::to_json_text(ojson{{"error", all}, {"problems", problems}}, 2) << '\n';
+        std::cout << core::to_json_text(Json{{"error", all}, {"problems", problems}}, 2) << '\n';
     } else {
         for (const auto& p : problems) std::cerr << "error: " << p << '\n';
     }
@@ -112,7 +110,7 @@ int usage_error(const AppContext& ctx, const std::vector<std::string>& problems)
 }
 
 std::vector<std::string> parse_parameters(const actions::Action& action, const std::vector<std::string>& args,
-                                          json& params) {
+                                          Json& params) {
     std::vector<std::string> problems;
     for (const auto& kv : args) {
         size_t eq = kv.find('=');
@@ -174,8 +172,8 @@ int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>
         }
     }
 
-    ojson record = e->to_json();
-    ojson tree = host.store() && store_error.empty() ? execution_tree(*host.store(), e->id()) : ojson::array();
+    Json record = e->to_json();
+    Json tree = host.store() && store_error.empty() ? execution_tree(*host.store(), e->id()) : Json::array();
     if (ctx.json) {
         if (!tree.empty()) record["tree"] = tree;
         std::cout << core::to_json_text(record, 2) << '\n';

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/action.hpp"
 #include "cli/app_context.hpp"
 #include "executions/scheduler.hpp"
@@ -24,7 +24,7 @@ CLI::Validator seconds_validator();
 // holding a template is left for the scheduler to render). Returns the
 // problems, each naming its argument.
 std::vector<std::string> parse_parameters(const actions::Action& action, const std::vector<std::string>& args,
-                                          nlohmann::json& params);
+                                          Json& params);
 
 // Returns the exit status: 0 succeeded, 1 failed/timeout/canceled, 2 refused.
 int submit_and_wait(AppContext& ctx, executions::Request request);

@@ -1,8 +1,8 @@
 // packhost workflow inspect FILE
 #include <iostream>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "core/json_text.hpp"
 #include "workflows/inspect.hpp"
@@ -14,8 +14,8 @@ void workflow_inspect(AppContext& ctx, const std::string& file) {
     auto result = workflows::inspect(file, ctx.host().registry());
     const auto& problems = result.problems;
     if (ctx.json) {
-        nlohmann::ordered_json out{{"file", file}, {"runner", result.runner}, {"tasks", result.tasks},
-                                   {"valid", problems.empty()}, {"problems", nlohmann::ordered_json::array()}};
+        Json out{{"file", file}, {"runner", result.runner}, {"tasks", result.tasks},
+                                   {"valid", problems.empty()}, {"problems", Json::array()}};
         for (const auto& p : problems.list()) out["problems"].push_back({{"line", p.line}, {"message", p.message}});
         std::cout << core::to_json_text(out, 2) << '\n';
     } else if (problems.empty()) {

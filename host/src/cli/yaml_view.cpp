@@ -18,13 +18,13 @@ bool literal_block_ok(const std::string& s) {
     return true;
 }
 
-void emit(YAML::Emitter& out, const nlohmann::ordered_json& v, size_t depth) {
+void emit(YAML::Emitter& out, const Json& v, size_t depth) {
     if (depth > core::kMaxPrintDepth) {
         out << "[packhost: nested deeper than " + std::to_string(core::kMaxPrintDepth) + " levels, not shown]";
         return;
     }
     switch (v.type()) {
-    case nlohmann::ordered_json::value_t::object:
+    case Json::value_t::object:
         if (v.empty()) {
             out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
             return;
@@ -36,7 +36,7 @@ void emit(YAML::Emitter& out, const nlohmann::ordered_json& v, size_t depth) {
         }
         out << YAML::EndMap;
         return;
-    case nlohmann::ordered_json::value_t::array:
+    case Json::value_t::array:
         if (v.empty()) {
             out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
             return;
@@ -45,24 +45,24 @@ void emit(YAML::Emitter& out, const nlohmann::ordered_json& v, size_t depth) {
         for (const auto& child : v) emit(out, child, depth + 1);
         out << YAML::EndSeq;
         return;
-    case nlohmann::ordered_json::value_t::string: {
+    case Json::value_t::string: {
         const auto& s = v.get_ref<const std::string&>();
         if (literal_block_ok(s)) out << YAML::Literal;
         out << s;
         return;
     }
-    case nlohmann::ordered_json::value_t::null: out << YAML::Null; return;
-    case nlohmann::ordered_json::value_t::boolean: out << v.get<bool>(); return;
-    case nlohmann::ordered_json::value_t::number_integer: out << v.get<int64_t>(); return;
-    case nlohmann::ordered_json::value_t::number_unsigned: out << v.get<uint64_t>(); return;
-    case nlohmann::ordered_json::value_t::number_float: out << core::number_text(v.get<double>()); return;
+    case Json::value_t::null: out << YAML::Null; return;
+    case Json::value_t::boolean: out << v.get<bool>(); return;
+    case Json::value_t::number_integer: out << v.get<int64_t>(); return;
+    case Json::value_t::number_unsigned: out << v.get<uint64_t>(); return;
+    case Json::value_t::number_float: out << core::number_text(v.get<double>()); return;
     default: out << v.dump(); return;
     }
 }
 
 }  // namespace
 
-std::string to_yaml(const nlohmann::ordered_json& value) {
+std::string to_yaml(const Json& value) {
     YAML::Emitter out;
     out.SetIndent(2);
     emit(out, value, 0);

@@ -1,11 +1,12 @@
 #pragma once
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
+
 
 namespace packhost::cli {
 
 // JSON shown the way st2 shows records to people: as YAML.
-std::string to_yaml(const nlohmann::ordered_json& value);
+std::string to_yaml(const Json& value);
 
 }  // namespace packhost::cli

@@ -6,8 +6,6 @@
 namespace packhost::core {
 namespace {
 
-using ojson = nlohmann::ordered_json;
-using json = nlohmann::json;
 using Node = JsonSchema::Node;
 
 
@@ -22,7 +20,7 @@ uint32_t type_bit(const std::string& name, const std::string& where) {
     throw std::invalid_argument(where + ": unknown type '" + name + "'");
 }
 
-uint64_t count_keyword(const ojson& s, const char* key, const std::string& where) {
+uint64_t count_keyword(const Json& s, const char* key, const std::string& where) {
     const auto& v = s.at(key);
     if (!v.is_number_integer() || v.get<int64_t>() < 0) {
         throw std::invalid_argument(where + ": '" + key + "' must be a non-negative integer");
@@ -30,13 +28,13 @@ uint64_t count_keyword(const ojson& s, const char* key, const std::string& where
     return v.get<uint64_t>();
 }
 
-double number_keyword(const ojson& s, const char* key, const std::string& where) {
+double number_keyword(const Json& s, const char* key, const std::string& where) {
     const auto& v = s.at(key);
     if (!v.is_number()) throw std::invalid_argument(where + ": '" + key + "' must be a number");
     return v.get<double>();
 }
 
-std::shared_ptr<const Node> compile_node(const ojson& s, const std::string& where, bool closed) {
+std::shared_ptr<const Node> compile_node(const Json& s, const std::string& where, bool closed) {
     if (!s.is_object()) throw std::invalid_argument(where + ": schema must be an object");
     auto n = std::make_shared<Node>();
     if (auto it = s.find("type"); it != s.end()) {
@@ -54,13 +52,13 @@ std::shared_ptr<const Node> compile_node(const ojson& s, const std::string& wher
     if (auto it = s.find("description"); it != s.end() && it->is_string()) {
         n->description = it->get<std::string>();
     }
-    if (auto it = s.find("default"); it != s.end()) n->default_value = json(*it);
+    if (auto it = s.find("default"); it != s.end()) n->default_value = Json(*it);
     if (auto it = s.find("enum"); it != s.end()) {
         if (!it->is_array() || it->empty()) {
             throw std::invalid_argument(where + ": 'enum' must be a non-empty list");
         }
         n->enum_values.emplace();
-        for (const auto& e : *it) n->enum_values->push_back(json(e));
+        for (const auto& e : *it) n->enum_values->push_back(Json(e));
     }
     if (s.contains("minimum")) n->minimum = number_keyword(s, "minimum", where);
     if (s.contains("maximum")) n->maximum = number_keyword(s, "maximum", where);
@@ -137,23 +135,23 @@ std::shared_ptr<const Node> compile_node(const ojson& s, const std::string& wher
     return n;
 }
 
-uint32_t value_type(const json& v) {
+uint32_t value_type(const Json& v) {
     switch (v.type()) {
-    case json::value_t::null: return JsonSchema::kNull;
-    case json::value_t::boolean: return JsonSchema::kBoolean;
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return JsonSchema::kInteger | JsonSchema::kNumber;
-    case json::value_t::number_float: return JsonSchema::kNumber;
-    case json::value_t::string: return JsonSchema::kString;
-    case json::value_t::array: return JsonSchema::kArray;
-    case json::value_t::object: return JsonSchema::kObject;
+    case Json::value_t::null: return JsonSchema::kNull;
+    case Json::value_t::boolean: return JsonSchema::kBoolean;
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return JsonSchema::kInteger | JsonSchema::kNumber;
+    case Json::value_t::number_float: return JsonSchema::kNumber;
+    case Json::value_t::string: return JsonSchema::kString;
+    case Json::value_t::array: return JsonSchema::kArray;
+    case Json::value_t::object: return JsonSchema::kObject;
     default: return 0;
     }
 }
 
-std::string shown(const json& v, const Node& n) {
+std::string shown(const Json& v, const Node& n) {
     if (n.secret) return kSecretMask;
-    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
     if (s.size() > 80) s = s.substr(0, 77) + "...";
     return s;
 }
@@ -178,7 +176,7 @@ std::string subject(const std::string& noun, const std::string& path) {
     return path.empty() ? "the value" : noun + " '" + path + "'";
 }
 
-void check(const Node& n, json& v, const std::string& noun, const std::string& path,
+void check(const Node& n, Json& v, const std::string& noun, const std::string& path,
            std::vector<std::string>& out) {
     const std::string who = subject(noun, path);
     uint32_t vt = value_type(v);
@@ -288,7 +286,7 @@ bool any_secret(const Node& n) {
     return false;
 }
 
-void mask(const Node& n, json& v) {
+void mask(const Node& n, Json& v) {
     if (n.secret) {
         v = kSecretMask;
         return;
@@ -322,19 +320,19 @@ bool JsonSchema::Node::is_required(const std::string& name) const {
     return false;
 }
 
-JsonSchema JsonSchema::compile(const ojson& schema, const std::string& where, bool closed_root) {
+JsonSchema JsonSchema::compile(const Json& schema, const std::string& where, bool closed_root) {
     JsonSchema s;
     s.root_ = compile_node(schema, where, closed_root);
     s.has_secrets_ = any_secret(*s.root_);
     return s;
 }
 
-void JsonSchema::validate(json& value, const std::string& noun, std::vector<std::string>& problems) const {
+void JsonSchema::validate(Json& value, const std::string& noun, std::vector<std::string>& problems) const {
     if (root_) check(*root_, value, noun, "", problems);
 }
 
-json JsonSchema::masked(const json& value) const {
-    json copy = value;
+Json JsonSchema::masked(const Json& value) const {
+    Json copy = value;
     if (root_ && has_secrets_) mask(*root_, copy);
     return copy;
 }

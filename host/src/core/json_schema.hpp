@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "core/regex.hpp"
 
 namespace packhost::core {
@@ -29,8 +29,8 @@ public:
     struct Node {
         uint32_t types = 0;
         std::string description;
-        std::optional<nlohmann::json> default_value;
-        std::optional<std::vector<nlohmann::json>> enum_values;
+        std::optional<Json> default_value;
+        std::optional<std::vector<Json>> enum_values;
         std::optional<double> minimum, maximum;
         bool exclusive_minimum = false, exclusive_maximum = false;
         std::optional<uint64_t> min_length, max_length, min_items, max_items;
@@ -56,7 +56,7 @@ public:
     // use (unknown type, bad pattern, wrong keyword value). `closed_root`: an
     // object root without `additionalProperties` refuses unknown properties
     // (StackStorm's rule for action parameters).
-    static JsonSchema compile(const nlohmann::ordered_json& schema, const std::string& where,
+    static JsonSchema compile(const Json& schema, const std::string& where,
                               bool closed_root = false);
 
     // Checks `value`, converting integral floats to integers where an integer
@@ -64,12 +64,12 @@ public:
     // one message per problem, e.g. "parameter 'count' must be an integer,
     // got \"x\"". `noun` names what is validated ("parameter", "config key");
     // secret values never appear in messages.
-    void validate(nlohmann::json& value, const std::string& noun,
+    void validate(Json& value, const std::string& noun,
                   std::vector<std::string>& problems) const;
 
     // A copy of `value` with every value the schema marks `secret` replaced
     // by "********" (at any depth the schema describes).
-    nlohmann::json masked(const nlohmann::json& value) const;
+    Json masked(const Json& value) const;
     bool has_secrets() const { return has_secrets_; }
 
     const Node& root() const { return *root_; }

@@ -109,13 +109,7 @@ std::string number_text(double d) {
     return s;
 }
 
-std::string to_json_text(const nlohmann::ordered_json& value, int indent) {
-    std::string out;
-    print(value, indent, 0, out);
-    return out;
-}
-
-std::string to_json_text(const nlohmann::json& value, int indent) {
+std::string to_json_text(const Json& value, int indent) {
     std::string out;
     print(value, indent, 0, out);
     return out;
@@ -148,20 +142,11 @@ size_t json_depth_exceeded_at(std::string_view text, size_t limit) {
     return std::string_view::npos;
 }
 
-nlohmann::json parse_json(std::string_view text, const std::string& what) { return parse<nlohmann::json>(text, what); }
+Json parse_json(std::string_view text, const std::string& what) { return parse<Json>(text, what); }
 
-nlohmann::ordered_json parse_ordered_json(std::string_view text, const std::string& what) {
-    return parse<nlohmann::ordered_json>(text, what);
-}
+size_t json_depth(const Json& value, size_t limit) { return depth_of(value, limit); }
 
-size_t json_depth(const nlohmann::json& value, size_t limit) { return depth_of(value, limit); }
-size_t json_depth(const nlohmann::ordered_json& value, size_t limit) { return depth_of(value, limit); }
-
-void check_json_depth(const nlohmann::json& value, const std::string& what, size_t limit) {
-    if (depth_of(value, limit) > limit) throw JsonTextError(too_deep(what, limit));
-}
-
-void check_json_depth(const nlohmann::ordered_json& value, const std::string& what, size_t limit) {
+void check_json_depth(const Json& value, const std::string& what, size_t limit) {
     if (depth_of(value, limit) > limit) throw JsonTextError(too_deep(what, limit));
 }
 

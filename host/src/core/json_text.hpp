@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "core/errors.hpp"
 
 namespace packhost::core {
@@ -33,25 +33,21 @@ size_t json_depth_exceeded_at(std::string_view text, size_t limit = kMaxJsonDept
 
 // Parses `text`; throws JsonTextError("<what>: ...") when it is not one
 // JSON value or nests deeper than kMaxJsonDepth.
-nlohmann::json parse_json(std::string_view text, const std::string& what);
-nlohmann::ordered_json parse_ordered_json(std::string_view text, const std::string& what);
+Json parse_json(std::string_view text, const std::string& what);
 
 // How deep a value nests (a scalar is 0, [] and [1] are 1, [[1]] is 2),
 // counted without recursion and without looking past `limit` + 1.
-size_t json_depth(const nlohmann::json& value, size_t limit = kMaxJsonDepth);
-size_t json_depth(const nlohmann::ordered_json& value, size_t limit = kMaxJsonDepth);
+size_t json_depth(const Json& value, size_t limit = kMaxJsonDepth);
 
 // Throws JsonTextError("<what>: nested deeper than N levels") when `value`
 // nests deeper than `limit`.
-void check_json_depth(const nlohmann::json& value, const std::string& what, size_t limit = kMaxJsonDepth);
-void check_json_depth(const nlohmann::ordered_json& value, const std::string& what, size_t limit = kMaxJsonDepth);
+void check_json_depth(const Json& value, const std::string& what, size_t limit = kMaxJsonDepth);
 
 // JSON text for people and programs to read: nlohmann's layout (`indent`
 // < 0: one line) with invalid UTF-8 replaced, and every number printed the
 // shortest way that reads back as the same double. nlohmann's Grisu2 is
 // not always shortest (4.010907 comes out as 4.0109069999999996).
-std::string to_json_text(const nlohmann::ordered_json& value, int indent = -1);
-std::string to_json_text(const nlohmann::json& value, int indent = -1);
+std::string to_json_text(const Json& value, int indent = -1);
 
 // The shortest decimal text of `d` that reads back as `d`, with ".0" on an
 // integral value ("4.010907", "2.0", "1e+20").

@@ -1,8 +1,8 @@
+#include "core/json.hpp"
 #include "core/logging.hpp"
 
 #include <memory>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -19,14 +19,14 @@ class JsonLineFormatter : public spdlog::formatter {
 public:
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
-        nlohmann::json line{
+        Json line{
             {"ts", iso8601(us)},
             {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
                                   spdlog::level::to_string_view(msg.level).size())},
             {"logger", std::string(msg.logger_name.data(), msg.logger_name.size())},
             {"msg", std::string(msg.payload.data(), msg.payload.size())},
         };
-        std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
         text += '\n';
         dest.append(text.data(), text.data() + text.size());
     }

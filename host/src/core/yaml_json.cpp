@@ -7,9 +7,8 @@
 
 namespace packhost::core {
 
-using ojson = nlohmann::ordered_json;
 
-ojson resolve_plain_scalar(const std::string& s) {
+Json resolve_plain_scalar(const std::string& s) {
     // PyYAML's implicit resolvers; fixed patterns without nested repetition.
     static const std::regex null_re(R"(^(~|null|Null|NULL|)$)");
     static const std::regex bool_true(R"(^(yes|Yes|YES|true|True|TRUE|on|On|ON)$)");
@@ -41,10 +40,10 @@ ojson resolve_plain_scalar(const std::string& s) {
 
 namespace {
 
-ojson convert(const YAML::Node& n, size_t depth) {
+Json convert(const YAML::Node& n, size_t depth) {
     switch (n.Type()) {
     case YAML::NodeType::Null: return nullptr;
-    case YAML::NodeType::Scalar: return n.Tag() == "?" ? resolve_plain_scalar(n.Scalar()) : ojson(n.Scalar());
+    case YAML::NodeType::Scalar: return n.Tag() == "?" ? resolve_plain_scalar(n.Scalar()) : Json(n.Scalar());
     case YAML::NodeType::Sequence:
     case YAML::NodeType::Map: {
         if (depth >= kMaxJsonDepth) {
@@ -52,11 +51,11 @@ ojson convert(const YAML::Node& n, size_t depth) {
                                 std::to_string(kMaxJsonDepth) + " levels");
         }
         if (n.IsSequence()) {
-            ojson out = ojson::array();
+            Json out = Json::array();
             for (const auto& e : n) out.push_back(convert(e, depth + 1));
             return out;
         }
-        ojson out = ojson::object();
+        Json out = Json::object();
         for (const auto& kv : n) out[kv.first.Scalar()] = convert(kv.second, depth + 1);
         return out;
     }
@@ -66,6 +65,6 @@ ojson convert(const YAML::Node& n, size_t depth) {
 
 }  // namespace
 
-ojson yaml_to_json(const YAML::Node& n) { return convert(n, 0); }
+Json yaml_to_json(const YAML::Node& n) { return convert(n, 0); }
 
 }  // namespace packhost::core

@@ -4,15 +4,16 @@
 // string), so StackStorm files and templates mean here what they mean there.
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include "core/json.hpp"
 
 namespace packhost::core {
 
 // Throws core::JsonTextError ("line N: nested deeper than ...") past
 // kMaxJsonDepth levels.
-nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
+Json yaml_to_json(const YAML::Node& node);
 // The value a plain (unquoted) YAML scalar stands for.
-nlohmann::ordered_json resolve_plain_scalar(const std::string& text);
+Json resolve_plain_scalar(const std::string& text);
 
 }  // namespace packhost::core

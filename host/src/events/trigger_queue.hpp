@@ -8,14 +8,15 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
+
 
 namespace packhost::events {
 
 struct TriggerInstance {
     std::string id;
     std::string trigger;  // "pack.name"
-    nlohmann::json payload;
+    Json payload;
     int64_t occurrence_us = 0;
 };
 

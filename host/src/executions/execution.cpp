@@ -15,7 +15,7 @@ constexpr size_t kMaxOutputBytes = 4u << 20;
 
 // StackStorm's action_context.parent is {"execution_id": ...}; a plain id is
 // accepted too.
-std::string parent_of(const nlohmann::json& context) {
+std::string parent_of(const Json& context) {
     auto p = context.find("parent");
     if (p == context.end()) return "";
     if (p->is_string()) return p->get<std::string>();
@@ -28,14 +28,14 @@ std::string parent_of(const nlohmann::json& context) {
 
 }  // namespace
 
-Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
-                     nlohmann::json context, int64_t deadline_ns, store::Store* store,
+Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, Json parameters,
+                     Json context, int64_t deadline_ns, store::Store* store,
                      std::shared_ptr<const std::string> config_json, const core::SecretBox* secrets)
     : id_(std::move(id)),
       action_(std::move(action)),
       parameters_(std::move(parameters)),
       context_(std::move(context)),
-      context_json_(context_.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
+      context_json_(context_.dump(-1, ' ', false, Json::error_handler_t::replace)),
       user_(context_.value("user", std::string())),
       parent_id_(parent_of(context_)),
       config_json_(std::move(config_json)),
@@ -124,12 +124,12 @@ Status Execution::status() const {
     return status_;
 }
 
-nlohmann::json Execution::result() const {
+Json Execution::result() const {
     std::lock_guard lock(mu_);
     return result_;
 }
 
-bool Execution::transition(Status to, nlohmann::json result, std::optional<Status> only_from) {
+bool Execution::transition(Status to, Json result, std::optional<Status> only_from) {
     std::shared_ptr<actions::DeferredRun> finished_run;  // released after the lock
     {
         std::lock_guard lock(mu_);
@@ -188,11 +188,11 @@ store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::Secret
     return r;
 }
 
-nlohmann::ordered_json Execution::to_json(bool show_secrets) const {
+Json Execution::to_json(bool show_secrets) const {
     auto j = record_view(snapshot(show_secrets, nullptr));
     std::lock_guard lock(mu_);
     if (!output_.empty()) {
-        auto out = nlohmann::ordered_json::array();
+        auto out = Json::array();
         for (const auto& c : output_) {
             out.push_back({{"output_type", c.stream == actions::OutputStream::out ? "stdout" : "stderr"}, {"data", c.data}});
         }

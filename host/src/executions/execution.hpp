@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/action.hpp"
 #include "core/secret_box.hpp"
 #include "executions/status.hpp"
@@ -34,19 +34,19 @@ class Execution final : public actions::Invocation {
 public:
     // `store` and `secrets` (both may be null) are where records go and
     // the key that seals secret parameters in them.
-    Execution(std::string id, std::shared_ptr<const actions::Action> action, nlohmann::json parameters,
-              nlohmann::json context, int64_t deadline_ns, store::Store* store = nullptr,
+    Execution(std::string id, std::shared_ptr<const actions::Action> action, Json parameters,
+              Json context, int64_t deadline_ns, store::Store* store = nullptr,
               std::shared_ptr<const std::string> config_json = nullptr, const core::SecretBox* secrets = nullptr);
 
     // actions::Invocation
     const std::string& execution_id() const override { return id_; }
-    const nlohmann::json& parameters() const override { return parameters_; }
+    const Json& parameters() const override { return parameters_; }
     int64_t deadline_ns() const override { return deadline_ns_; }
     bool stop_requested() const override;
     void append_output(actions::OutputStream stream, std::string_view chunk) override;
     void report_progress(uint32_t per10000, std::string_view message) override;
     const std::string& context_json() const override { return context_json_; }
-    const nlohmann::json& context() const { return context_; }
+    const Json& context() const { return context_; }
     const std::string& user() const override { return user_; }
     const std::string& config_json() const override;
     actions::Orchestration* orchestration() const override { return orchestration_; }
@@ -70,12 +70,12 @@ public:
     const actions::Action& action() const { return *action_; }
     const std::shared_ptr<const actions::Action>& action_ptr() const { return action_; }
     Status status() const;
-    nlohmann::json result() const;
+    Json result() const;
 
     // Moves to `to` and logs it; refused (false) once the execution is in a
     // terminal status, or when `only_from` is given and the status differs.
     // Reaching a terminal status stores `result` and wakes every waiter.
-    bool transition(Status to, nlohmann::json result = nullptr, std::optional<Status> only_from = std::nullopt);
+    bool transition(Status to, Json result = nullptr, std::optional<Status> only_from = std::nullopt);
 
     void request_cancel() { cancel_requested_.store(true, std::memory_order_release); }
     bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
@@ -88,7 +88,7 @@ public:
     bool wait_for(std::chrono::nanoseconds timeout) const;
 
     // The record as StackStorm shows it; secrets masked unless told otherwise.
-    nlohmann::ordered_json to_json(bool show_secrets = false) const;
+    Json to_json(bool show_secrets = false) const;
 
     // The record to store: secrets masked, and the real parameters sealed
     // with `secrets` (when the action has secret parameters) so that a
@@ -98,8 +98,8 @@ public:
 private:
     const std::string id_;
     const std::shared_ptr<const actions::Action> action_;
-    const nlohmann::json parameters_;
-    const nlohmann::json context_;
+    const Json parameters_;
+    const Json context_;
     const std::string context_json_;
     const std::string user_;
     const std::string parent_id_;
@@ -108,7 +108,7 @@ private:
 
     mutable std::mutex mu_;
     Status status_ = Status::requested;
-    nlohmann::json result_;
+    Json result_;
     std::vector<LogEntry> log_;
     std::vector<OutputChunk> output_;
     store::Store* store_;

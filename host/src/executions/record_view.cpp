@@ -5,8 +5,8 @@
 
 namespace packhost::executions {
 
-nlohmann::ordered_json record_view(const store::ExecutionRecord& r, const std::vector<store::OutputRecord>* output) {
-    nlohmann::ordered_json j;
+Json record_view(const store::ExecutionRecord& r, const std::vector<store::OutputRecord>* output) {
+    Json j;
     size_t dot = r.action.find('.');
     j["id"] = r.id;
     j["action"] = {{"ref", r.action},
@@ -27,11 +27,11 @@ nlohmann::ordered_json record_view(const store::ExecutionRecord& r, const std::v
     }
     j["context"] = r.context;
     if (!r.parent.empty()) j["parent"] = r.parent;
-    auto log = nlohmann::ordered_json::array();
+    auto log = Json::array();
     for (const auto& e : r.log) log.push_back({{"status", e["status"]}, {"timestamp", core::iso8601(e["timestamp"].get<int64_t>())}});
     j["log"] = std::move(log);
     if (output && !output->empty()) {
-        auto out = nlohmann::ordered_json::array();
+        auto out = Json::array();
         for (const auto& c : *output) out.push_back({{"output_type", c.stream}, {"data", c.data}});
         j["output"] = std::move(out);
     }

@@ -3,13 +3,13 @@
 // stored record: one shape for `run --json`, `execution get` and the API.
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "store/store.hpp"
 
 namespace packhost::executions {
 
-nlohmann::ordered_json record_view(const store::ExecutionRecord& record,
+Json record_view(const store::ExecutionRecord& record,
                                    const std::vector<store::OutputRecord>* output = nullptr);
 
 }  // namespace packhost::executions

@@ -13,7 +13,6 @@
 
 namespace packhost::executions {
 
-using json = nlohmann::json;
 
 // Serialises an action that is not reentrant: one runs, the rest wait here
 // (not on a worker), and the worker that finishes one takes the next.
@@ -64,13 +63,13 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
     if (!action->enabled) throw core::ValidationError("action '" + request.action + "' is disabled (enabled: false)");
     if (request.timeout_seconds < 0) throw core::ValidationError("timeout must not be negative");
 
-    json context = json::object();
+    Json context = Json::object();
     context["user"] = options_.user;
     context["pack"] = action->pack;
     if (request.context.is_object()) {
         for (auto& [k, v] : request.context.items()) context[k] = v;
     }
-    json params = action->parameters.complete(std::move(request.parameters));
+    Json params = action->parameters.complete(std::move(request.parameters));
     static const auto kNoConfigText = std::make_shared<const std::string>("{}");
     auto config_text = action->config_text ? action->config_text : kNoConfigText;
     if (actions::contains_template(params) || action->config_templated) {  // defaults are filled in by now
@@ -108,7 +107,7 @@ void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable) {
                 // Not accepted: it never runs, and says why if its record
                 // can be written later after all.
                 e->request_cancel();
-                close(*e, Status::failed, json{{"error", std::string("not accepted: ") + err.what()}});
+                close(*e, Status::failed, Json{{"error", std::string("not accepted: ") + err.what()}});
                 throw;
             }
         }
@@ -180,11 +179,11 @@ void Scheduler::conclude(Execution& e, actions::RunOutcome outcome) {
     const auto& action = e.action();
     bool timed_out = e.deadline_passed() || (e.deadline_ns() != 0 && core::monotonic_ns() >= e.deadline_ns());
     Status final;
-    json result = std::move(outcome.result);
+    Json result = std::move(outcome.result);
     // A runner's own result (a script's stdout so far) is kept; the reason
     // goes next to it.
     auto with_error = [&](const char* why) {
-        if (!result.is_object()) result = json::object();
+        if (!result.is_object()) result = Json::object();
         result["error"] = why;
     };
     if (timed_out) {
@@ -210,7 +209,7 @@ void Scheduler::on_deadline(const std::weak_ptr<Execution>& weak) {
     auto e = weak.lock();
     if (!e || e->done()) return;
     e->mark_deadline_passed();
-    json result{{"error", "execution timed out before it started"}};
+    Json result{{"error", "execution timed out before it started"}};
     if (close(*e, Status::timeout, result, Status::scheduled)) return;
     if (auto run = e->deferred()) {
         // A workflow: its tasks are canceled, and it ends as timed out once they have.
@@ -228,7 +227,7 @@ void Scheduler::close_if_stuck(const std::weak_ptr<Execution>& weak, Status stat
     std::string msg = std::string("execution ") + why + "; the action did not stop within " +
                       seconds_text(options_.stop_grace.count() / 1000.0) +
                       " s, so its worker thread was left running it";
-    if (close(*e, status, json{{"error", msg}})) {
+    if (close(*e, status, Json{{"error", msg}})) {
         spdlog::error("execution {} ({}): {}", e->id(), e->action().ref, msg);
     }
 }
@@ -238,7 +237,7 @@ bool Scheduler::cancel(const std::string& id) {
     if (!e) throw core::NotFound("execution '" + id + "' does not exist");
     if (e->done()) return false;
     e->request_cancel();
-    json result{{"error", "execution was canceled before it started"}};
+    Json result{{"error", "execution was canceled before it started"}};
     if (close(*e, Status::canceled, result, Status::scheduled)) return true;
     if (auto run = e->deferred()) {
         // A workflow: its tasks are canceled, and it ends once they have.
@@ -254,7 +253,7 @@ bool Scheduler::cancel(const std::string& id) {
     return !e->done() || e->status() == Status::canceled;
 }
 
-bool Scheduler::close(Execution& e, Status status, json result, std::optional<Status> only_from) {
+bool Scheduler::close(Execution& e, Status status, Json result, std::optional<Status> only_from) {
     if (!e.transition(status, std::move(result), only_from)) return false;
     record(e);
     // After shutdown a workflow stops listening: it stays unfinished in the
@@ -297,10 +296,10 @@ bool Scheduler::resume(const std::string& id) {
 std::shared_ptr<Execution> Scheduler::continue_orphan(const store::ExecutionRecord& r) {
     auto action = registry_.find(r.action);
     if (!action) throw core::NotFound("action '" + r.action + "' of execution " + r.id + " is not registered any more");
-    json params = r.parameters;
+    Json params = r.parameters;
     if (!r.sealed_secrets.empty()) {
         if (!options_.secrets) throw core::ValidationError("execution " + r.id + " has secret parameters and no key");
-        params = json::parse(options_.secrets->unseal(r.sealed_secrets));
+        params = Json::parse(options_.secrets->unseal(r.sealed_secrets));
     }
     static const auto kNoConfigText = std::make_shared<const std::string>("{}");
     auto e = std::make_shared<Execution>(r.id, action, std::move(params), r.context, 0, options_.store,
@@ -321,14 +320,14 @@ std::shared_ptr<Execution> Scheduler::continue_orphan(const store::ExecutionReco
     return e;
 }
 
-std::string Scheduler::start_child(const actions::Invocation& parent, const std::string& action, json parameters,
-                                   json context, std::function<void(actions::ChildEnd)> on_end) {
+std::string Scheduler::start_child(const actions::Invocation& parent, const std::string& action, Json parameters,
+                                   Json context, std::function<void(actions::ChildEnd)> on_end) {
     const auto& p = as_execution(parent);
     Request request;
     request.action = action;
     request.parameters = std::move(parameters);
-    json ctx = json::object();
-    const json& parent_ctx = p.context();
+    Json ctx = Json::object();
+    const Json& parent_ctx = p.context();
     if (parent_ctx.is_object()) {
         for (const char* k : {"user", "source_channel", "trace_tag"}) {
             if (auto it = parent_ctx.find(k); it != parent_ctx.end()) ctx[k] = *it;
@@ -400,7 +399,7 @@ std::vector<actions::StatePart> Scheduler::recorded_state(const std::string& exe
 }
 
 void Scheduler::record_lost_child(const actions::Invocation& parent, const std::string& id, const std::string& action,
-                                  json context, json result) {
+                                  Json context, Json result) {
     if (!options_.store) return;
     store::ExecutionRecord r;
     r.id = id;
@@ -415,7 +414,7 @@ void Scheduler::record_lost_child(const actions::Invocation& parent, const std::
     r.parent = parent.execution_id();
     r.owner = store::this_process_owner();
     r.start_us = r.end_us = core::now_us();
-    r.log = json::array({{{"status", "abandoned"}, {"timestamp", r.end_us}}});
+    r.log = Json::array({{{"status", "abandoned"}, {"timestamp", r.end_us}}});
     options_.store->save(std::move(r));
 }
 
@@ -444,7 +443,7 @@ size_t Scheduler::shutdown() {
         // whoever continues the workflow starts it again.
         if (!e->parent_id().empty() && options_.store) continue;
         e->request_cancel();
-        close(*e, Status::canceled, json{{"error", "host shut down before the execution started"}});
+        close(*e, Status::canceled, Json{{"error", "host shut down before the execution started"}});
     }
     deadlines_.stop();
     abandoned_ = pool_.abandoned_workers();

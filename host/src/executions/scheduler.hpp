@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/registry.hpp"
 #include "expr/template.hpp"
 #include "store/datastore.hpp"
@@ -25,10 +25,10 @@ namespace packhost::executions {
 
 struct Request {
     std::string action;  // ref
-    nlohmann::json parameters = nlohmann::json::object();
+    Json parameters = Json::object();
     double timeout_seconds = 0;  // 0 = none
     // Merged into the execution's context (StackStorm's action_context).
-    nlohmann::json context = nlohmann::json::object();
+    Json context = Json::object();
     // Accepted only once its `requested` record is on disk: submit() waits
     // for that commit (shared with concurrent submits) before anything runs,
     // and throws store::StoreError when it cannot be written. What people
@@ -88,8 +88,8 @@ public:
 
     // actions::Orchestration
     const actions::WorkflowLimits& workflow_limits() const override { return options_.workflow_limits; }
-    std::string start_child(const actions::Invocation& parent, const std::string& action, nlohmann::json parameters,
-                            nlohmann::json context, std::function<void(actions::ChildEnd)> on_end) override;
+    std::string start_child(const actions::Invocation& parent, const std::string& action, Json parameters,
+                            Json context, std::function<void(actions::ChildEnd)> on_end) override;
     void cancel_child(const std::string& id) override;
     void after(std::chrono::nanoseconds delay, std::function<void()> fn) override;
     void paused(const actions::Invocation& run, bool is_paused) override;
@@ -98,7 +98,7 @@ public:
     std::vector<actions::StatePart> recorded_state(const std::string& execution_id) override;
     std::vector<RecordedChild> recorded_children(const std::string& execution_id) override;
     void record_lost_child(const actions::Invocation& parent, const std::string& id, const std::string& action,
-                           nlohmann::json context, nlohmann::json result) override;
+                           Json context, Json result) override;
 
     // Stops the workers, cancels what never started, and returns how many
     // workers had to be abandoned inside an action that would not stop.
@@ -114,7 +114,7 @@ private:
     void conclude(Execution& e, actions::RunOutcome outcome);
     void on_deadline(const std::weak_ptr<Execution>& weak);
     // Terminal transition, recorded in the store when it happens.
-    bool close(Execution& e, Status status, nlohmann::json result, std::optional<Status> only_from = std::nullopt);
+    bool close(Execution& e, Status status, Json result, std::optional<Status> only_from = std::nullopt);
     // Queues the execution's record; returns the store's ticket (0: no store).
     uint64_t record(const Execution& e);
     void close_if_stuck(const std::weak_ptr<Execution>& weak, Status status, const char* why);

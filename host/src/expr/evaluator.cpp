@@ -58,7 +58,7 @@ Value Evaluator::eval(const Expr& e) {
         // crash. Other exceptions (a parameter this one refers to failing)
         // pass through as they are.
         throw TemplateError::at(source_, e.offset, err.what());
-    } catch (const nlohmann::json::exception& err) {
+    } catch (const Json::exception& err) {
         throw TemplateError::at(source_, e.offset, err.what());
     }
 }

@@ -39,7 +39,7 @@ Value f_from_json_string(Evaluator&, const Value& in, CallArgs&) {
     std::string s = to_str(in);
     Budget::charge_bytes(s.size());
     try {
-        return core::parse_ordered_json(s, "from_json_string");
+        return core::parse_json(s, "from_json_string");
     } catch (const core::JsonTextError& e) {
         throw EvalError(std::string(e.what()) + ": " + (s.size() > 60 ? s.substr(0, 60) + "..." : s));
     }

@@ -3,8 +3,8 @@
 // defaults, rule parameters and criteria, workflow input/publish/when.
 //
 //   auto t = expr::Template::compile("{{ trigger.body.project | upper }}");
-//   expr::Json vars = ...;
-//   expr::Json v = t->render_value(expr::Context(vars));
+//   Json vars = ...;
+//   Json v = t->render_value(expr::Context(vars));
 //
 // Semantics follow Python's jinja2 (the reference the test table is
 // generated from): default Environment settings, Undefined that renders

@@ -8,12 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
 
 namespace packhost::expr {
 
-// Insertion-ordered, like Python dicts, so templates print what jinja2 prints.
-using Json = nlohmann::ordered_json;
 
 class Value;
 struct CallArgs;

@@ -1,8 +1,8 @@
+#include "core/json.hpp"
 #include "packs/catalog.hpp"
 
 #include <fstream>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/json_text.hpp"
@@ -23,7 +23,7 @@ std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion ho
     fs::path manifest = m.dir / "manifest.json";
     std::error_code ec;
     if (fs::exists(manifest, ec)) {
-        nlohmann::json doc;
+        Json doc;
         try {
             std::ifstream in(manifest, std::ios::binary);
             std::string text(64 * 1024 + 1, '\0');

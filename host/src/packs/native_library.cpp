@@ -1,3 +1,4 @@
+#include "core/json.hpp"
 #include "packs/native_library.hpp"
 
 #include <cstring>
@@ -6,7 +7,6 @@
 #include <set>
 
 #include <boost/dll/shared_library.hpp>
-#include <nlohmann/json.hpp>
 
 #include "core/json_text.hpp"
 #include "packs/pack_error.hpp"
@@ -69,7 +69,7 @@ void check_json(const std::string& value, const std::string& what) {
     if (core::json_depth_exceeded_at(value) != std::string::npos) {
         throw PackError(what + " is nested deeper than " + std::to_string(core::kMaxJsonDepth) + " levels");
     }
-    if (!nlohmann::json::accept(value)) throw PackError(what + " is not valid JSON");
+    if (!Json::accept(value)) throw PackError(what + " is not valid JSON");
 }
 
 // Every descriptor's minimum size: everything v1.0 defines. A later minor
@@ -209,9 +209,9 @@ NativeLibrary load_native_library(const fs::path& so, const ph_host_v1* host, Ab
         }
         ns.description = text(s.description);
         try {
-            auto types = nlohmann::json::parse(text(s.trigger_types));
+            auto types = Json::parse(text(s.trigger_types));
             for (const auto& t : types) ns.trigger_types.push_back(t.get<std::string>());
-        } catch (const nlohmann::json::exception&) {
+        } catch (const Json::exception&) {
             throw PackError(what + ": trigger_types must be a JSON array of trigger type refs");
         }
         ns.poll_interval_seconds = s.poll_interval_seconds;

@@ -10,9 +10,8 @@ namespace packhost::packs {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
-nlohmann::ordered_json read_yaml(const fs::path& file) {
+Json read_yaml(const fs::path& file) {
     try {
         return core::yaml_to_json(core::load_yaml_file(file));
     } catch (const std::runtime_error& e) {  // YamlFileError, JsonTextError
@@ -20,7 +19,7 @@ nlohmann::ordered_json read_yaml(const fs::path& file) {
     }
 }
 
-bool has_template(const json& v) {
+bool has_template(const Json& v) {
     if (v.is_string()) return v.get_ref<const std::string&>().find("{{") != std::string::npos;
     if (v.is_structured()) {
         for (const auto& e : v) {
@@ -43,7 +42,7 @@ PackConfig load_pack_config(const PackMetadata& pack, const fs::path& configs_di
             throw PackError(schema_file.string() + ": must be a non-empty mapping of configuration keys");
         }
         try {
-            cfg.schema = core::JsonSchema::compile(nlohmann::ordered_json{{"type", "object"}, {"properties", props}},
+            cfg.schema = core::JsonSchema::compile(Json{{"type", "object"}, {"properties", props}},
                                                    schema_file.string());
         } catch (const std::invalid_argument& e) {
             throw PackError(e.what());
@@ -53,11 +52,11 @@ PackConfig load_pack_config(const PackMetadata& pack, const fs::path& configs_di
     if (fs::exists(config_file, ec)) {
         auto doc = read_yaml(config_file);
         if (!doc.is_null() && !doc.is_object()) throw PackError(config_file.string() + ": must be a mapping of keys");
-        if (doc.is_object()) cfg.values = json(doc);
+        if (doc.is_object()) cfg.values = Json(doc);
     }
     if (cfg.has_schema) {
         // Templated values are rendered (and so checked) per execution.
-        json checked = cfg.values;
+        Json checked = cfg.values;
         for (auto it = checked.begin(); it != checked.end();) {
             it = has_template(it.value()) ? checked.erase(it) : std::next(it);
         }

@@ -6,20 +6,20 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "core/json_schema.hpp"
 #include "packs/metadata.hpp"
 
 namespace packhost::packs {
 
 struct PackConfig {
-    nlohmann::json values = nlohmann::json::object();  // defaults applied
+    Json values = Json::object();  // defaults applied
     core::JsonSchema schema;                            // empty when the pack has none
     bool has_schema = false;
     std::vector<std::string> warnings;  // keys the schema does not know, each with its file
 
-    nlohmann::json masked() const { return has_schema ? schema.masked(values) : values; }
+    Json masked() const { return has_schema ? schema.masked(values) : values; }
 };
 
 // Throws PackError naming the file and every key that fails the schema; an

@@ -23,7 +23,7 @@ class StoredSecret final : public expr::SecretText {
 public:
     StoredSecret(Datastore& ds, std::string sealed) : ds_(ds), sealed_(std::move(sealed)) {}
     std::string decrypt() const override { return ds_.decrypt(sealed_); }
-    expr::Json to_json() const override { return sealed_; }
+    Json to_json() const override { return sealed_; }
 
 private:
     Datastore& ds_;
@@ -38,7 +38,7 @@ public:
         auto kv = ds_.get(std::string(name), opt_);
         if (!kv) return expr::Value::undefined("'st2kv." + opt_.scope + "' has no key '" + std::string(name) + "'");
         if (kv->secret) return expr::Value::object(std::make_shared<StoredSecret>(ds_, kv->value));
-        return expr::Value(expr::Json(kv->value));
+        return expr::Value(Json(kv->value));
     }
 
 private:

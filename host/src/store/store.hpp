@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
+
 
 namespace packhost::store {
 
@@ -21,11 +22,11 @@ struct ExecutionRecord {
     std::string action;  // ref
     std::string runner_type;
     std::string status;
-    nlohmann::json parameters = nlohmann::json::object();
+    Json parameters = Json::object();
     std::string sealed_secrets;  // encrypted JSON object; empty when none
-    nlohmann::json result;
-    nlohmann::json context = nlohmann::json::object();
-    nlohmann::json log = nlohmann::json::array();  // [{"status", "timestamp"}] (µs since epoch)
+    Json result;
+    Json context = Json::object();
+    Json log = Json::array();  // [{"status", "timestamp"}] (µs since epoch)
     std::string parent;                             // parent execution id, or empty
     std::string owner;                              // the process running it ("pid:start")
     std::string process;  // the process group it started (a script's), "pid:start"; empty when none

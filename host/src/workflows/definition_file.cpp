@@ -19,7 +19,7 @@ size_t line_of(const YAML::Node& node) {
     return m.line >= 0 ? static_cast<size_t>(m.line) + 1 : 0;
 }
 
-expr::Json to_json(const YAML::Node& node) { return core::yaml_to_json(node); }
+Json to_json(const YAML::Node& node) { return core::yaml_to_json(node); }
 
 std::vector<std::string> split_names(const std::string& text) {
     std::vector<std::string> out;

@@ -21,7 +21,7 @@ std::optional<YAML::Node> load_definition(const std::filesystem::path& file, Pro
 size_t line_of(const YAML::Node& node);
 
 // A YAML value as JSON, the way StackStorm's loader reads it.
-expr::Json to_json(const YAML::Node& node);
+Json to_json(const YAML::Node& node);
 
 // "a, b" -> {"a", "b"} (blanks trimmed, empty parts dropped).
 std::vector<std::string> split_names(const std::string& text);

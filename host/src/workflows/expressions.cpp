@@ -42,11 +42,11 @@ void check_expressions(const YAML::Node& node, const std::string& where, Problem
 
 namespace {
 
-expr::Json render_at(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache, size_t depth) {
+Json render_at(const Json& value, const expr::Context& context, expr::TemplateCache& cache, size_t depth) {
     if (value.is_string()) {
         const auto& text = value.get_ref<const std::string&>();
         if (!expr::is_template(text)) return value;
-        expr::Json out = cache.get(text)->render_value(context);
+        Json out = cache.get(text)->render_value(context);
         // A value at the limit placed `depth` levels down would pass it.
         if (out.is_structured() && core::json_depth(out) + depth > core::kMaxJsonDepth) {
             throw core::JsonTextError("the value of \"" + text + "\" nested deeper than " +
@@ -55,12 +55,12 @@ expr::Json render_at(const expr::Json& value, const expr::Context& context, expr
         return out;
     }
     if (value.is_object()) {
-        expr::Json out = expr::Json::object();
+        Json out = Json::object();
         for (const auto& [k, v] : value.items()) out[k] = render_at(v, context, cache, depth + 1);
         return out;
     }
     if (value.is_array()) {
-        expr::Json out = expr::Json::array();
+        Json out = Json::array();
         for (const auto& v : value) out.push_back(render_at(v, context, cache, depth + 1));
         return out;
     }
@@ -69,26 +69,26 @@ expr::Json render_at(const expr::Json& value, const expr::Context& context, expr
 
 }  // namespace
 
-expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache) {
+Json render_tree(const Json& value, const expr::Context& context, expr::TemplateCache& cache) {
     return render_at(value, context, cache, 0);
 }
 
-std::string dump_json(const expr::Json& value) {
-    return value.dump(-1, ' ', false, expr::Json::error_handler_t::replace);
+std::string dump_json(const Json& value) {
+    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-expr::Json parse_json(const std::string& text) { return core::parse_ordered_json(text, "recorded workflow state"); }
+Json parse_json(const std::string& text) { return core::parse_json(text, "recorded workflow state"); }
 
-bool truthy(const expr::Json& v) {
+bool truthy(const Json& v) {
     switch (v.type()) {
-    case expr::Json::value_t::null: return false;
-    case expr::Json::value_t::boolean: return v.get<bool>();
-    case expr::Json::value_t::number_integer: return v.get<int64_t>() != 0;
-    case expr::Json::value_t::number_unsigned: return v.get<uint64_t>() != 0;
-    case expr::Json::value_t::number_float: return v.get<double>() != 0.0;
-    case expr::Json::value_t::string: return !v.get_ref<const std::string&>().empty();
-    case expr::Json::value_t::array:
-    case expr::Json::value_t::object: return !v.empty();
+    case Json::value_t::null: return false;
+    case Json::value_t::boolean: return v.get<bool>();
+    case Json::value_t::number_integer: return v.get<int64_t>() != 0;
+    case Json::value_t::number_unsigned: return v.get<uint64_t>() != 0;
+    case Json::value_t::number_float: return v.get<double>() != 0.0;
+    case Json::value_t::string: return !v.get_ref<const std::string&>().empty();
+    case Json::value_t::array:
+    case Json::value_t::object: return !v.empty();
     default: return true;
     }
 }

@@ -25,15 +25,15 @@ bool is_yaql(std::string_view text);
 
 // Renders every template string in `value`, recursively; other values are
 // kept as they are. Throws expr::TemplateError.
-expr::Json render_tree(const expr::Json& value, const expr::Context& context, expr::TemplateCache& cache);
+Json render_tree(const Json& value, const expr::Context& context, expr::TemplateCache& cache);
 
 // JSON text of a value (invalid UTF-8 replaced), and back (throws
 // core::JsonTextError for text that is not JSON or nests too deep): how
 // workflow state is recorded.
-std::string dump_json(const expr::Json& value);
-expr::Json parse_json(const std::string& text);
+std::string dump_json(const Json& value);
+Json parse_json(const std::string& text);
 
 // Python's truth value of a rendered result ("", 0, [], {}, null, false).
-bool truthy(const expr::Json& value);
+bool truthy(const Json& value);
 
 }  // namespace packhost::workflows

@@ -8,7 +8,7 @@ namespace packhost::workflows {
 
 struct InlineAction {
     std::string ref;
-    expr::Json input = expr::Json::object();  // values typed as YAML reads them; templates kept as text
+    Json input = Json::object();  // values typed as YAML reads them; templates kept as text
 };
 
 // Throws std::invalid_argument describing what is wrong.

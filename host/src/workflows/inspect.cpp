@@ -10,7 +10,6 @@
 namespace packhost::workflows {
 namespace {
 
-using Json = expr::Json;
 
 // Parameters given to an action, checked against what it declares.
 void check_parameters(const std::string& where, size_t line, const std::string& ref, const Json& given,

@@ -16,7 +16,7 @@
 
 using namespace packhost;
 using executions::Status;
-using json = nlohmann::json;
+using json = packhost::Json;
 
 namespace {
 

@@ -11,7 +11,6 @@
 namespace packhost::actions {
 namespace {
 
-using json = nlohmann::json;
 
 constexpr size_t kMaxBody = 16u << 20;
 
@@ -24,7 +23,7 @@ struct Transfer {
     Invocation& inv;
     std::string body;
     bool too_big = false;
-    json headers = json::object();
+    Json headers = Json::object();
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -42,7 +41,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     auto* t = static_cast<Transfer*>(user);
     std::string line(data, size * n);
     if (line.rfind("HTTP/", 0) == 0) {
-        t->headers = json::object();  // a new response (after a redirect)
+        t->headers = Json::object();  // a new response (after a redirect)
         return size * n;
     }
     size_t colon = line.find(':');
@@ -69,12 +68,12 @@ class HttpRequest final : public Runner {
 public:
     RunOutcome run(const Action&, Invocation& inv) const override {
         global_init();
-        const json& p = inv.parameters();
+        const Json& p = inv.parameters();
         std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
-        if (!c) return {RunOutcome::Kind::failed, json{{"error", "cannot initialise libcurl"}}};
-        Transfer t{inv, {}, false, json::object()};
+        if (!c) return {RunOutcome::Kind::failed, Json{{"error", "cannot initialise libcurl"}}};
+        Transfer t{inv, {}, false, Json::object()};
         std::string url = p.value("url", std::string());
-        if (url.empty()) return {RunOutcome::Kind::failed, json{{"error", "parameter 'url' is required"}}};
+        if (url.empty()) return {RunOutcome::Kind::failed, Json{{"error", "parameter 'url' is required"}}};
         if (auto q = p.find("params"); q != p.end() && q->is_object() && !q->empty()) {
             std::string query;
             for (auto it = q->begin(); it != q->end(); ++it) {
@@ -149,20 +148,20 @@ public:
         if (rc != CURLE_OK) {
             std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
             if (t.too_big) why = "response body larger than " + std::to_string(kMaxBody >> 20) + " MiB";
-            json err{{"error", method + " " + url + ": " + why}};
+            Json err{{"error", method + " " + url + ": " + why}};
             if (rc == CURLE_OPERATION_TIMEDOUT) return {RunOutcome::Kind::timeout, err};
             if (rc == CURLE_ABORTED_BY_CALLBACK) return {RunOutcome::Kind::canceled, err};
             return {RunOutcome::Kind::failed, err};
         }
         long status = 0;
         curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
-        json result{{"status_code", status}};
+        Json result{{"status_code", status}};
         // A body nested past the host's limit is kept as text.
-        json parsed = core::json_depth_exceeded_at(t.body) == std::string::npos
-                          ? json::parse(t.body, nullptr, false)
-                          : json(json::value_t::discarded);
+        Json parsed = core::json_depth_exceeded_at(t.body) == std::string::npos
+                          ? Json::parse(t.body, nullptr, false)
+                          : Json(Json::value_t::discarded);
         bool is_json = !t.body.empty() && !parsed.is_discarded();
-        result["body"] = is_json ? parsed : json(t.body);
+        result["body"] = is_json ? parsed : Json(t.body);
         result["parsed"] = is_json;
         result["headers"] = t.headers;
         return {status < 400 ? RunOutcome::Kind::succeeded : RunOutcome::Kind::failed, result};

@@ -12,7 +12,6 @@
 namespace packhost::actions {
 namespace {
 
-using json = nlohmann::json;
 
 // The runner parameters every local runner takes; they configure the run and
 // are never passed to the script as arguments.
@@ -27,7 +26,7 @@ bool has_nul(const std::string& s) { return s.find('\0') != std::string::npos; }
 // What a process cannot be given as asked: a NUL byte would cut an
 // argument or a variable short without a word, and '=' in a name would
 // make a different variable. Refused with the parameter it came from.
-std::string spec_problem(const json& params) {
+std::string spec_problem(const Json& params) {
     for (const char* name : {"cmd", "cwd"}) {
         auto it = params.find(name);
         if (it != params.end() && it->is_string() && has_nul(it->get_ref<const std::string&>())) {
@@ -50,7 +49,7 @@ std::string spec_problem(const json& params) {
 }
 
 ProcessSpec base_spec(const Action& action, Invocation& inv) {
-    const json& p = inv.parameters();
+    const Json& p = inv.parameters();
     ProcessSpec spec;
     spec.env = current_environment();
     spec.env["ST2_ACTION_PACK_NAME"] = action.pack;
@@ -66,27 +65,27 @@ ProcessSpec base_spec(const Action& action, Invocation& inv) {
 }
 
 RunOutcome refused(const std::string& why) {
-    return {RunOutcome::Kind::failed, json{{"error", why}, {"succeeded", false}, {"failed", true}, {"return_code", -1},
+    return {RunOutcome::Kind::failed, Json{{"error", why}, {"succeeded", false}, {"failed", true}, {"return_code", -1},
                                            {"stdout", ""}, {"stderr", ""}}};
 }
 
 ProcessLimits limits_of(Invocation& inv) {
     ProcessLimits l;
-    const json& p = inv.parameters();
+    const Json& p = inv.parameters();
     if (auto t = p.find("timeout"); t != p.end() && t->is_number() && t->get<double>() > 0) {
         l.timeout = std::chrono::milliseconds(static_cast<int64_t>(t->get<double>() * 1000));
     }
     return l;
 }
 
-void maybe_sudo(ProcessSpec& spec, const json& params) {
+void maybe_sudo(ProcessSpec& spec, const Json& params) {
     if (auto s = params.find("sudo"); s != params.end() && s->is_boolean() && s->get<bool>()) {
         spec.argv.insert(spec.argv.begin(), {"/usr/bin/sudo", "-E", "--"});
     }
 }
 
 // StackStorm's serialisation of a parameter value on a command line.
-std::string arg_text(const json& v) {
+std::string arg_text(const Json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
     if (v.is_null()) return "";
@@ -98,16 +97,16 @@ std::string arg_text(const json& v) {
         }
         return out;
     }
-    return v.dump(-1, ' ', false, json::error_handler_t::replace);
+    return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 class LocalShellCmd final : public Runner {
 public:
     RunOutcome run(const Action& action, Invocation& inv) const override {
-        const json& p = inv.parameters();
+        const Json& p = inv.parameters();
         auto cmd = p.find("cmd");
         if (cmd == p.end() || !cmd->is_string() || cmd->get<std::string>().empty()) {
-            return {RunOutcome::Kind::failed, json{{"error", "parameter 'cmd' is required by the local-shell-cmd runner"}}};
+            return {RunOutcome::Kind::failed, Json{{"error", "parameter 'cmd' is required by the local-shell-cmd runner"}}};
         }
         if (auto why = spec_problem(p); !why.empty()) return refused(why);
         ProcessSpec spec = base_spec(action, inv);
@@ -124,13 +123,13 @@ public:
     RunOutcome run(const Action& action, Invocation& inv) const override {
         struct stat st {};
         if (::stat(script_.c_str(), &st) != 0) {
-            return {RunOutcome::Kind::failed, json{{"error", "entry point " + script_.string() + " does not exist"}}};
+            return {RunOutcome::Kind::failed, Json{{"error", "entry point " + script_.string() + " does not exist"}}};
         }
         if (::access(script_.c_str(), X_OK) != 0) {
             return {RunOutcome::Kind::failed,
-                    json{{"error", "entry point " + script_.string() + " is not executable (chmod +x it)"}}};
+                    Json{{"error", "entry point " + script_.string() + " is not executable (chmod +x it)"}}};
         }
-        const json& p = inv.parameters();
+        const Json& p = inv.parameters();
         if (auto why = spec_problem(p); !why.empty()) return refused(why);
         std::string kwarg_op = p.value("kwarg_op", std::string("--"));
         ProcessSpec spec = base_spec(action, inv);
@@ -176,7 +175,7 @@ private:
 class Noop final : public Runner {
 public:
     RunOutcome run(const Action&, Invocation&) const override {
-        return {RunOutcome::Kind::succeeded, json{{"failed", false}, {"succeeded", true}, {"return_code", 0}}};
+        return {RunOutcome::Kind::succeeded, Json{{"failed", false}, {"succeeded", true}, {"return_code", 0}}};
     }
 };
 

@@ -10,7 +10,6 @@
 namespace packhost::actions {
 namespace {
 
-using json = nlohmann::json;
 
 // A result larger than this fails the execution instead of exhausting memory.
 constexpr size_t kMaxResultBytes = 64u << 20;
@@ -59,19 +58,19 @@ ph_rc output(void* call, uint32_t stream, const char* chunk, size_t len) {
 
 // The error a failed invoke() wrote: plain text, or {"message": ...} whose
 // other fields are kept next to the message.
-json error_result(const std::string& text, const std::string& fallback) {
-    if (text.empty()) return json{{"error", fallback}};
+Json error_result(const std::string& text, const std::string& fallback) {
+    if (text.empty()) return Json{{"error", fallback}};
     if (text.front() == '{' && core::json_depth_exceeded_at(text) == std::string::npos) {
-        json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+        Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
         if (j.is_object() && j.contains("message") && j["message"].is_string()) {
-            json out{{"error", j["message"]}};
+            Json out{{"error", j["message"]}};
             for (auto& [k, v] : j.items()) {
                 if (k != "message") out[k] = v;
             }
             return out;
         }
     }
-    return json{{"error", text}};
+    return Json{{"error", text}};
 }
 
 thread_local const std::string* tl_invocation_user = nullptr;
@@ -95,9 +94,9 @@ public:
         result.clear();
         error.clear();
         try {
-            params = inv.parameters().dump(-1, ' ', false, json::error_handler_t::replace);
+            params = inv.parameters().dump(-1, ' ', false, Json::error_handler_t::replace);
         } catch (const std::exception& e) {
-            return {RunOutcome::Kind::failed, json{{"error", std::string("cannot serialise parameters: ") + e.what()}}};
+            return {RunOutcome::Kind::failed, Json{{"error", std::string("cannot serialise parameters: ") + e.what()}}};
         }
 
         CallState state{inv, result, error};
@@ -137,7 +136,7 @@ public:
         }
         if (state.result_overflow) {
             return {RunOutcome::Kind::failed,
-                    json{{"error", "action " + action.ref + " wrote a result larger than " +
+                    Json{{"error", "action " + action.ref + " wrote a result larger than " +
                                        std::to_string(kMaxResultBytes >> 20) + " MiB"}}};
         }
         if (result.empty()) return {RunOutcome::Kind::succeeded, nullptr};
@@ -145,7 +144,7 @@ public:
             return {RunOutcome::Kind::succeeded, core::parse_json(result, "action " + action.ref + "'s result")};
         } catch (const core::JsonTextError& e) {
             // The start of what it wrote, as text (stored once, not re-encoded).
-            return {RunOutcome::Kind::failed, json{{"error", e.what()}, {"raw_result", result.substr(0, 200)}}};
+            return {RunOutcome::Kind::failed, Json{{"error", e.what()}, {"raw_result", result.substr(0, 200)}}};
         }
     }
 
@@ -169,11 +168,11 @@ std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const pac
     a->runner_type = "native";
     a->reentrant = (native.flags & PH_ACTION_REENTRANT) != 0;
     std::string where = pack.native->path.string() + ": action '" + native.name + "': parameters_schema";
-    nlohmann::ordered_json params =
-        native.parameters_schema.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(native.parameters_schema);
+    Json params =
+        native.parameters_schema.empty() ? Json() : Json::parse(native.parameters_schema);
     a->parameters = ParameterSpec::compile(params, where);
     if (!native.output_schema.empty()) {
-        a->output_schema = nlohmann::ordered_json::parse(native.output_schema);
+        a->output_schema = Json::parse(native.output_schema);
         a->output = core::JsonSchema::compile(a->output_schema,
                                               pack.native->path.string() + ": action '" + native.name + "': output_schema");
     }

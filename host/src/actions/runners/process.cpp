@@ -195,12 +195,12 @@ ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const Proce
 
 RunOutcome shell_outcome(const ProcessOutcome& p) {
     if (!p.spawn_error.empty()) {
-        return {RunOutcome::Kind::failed, nlohmann::json{{"error", p.spawn_error}, {"succeeded", false},
+        return {RunOutcome::Kind::failed, Json{{"error", p.spawn_error}, {"succeeded", false},
                                                          {"failed", true}, {"return_code", -1}, {"stdout", ""},
                                                          {"stderr", ""}}};
     }
     bool ok = p.return_code == 0 && !p.timed_out && !p.canceled;
-    nlohmann::json result{{"succeeded", ok},
+    Json result{{"succeeded", ok},
                           {"failed", !ok},
                           {"return_code", p.return_code},
                           {"stdout", p.stdout_text},

@@ -14,11 +14,10 @@ using OrquestaRunner = workflows::DefinitionRunner<workflows::orquesta::Workflow
 using ActionChainRunner = workflows::DefinitionRunner<workflows::action_chain::Chain, workflows::action_chain::Run,
                                                       workflows::action_chain::parse>;
 
-using ojson = nlohmann::ordered_json;
 
 // StackStorm's runner parameters (contrib/runners/*/runner.yaml).
-ojson local_parameters(bool with_cmd) {
-    ojson p = ojson::object();
+Json local_parameters(bool with_cmd) {
+    Json p = Json::object();
     if (with_cmd) p["cmd"] = {{"type", "string"}, {"description", "Arbitrary Linux command to be executed on the local host."}};
     p["cwd"] = {{"type", "string"}, {"description", "Working directory where the command will be executed in"}};
     p["env"] = {{"type", "object"}, {"description", "Environment variables which will be available to the command (e.g. key1=val1,key2=val2)"}};
@@ -29,8 +28,8 @@ ojson local_parameters(bool with_cmd) {
     return p;
 }
 
-ojson http_parameters() {
-    ojson p = ojson::object();
+Json http_parameters() {
+    Json p = Json::object();
     p["url"] = {{"type", "string"}, {"required", true}, {"description", "URL to the HTTP endpoint."}};
     p["method"] = {{"type", "string"}, {"default", "GET"},
                    {"enum", {"HEAD", "GET", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "PURGE"}},
@@ -51,14 +50,14 @@ const std::vector<RunnerType>& types() {
         {"local-shell-cmd", local_parameters(true), false, [](const ActionSource&) { return make_local_shell_cmd(); }},
         {"local-shell-script", local_parameters(false), true,
          [](const ActionSource& s) { return make_local_shell_script(s.entry_point); }},
-        {"noop", ojson::object(), false, [](const ActionSource&) { return make_noop(); }},
+        {"noop", Json::object(), false, [](const ActionSource&) { return make_noop(); }},
         {"http-request", http_parameters(), false, [](const ActionSource&) { return make_http_request(); }},
         // Workflows: the definition is parsed and checked when the pack loads.
-        {"orquesta", ojson::object(), true,
+        {"orquesta", Json::object(), true,
          [](const ActionSource& s) -> std::shared_ptr<const Runner> {
              return std::make_shared<OrquestaRunner>(s.entry_point);
          }},
-        {"action-chain", ojson::object(), true,
+        {"action-chain", Json::object(), true,
          [](const ActionSource& s) -> std::shared_ptr<const Runner> {
              return std::make_shared<ActionChainRunner>(s.entry_point);
          }},

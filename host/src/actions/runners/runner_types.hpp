@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "actions/action.hpp"
 
 namespace packhost::actions {
@@ -23,7 +23,7 @@ struct ActionSource {
 struct RunnerType {
     std::string name;
     // StackStorm-style parameter map: name -> {type, default, description, ...}.
-    nlohmann::ordered_json parameters;
+    Json parameters;
     bool needs_entry_point = false;
     std::function<std::shared_ptr<const Runner>(const ActionSource&)> make;
 };

@@ -26,14 +26,13 @@
 namespace packhost::store {
 namespace {
 
-using json = nlohmann::json;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 // A stored value that cannot be read (written by something else, or nested
 // past the limit) shows as an error in its place rather than failing the
 // whole read. `fallback` keeps the shape callers expect (an object, a list).
-json parse(const std::string& text, const std::string& id, const char* column, json fallback) {
+Json parse(const std::string& text, const std::string& id, const char* column, Json fallback) {
     try {
         return core::parse_json(text, "execution " + id + ": stored " + column);
     } catch (const core::JsonTextError& e) {
@@ -408,11 +407,11 @@ private:
         r.action = q.getColumn(1).getString();
         r.runner_type = q.getColumn(2).getString();
         r.status = q.getColumn(3).getString();
-        r.parameters = parse(q.getColumn(4).getString(), r.id, "parameters", json::object());
+        r.parameters = parse(q.getColumn(4).getString(), r.id, "parameters", Json::object());
         r.sealed_secrets = q.getColumn(5).getString();
-        r.result = q.getColumn(6).isNull() ? json() : parse(q.getColumn(6).getString(), r.id, "result", json::object());
-        r.context = parse(q.getColumn(7).getString(), r.id, "context", json::object());
-        r.log = parse(q.getColumn(8).getString(), r.id, "log", json::array());
+        r.result = q.getColumn(6).isNull() ? Json() : parse(q.getColumn(6).getString(), r.id, "result", Json::object());
+        r.context = parse(q.getColumn(7).getString(), r.id, "context", Json::object());
+        r.log = parse(q.getColumn(8).getString(), r.id, "log", Json::array());
         r.parent = q.getColumn(9).getString();
         r.owner = q.getColumn(10).getString();
         r.start_us = q.getColumn(11).getInt64();

@@ -7,7 +7,6 @@
 namespace packhost::workflows::action_chain {
 namespace {
 
-using json = nlohmann::json;
 
 }  // namespace
 
@@ -130,7 +129,7 @@ void Run::run_task(size_t index) {
         std::weak_ptr<Run> weak = weak_from_this();
         int64_t step = step_;
         try {
-            child_ = orch_.start_child(inv_, task.ref, json(params), json{{"action_chain", {{"task", task.name}, {"step", step}}}},
+            child_ = orch_.start_child(inv_, task.ref, Json(params), Json{{"action_chain", {{"task", task.name}, {"step", step}}}},
                                        [weak, step](actions::ChildEnd end) {
                                            if (auto self = weak.lock()) {
                                                self->post({Event::Kind::child_end, step, std::move(end)});
@@ -144,7 +143,7 @@ void Run::run_task(size_t index) {
         }
     }
     child_.clear();
-    task_ended({"", "failed", json{{"error", error}}});
+    task_ended({"", "failed", Json{{"error", error}}});
 }
 
 void Run::task_ended(const actions::ChildEnd& end) {
@@ -200,7 +199,7 @@ void Run::finish(const std::string& error) {
     if (!child_.empty()) return;  // ends when its task does
     finished_ = true;
     record_chain();
-    json result{{"tasks", json(steps_)}, {"published", json(published_)}};
+    Json result{{"tasks", Json(steps_)}, {"published", Json(published_)}};
     actions::RunOutcome outcome;
     if (canceling_) {
         outcome = {actions::RunOutcome::Kind::canceled, std::move(result)};
@@ -282,9 +281,9 @@ void Run::reload() {
         if (!last && !given.empty()) {
             // Its child left no record: a native action that was queued or
             // running when the process ended.
-            json why{{"error", "the packhost process running it ended before the execution finished"}};
+            Json why{{"error", "the packhost process running it ended before the execution finished"}};
             orch_.record_lost_child(inv_, given, chain_->tasks[chain_->by_name.at(name)].ref,
-                                    json{{"action_chain", {{"task", name}, {"step", step_}}}}, why);
+                                    Json{{"action_chain", {{"task", name}, {"step", step_}}}}, why);
             child_ = given;
             task_ended({given, "abandoned", why});
             return;
@@ -296,7 +295,7 @@ void Run::reload() {
             return;
         }
         child_ = last->end.id;
-        auto end = last->ended ? last->end : actions::ChildEnd{last->end.id, "abandoned", json{{"error", "its chain's process ended"}}};
+        auto end = last->ended ? last->end : actions::ChildEnd{last->end.id, "abandoned", Json{{"error", "its chain's process ended"}}};
         task_ended(end);
         return;
     }

@@ -13,7 +13,6 @@
 
 namespace packhost::workflows::action_chain {
 
-using Json = expr::Json;
 
 struct Task {
     std::string name;

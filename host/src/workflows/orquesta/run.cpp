@@ -11,7 +11,6 @@
 namespace packhost::workflows::orquesta {
 namespace {
 
-using json = nlohmann::json;
 
 // A name argument: 'text', or a bare name as YAQL writes it (ctx(hosts),
 // item(host)), which Jinja sees as an undefined variable of that name.
@@ -29,7 +28,7 @@ std::string arg_text(const expr::CallArgs& a, size_t i, const char* name, const 
 bool is_number(const Json& j) { return j.is_number() && !j.is_boolean(); }
 
 // What a task's child carries in its action_context: which task it runs for.
-json child_context(const std::string& task, int64_t seq, int attempt) {
+Json child_context(const std::string& task, int64_t seq, int attempt) {
     return {{"orquesta", {{"task_name", task}, {"seq", seq}, {"attempt", attempt}}}};
 }
 
@@ -222,7 +221,7 @@ void Run::begin() {
         }
         ctx["st2"] = {{"action_execution_id", inv_.execution_id()}, {"user", inv_.user()},
                       {"api_user", inv_.user()}};
-        if (auto c = json::parse(inv_.context_json(), nullptr, false); c.is_object()) {
+        if (auto c = Json::parse(inv_.context_json(), nullptr, false); c.is_object()) {
             if (c.contains("pack")) ctx["st2"]["pack"] = c["pack"];
             if (c.contains("source_channel")) ctx["st2"]["source_channel"] = c["source_channel"];
         }
@@ -403,13 +402,13 @@ void Run::start_child(TaskRun& t, size_t item, const Json* item_value) {
     }
     std::string id;
     if (error.empty()) {
-        json context = child_context(spec.name, t.seq, t.attempts);
+        Json context = child_context(spec.name, t.seq, t.attempts);
         if (item_value) context["orquesta"]["item"] = item;
         std::weak_ptr<Run> weak = weak_from_this();
         int64_t seq = t.seq;
         int attempt = t.attempts;
         try {
-            id = orch_.start_child(inv_, spec.action, json(input), std::move(context),
+            id = orch_.start_child(inv_, spec.action, Json(input), std::move(context),
                                    [weak, seq, attempt, item](actions::ChildEnd end) {
                                        if (auto self = weak.lock()) {
                                            Event e(Event::Kind::child_end, seq, attempt);
@@ -612,11 +611,11 @@ void Run::finish() {
     record_workflow();
     actions::RunOutcome outcome;
     if (canceling_) {
-        outcome = {actions::RunOutcome::Kind::canceled, json{{"output", json(output)}}};
+        outcome = {actions::RunOutcome::Kind::canceled, Json{{"output", Json(output)}}};
     } else if (failing_) {
-        outcome = {actions::RunOutcome::Kind::failed, json{{"errors", json(errors_)}, {"output", json(output)}}};
+        outcome = {actions::RunOutcome::Kind::failed, Json{{"errors", Json(errors_)}, {"output", Json(output)}}};
     } else {
-        outcome = {actions::RunOutcome::Kind::succeeded, json{{"output", json(output)}}};
+        outcome = {actions::RunOutcome::Kind::succeeded, Json{{"output", Json(output)}}};
     }
     orch_.finish(inv_, std::move(outcome));
 }
@@ -803,7 +802,7 @@ void Run::reload() {
         };
         auto ended = [&](const actions::Orchestration::RecordedChild& c) {
             if (c.ended) return c.end;
-            return actions::ChildEnd{c.end.id, "abandoned", json{{"error", "its workflow's process ended"}}};
+            return actions::ChildEnd{c.end.id, "abandoned", Json{{"error", "its workflow's process ended"}}};
         };
         auto& mine = children[{seq, t.attempts}];
         if (!spec.items) {
@@ -816,7 +815,7 @@ void Run::reload() {
             } else if (!t.recorded_child.empty()) {
                 // It was handed its child, which left no record: a native
                 // action that was queued or running when the process ended.
-                json why{{"error", "the packhost process running it ended before the execution finished"}};
+                Json why{{"error", "the packhost process running it ended before the execution finished"}};
                 orch_.record_lost_child(inv_, t.recorded_child, spec.action,
                                         child_context(spec.name, seq, t.attempts),
                                         why);

@@ -14,7 +14,6 @@
 
 namespace packhost::workflows::orquesta {
 
-using Json = expr::Json;
 
 struct Transition {
     size_t line = 0;

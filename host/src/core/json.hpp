@@ -1,0 +1,13 @@
+#pragma once
+// The host's one JSON value type: insertion-ordered, as StackStorm's Python
+// dicts are, so a workflow's output, a result and a record print in the
+// order they were declared and built, and no value is copied from one JSON
+// type into another on its way through the host. Packs keep their own copy
+// of nlohmann/json: only text crosses the ABI.
+#include <nlohmann/json.hpp>
+
+namespace packhost {
+
+using Json = nlohmann::ordered_json;
+
+}  // namespace packhost
