@@ -57,7 +57,8 @@ TEST_F(Orquesta, PublishCarriesDataToTheNextTaskAndOutput) {
                                            {"execution", e->id()},
                                            {"greet_status", "succeeded"}}));
     std::vector<std::string> keys;
-    for (const auto& [k, v] : e->result()["output"].items()) keys.push_back(k);
+    auto result = e->result();
+    for (const auto& [k, v] : result["output"].items()) keys.push_back(k);
     EXPECT_EQ(keys, (std::vector<std::string>{"greeting", "final", "execution", "greet_status"}))
         << "the output keeps the order the workflow declares";
     auto kids = children(e->id());
