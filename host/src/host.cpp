@@ -5,9 +5,9 @@
 #include "core/clock.hpp"
 #include "actions/runners/native.hpp"
 #include "actions/runners/process.hpp"
-#include "actions/runners/runner_types.hpp"
 #include "core/ids.hpp"
 #include "core/json_text.hpp"
+#include "workflows/workflow_runners.hpp"
 
 namespace packhost {
 namespace {
@@ -29,36 +29,14 @@ std::string unused_pack_content(const packs::LoadedPack& pack) {
 
 }  // namespace
 
-bool is_resumable_workflow(const store::ExecutionRecord& r) {
-    return r.parent.empty() && actions::is_workflow_runner_type(r.runner_type);
-}
-
-std::vector<std::shared_ptr<executions::Execution>> Host::continue_orphans(const std::string& only_id) {
-    std::vector<std::shared_ptr<executions::Execution>> out;
-    if (!store_) return out;
-    for (const auto& r : store_->unfinished()) {
-        if (!only_id.empty() && r.id != only_id) continue;
-        if (!is_resumable_workflow(r) || store::owner_alive(r.owner)) continue;
-        if (!store_->claim(r.id, r.owner, store::this_process_owner())) continue;  // another process took it
-        try {
-            out.push_back(scheduler_->continue_orphan(r));
-            spdlog::info("continuing workflow {} ({}) left unfinished by process {}", r.id, r.action, r.owner);
-        } catch (const std::exception& e) {
-            spdlog::error("cannot continue workflow {} ({}): {}", r.id, r.action, e.what());
-            auto dead = r;
-            dead.status = "abandoned";
-            dead.end_us = core::now_us();
-            dead.owner = store::this_process_owner();
-            dead.log.push_back({{"status", "abandoned"}, {"timestamp", dead.end_us}});
-            dead.result = {{"error", std::string("cannot continue: ") + e.what()}};
-            store_->save(std::move(dead));
-        }
-    }
-    return out;
+bool Host::is_resumable(const store::ExecutionRecord& r) const {
+    return r.parent.empty() && runner_types_.capabilities(r.runner_type).resumable;
 }
 
 Host::Host(HostOptions options)
     : options_(std::move(options)), triggers_(options_.trigger_queue_capacity) {
+    actions::register_action_runners(runner_types_);
+    workflows::register_workflow_runners(runner_types_);
     if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
     if (!options_.store_file.empty()) {
         store_ = store::open_sqlite_store(options_.store_file.string());
@@ -68,7 +46,7 @@ Host::Host(HostOptions options)
         // process groups are ended here, and the record says so.
         abandoned_at_start_ = store_->abandon_orphans(
             store::owner_alive, "the packhost process running it ended before the execution finished",
-            [](const store::ExecutionRecord& r) { return is_resumable_workflow(r); },
+            [this](const store::ExecutionRecord& r) { return is_resumable(r); },
             [](const store::ExecutionRecord& r) -> std::string {
                 if (!actions::end_process_group(r.process, std::chrono::seconds(2))) return "";
                 std::string group = r.process.substr(0, r.process.find(':'));
@@ -91,7 +69,7 @@ Host::Host(HostOptions options)
     auto loaded = catalog_.loaded();
     for (const auto& pack : loaded) {
         try {
-            registry_.add_pack(pack);
+            registry_.add_pack(pack, runner_types_);
         } catch (const std::exception& e) {
             catalog_.refuse(pack->metadata.ref, e.what());
             continue;
@@ -108,27 +86,8 @@ Host::Host(HostOptions options)
     options_.scheduler.secrets = secrets();
     options_.scheduler.datastore = datastore_.get();
     scheduler_ = std::make_unique<executions::Scheduler>(registry_, options_.scheduler);
-    if (store_) {
-        cancel_watcher_ = std::thread([this] {
-            std::unique_lock lock(watcher_mu_);
-            while (!watcher_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return watcher_stop_; })) {
-                try {
-                    for (const auto& r : store_->take_control_requests(store::this_process_owner())) {
-                        if (!scheduler_->find(r.execution_id)) continue;
-                        try {
-                            if (r.kind == "cancel") scheduler_->cancel(r.execution_id);
-                            if (r.kind == "pause") scheduler_->pause(r.execution_id);
-                            if (r.kind == "resume") scheduler_->resume(r.execution_id);
-                        } catch (const std::exception& e) {
-                            spdlog::warn("{} {}: {}", r.kind, r.execution_id, e.what());
-                        }
-                    }
-                } catch (const std::exception& e) {
-                    spdlog::warn("cancel requests: {}", e.what());
-                }
-            }
-        });
-    }
+    control_ = std::make_unique<executions::ControlService>(*scheduler_, runner_types_, store_.get(), secrets());
+    control_->listen();  // requests other packhost processes leave in the store
 }
 
 Host::~Host() { shutdown(); }
@@ -136,14 +95,7 @@ Host::~Host() { shutdown(); }
 size_t Host::shutdown() {
     if (shut_down_) return 0;
     shut_down_ = true;
-    if (cancel_watcher_.joinable()) {
-        {
-            std::lock_guard lock(watcher_mu_);
-            watcher_stop_ = true;
-        }
-        watcher_cv_.notify_all();
-        cancel_watcher_.join();
-    }
+    control_->stop();
     size_t abandoned = scheduler_->shutdown();
     if (abandoned > 0) return abandoned;  // pack code is still running: no shutdown hooks
     for (const auto& pack : catalog_.loaded()) {

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "actions/registry.hpp"
+#include "actions/runner_registry.hpp"
 #include "events/trigger_queue.hpp"
+#include "executions/control_service.hpp"
 #include "executions/scheduler.hpp"
 #include "packs/catalog.hpp"
 #include "packs/host_services.hpp"
@@ -39,9 +41,6 @@ struct HostOptions {
     size_t trigger_queue_capacity = 10000;
 };
 
-// A top-level workflow another process may continue after its own ended.
-bool is_resumable_workflow(const store::ExecutionRecord& r);
-
 class Host final : public packs::HostServices {
 public:
     explicit Host(HostOptions options);
@@ -50,6 +49,10 @@ public:
     Host& operator=(const Host&) = delete;
 
     const packs::Catalog& catalog() const { return catalog_; }
+    // Every runner type, with what it can do.
+    const actions::RunnerRegistry& runner_types() const { return runner_types_; }
+    // A top-level execution another process may continue after its own ended.
+    bool is_resumable(const store::ExecutionRecord& r) const;
     const actions::Registry& registry() const { return registry_; }
     executions::Scheduler& scheduler() { return *scheduler_; }
     store::Store* store() { return store_.get(); }
@@ -60,9 +63,8 @@ public:
     const std::vector<std::string>& abandoned_at_start() const { return abandoned_at_start_; }
     events::TriggerQueue& triggers() { return triggers_; }
 
-    // Continues the workflows that ended processes left unfinished (or only
-    // `only_id`), from their recorded state; returns them.
-    std::vector<std::shared_ptr<executions::Execution>> continue_orphans(const std::string& only_id = "");
+    // Start, wait for, cancel, pause, resume, re-run: here or in other processes.
+    executions::ControlService& control() { return *control_; }
 
     // Stops executions, then lets each pack shut down. Returns the number of
     // worker threads abandoned inside actions that would not stop; when it
@@ -86,15 +88,12 @@ private:
     std::vector<std::string> abandoned_at_start_;
     events::TriggerQueue triggers_;
     std::set<std::string, std::less<>> trigger_types_;  // known refs
+    actions::RunnerRegistry runner_types_;
     packs::Catalog catalog_;
     actions::Registry registry_;
     std::unique_ptr<executions::Scheduler> scheduler_;
+    std::unique_ptr<executions::ControlService> control_;
     bool shut_down_ = false;
-    // Takes `execution cancel` requests other processes leave in the store.
-    std::thread cancel_watcher_;
-    std::mutex watcher_mu_;
-    std::condition_variable watcher_cv_;
-    bool watcher_stop_ = false;
 };
 
 }  // namespace packhost

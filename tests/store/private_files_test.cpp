@@ -44,7 +44,7 @@ TEST_F(PrivateFiles, TheStoreItsJournalAndTheFoldersPackhostMakesArePrivate) {
         store::ExecutionRecord r;
         r.id = "0123456789abcdef01234567";
         r.action = "core.noop";
-        r.status = "succeeded";
+        r.status = packhost::core::Status::succeeded;
         r.start_us = r.end_us = 1;
         store->save(r);
         store->flush();

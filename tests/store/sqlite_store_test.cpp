@@ -33,7 +33,7 @@ protected:
         r.id = id;
         r.action = action;
         r.runner_type = "native";
-        r.status = status;
+        r.status = *packhost::core::parse_status(status);
         r.parameters = {{"x", 1}};
         r.context = {{"user", "u"}};
         r.log = json::array({{{"status", "requested"}, {"timestamp", start}}});
@@ -53,7 +53,7 @@ TEST_F(SqliteStore, RoundTripAndLastWriteWins) {
     auto s = open_sqlite_store(file_);
     auto r = record("a1", "core.echo", "scheduled", 100);
     s->save(r);
-    r.status = "succeeded";
+    r.status = packhost::core::Status::succeeded;
     r.result = {{"message", "hi"}};
     r.end_us = 200;
     r.sealed_secrets = "c2VhbGVk";
@@ -61,7 +61,7 @@ TEST_F(SqliteStore, RoundTripAndLastWriteWins) {
     s->flush();
     auto got = s->execution("a1");
     ASSERT_TRUE(got);
-    EXPECT_EQ(got->status, "succeeded");
+    EXPECT_EQ(got->status, packhost::core::Status::succeeded);
     EXPECT_EQ(got->result, (json{{"message", "hi"}}));
     EXPECT_EQ(got->parameters, (json{{"x", 1}}));
     EXPECT_EQ(got->sealed_secrets, "c2VhbGVk");
@@ -83,7 +83,7 @@ TEST_F(SqliteStore, ListsNewestFirstWithFilters) {
     ASSERT_EQ(all.size(), 11u);
     EXPECT_EQ(all.front().id, "kid");
     EXPECT_EQ(s->executions({std::string("core.echo"), std::nullopt, std::nullopt, 50}).size(), 5u);
-    EXPECT_EQ(s->executions({std::nullopt, std::string("failed"), std::nullopt, 50}).size(), 5u);
+    EXPECT_EQ(s->executions({std::nullopt, packhost::core::Status::failed, std::nullopt, 50}).size(), 5u);
     EXPECT_EQ(s->executions({std::nullopt, std::nullopt, std::nullopt, 3}).size(), 3u);
     auto kids = s->executions({std::nullopt, std::nullopt, std::string("id3"), 50});
     ASSERT_EQ(kids.size(), 1u);
@@ -119,12 +119,12 @@ TEST_F(SqliteStore, AbandonsOnlyOrphans) {
     auto ids = s->abandon_orphans(owner_alive, "gone");
     EXPECT_EQ(ids, std::vector<std::string>{"dead"});
     auto dead = s->execution("dead");
-    EXPECT_EQ(dead->status, "abandoned");
+    EXPECT_EQ(dead->status, packhost::core::Status::abandoned);
     EXPECT_EQ(dead->result, (json{{"error", "gone"}}));
     EXPECT_NE(dead->end_us, 0);
     EXPECT_EQ(dead->log.back()["status"], "abandoned");
-    EXPECT_EQ(s->execution("live")->status, "running");
-    EXPECT_EQ(s->execution("done")->status, "succeeded");
+    EXPECT_EQ(s->execution("live")->status, packhost::core::Status::running);
+    EXPECT_EQ(s->execution("done")->status, packhost::core::Status::succeeded);
 }
 
 TEST_F(SqliteStore, OwnerLiveness) {
@@ -154,14 +154,14 @@ TEST_F(SqliteStore, ControlRequestsGoToTheOwnerInOrder) {
     s->save(record("theirs", "core.sleep", "running", 1, 0, "42:42"));
     s->flush();
     auto other = open_sqlite_store(file_);  // another process's connection
-    other->request_control({"mine", "pause"});
-    other->request_control({"theirs", "cancel"});
-    other->request_control({"mine", "resume"});
+    other->request_control({"mine", packhost::core::Control::pause});
+    other->request_control({"theirs", packhost::core::Control::cancel});
+    other->request_control({"mine", packhost::core::Control::resume});
     auto taken = s->take_control_requests(this_process_owner());
     ASSERT_EQ(taken.size(), 2u);
     EXPECT_EQ(taken[0].execution_id, "mine");
-    EXPECT_EQ(taken[0].kind, "pause");
-    EXPECT_EQ(taken[1].kind, "resume");
+    EXPECT_EQ(taken[0].kind, packhost::core::Control::pause);
+    EXPECT_EQ(taken[1].kind, packhost::core::Control::resume);
     EXPECT_TRUE(s->take_control_requests(this_process_owner()).empty()) << "taken once";
 }
 

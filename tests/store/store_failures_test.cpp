@@ -39,7 +39,7 @@ store::ExecutionRecord big_record(const std::string& id, size_t bytes) {
     r.id = id;
     r.action = "core.echo";
     r.runner_type = "native";
-    r.status = "succeeded";
+    r.status = packhost::core::Status::succeeded;
     r.parameters = {{"message", std::string(bytes, 'x')}};
     r.start_us = r.end_us = 1;
     return r;

@@ -70,7 +70,7 @@ TEST_F(Orquesta, PublishCarriesDataToTheNextTaskAndOutput) {
     EXPECT_EQ(kids[0].context["parent"]["execution_id"], e->id());
     auto wf = recorded(e->id());
     ASSERT_TRUE(wf);
-    EXPECT_EQ(wf->status, "succeeded");
+    EXPECT_EQ(wf->status, packhost::core::Status::succeeded);
     EXPECT_EQ(wf->runner_type, "orquesta");
 }
 
@@ -129,7 +129,7 @@ TEST_F(Orquesta, UnhandledFailureFailsFastButLetsRunningTasksFinish) {
     EXPECT_EQ(std::count(tasks.begin(), tasks.end(), "after"), 0) << "nothing new starts after the failure";
     for (const auto& k : kids) {
         if (k.context["orquesta"]["task_name"] == "slow") {
-            EXPECT_EQ(k.status, "succeeded") << "it ran to its end";
+            EXPECT_EQ(k.status, packhost::core::Status::succeeded) << "it ran to its end";
         }
     }
 }
@@ -157,8 +157,8 @@ TEST_F(Orquesta, RetryRunsTheTaskAgainUntilItSucceeds) {
     EXPECT_EQ(e->result()["output"]["attempts"], 3);
     auto kids = children(e->id());
     ASSERT_EQ(kids.size(), 3u);
-    EXPECT_EQ(kids[0].status, "failed");
-    EXPECT_EQ(kids[2].status, "succeeded");
+    EXPECT_EQ(kids[0].status, packhost::core::Status::failed);
+    EXPECT_EQ(kids[2].status, packhost::core::Status::succeeded);
 }
 
 TEST_F(Orquesta, DoRetryRunsTheTaskAgain) {
@@ -239,7 +239,7 @@ TEST_F(Orquesta, TimeoutCancelsTheTasksAndEndsTheWorkflowAsTimedOut) {
     auto kids = children(e->id());
     ASSERT_EQ(kids.size(), 2u);
     EXPECT_EQ(kids[1].action, "core.sleep");
-    EXPECT_EQ(kids[1].status, "canceled");
+    EXPECT_EQ(kids[1].status, packhost::core::Status::canceled);
 }
 
 TEST_F(Orquesta, PauseWaitsForRunningTasksAndResumeGoesOn) {

@@ -15,6 +15,7 @@
 #include "core/json.hpp"
 #include "actions/parameters.hpp"
 #include "core/json_schema.hpp"
+#include "core/status.hpp"
 
 namespace packhost::actions {
 
@@ -81,7 +82,7 @@ struct RunOutcome {
 // A child execution as its parent sees it end.
 struct ChildEnd {
     std::string id;
-    std::string status;  // succeeded, failed, timeout, canceled, abandoned
+    core::Status status = core::Status::failed;  // a completed status
     Json result;
 };
 
@@ -138,6 +139,18 @@ public:
     virtual std::vector<RecordedChild> recorded_children(const std::string& execution_id) = 0;
 };
 
+// What a runner type can do, so the scheduler, the host and the CLI decide
+// by capability, not by comparing runner names.
+struct RunnerCapabilities {
+    bool in_process = false;        // runs on a worker thread of the host (native, noop, http)
+    bool spawns_processes = false;  // starts a process group per execution (shell, script)
+    bool workflow = false;          // runs other actions as its children
+    bool pausable = false;          // takes pause and resume
+    // Can be continued from what it recorded after its process ended
+    // (Runner::resume), so an orphan is kept for that instead of abandoned.
+    bool resumable = false;
+};
+
 struct Action;
 
 class Runner {
@@ -155,7 +168,8 @@ struct Action {
     std::string pack;
     std::string name;
     std::string description;
-    std::string runner_type;  // "native", later "local-shell-cmd", ...
+    std::string runner_type;  // "native", "local-shell-cmd", "orquesta", ...
+    RunnerCapabilities capabilities;
     ParameterSpec parameters;
     core::JsonSchema output;  // may be empty
     Json output_schema;  // as declared (null when none)

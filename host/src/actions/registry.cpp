@@ -3,6 +3,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "actions/runner_registry.hpp"
 #include "actions/runners/native.hpp"
 #include "actions/yaml_actions.hpp"
 
@@ -37,14 +38,14 @@ Json Action::to_json() const {
     return out;
 }
 
-void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack) {
+void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack, const RunnerRegistry& runners) {
     std::vector<std::shared_ptr<const Action>> built;
     if (pack->native) {
         for (const auto& na : pack->native->actions) {
-            built.push_back(make_native_action(pack, na));
+            built.push_back(make_native_action(pack, na, runners.capabilities("native")));
         }
     }
-    for (auto& a : load_yaml_actions(*pack)) {
+    for (auto& a : load_yaml_actions(*pack, runners)) {
         for (const auto& b : built) {
             if (b->name == a->name) {
                 throw std::invalid_argument(pack->metadata.dir.string() + ": action '" + a->name +

@@ -13,11 +13,14 @@
 
 namespace packhost::actions {
 
+class RunnerRegistry;
+
 class Registry {
 public:
-    // Registers a loaded pack's actions, all or none. Throws
-    // std::invalid_argument naming the action and field when one is unusable.
-    void add_pack(const std::shared_ptr<const packs::LoadedPack>& pack);
+    // Registers a loaded pack's actions, all or none, their runners from
+    // `runners`. Throws std::invalid_argument naming the action and field
+    // when one is unusable.
+    void add_pack(const std::shared_ptr<const packs::LoadedPack>& pack, const RunnerRegistry& runners);
 
     // Throws std::invalid_argument when the ref is taken.
     void add(std::shared_ptr<const Action> action);

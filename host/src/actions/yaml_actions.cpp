@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "actions/runners/runner_types.hpp"
+#include "actions/runner_registry.hpp"
 #include "core/yaml_file.hpp"
 #include "core/yaml_json.hpp"
 #include "packs/pack_error.hpp"
@@ -49,7 +49,8 @@ Json merge_parameters(const RunnerType& runner, const Json& declared, const fs::
     return Json{{"type", "object"}, {"properties", props}};
 }
 
-std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::path& file) {
+std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::path& file,
+                                       const RunnerRegistry& runners) {
     YAML::Node doc;
     Json meta;
     try {
@@ -84,10 +85,10 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
     a->runner_type = text("runner_type", true);
     if (auto en = meta.find("enabled"); en != meta.end() && !en->is_boolean()) refuse(file, "field 'enabled' must be true or false");
     a->enabled = meta.value("enabled", true);
-    const RunnerType* runner = find_runner_type(a->runner_type);
-    if (!runner) {
+    const RunnerType* runner = runners.find(a->runner_type);
+    if (!runner || !runner->make) {
         std::string known;
-        for (const auto& n : runner_type_names()) known += (known.empty() ? "" : ", ") + n;
+        for (const auto& n : runners.yaml_names()) known += (known.empty() ? "" : ", ") + n;
         refuse(file, "unknown runner_type '" + a->runner_type + "' (known: " + known + ")");
     }
     ActionSource src{a->pack, pack.metadata.dir, {}};
@@ -115,13 +116,15 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
         throw;
     }
     a->reentrant = true;  // each run is its own process
+    a->capabilities = runner->capabilities;
     a->runner = runner->make(src);
     return a;
 }
 
 }  // namespace
 
-std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack) {
+std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack,
+                                                             const RunnerRegistry& runners) {
     std::vector<std::shared_ptr<const Action>> out;
     fs::path dir = pack.metadata.dir / "actions";
     std::error_code ec;
@@ -132,7 +135,7 @@ std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::Loaded
         if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& f : files) out.push_back(load_one(pack, f));
+    for (const auto& f : files) out.push_back(load_one(pack, f, runners));
     return out;
 }
 

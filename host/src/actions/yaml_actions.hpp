@@ -12,6 +12,7 @@ namespace packhost::actions {
 // Throws std::invalid_argument("<file>: <field>: problem") for the first
 // unusable file: unknown runner type, missing entry point, a parameter
 // overriding what StackStorm does not allow, invalid YAML.
-std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack);
+class RunnerRegistry;
+std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack, const RunnerRegistry& runners);
 
 }  // namespace packhost::actions

@@ -1,25 +1,25 @@
-// packhost execution list | get ID
+// packhost execution list | get | cancel | pause | resume | re-run | tail | purge
 #include <chrono>
 #include <iostream>
 #include <optional>
 #include <thread>
 
-
-#include "core/json.hpp"
-#include "actions/runners/runner_types.hpp"
 #include "cli/commands.hpp"
 #include "cli/execution_tree.hpp"
 #include "cli/run_support.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
-#include "core/json_text.hpp"
 #include "core/clock.hpp"
+#include "core/json.hpp"
+#include "core/json_text.hpp"
+#include "core/status.hpp"
 #include "executions/record_view.hpp"
-#include "executions/status.hpp"
 
 namespace packhost::cli {
 namespace {
 
+// How long cancel, pause and resume wait for another process to act.
+constexpr std::chrono::seconds kControlWait{30};
 
 struct ListArgs {
     std::string action, status, parent;
@@ -27,16 +27,16 @@ struct ListArgs {
 };
 
 void execution_list(AppContext& ctx, const ListArgs& args) {
-    if (!args.status.empty() && !executions::parse_status(args.status)) {
-        std::cerr << "error: unknown status '" << args.status
-                  << "' (requested, scheduled, running, succeeded, failed, timeout, canceled, abandoned, ...)\n";
-        ctx.exit_code = kExitUsage;
-        return;
+    store::ExecutionFilter f;
+    if (!args.status.empty()) {
+        f.status = core::parse_status(args.status);
+        if (!f.status) {
+            ctx.exit_code = usage_error(ctx, {"unknown status '" + args.status + "' (" + core::status_names() + ")"});
+            return;
+        }
     }
     auto* store = ctx.host().store();
-    store::ExecutionFilter f;
     if (!args.action.empty()) f.action = args.action;
-    if (!args.status.empty()) f.status = args.status;
     if (!args.parent.empty()) f.parent = args.parent;
     f.limit = args.limit;
     auto records = store->executions(f);
@@ -51,7 +51,7 @@ void execution_list(AppContext& ctx, const ListArgs& args) {
         int64_t end = r.end_us ? r.end_us : core::now_us();
         char elapsed[32];
         std::snprintf(elapsed, sizeof elapsed, "%.3fs", double(end - r.start_us) / 1e6);
-        t.add({r.id, r.action, r.status, core::iso8601(r.start_us), elapsed});
+        t.add({r.id, r.action, std::string(core::to_string(r.status)), core::iso8601(r.start_us), elapsed});
     }
     t.print(std::cout);
 }
@@ -59,10 +59,7 @@ void execution_list(AppContext& ctx, const ListArgs& args) {
 // The stored record, or nullopt after telling the user (exit status 2).
 std::optional<store::ExecutionRecord> find_record(AppContext& ctx, const std::string& id) {
     auto r = ctx.host().store()->execution(id);
-    if (!r) {
-        std::cerr << "error: execution '" << id << "' does not exist\n";
-        ctx.exit_code = kExitUsage;
-    }
+    if (!r) ctx.exit_code = usage_error(ctx, {"execution '" + id + "' does not exist"});
     return r;
 }
 
@@ -72,7 +69,7 @@ void execution_get(AppContext& ctx, const std::string& id) {
     if (!r) return;
     auto output = store->output(id);
     Json view = executions::record_view(*r, &output);
-    auto tree = execution_tree(*store, id);
+    auto tree = execution_tree(*store, ctx.host().runner_types(), id);
     if (!tree.empty()) {
         view["children"] = Json::array();
         for (const auto& c : tree) {
@@ -88,129 +85,79 @@ void execution_get(AppContext& ctx, const std::string& id) {
     }
 }
 
-// Pause or resume a workflow run by another process (through the store), or
-// continue one whose process ended (resume only: in this process, waiting
-// for it as `run` does).
-void execution_control(AppContext& ctx, const std::string& id, const std::string& kind) {
-    auto& host = ctx.host();
-    auto* store = host.store();
-    auto r = find_record(ctx, id);
-    if (!r) return;
-    if (!actions::is_workflow_runner_type(r->runner_type)) {
-        std::cerr << "error: execution " << id << " runs " << r->action << " (" << r->runner_type
-                  << "); only workflows (orquesta, action-chain) can be " << kind << "d\n";
-        ctx.exit_code = kExitUsage;
-        return;
-    }
-    if (r->end_us != 0) {
-        std::cerr << "error: execution " << id << " has already finished: " << r->status << "\n";
-        ctx.exit_code = kExitFailed;
-        return;
-    }
-    if (kind == "resume" && !store::owner_alive(r->owner)) {
-        auto taken = host.continue_orphans(id);
-        if (taken.empty()) {
-            std::cerr << "error: execution " << id << " could not be continued (another process took it?)\n";
-            ctx.exit_code = kExitFailed;
-            return;
+// Prints what a cancel, pause or resume came to; returns the exit status.
+int report(AppContext& ctx, const executions::ControlService::Outcome& out, core::Control kind) {
+    using Kind = executions::ControlService::Outcome::Kind;
+    const auto& r = out.record;
+    std::string status(core::to_string(r.status));
+    if (out.kind == Kind::already_finished) {
+        if (kind != core::Control::cancel) {
+            std::cerr << "error: execution " << r.id << " has already finished: " << status << "\n";
+            return kExitFailed;
         }
-        std::cerr << "continuing workflow " << id << " left unfinished by process " << r->owner << "\n";
-        // A workflow recorded as paused stays so until resumed: the user just asked.
-        for (int i = 0; i < 100; ++i) {
-            auto st = taken[0]->status();
-            if (st != executions::Status::paused && st != executions::Status::pausing) break;
-            if (host.scheduler().resume(id)) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (r.status != core::Status::canceled) {  // canceled already: what was asked holds
+            std::cerr << "execution " << r.id << " had already finished: " << status << "\n";
+            return kExitFailed;
         }
-        ctx.exit_code = wait_and_print(ctx, taken[0]);
-        return;
-    }
-    store->request_control({id, kind});
-    // Paused once its running tasks are done; running again at once (and
-    // maybe finished by the time we look).
-    auto reached = [&](const store::ExecutionRecord& rec) {
-        if (kind == "pause") return rec.status == "paused";
-        return rec.status != "paused" && rec.status != "pausing" && rec.status != "resuming";
-    };
-    for (int i = 0; i < 300 && r && !reached(*r) && r->end_us == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        r = store->execution(id);
-    }
-    if (!r) return;
-    std::cout << "execution " << id << ": " << r->status << "\n";
-    if (!reached(*r)) std::cerr << "execution " << id << " did not " << kind << " within 30 s\n";
-    ctx.exit_code = reached(*r) ? kExitOk : kExitFailed;
-}
-
-void execution_cancel(AppContext& ctx, const std::string& id) {
-    auto* store = ctx.host().store();
-    auto r = find_record(ctx, id);
-    if (!r) return;
-    if (r->end_us == 0 && !store::owner_alive(r->owner)) {
-        // A workflow whose process ended, waiting to be continued: nobody
-        // else would take the request, so it is closed here.
-        int64_t now = core::now_us();
-        r->status = "canceled";
-        r->end_us = now;
-        r->owner = store::this_process_owner();
-        r->log.push_back({{"status", "canceled"}, {"timestamp", now}});
-        r->result = {{"error", "canceled while no packhost process was running it"}};
-        store->save(*r);
-        store->flush();
-    } else if (r->end_us == 0) {
-        // The process running it takes the request (its host polls for them).
-        store->request_control({id, "cancel"});
-        for (int i = 0; i < 150 && r && r->end_us == 0; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            r = store->execution(id);
-        }
-        if (r && r->end_us == 0) {
-            std::cerr << "error: execution " << id << " did not stop within 15 s (still " << r->status << ")\n";
-            ctx.exit_code = kExitFailed;
-            return;
-        }
-    } else if (r->status != "canceled") {
-        std::cerr << "execution " << id << " had already finished: " << r->status << "\n";
-        ctx.exit_code = kExitFailed;
-        return;
     }
     if (ctx.json) {
-        std::cout << core::to_json_text(executions::record_view(*r), 2) << '\n';
+        std::cout << core::to_json_text(executions::record_view(r), 2) << '\n';
     } else {
-        std::cout << "execution " << id << ": " << r->status << "\n";
+        std::cout << "execution " << r.id << ": " << status << "\n";
     }
-    ctx.exit_code = r->status == "canceled" ? kExitOk : kExitFailed;
+    if (out.kind == Kind::still_pending) {
+        std::cerr << "error: execution " << r.id << " did not " << core::to_string(kind) << " within "
+                  << kControlWait.count() << " s (still " << status << ")\n";
+        return kExitFailed;
+    }
+    if (kind == core::Control::cancel) return r.status == core::Status::canceled ? kExitOk : kExitFailed;
+    return kExitOk;
+}
+
+// Cancel, pause or resume an execution, here or in another process; a
+// workflow whose process ended is continued here by `resume` (waited for
+// and printed as `run` does) and closed by `cancel`.
+void execution_control(AppContext& ctx, const std::string& id, core::Control kind) {
+    auto& control = ctx.host().control();
+    executions::ControlService::Outcome out;
+    try {
+        switch (kind) {
+        case core::Control::cancel: out = control.cancel(id, kControlWait); break;
+        case core::Control::pause: out = control.pause(id, kControlWait); break;
+        case core::Control::resume: out = control.resume(id, kControlWait); break;
+        }
+    } catch (const core::ValidationError& e) {
+        ctx.exit_code = usage_error(ctx, e.problems());
+        return;
+    }
+    if (out.continued) {
+        std::cerr << "continuing workflow " << id << " left unfinished by an ended packhost process\n";
+        ctx.exit_code = wait_and_print(ctx, out.continued);
+        return;
+    }
+    ctx.exit_code = report(ctx, out, kind);
 }
 
 void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<std::string>& overrides) {
     auto& host = ctx.host();
-    auto r = find_record(ctx, id);
-    if (!r) return;
-    auto action = host.registry().find(r->action);
-    if (!action) {
-        std::cerr << "error: action '" << r->action << "' of execution " << id << " is not registered any more\n";
-        ctx.exit_code = kExitUsage;
+    executions::Request request;
+    try {
+        request = host.control().re_run_request(id);
+    } catch (const core::ValidationError& e) {
+        ctx.exit_code = usage_error(ctx, e.problems());
         return;
     }
-    // The stored parameters have their secrets masked; the sealed copy has them.
-    Json params = r->parameters;
-    if (!r->sealed_secrets.empty()) {
-        if (!host.secrets()) {
-            std::cerr << "error: execution " << id << " has secret parameters and no key to decrypt them\n";
-            ctx.exit_code = kExitUsage;
-            return;
-        }
-        params = Json::parse(host.secrets()->unseal(r->sealed_secrets));
+    auto action = host.registry().find(request.action);
+    if (!action) {
+        ctx.exit_code = usage_error(ctx, {"action '" + request.action + "' of execution " + id +
+                                          " is not registered any more"});
+        return;
     }
-    auto problems = parse_parameters(*action, overrides, params);
+    auto problems = parse_parameters(*action, overrides, request.parameters);
     if (!problems.empty()) {
         ctx.exit_code = usage_error(ctx, problems);
         return;
     }
-    executions::Request request;
-    request.action = r->action;
-    request.parameters = std::move(params);
-    request.context = {{"re-run", {{"ref", id}}}};
     ctx.exit_code = submit_and_wait(ctx, std::move(request));
 }
 
@@ -225,7 +172,7 @@ void execution_tail(AppContext& ctx, const std::string& id) {
             seq = chunk.seq;
         }
         if (r && r->end_us != 0) {
-            ctx.exit_code = r->status == "succeeded" ? kExitOk : kExitFailed;
+            ctx.exit_code = r->status == core::Status::succeeded ? kExitOk : kExitFailed;
             return;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -268,7 +215,7 @@ void add_execution_commands(CLI::App& app, AppContext& ctx) {
     auto* cancel = cmd->add_subcommand("cancel", "Cancel a running execution (in this or another packhost process)");
     cancel->add_option("id", *cancel_id, "Execution id")->required();
     cancel->add_flag("--json", ctx.json, "Print JSON");
-    cancel->callback([&ctx, cancel_id] { execution_cancel(ctx, *cancel_id); });
+    cancel->callback([&ctx, cancel_id] { execution_control(ctx, *cancel_id, core::Control::cancel); });
 
     auto rerun_id = std::make_shared<std::string>();
     auto overrides = std::make_shared<std::vector<std::string>>();
@@ -285,7 +232,8 @@ void add_execution_commands(CLI::App& app, AppContext& ctx) {
                                                 : "Resume a paused workflow, or continue one whose packhost process ended");
         c->add_option("id", *control_id, "Execution id")->required();
         c->add_flag("--json", ctx.json, "Print JSON (resume of an ended process's workflow)");
-        c->callback([&ctx, control_id, kind] { execution_control(ctx, *control_id, kind); });
+        auto control = *core::parse_control(kind);
+        c->callback([&ctx, control_id, control] { execution_control(ctx, *control_id, control); });
     }
 
     auto tail_id = std::make_shared<std::string>();

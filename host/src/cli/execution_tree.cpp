@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "actions/runners/runner_types.hpp"
 #include "cli/table.hpp"
 #include "core/clock.hpp"
 
@@ -29,7 +28,7 @@ std::string task_of(const Json& context) {
     return "";
 }
 
-Json subtree(store::Store& store, const std::string& id, int depth) {
+Json subtree(store::Store& store, const actions::RunnerRegistry& runners, const std::string& id, int depth) {
     Json out = Json::array();
     if (depth >= kMaxDepth) return out;
     auto kids = store.executions({std::nullopt, std::nullopt, id, kMaxChildrenShown + 1});  // newest first
@@ -44,10 +43,10 @@ Json subtree(store::Store& store, const std::string& id, int depth) {
         Json node{{"id", k.id},
                    {"task", task_of(k.context)},
                    {"action", k.action},
-                   {"status", k.status},
+                   {"status", core::to_string(k.status)},
                    {"elapsed_seconds", double(end - k.start_us) / 1e6}};
-        if (actions::is_workflow_runner_type(k.runner_type)) {  // only workflows have children
-            auto grand = subtree(store, k.id, depth + 1);
+        if (runners.capabilities(k.runner_type).workflow) {
+            auto grand = subtree(store, runners, k.id, depth + 1);
             if (!grand.empty()) node["children"] = std::move(grand);
         }
         out.push_back(std::move(node));
@@ -74,9 +73,9 @@ void add_rows(Table& t, const Json& nodes, const std::string& indent) {
 
 }  // namespace
 
-Json execution_tree(store::Store& store, const std::string& id) {
+Json execution_tree(store::Store& store, const actions::RunnerRegistry& runners, const std::string& id) {
     store.flush();
-    return subtree(store, id, 0);
+    return subtree(store, runners, id, 0);
 }
 
 void print_execution_tree(std::ostream& out, const Json& tree) {

@@ -4,7 +4,7 @@
 #include <ostream>
 #include <string>
 
-
+#include "actions/runner_registry.hpp"
 #include "core/json.hpp"
 #include "store/store.hpp"
 
@@ -12,7 +12,8 @@ namespace packhost::cli {
 
 // [{"id", "task", "action", "status", "elapsed_seconds", "children": [...]}],
 // oldest first; empty for an execution without children.
-Json execution_tree(store::Store& store, const std::string& id);
+// Only executions whose runner runs children (workflows) are looked into.
+Json execution_tree(store::Store& store, const actions::RunnerRegistry& runners, const std::string& id);
 
 // The tree as indented lines under a "tasks:" heading; nothing when empty.
 void print_execution_tree(std::ostream& out, const Json& tree);

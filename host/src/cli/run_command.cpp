@@ -173,7 +173,7 @@ int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>
     }
 
     Json record = e->to_json();
-    Json tree = host.store() && store_error.empty() ? execution_tree(*host.store(), e->id()) : Json::array();
+    Json tree = host.store() && store_error.empty() ? execution_tree(*host.store(), host.runner_types(), e->id()) : Json::array();
     if (ctx.json) {
         if (!tree.empty()) record["tree"] = tree;
         std::cout << core::to_json_text(record, 2) << '\n';
@@ -182,7 +182,7 @@ int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>
         print_execution_tree(std::cout, tree);
     }
     if (!store_error.empty()) {
-        std::cerr << "error: execution " << e->id() << " ended " << executions::to_string(e->status())
+        std::cerr << "error: execution " << e->id() << " ended " << core::to_string(e->status())
                   << " but its record could not be written: " << store_error << '\n';
         return kExitFailed;
     }

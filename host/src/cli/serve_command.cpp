@@ -25,7 +25,7 @@ void serve(AppContext& ctx) {
     // A closed terminal (SIGHUP) stops it the way SIGTERM does.
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
     auto& host = ctx.host();
-    auto continued = host.continue_orphans();
+    auto continued = host.control().continue_orphans();
     std::cout << "packhost serving (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
               << host.registry().list().size() << " action(s); continuing " << continued.size()
               << " unfinished workflow(s)" << std::endl;

@@ -48,7 +48,7 @@ Execution::Execution(std::string id, std::shared_ptr<const actions::Action> acti
 
 void Execution::set_deferred(std::shared_ptr<actions::DeferredRun> run) {
     std::lock_guard lock(mu_);
-    if (!is_terminal(status_)) deferred_ = std::move(run);  // else it has finished already
+    if (!core::is_completed(status_)) deferred_ = std::move(run);  // else it has finished already
 }
 
 std::shared_ptr<actions::DeferredRun> Execution::deferred() const {
@@ -133,10 +133,10 @@ bool Execution::transition(Status to, Json result, std::optional<Status> only_fr
     std::shared_ptr<actions::DeferredRun> finished_run;  // released after the lock
     {
         std::lock_guard lock(mu_);
-        if (is_terminal(status_) || (only_from && status_ != *only_from)) return false;
+        if ((only_from && status_ != *only_from) || !core::can_transition(status_, to)) return false;
         status_ = to;
         log_.push_back({to, core::now_us()});
-        if (!is_terminal(to)) return true;
+        if (!core::is_completed(to)) return true;
         result_ = std::move(result);
         finished_run = std::move(deferred_);  // it may hold this execution: no cycle past the end
     }
@@ -174,17 +174,17 @@ store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::Secret
     r.id = id_;
     r.action = a.ref;
     r.runner_type = a.runner_type;
-    r.status = std::string(to_string(status_));
+    r.status = status_;
     r.parameters = show_secrets ? parameters_ : a.parameters.masked(parameters_);
     if (secrets && !show_secrets && r.parameters != parameters_) r.sealed_secrets = secrets->seal(parameters_.dump());
     r.result = (show_secrets || a.output.empty()) ? result_ : a.output.masked(result_);
     r.context = context_;
     r.parent = parent_id_;
     r.owner = store::this_process_owner();
-    if (!is_terminal(status_)) r.process = process_;
+    if (!core::is_completed(status_)) r.process = process_;
     for (const auto& e : log_) r.log.push_back({{"status", to_string(e.status)}, {"timestamp", e.timestamp_us}});
     r.start_us = log_.front().timestamp_us;
-    r.end_us = is_terminal(status_) ? log_.back().timestamp_us : 0;
+    r.end_us = core::is_completed(status_) ? log_.back().timestamp_us : 0;
     return r;
 }
 
@@ -198,7 +198,7 @@ Json Execution::to_json(bool show_secrets) const {
         }
         j["output"] = std::move(out);
     }
-    if (progress_ > 0 && !is_terminal(status_)) {
+    if (progress_ > 0 && !core::is_completed(status_)) {
         j["progress"] = {{"percent", progress_ / 100.0}, {"message", progress_message_}};
     }
     return j;

@@ -15,10 +15,12 @@
 #include "core/json.hpp"
 #include "actions/action.hpp"
 #include "core/secret_box.hpp"
-#include "executions/status.hpp"
+#include "core/status.hpp"
 #include "store/store.hpp"
 
 namespace packhost::executions {
+
+using core::Status;
 
 struct LogEntry {
     Status status;

@@ -1,7 +1,6 @@
 #include "executions/record_view.hpp"
 
 #include "core/clock.hpp"
-#include "executions/status.hpp"
 
 namespace packhost::executions {
 
@@ -15,7 +14,7 @@ Json record_view(const store::ExecutionRecord& r, const std::vector<store::Outpu
                    {"runner_type", r.runner_type}};
     j["runner"] = {{"name", r.runner_type}};
     j["parameters"] = r.parameters;
-    j["status"] = r.status;
+    j["status"] = core::to_string(r.status);
     j["result"] = r.result;
     j["start_timestamp"] = core::iso8601(r.start_us);
     if (r.end_us != 0) {

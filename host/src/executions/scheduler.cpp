@@ -9,7 +9,6 @@
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "actions/parameter_rendering.hpp"
-#include "actions/runners/runner_types.hpp"
 
 namespace packhost::executions {
 
@@ -268,7 +267,7 @@ std::pair<std::shared_ptr<Execution>, std::shared_ptr<actions::DeferredRun>> Sch
     auto e = history_.find(id);
     if (!e) throw core::NotFound("execution '" + id + "' does not exist");
     auto run = e->deferred();
-    if (!run && !e->done() && !actions::is_workflow_runner_type(e->action().runner_type)) {
+    if (!run && !e->done() && !e->action().capabilities.pausable) {
         throw core::ValidationError("execution " + id + " is not a workflow; only workflows can be " + verb);
     }
     return {run ? e : nullptr, run};
@@ -307,7 +306,7 @@ std::shared_ptr<Execution> Scheduler::continue_orphan(const store::ExecutionReco
     e->set_orchestration(this);
     std::vector<LogEntry> log;
     for (const auto& entry : r.log) {
-        auto st = parse_status(entry.value("status", std::string()));
+        auto st = core::parse_status(entry.value("status", std::string()));
         if (st) log.push_back({*st, entry.value("timestamp", int64_t{0})});
     }
     if (log.empty() || log.back().status == Status::requested || log.back().status == Status::scheduled) {
@@ -341,7 +340,7 @@ std::string Scheduler::start_child(const actions::Invocation& parent, const std:
     auto e = prepare(std::move(request));
     if (on_end) {
         e->set_on_end([on_end = std::move(on_end)](const Execution& child) {
-            on_end({child.id(), std::string(to_string(child.status())), child.result()});
+            on_end({child.id(), child.status(), child.result()});
         });
     }
     std::string id = e->id();
@@ -406,15 +405,13 @@ void Scheduler::record_lost_child(const actions::Invocation& parent, const std::
     r.action = action;
     auto a = registry_.find(action);
     r.runner_type = a ? a->runner_type : "";
-    r.status = "abandoned";
-    r.result = std::move(result);
     r.context = std::move(context);
     r.context["parent"] = {{"execution_id", parent.execution_id()}, {"user", parent.user()}};
     r.context["user"] = parent.user();
     r.parent = parent.execution_id();
     r.owner = store::this_process_owner();
-    r.start_us = r.end_us = core::now_us();
-    r.log = Json::array({{{"status", "abandoned"}, {"timestamp", r.end_us}}});
+    r.start_us = core::now_us();
+    store::close_record(r, core::Status::abandoned, std::move(result), r.start_us);
     options_.store->save(std::move(r));
 }
 

@@ -73,7 +73,13 @@ CallArgs Evaluator::eval_args(const Arguments& args) {
 
 void Evaluator::render(const std::vector<NodePtr>& body, std::string& out) {
     for (const auto& n : body) {
-        n->render(*this, out);
+        try {
+            n->render(*this, out);
+        } catch (const EvalError& err) {
+            // Raised by the node itself (the budget paying for its output),
+            // not by an expression, which would already carry a position.
+            throw TemplateError::at(source_, n->offset, err.what());
+        }
         if (out.size() > kMaxOutputBytes) {
             throw TemplateError::at(source_, n->offset, "output larger than " + std::to_string(kMaxOutputBytes >> 20) + " MiB");
         }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "core/status.hpp"
 
 
 namespace packhost::store {
@@ -21,7 +22,7 @@ struct ExecutionRecord {
     std::string id;
     std::string action;  // ref
     std::string runner_type;
-    std::string status;
+    core::Status status = core::Status::requested;
     Json parameters = Json::object();
     std::string sealed_secrets;  // encrypted JSON object; empty when none
     Json result;
@@ -64,12 +65,12 @@ struct WorkflowStateRecord {
 // Something asked of the process that runs an execution.
 struct ControlRequest {
     std::string execution_id;
-    std::string kind;  // "cancel" | "pause" | "resume"
+    core::Control kind = core::Control::cancel;
 };
 
 struct ExecutionFilter {
     std::optional<std::string> action;
-    std::optional<std::string> status;
+    std::optional<core::Status> status;
     std::optional<std::string> parent;
     size_t limit = 50;
 };
@@ -144,6 +145,12 @@ public:
     virtual void request_control(const ControlRequest& request) = 0;
     virtual std::vector<ControlRequest> take_control_requests(const std::string& owner) = 0;
 };
+
+// Closes a record that is not running here (its process ended, or it was
+// never started): the status, the end time, the status log entry and the
+// result ({"error": reason} unless given). The one place a stored record is
+// closed by hand; a live execution closes through its own transition.
+void close_record(ExecutionRecord& record, core::Status status, Json result, int64_t now_us);
 
 // The SQLite store in one file (created with its directory when missing).
 // Throws std::runtime_error naming the file when it cannot be opened or its

@@ -158,7 +158,7 @@ private:
 const std::string* current_invocation_user() { return tl_invocation_user; }
 
 std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& holder,
-                                                 const packs::NativeAction& native) {
+                                                 const packs::NativeAction& native, RunnerCapabilities capabilities) {
     const packs::LoadedPack& pack = *holder;
     auto a = std::make_shared<Action>();
     a->pack = pack.metadata.ref;
@@ -166,6 +166,7 @@ std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const pac
     a->ref = a->pack + "." + a->name;
     a->description = native.description;
     a->runner_type = "native";
+    a->capabilities = capabilities;
     a->reentrant = (native.flags & PH_ACTION_REENTRANT) != 0;
     std::string where = pack.native->path.string() + ": action '" + native.name + "': parameters_schema";
     Json params =

@@ -70,7 +70,7 @@ public:
     // Serialised here, on the caller's thread: the writer then only binds
     // text, and every JSON tree is freed by the thread that built it.
     uint64_t save(ExecutionRecord r) override {
-        ExecutionRow row{std::move(r.id), std::move(r.action), std::move(r.runner_type), std::move(r.status),
+        ExecutionRow row{std::move(r.id), std::move(r.action), std::move(r.runner_type), std::string(core::to_string(r.status)),
                          dump(r.parameters), std::move(r.sealed_secrets), std::nullopt, dump(r.context), dump(r.log),
                          std::move(r.parent), std::move(r.owner), std::move(r.process), r.start_us, r.end_us};
         if (!r.result.is_null()) row.result = dump(r.result);
@@ -125,7 +125,9 @@ public:
             args.push_back(*v);
         };
         add("action = ?", f.action);
-        add("status = ?", f.status);
+        std::optional<std::string> status;
+        if (f.status) status = std::string(core::to_string(*f.status));
+        add("status = ?", status);
         add("parent = ?", f.parent);
         sql += where + " ORDER BY start_us DESC, id DESC LIMIT ?";
         SQLite::Statement q(reader_db_, sql);
@@ -201,10 +203,7 @@ public:
         int64_t now = core::now_us();
         for (auto& r : orphans) {
             std::string more = before ? before(r) : std::string();
-            r.status = "abandoned";
-            r.end_us = now;
-            r.log.push_back({{"status", "abandoned"}, {"timestamp", now}});
-            r.result = {{"error", reason + more}};
+            close_record(r, core::Status::abandoned, {{"error", reason + more}}, now);
             ids.push_back(r.id);
             save(std::move(r));
         }
@@ -287,7 +286,7 @@ public:
         SQLite::Statement q(writer_db_,
                             "INSERT INTO control_requests (execution_id, kind, requested_us) VALUES (?, ?, ?)");
         q.bind(1, request.execution_id);
-        q.bind(2, request.kind);
+        q.bind(2, std::string(core::to_string(request.kind)));
         q.bind(3, core::now_us());
         q.exec();
     }
@@ -303,7 +302,10 @@ public:
         q.bind(1, owner);
         while (q.executeStep()) {
             ids.push_back(q.getColumn(0).getInt64());
-            out.push_back({q.getColumn(1).getString(), q.getColumn(2).getString()});
+            // Taken (and deleted) even when unknown: a newer packhost's request is not this one's to keep.
+            if (auto kind = core::parse_control(q.getColumn(2).getString())) {
+                out.push_back({q.getColumn(1).getString(), *kind});
+            }
         }
         SQLite::Statement d(writer_db_, "DELETE FROM control_requests WHERE id = ?");
         for (auto id : ids) {
@@ -406,7 +408,8 @@ private:
         r.id = q.getColumn(0).getString();
         r.action = q.getColumn(1).getString();
         r.runner_type = q.getColumn(2).getString();
-        r.status = q.getColumn(3).getString();
+        // A status this packhost does not know (a newer one wrote it) reads as failed.
+        r.status = core::parse_status(q.getColumn(3).getString()).value_or(core::Status::failed);
         r.parameters = parse(q.getColumn(4).getString(), r.id, "parameters", Json::object());
         r.sealed_secrets = q.getColumn(5).getString();
         r.result = q.getColumn(6).isNull() ? Json() : parse(q.getColumn(6).getString(), r.id, "result", Json::object());

@@ -143,24 +143,24 @@ void Run::run_task(size_t index) {
         }
     }
     child_.clear();
-    task_ended({"", "failed", Json{{"error", error}}});
+    task_ended({"", core::Status::failed, Json{{"error", error}}});
 }
 
 void Run::task_ended(const actions::ChildEnd& end) {
     child_.clear();
     size_t index = chain_->by_name.at(steps_[step_]["name"].get<std::string>());
     const auto& task = chain_->tasks[index];
-    bool ok = end.status == "succeeded";
+    bool ok = end.status == core::Status::succeeded;
     Json result = Json(end.result);
     auto& s = steps_[step_];
-    s["state"] = end.status;
+    s["state"] = core::to_string(end.status);
     s["result"] = result;
     record_step();
     scope_[task.name] = result;
     scope_["__results"][task.name] = result;
     if (!ok) {
         any_failed_ = true;
-        last_error_ = "task '" + task.name + "' " + end.status;
+        last_error_ = "task '" + task.name + "' " + std::string(core::to_string(end.status));
         if (result.is_object() && result.contains("error") && result["error"].is_string()) {
             last_error_ += ": " + result["error"].get<std::string>();
         }
@@ -285,17 +285,17 @@ void Run::reload() {
             orch_.record_lost_child(inv_, given, chain_->tasks[chain_->by_name.at(name)].ref,
                                     Json{{"action_chain", {{"task", name}, {"step", step_}}}}, why);
             child_ = given;
-            task_ended({given, "abandoned", why});
+            task_ended({given, core::Status::abandoned, why});
             return;
         }
-        if (!last || (!last->started && last->end.status == "abandoned")) {
+        if (!last || (!last->started && last->end.status == core::Status::abandoned)) {
             steps_.erase(steps_.size() - 1);  // it never ran: run it now
             step_ = -1;
             run_task(chain_->by_name.at(name));
             return;
         }
         child_ = last->end.id;
-        auto end = last->ended ? last->end : actions::ChildEnd{last->end.id, "abandoned", Json{{"error", "its chain's process ended"}}};
+        auto end = last->ended ? last->end : actions::ChildEnd{last->end.id, core::Status::abandoned, Json{{"error", "its chain's process ended"}}};
         task_ended(end);
         return;
     }

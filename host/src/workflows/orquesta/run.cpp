@@ -444,8 +444,8 @@ void Run::start_child(TaskRun& t, size_t item, const Json* item_value) {
 // --- ending -------------------------------------------------------------------
 
 void Run::child_ended(TaskRun& t, size_t item, const actions::ChildEnd& end) {
-    bool ok = end.status == "succeeded";
-    std::string why = end.status;
+    bool ok = end.status == core::Status::succeeded;
+    std::string why(core::to_string(end.status));
     if (end.result.is_object() && end.result.contains("error") && end.result["error"].is_string()) {
         why += ": " + end.result["error"].get<std::string>();
     }
@@ -798,11 +798,11 @@ void Run::reload() {
         // A child that was abandoned before it ever ran is started again; one
         // that ran is taken as it ended (abandoned: the failure path).
         auto counts = [](const actions::Orchestration::RecordedChild& c) {
-            return c.started || !c.ended || c.end.status != "abandoned";
+            return c.started || !c.ended || c.end.status != core::Status::abandoned;
         };
         auto ended = [&](const actions::Orchestration::RecordedChild& c) {
             if (c.ended) return c.end;
-            return actions::ChildEnd{c.end.id, "abandoned", Json{{"error", "its workflow's process ended"}}};
+            return actions::ChildEnd{c.end.id, core::Status::abandoned, Json{{"error", "its workflow's process ended"}}};
         };
         auto& mine = children[{seq, t.attempts}];
         if (!spec.items) {
@@ -819,7 +819,7 @@ void Run::reload() {
                 orch_.record_lost_child(inv_, t.recorded_child, spec.action,
                                         child_context(spec.name, seq, t.attempts),
                                         why);
-                child_ended(t, 0, {t.recorded_child, "abandoned", why});
+                child_ended(t, 0, {t.recorded_child, core::Status::abandoned, why});
             } else {
                 t.state = State::waiting;
                 launch(t);
@@ -836,9 +836,9 @@ void Run::reload() {
             auto end = ended(c);
             t.item_results[i] = Json(end.result);
             ++t.ended_items;
-            if (end.status != "succeeded") {
+            if (end.status != core::Status::succeeded) {
                 ++t.failed_items;
-                if (t.error.empty()) t.error = "item " + std::to_string(i) + " " + end.status;
+                if (t.error.empty()) t.error = "item " + std::to_string(i) + " " + std::string(core::to_string(end.status));
             }
         }
         for (size_t i = 0; i < done.size(); ++i) {

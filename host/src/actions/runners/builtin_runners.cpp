@@ -1,21 +1,12 @@
-#include "actions/runners/runner_types.hpp"
-
+// The runner types the actions module implements, with StackStorm's runner
+// parameters (contrib/runners/*/runner.yaml).
+#include "actions/runner_registry.hpp"
 #include "actions/runners/http_request.hpp"
 #include "actions/runners/local_shell.hpp"
-#include "workflows/action_chain/run.hpp"
-#include "workflows/definition_runner.hpp"
-#include "workflows/orquesta/run.hpp"
 
 namespace packhost::actions {
 namespace {
 
-using OrquestaRunner = workflows::DefinitionRunner<workflows::orquesta::Workflow, workflows::orquesta::Run,
-                                                   workflows::orquesta::parse>;
-using ActionChainRunner = workflows::DefinitionRunner<workflows::action_chain::Chain, workflows::action_chain::Run,
-                                                      workflows::action_chain::parse>;
-
-
-// StackStorm's runner parameters (contrib/runners/*/runner.yaml).
 Json local_parameters(bool with_cmd) {
     Json p = Json::object();
     if (with_cmd) p["cmd"] = {{"type", "string"}, {"description", "Arbitrary Linux command to be executed on the local host."}};
@@ -45,41 +36,22 @@ Json http_parameters() {
     return p;
 }
 
-const std::vector<RunnerType>& types() {
-    static const std::vector<RunnerType> t = {
-        {"local-shell-cmd", local_parameters(true), false, [](const ActionSource&) { return make_local_shell_cmd(); }},
-        {"local-shell-script", local_parameters(false), true,
-         [](const ActionSource& s) { return make_local_shell_script(s.entry_point); }},
-        {"noop", Json::object(), false, [](const ActionSource&) { return make_noop(); }},
-        {"http-request", http_parameters(), false, [](const ActionSource&) { return make_http_request(); }},
-        // Workflows: the definition is parsed and checked when the pack loads.
-        {"orquesta", Json::object(), true,
-         [](const ActionSource& s) -> std::shared_ptr<const Runner> {
-             return std::make_shared<OrquestaRunner>(s.entry_point);
-         }},
-        {"action-chain", Json::object(), true,
-         [](const ActionSource& s) -> std::shared_ptr<const Runner> {
-             return std::make_shared<ActionChainRunner>(s.entry_point);
-         }},
-    };
-    return t;
-}
-
 }  // namespace
 
-bool is_workflow_runner_type(const std::string& name) { return name == "orquesta" || name == "action-chain"; }
+void register_action_runners(RunnerRegistry& registry) {
+    RunnerCapabilities in_process;
+    in_process.in_process = true;
+    RunnerCapabilities process;
+    process.spawns_processes = true;
 
-const RunnerType* find_runner_type(const std::string& name) {
-    for (const auto& t : types()) {
-        if (t.name == name) return &t;
-    }
-    return nullptr;
-}
-
-std::vector<std::string> runner_type_names() {
-    std::vector<std::string> out;
-    for (const auto& t : types()) out.push_back(t.name);
-    return out;
+    registry.add({"native", Json::object(), false, in_process, nullptr});
+    registry.add({"local-shell-cmd", local_parameters(true), false, process,
+                  [](const ActionSource&) { return make_local_shell_cmd(); }});
+    registry.add({"local-shell-script", local_parameters(false), true, process,
+                  [](const ActionSource& s) { return make_local_shell_script(s.entry_point); }});
+    registry.add({"noop", Json::object(), false, in_process, [](const ActionSource&) { return make_noop(); }});
+    registry.add({"http-request", http_parameters(), false, in_process,
+                  [](const ActionSource&) { return make_http_request(); }});
 }
 
 }  // namespace packhost::actions
