@@ -77,6 +77,10 @@ TEST(FuzzRegressions, HostileTemplatesFailCleanly) {
     EXPECT_EQ(fails("{{ 9223372036854775807 + 1 }}"), "rendered");
     EXPECT_EQ(fails("{{ -9223372036854775807 - 2 }}"), "rendered");
     EXPECT_EQ(fails("{{ x.99999999999999999999999 }}"), "index 99999999999999999999999 is too large");
+    // A float where an integer is wanted, past what 64 bits hold (converting
+    // it was undefined behaviour).
+    EXPECT_EQ(fails("{{ [1] | to_json_string(7.7e91) }}"), "int too large to convert");
+    EXPECT_EQ(fails("{{ [1] | to_json_string(2.0) }}"), "rendered");
 }
 
 // The work a render may do is bounded, not only what it prints: each of

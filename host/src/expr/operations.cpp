@@ -82,6 +82,15 @@ double as_double(const Json& j) {
 int64_t as_int(const Json& j) {
     if (j.is_boolean()) return j.get<bool>() ? 1 : 0;
     if (j.is_number_unsigned()) return static_cast<int64_t>(j.get<uint64_t>());
+    if (j.is_number_float()) {
+        // Python's int(x), within what a 64-bit integer holds (converting a
+        // double out of that range is undefined behaviour).
+        double d = j.get<double>();
+        if (std::isnan(d)) throw EvalError("cannot convert float NaN to integer");
+        if (std::isinf(d)) throw EvalError("cannot convert float infinity to integer");
+        if (d >= 9223372036854775808.0 || d < -9223372036854775808.0) throw EvalError("int too large to convert");
+        return static_cast<int64_t>(d);
+    }
     return j.get<int64_t>();
 }
 

@@ -1,5 +1,8 @@
 // StackStorm's filters (st2common/jinja/filters): JSON and YAML strings,
 // regular expressions, paths, versions, use_none.
+#include <algorithm>
+#include <limits>
+
 #include "core/json_text.hpp"
 #include "core/regex.hpp"
 #include "core/yaml_json.hpp"
@@ -22,7 +25,9 @@ using namespace builtin;
 Value f_to_json_string(Evaluator&, const Value& in, CallArgs& a) {
     a.check("to_json_string", {"indent", "sort_keys", "separators"});
     const Value* ind = arg(a, 0, "indent");
-    int indent = (ind && is_number(ind->json())) ? static_cast<int>(as_int(ind->json())) : -1;
+    int indent = (ind && is_number(ind->json()))
+                     ? static_cast<int>(std::clamp<int64_t>(as_int(ind->json()), -1, std::numeric_limits<int>::max()))
+                     : -1;
     bool sort_keys = arg_bool(a, 1, "sort_keys", false);
     std::string item_sep, key_sep;
     const Value* seps = arg(a, 2, "separators");
