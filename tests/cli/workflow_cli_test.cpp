@@ -4,6 +4,9 @@
 // continued by `execution resume` and by `serve`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -94,8 +97,11 @@ TEST(WorkflowCli, AFailingStepFailsTheWorkflowWithItsMessage) {
     EXPECT_EQ(r.exit_code, 1);
     auto doc = json::parse(r.out);
     EXPECT_EQ(doc["status"], "failed");
-    std::string msg = doc["result"]["errors"][0]["message"];
-    EXPECT_TRUE(contains(msg, "task 'lookup' failed")) << msg;
+    // StackStorm's error entry: which task, and its result.
+    auto error = doc["result"]["errors"][0];
+    EXPECT_EQ(error["task_id"], "lookup") << error;
+    EXPECT_EQ(error["message"], "Execution failed. See result for details.") << error;
+    EXPECT_EQ(error["result"]["return_code"], 4) << error;
 }
 
 TEST(WorkflowCli, InspectAcceptsAValidWorkflow) {
@@ -181,6 +187,33 @@ TEST(WorkflowCli, KilledWorkflowContinuesWithExecutionResume) {
     for (const auto& l : doc["log"]) log_statuses.push_back(l["status"]);
     EXPECT_EQ(log_statuses.front(), "requested");
     EXPECT_EQ(log_statuses.back(), "succeeded");
+}
+
+TEST(WorkflowCli, KilledWithItemsTaskRunsNoItemTwice) {
+    // Killed with some items done and one running: the done ones are not
+    // run again; the running one was abandoned with its process, which (as
+    // in Orquesta, with no other item running) fails the task and starts no
+    // further item. Killed between two items, the rest run now. Either way
+    // no item ran twice and each execution is in the tree.
+    std::string log = test_home() + "/items.log";
+    std::string id = run_and_kill_midway({"run", "flows.items_restartable", "log=" + log});
+    ASSERT_FALSE(id.empty());
+    auto r = packhost_cmd({"execution", "resume", id, "--json"});
+    auto doc = json::parse(r.out);
+    std::vector<std::string> lines;
+    std::istringstream in(read_file(log));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    ASSERT_GE(lines.size(), 2u) << "the kill came after a few items";
+    for (size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(lines[i], std::to_string(i)) << read_file(log);
+    ASSERT_EQ(doc["tree"].size(), lines.size()) << doc.dump(2);
+    size_t abandoned = 0;
+    for (const auto& t : doc["tree"]) abandoned += t["status"] == "abandoned" ? 1 : 0;
+    if (doc["status"] == "failed") {
+        EXPECT_EQ(abandoned, 1u) << doc.dump(2);
+    } else {
+        EXPECT_EQ(doc["status"], "succeeded") << doc.dump(2);
+        EXPECT_EQ(lines.size(), 6u);
+    }
 }
 
 TEST(WorkflowCli, KilledWorkflowCanBeCanceledInsteadOfContinued) {

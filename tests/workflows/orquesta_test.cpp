@@ -123,7 +123,8 @@ TEST_F(Orquesta, UnhandledFailureFailsFastButLetsRunningTasksFinish) {
     auto errors = e->result()["errors"];
     ASSERT_EQ(errors.size(), 1u) << errors;
     EXPECT_EQ(errors[0]["task_id"], "bad");
-    EXPECT_NE(errors[0]["message"].get<std::string>().find("bad branch"), std::string::npos) << errors;
+    EXPECT_EQ(errors[0]["message"], "Execution failed. See result for details.") << errors;
+    EXPECT_EQ(errors[0]["result"]["error"], "bad branch") << errors;
     auto kids = children(e->id());
     std::vector<std::string> tasks = tasks_of(e->id());
     EXPECT_EQ(std::count(tasks.begin(), tasks.end(), "after"), 0) << "nothing new starts after the failure";
@@ -134,13 +135,19 @@ TEST_F(Orquesta, UnhandledFailureFailsFastButLetsRunningTasksFinish) {
     }
 }
 
-TEST_F(Orquesta, ExpressionErrorFailsTheTaskWhichTakesItsFailurePath) {
+TEST_F(Orquesta, ATaskThatDoesNotRenderFailsTheWorkflow) {
+    // Orquesta fails the workflow (not the task) when a task's input does
+    // not render: no failure path is taken.
     auto e = run("flows.expr_error");
-    ASSERT_EQ(e->status(), Status::succeeded) << error_text(*e);
-    std::string why = e->result()["output"]["why"];
-    EXPECT_NE(why.find("input: "), std::string::npos) << why;
-    EXPECT_NE(why.find("missing"), std::string::npos) << why;
-    EXPECT_EQ(tasks_of(e->id()), (std::vector<std::string>{"report"})) << "the broken task started no child";
+    ASSERT_EQ(e->status(), Status::failed) << error_text(*e);
+    auto error = e->result()["errors"][0];
+    EXPECT_EQ(error["task_id"], "render") << error;
+    EXPECT_EQ(error["route"], 0) << error;
+    std::string msg = error["message"];
+    EXPECT_NE(msg.find("JinjaEvaluationException: Unable to evaluate expression '{{ ctx().missing.deeper }}'"),
+              std::string::npos) << msg;
+    EXPECT_NE(msg.find("missing"), std::string::npos) << msg;
+    EXPECT_TRUE(tasks_of(e->id()).empty()) << "the broken task started no child, nor did its failure path";
 }
 
 TEST_F(Orquesta, WithItemsOverANonListFailsTheTask) {
@@ -172,7 +179,8 @@ TEST_F(Orquesta, RetryCountThatIsNotANumberFailsTheTask) {
     auto e = run("flows.retry_bad_count");
     ASSERT_EQ(e->status(), Status::failed);
     std::string msg = e->result()["errors"][0]["message"];
-    EXPECT_NE(msg.find("retry count must be a number, got \"many\""), std::string::npos) << msg;
+    EXPECT_NE(msg.find("The retry count for task \"flaky\" is not an integer: \"many\""), std::string::npos) << msg;
+    EXPECT_EQ(e->result()["errors"][0]["task_id"], "flaky");
 }
 
 TEST_F(Orquesta, DelayWaitsBeforeTheTaskStarts) {
@@ -191,7 +199,9 @@ TEST_F(Orquesta, FailCommandFailsTheWorkflowAfterTheOtherTargets) {
     auto e = run("flows.explicit_fail");
     ASSERT_EQ(e->status(), Status::failed);
     EXPECT_EQ(tasks_of(e->id()), (std::vector<std::string>{"fine", "alert"}));
-    EXPECT_NE(e->result()["errors"][0]["message"].get<std::string>().find("transitioned to fail"), std::string::npos);
+    // The engine command is a task of its own, which failed.
+    EXPECT_EQ(e->result()["errors"], json::parse(R"([{"type": "error", "message": "Execution failed. See result for details.",
+                                                     "task_id": "fail"}])"));
 }
 
 TEST_F(Orquesta, NestedWorkflowIsAChildWithItsOwnChildren) {
@@ -280,6 +290,7 @@ TEST_F(Orquesta, InvalidTaskInputFailsTheTaskWithTheValidationMessage) {
     auto e = run("flows.bad_child_input");
     ASSERT_EQ(e->status(), Status::failed);
     std::string msg = e->result()["errors"][0]["message"];
-    EXPECT_NE(msg.find("task 'nap' failed: parameter 'seconds'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("parameter 'seconds' must be a number"), std::string::npos) << msg;
+    EXPECT_EQ(e->result()["errors"][0]["task_id"], "nap");
     EXPECT_TRUE(children(e->id()).empty());
 }

@@ -150,4 +150,21 @@ void check_json_depth(const Json& value, const std::string& what, size_t limit) 
     if (depth_of(value, limit) > limit) throw JsonTextError(too_deep(what, limit));
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+    bool plain = true;
+    for (unsigned char c : s) {
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+            plain = false;
+            break;
+        }
+    }
+    if (plain) {
+        out += '"';
+        out += s;
+        out += '"';
+        return;
+    }
+    out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 }  // namespace packhost::core

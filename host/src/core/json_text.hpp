@@ -49,6 +49,10 @@ void check_json_depth(const Json& value, const std::string& what, size_t limit =
 // not always shortest (4.010907 comes out as 4.0109069999999996).
 std::string to_json_text(const Json& value, int indent = -1);
 
+// Appends `s` as a JSON string (quoted and escaped; invalid UTF-8
+// replaced): for records written often, without building a Json first.
+void append_json_string(std::string& out, std::string_view s);
+
 // The shortest decimal text of `d` that reads back as `d`, with ".0" on an
 // integral value ("4.010907", "2.0", "1e+20").
 std::string number_text(double d);

@@ -46,7 +46,12 @@ Json render_at(const Json& value, const expr::Context& context, expr::TemplateCa
     if (value.is_string()) {
         const auto& text = value.get_ref<const std::string&>();
         if (!expr::is_template(text)) return value;
-        Json out = cache.get(text)->render_value(context);
+        Json out;
+        try {
+            out = cache.get(text)->render_value(context);
+        } catch (const expr::TemplateError& e) {
+            throw ExpressionError("JinjaEvaluationException: Unable to evaluate expression '" + text + "'. " + e.message());
+        }
         // A value at the limit placed `depth` levels down would pass it.
         if (out.is_structured() && core::json_depth(out) + depth > core::kMaxJsonDepth) {
             throw core::JsonTextError("the value of \"" + text + "\" nested deeper than " +

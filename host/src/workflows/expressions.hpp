@@ -2,6 +2,7 @@
 // Expressions in workflow definitions: every string value holding {{ }} or
 // {% %} is a Jinja template (rendered to a typed value when it is exactly
 // one expression). YAQL (<% %>) is recognised only to be refused.
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -23,8 +24,16 @@ void check_expressions(const YAML::Node& node, const std::string& where, Problem
 
 bool is_yaql(std::string_view text);
 
+// An expression that did not evaluate, worded as Orquesta words it:
+// "JinjaEvaluationException: Unable to evaluate expression '{{ x }}'. why".
+class ExpressionError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // Renders every template string in `value`, recursively; other values are
-// kept as they are. Throws expr::TemplateError.
+// kept as they are. Throws ExpressionError (or core::JsonTextError for a
+// value nested too deep).
 Json render_tree(const Json& value, const expr::Context& context, expr::TemplateCache& cache);
 
 // JSON text of a value (invalid UTF-8 replaced), and back (throws

@@ -1,82 +1,53 @@
 #include "workflows/action_chain/run.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "workflows/expressions.hpp"
 
 namespace packhost::workflows::action_chain {
-namespace {
-
-
-}  // namespace
 
 Run::Run(std::shared_ptr<const Chain> chain, actions::Invocation& invocation, expr::TemplateCache& cache)
-    : chain_(std::move(chain)),
-      inv_(invocation),
-      orch_(*invocation.orchestration()),
-      cache_(cache),
-      limits_(orch_.workflow_limits()) {}
+    : WorkflowRun(invocation, "action chain"), chain_(std::move(chain)), cache_(cache) {}
 
-void Run::start() { post({Event::Kind::start, -1, {}}); }
-void Run::restore() { post({Event::Kind::restore, -1, {}}); }
-void Run::cancel() { post({Event::Kind::cancel, -1, {}}); }
-void Run::pause() { post({Event::Kind::pause, -1, {}}); }
-void Run::resume() { post({Event::Kind::resume, -1, {}}); }
-
-void Run::post(Event event) {
-    auto self = shared_from_this();  // finishing may release the execution's hold on us
-    events_.post(std::move(event), [this](Event& e) {
-        if (finished_) return;
-        try {
-            handle(e);
-        } catch (const std::exception& ex) {
-            spdlog::error("action chain {}: {}", inv_.execution_id(), ex.what());
-            child_.clear();
-            any_failed_ = true;
-            finish(std::string(e.kind == Event::Kind::restore ? "cannot continue: " : "internal error: ") + ex.what());
-        }
-    });
+void Run::on_error(const std::string& message) {
+    child_.clear();
+    any_failed_ = true;
+    end_chain(message);
 }
 
-void Run::handle(Event& e) {
-    switch (e.kind) {
-    case Event::Kind::start: begin(); break;
-    case Event::Kind::restore: reload(); break;
-    case Event::Kind::child_end:
-        if (e.step != step_ || e.end.id != child_) break;
-        task_ended(e.end);
-        break;
-    case Event::Kind::cancel:
-        canceling_ = true;
+void Run::on_child_end(const Key& key, const actions::ChildEnd& end) {
+    if (key.task != step_ || end.id != child_) return;
+    task_ended(end);
+}
+
+void Run::on_cancel() {
+    canceling_ = true;
+    pending_.clear();
+    if (!child_.empty()) {
+        cancel_child(child_);
+    } else {
+        end_chain();
+    }
+}
+
+void Run::on_pause() {
+    paused_ = true;
+    record_chain();
+    if (child_.empty()) orch_.paused(inv_, true);
+}
+
+void Run::on_resume() {
+    paused_ = false;
+    record_chain();
+    orch_.paused(inv_, false);
+    if (!pending_.empty()) {
+        auto it = chain_->by_name.find(pending_);
         pending_.clear();
-        if (!child_.empty()) {
-            orch_.cancel_child(child_);
-        } else {
-            finish();
-        }
-        break;
-    case Event::Kind::pause:
-        paused_ = true;
-        record_chain();
-        if (child_.empty()) orch_.paused(inv_, true);
-        break;
-    case Event::Kind::resume: {
-        paused_ = false;
-        record_chain();
-        orch_.paused(inv_, false);
-        if (!pending_.empty()) {
-            auto it = chain_->by_name.find(pending_);
-            pending_.clear();
-            if (it != chain_->by_name.end()) run_task(it->second);
-        } else if (child_.empty()) {
-            finish();
-        }
-        break;
-    }
+        if (it != chain_->by_name.end()) run_task(it->second);
+    } else if (child_.empty()) {
+        end_chain();
     }
 }
 
-void Run::begin() {
+void Run::on_start() {
     base_ = Json(inv_.parameters());
     try {
         for (const auto& [name, value] : chain_->vars) {
@@ -86,12 +57,12 @@ void Run::begin() {
         }
     } catch (const std::exception& ex) {
         any_failed_ = true;
-        finish(std::string("vars: ") + ex.what());
+        end_chain(std::string("vars: ") + ex.what());
         return;
     }
     scope_ = base_;
     scope_["__results"] = Json::object();
-    write(-2, dump_json(base_));  // parameters and vars: written once
+    record(-2, dump_json(base_));  // parameters and vars: written once
     record_chain();
     run_task(chain_->start);
 }
@@ -99,7 +70,7 @@ void Run::begin() {
 void Run::run_task(size_t index) {
     const auto& task = chain_->tasks[index];
     if (canceling_ || over_limit_) {
-        finish();
+        end_chain();
         return;
     }
     if (paused_) {
@@ -110,7 +81,7 @@ void Run::run_task(size_t index) {
     }
     if (steps_.size() >= limits_.max_tasks) {
         any_failed_ = true;
-        finish("the chain ran " + std::to_string(steps_.size()) +
+        end_chain("the chain ran " + std::to_string(steps_.size()) +
                " tasks, the most one workflow may run (a loop that never ends? the limit is --workflow-max-tasks)");
         return;
     }
@@ -126,15 +97,9 @@ void Run::run_task(size_t index) {
         error = "parameters: " + std::string(ex.what());
     }
     if (error.empty()) {
-        std::weak_ptr<Run> weak = weak_from_this();
-        int64_t step = step_;
         try {
-            child_ = orch_.start_child(inv_, task.ref, Json(params), Json{{"action_chain", {{"task", task.name}, {"step", step}}}},
-                                       [weak, step](actions::ChildEnd end) {
-                                           if (auto self = weak.lock()) {
-                                               self->post({Event::Kind::child_end, step, std::move(end)});
-                                           }
-                                       });
+            child_ = start_child(task.ref, Json(params), Json{{"action_chain", {{"task", task.name}, {"step", step_}}}},
+                                 Key{step_, 0, -1});
             steps_[step_]["execution_id"] = child_;
             record_step();
             return;
@@ -176,7 +141,7 @@ void Run::task_ended(const actions::ChildEnd& end) {
         }
     } catch (const std::exception& ex) {
         any_failed_ = true;
-        finish("task '" + task.name + "': publish: " + ex.what());
+        end_chain("task '" + task.name + "': publish: " + ex.what());
         return;
     }
     go_on(index, ok);
@@ -187,17 +152,16 @@ void Run::go_on(size_t index, bool ok) {
     const std::string& next = ok ? task.on_success : task.on_failure;
     step_ = -1;
     if (next.empty() || canceling_ || over_limit_) {
-        finish();
+        end_chain();
         return;
     }
     record_chain();
     run_task(chain_->by_name.at(next));
 }
 
-void Run::finish(const std::string& error) {
-    if (finished_) return;
+void Run::end_chain(const std::string& error) {
+    if (finished()) return;
     if (!child_.empty()) return;  // ends when its task does
-    finished_ = true;
     record_chain();
     Json result{{"tasks", Json(steps_)}, {"published", Json(published_)}};
     actions::RunOutcome outcome;
@@ -209,24 +173,22 @@ void Run::finish(const std::string& error) {
     } else {
         outcome = {actions::RunOutcome::Kind::succeeded, std::move(result)};
     }
-    orch_.finish(inv_, std::move(outcome));
+    finish(std::move(outcome));
 }
 
-void Run::record_step() { write(step_, dump_json(steps_[step_])); }
+void Run::record_step() { record(step_, dump_json(steps_[step_])); }
 
 void Run::record_chain() {
-    write(-1, dump_json(Json{{"published", published_},
+    record(-1, dump_json(Json{{"published", published_},
                                        {"any_failed", any_failed_},
                                        {"last_error", last_error_},
                                        {"pending", pending_},
                                        {"paused", paused_},
-                                       {"finished", finished_}}));
+                                       {"finished", finished()}}));
 }
 
-void Run::write(int64_t key, std::string text) {
-    state_bytes_ += text.size();
-    orch_.record_state(inv_, {key, std::move(text)});
-    if (state_bytes_ > limits_.max_state_bytes && !over_limit_) {
+void Run::record(int64_t key, std::string text) {
+    if (!write({key, std::move(text)}) && !over_limit_) {
         over_limit_ = true;
         any_failed_ = true;
         last_error_ = "the chain's recorded state grew past " + std::to_string(limits_.max_state_bytes >> 20) +
@@ -235,11 +197,10 @@ void Run::write(int64_t key, std::string text) {
     }
 }
 
-void Run::reload() {
-    auto parts = orch_.recorded_state(inv_.execution_id());
+void Run::on_restore() {
+    auto parts = recorded_state();
     bool have_chain = false;
     for (auto& p : parts) {
-        state_bytes_ += p.state.size();
         Json s = parse_json(p.state);
         if (p.seq == -2) {
             base_ = std::move(s);
@@ -255,7 +216,7 @@ void Run::reload() {
         }
     }
     if (!have_chain) {
-        begin();
+        on_start();
         return;
     }
     if (!base_.is_object()) base_ = Json::object();
@@ -270,33 +231,25 @@ void Run::reload() {
     if (!steps_.empty() && steps_.back().value("state", std::string()) == "running") {
         step_ = static_cast<int64_t>(steps_.size()) - 1;
         std::string name = steps_.back()["name"];
-        std::optional<actions::Orchestration::RecordedChild> last;
-        for (auto& c : orch_.recorded_children(inv_.execution_id())) {
+        auto recorded = orch_.recorded_children(inv_.execution_id());
+        std::vector<const actions::Orchestration::RecordedChild*> mine;
+        for (const auto& c : recorded) {
             auto a = c.context.find("action_chain");
-            if (a != c.context.end() && a->value("step", int64_t{-1}) == step_) last = std::move(c);
+            if (a != c.context.end() && a->value("step", int64_t{-1}) == step_) mine.push_back(&c);
         }
-        std::string given = steps_.back().value("execution_id", Json()).is_string()
+        std::string noted = steps_.back().value("execution_id", Json()).is_string()
                                 ? steps_.back()["execution_id"].get<std::string>()
                                 : std::string();
-        if (!last && !given.empty()) {
-            // Its child left no record: a native action that was queued or
-            // running when the process ended.
-            Json why{{"error", "the packhost process running it ended before the execution finished"}};
-            orch_.record_lost_child(inv_, given, chain_->tasks[chain_->by_name.at(name)].ref,
-                                    Json{{"action_chain", {{"task", name}, {"step", step_}}}}, why);
-            child_ = given;
-            task_ended({given, core::Status::abandoned, why});
-            return;
-        }
-        if (!last || (!last->started && last->end.status == core::Status::abandoned)) {
+        auto end = settle_child(mine, noted, chain_->tasks[chain_->by_name.at(name)].ref,
+                                Json{{"action_chain", {{"task", name}, {"step", step_}}}});
+        if (!end) {
             steps_.erase(steps_.size() - 1);  // it never ran: run it now
             step_ = -1;
             run_task(chain_->by_name.at(name));
             return;
         }
-        child_ = last->end.id;
-        auto end = last->ended ? last->end : actions::ChildEnd{last->end.id, core::Status::abandoned, Json{{"error", "its chain's process ended"}}};
-        task_ended(end);
+        child_ = end->id;
+        task_ended(*end);
         return;
     }
     if (!pending_.empty()) {

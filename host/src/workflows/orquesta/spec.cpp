@@ -8,6 +8,7 @@
 
 #include "workflows/expressions.hpp"
 #include "workflows/inline_input.hpp"
+#include "workflows/orquesta/graph.hpp"
 
 namespace packhost::workflows::orquesta {
 namespace {
@@ -402,7 +403,9 @@ bool is_command(std::string_view name) {
 }
 
 std::shared_ptr<const Workflow> parse(const std::filesystem::path& file, Problems& problems, expr::TemplateCache& cache) {
-    return Parser(problems, cache).run(file);
+    auto wf = Parser(problems, cache).run(file);
+    if (problems.empty()) wf->graph = Graph::compose(*wf);
+    return wf;
 }
 
 }  // namespace packhost::workflows::orquesta

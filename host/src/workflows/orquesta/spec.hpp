@@ -14,6 +14,7 @@
 
 namespace packhost::workflows::orquesta {
 
+class Graph;
 
 struct Transition {
     size_t line = 0;
@@ -54,6 +55,9 @@ struct Workflow {
     std::map<std::string, size_t, std::less<>> by_name;
     std::vector<size_t> start;    // tasks without inbound transitions
     std::vector<size_t> inbound;  // per task: how many tasks transition to it
+
+    // Composed from the tasks once the definition has no problems.
+    std::shared_ptr<const Graph> graph;
 
     const Task* find(std::string_view name) const {
         auto it = by_name.find(name);

@@ -1,0 +1,455 @@
+// The conductor alone, fed events the way Orquesta's own rehearsal feeds
+// its conductor: every task handed out is marked running, then completes
+// with a mocked status and result (succeeded and null unless mocked);
+// between rounds the conductor is rebuilt from the parts it recorded, as
+// another process would. No actions, threads, clock or store. The
+// expected sequences, routes, statuses and errors are Orquesta's for the
+// same workflows (its native conducting tests), in Jinja.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "workflows/expressions.hpp"
+#include "workflows/orquesta/conductor.hpp"
+#include "workflows/orquesta/spec.hpp"
+
+using namespace packhost;
+using namespace packhost::workflows::orquesta;
+using json = packhost::Json;
+
+namespace {
+
+std::shared_ptr<const Workflow> load(const std::string& name) {
+    std::string file = std::string(WORKFLOW_DEFINITIONS_DIR) + "/orquesta/" + name + ".yaml";
+    packhost::workflows::Problems problems(file);
+    auto wf = parse(file, problems, packhost::workflows::template_cache());
+    if (!problems.empty()) throw std::runtime_error(problems.text());
+    return wf;
+}
+
+struct Mock {
+    std::string task;
+    Status status = Status::succeeded;
+    json result = nullptr;
+};
+
+struct Rehearsal {
+    std::shared_ptr<const Workflow> wf;
+    std::unique_ptr<Conductor> conductor;
+    std::map<int64_t, std::string> recorded;  // every part, as a store keeps it
+
+    explicit Rehearsal(const std::string& name, json inputs = json::object())
+        : wf(load(name)),
+          conductor(std::make_unique<Conductor>(wf->graph, packhost::workflows::template_cache(), inputs,
+                                                json{{"st2", {{"workflow_execution_id", "wf-1"}}}})) {}
+
+    void save() {
+        for (auto& p : conductor->take_changes()) recorded[p.seq] = p.state;
+    }
+    // As another process would go on: from the recorded parts only.
+    void reload() {
+        save();
+        std::vector<actions::StatePart> parts;
+        for (const auto& [k, v] : recorded) parts.push_back({k, v});
+        conductor = std::make_unique<Conductor>(wf->graph, packhost::workflows::template_cache(),
+                                                WorkflowState::restore(parts));
+    }
+
+    // Orquesta's rehearsal: each mock applies once, to the first run of its task.
+    void conduct(std::vector<Mock> mocks = {}) {
+        conductor->request_workflow_status(Status::running);
+        auto queue = conductor->get_next_tasks();
+        while (!queue.empty()) {
+            reload();
+            for (const auto& t : queue) {
+                conductor->update_task_state(t.id, t.route, Event::action(Status::running));
+                Mock m{t.id};
+                for (auto it = mocks.begin(); it != mocks.end(); ++it) {
+                    if (it->task == t.id) {
+                        m = *it;
+                        mocks.erase(it);
+                        break;
+                    }
+                }
+                conductor->update_task_state(t.id, t.route, Event::action(m.status, m.result));
+            }
+            queue = conductor->get_next_tasks();
+        }
+        if (is_completed(conductor->workflow_status())) conductor->render_workflow_output();
+        save();
+    }
+
+    // "task" or "task__rN" for each task state, in order.
+    std::vector<std::string> sequence() const {
+        std::vector<std::string> out;
+        for (const auto& t : conductor->state().sequence()) {
+            out.push_back(t.route == 0 ? t.id : t.id + "__r" + std::to_string(t.route));
+        }
+        return out;
+    }
+    json routes() const { return conductor->state().routes(); }
+    Status status() const { return conductor->workflow_status(); }
+    json output() const { return conductor->output() ? *conductor->output() : json(nullptr); }
+};
+
+using Seq = std::vector<std::string>;
+
+json failed_error(const std::string& task) {
+    return json{{"type", "error"}, {"message", "Execution failed. See result for details."}, {"task_id", task}};
+}
+
+}  // namespace
+
+TEST(Conductor, SequentialTasksPublishForTheNextAndTheOutput) {
+    Rehearsal r("sequential", {{"name", "ops"}});
+    r.conduct({{"task1", Status::succeeded, "ops"}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task3"}));
+    EXPECT_EQ(r.routes(), json::parse("[[]]"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+    EXPECT_EQ(r.output(), (json{{"greeting", "hello ops"}, {"shout", "HELLO OPS"}}));
+}
+
+TEST(Conductor, HandsOutRenderedActionsWithTheirInput) {
+    Rehearsal r("sequential", {{"name", "ops"}});
+    r.conductor->request_workflow_status(Status::running);
+    auto next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].id, "task1");
+    ASSERT_EQ(next[0].actions.size(), 1u);
+    EXPECT_EQ(next[0].actions[0].action, "core.echo");
+    EXPECT_EQ(next[0].actions[0].input, (json{{"message", "ops"}}));
+    EXPECT_EQ(r.conductor->task_context("task1", 0)["st2"]["workflow_execution_id"], "wf-1");
+}
+
+TEST(Conductor, JoinCountRunsTheJoinOnceWhenEveryBranchSucceeds) {
+    Rehearsal r("join_count");
+    r.conduct();
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task7", "task8"}));
+    EXPECT_EQ(r.status(), Status::succeeded);
+}
+
+TEST(Conductor, JoinCountIsSatisfiedWhileABranchStillRuns) {
+    Rehearsal r("join_count");
+    r.conduct({{"task6", Status::running}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task8"}));
+    EXPECT_EQ(r.status(), Status::running);
+}
+
+TEST(Conductor, JoinCountIsSatisfiedWhenOneBranchFailsAndIsRemediated) {
+    Rehearsal r("join_count");
+    r.conduct({{"task6", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "noop__r1", "task3", "task5", "task8"}));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task6__t0"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    Rehearsal later("join_count");
+    later.conduct({{"task7", Status::failed}});
+    EXPECT_EQ(later.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task7", "noop__r1", "task8"}));
+    EXPECT_EQ(later.routes(), json::parse(R"([[], ["task7__t0"]])"));
+    EXPECT_EQ(later.status(), Status::succeeded);
+}
+
+TEST(Conductor, JoinCountNotSatisfiedFailsTheWorkflowAsUnreachable) {
+    Rehearsal r("join_count");
+    r.conduct({{"task5", Status::failed}, {"task7", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "noop__r1", "task7", "noop__r2"}));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task5__t0"], ["task7__t0"]])"));
+    EXPECT_EQ(r.status(), Status::failed);
+    json unreachable{{"type", "error"},
+                     {"message", "UnreachableJoinError: The join task|route \"task8|0\" is partially satisfied but unreachable."},
+                     {"task_id", "task8"},
+                     {"route", 0}};
+    EXPECT_EQ(r.conductor->errors(), (json{failed_error("task5"), failed_error("task7"), unreachable}));
+}
+
+TEST(Conductor, AnUnremediatedFailureFailsFastAndTheRestOfTheRoundStillReports) {
+    Rehearsal r("join_count");
+    r.conduct({{"task3", Status::failed}, {"task5", Status::failed}, {"task7", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "noop__r1", "task7", "noop__r2"}));
+    EXPECT_EQ(r.status(), Status::failed);
+    EXPECT_EQ(r.conductor->errors(), (json{failed_error("task3"), failed_error("task5"), failed_error("task7")}));
+}
+
+TEST(Conductor, JoinCountsInboundTasksNotTransitions) {
+    // task2 reaches task4 by two transitions: that is one inbound task of
+    // the two `join: 2` waits for.
+    Rehearsal r("join_twice");
+    r.conduct({{"task3", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task3", "noop"}));
+    EXPECT_EQ(r.status(), Status::failed);
+    ASSERT_EQ(r.conductor->errors().size(), 2u);
+    EXPECT_EQ(r.conductor->errors()[1]["task_id"], "task4");
+
+    Rehearsal ok("join_twice");
+    ok.conduct();
+    EXPECT_EQ(ok.sequence(), (Seq{"task1", "task2", "task3", "task4"}));
+    EXPECT_EQ(ok.status(), Status::succeeded);
+}
+
+TEST(Conductor, JoinMergesWhatEveryBranchPublishedOverTheInitialVars) {
+    for (int run = 0; run < 3; ++run) {  // the same answer every run
+        Rehearsal r("join_context");
+        r.conduct({{"task2", Status::succeeded, "Fee fi"},
+                   {"task4", Status::succeeded, "I smell the blood of an English man"},
+                   {"task3", Status::succeeded, "fo fum"},
+                   {"task7", Status::succeeded, "Be alive, or be he dead"}});
+        EXPECT_EQ(r.sequence(),
+                  (Seq{"task1", "task2", "task4", "task6", "task8", "task3", "task5", "task7", "task9", "task10"}));
+        EXPECT_EQ(r.status(), Status::succeeded);
+        EXPECT_EQ(r.output(), (json{{"messages",
+                                     {"Fee fi fo fum", "I smell the blood of an English man", "Be alive, or be he dead",
+                                      "I'll grind his bones to make my bread"}}}));
+    }
+}
+
+TEST(Conductor, WithoutJoinATaskRunsOncePerBranchOnARouteOfItsOwn) {
+    Rehearsal r("no_join");
+    r.conduct();
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task3", "task4__r1", "task4__r2"}));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task2__t0"], ["task3__t0"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+}
+
+TEST(Conductor, ContinueAfterAFailureEndsTheWorkflowFailed) {
+    Rehearsal ok("error_continue");
+    ok.conduct();
+    EXPECT_EQ(ok.sequence(), (Seq{"task1", "task2", "continue__r1"}));
+    EXPECT_EQ(ok.routes(), json::parse(R"([[], ["task2__t0"]])"));
+    EXPECT_EQ(ok.status(), Status::succeeded);
+    EXPECT_EQ(ok.output(), (json{{"message", "hooray!!!"}}));
+
+    Rehearsal r("error_continue");
+    r.conduct({{"task1", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "continue__r1"}));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task1__t0"]])"));
+    EXPECT_EQ(r.status(), Status::failed);
+    EXPECT_EQ(r.output(), (json{{"message", "$%#&@#$!!!"}})) << "the output is rendered on failure too";
+    EXPECT_EQ(r.conductor->errors(), (json{failed_error("task1")}));
+}
+
+TEST(Conductor, NoopAfterAFailureEndsTheWorkflowSucceeded) {
+    Rehearsal ok("error_noop");
+    ok.conduct();
+    EXPECT_EQ(ok.sequence(), (Seq{"task1", "task2", "continue"}));
+    EXPECT_EQ(ok.status(), Status::succeeded);
+
+    Rehearsal r("error_noop");
+    r.conduct({{"task1", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "noop"}));
+    EXPECT_EQ(r.status(), Status::succeeded);
+    EXPECT_EQ(r.output(), (json{{"message", "$%#&@#$!!!"}}));
+    EXPECT_EQ(r.conductor->errors(), (json{failed_error("task1")})) << "a handled failure is still logged";
+}
+
+TEST(Conductor, RemediationThenFailEndsTheWorkflowFailed) {
+    Rehearsal r("error_fail");
+    r.conduct({{"task1", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task3", "fail"}));
+    EXPECT_EQ(r.status(), Status::failed);
+    EXPECT_EQ(r.output(), (json{{"message", "$%#&@#$!!!"}}));
+    EXPECT_EQ(r.conductor->errors(), (json{failed_error("task1"), failed_error("fail")}));
+}
+
+TEST(Conductor, ATaskNamedNextToFailStillRunsAfterTheWorkflowFailed) {
+    Rehearsal r("fail_and_log");
+    r.conduct({{"task1", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "fail", "log"}));
+    EXPECT_EQ(r.status(), Status::failed);
+
+    Rehearsal ok("fail_and_log");
+    ok.conduct();
+    EXPECT_EQ(ok.sequence(), (Seq{"task1"}));
+    EXPECT_EQ(ok.status(), Status::succeeded);
+}
+
+TEST(Conductor, RetryRunsTheSameTaskStateAgainAfterItsDelay) {
+    Rehearsal r("retry");
+    r.conductor->request_workflow_status(Status::running);
+    auto next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_FALSE(next[0].delay) << "no delay before the first attempt";
+    for (int attempt = 1; attempt <= 2; ++attempt) {
+        r.conductor->update_task_state("task1", 0, Event::action(Status::running));
+        r.conductor->update_task_state("task1", 0, Event::action(Status::failed));
+        r.reload();
+        next = r.conductor->get_next_tasks();
+        ASSERT_EQ(next.size(), 1u) << "attempt " << attempt;
+        ASSERT_TRUE(next[0].delay);
+        EXPECT_EQ(*next[0].delay, 2.0);
+        EXPECT_EQ(r.conductor->state().sequence()[0].retry->tally, attempt);
+    }
+    r.conductor->update_task_state("task1", 0, Event::action(Status::running));
+    r.conductor->update_task_state("task1", 0, Event::action(Status::succeeded));
+    EXPECT_TRUE(r.conductor->get_next_tasks().empty());
+    r.conductor->render_workflow_output();
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "continue"}));
+    EXPECT_EQ(r.status(), Status::succeeded);
+    EXPECT_EQ(r.output(), (json{{"status", "succeeded"}}));
+}
+
+TEST(Conductor, RetriesExhaustedEndTheWorkflowFailed) {
+    Rehearsal r("retry");
+    r.conduct({{"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1"}));
+    EXPECT_EQ(r.conductor->state().sequence()[0].retry->tally, 3);
+    EXPECT_EQ(r.status(), Status::failed);
+}
+
+TEST(Conductor, ALoopRunsTheTaskAgainAsNewTaskStates) {
+    Rehearsal r("cycle");
+    r.conduct();
+    EXPECT_EQ(r.sequence(), (Seq{"init", "check", "check", "check", "check", "done"}));
+    EXPECT_EQ(r.routes(), json::parse("[[]]"));
+    EXPECT_EQ(r.output(), (json{{"count", 3}}));
+}
+
+TEST(Conductor, WithItemsHandsOutItemsAsTheConcurrencyAllows) {
+    Rehearsal r("items", {{"hosts", {"a", "b", "c"}}});
+    r.conductor->request_workflow_status(Status::running);
+    auto next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].items_count, 3u);
+    EXPECT_EQ(next[0].concurrency, 2);
+    ASSERT_EQ(next[0].actions.size(), 2u);
+    EXPECT_EQ(next[0].actions[0].input, (json{{"message", "a"}}));
+    EXPECT_EQ(next[0].actions[1].item, 1u);
+    for (size_t i : {0u, 1u}) r.conductor->update_task_state("ping", 0, Event::item_event(i, Status::running));
+    EXPECT_TRUE(r.conductor->get_next_tasks().empty()) << "two running: no room";
+    json so_far{"a", nullptr, nullptr};
+    r.conductor->update_task_state("ping", 0, Event::item_event(0, Status::succeeded, "a", &so_far));
+    // Item statuses are not recorded (their executions are): restored, the
+    // runtime notes the items that had an execution and feeds how each ended.
+    r.reload();
+    EXPECT_EQ(r.conductor->state().staged()[0].items_in(Status::unset), 3u);
+    r.conductor->note_item_started("ping", 0, 0);
+    r.conductor->note_item_started("ping", 0, 1);
+    r.conductor->update_task_state("ping", 0, Event::item_event(0, Status::succeeded, "a", &so_far));
+    EXPECT_EQ(r.conductor->state().sequence()[0].status, Status::running);
+    next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u);
+    ASSERT_EQ(next[0].actions.size(), 1u);
+    EXPECT_EQ(next[0].actions[0].item, 2u);
+    EXPECT_EQ(next[0].actions[0].input, (json{{"message", "c"}}));
+    r.conductor->update_task_state("ping", 0, Event::item_event(2, Status::running));
+    so_far = json{"a", "b", nullptr};
+    r.conductor->update_task_state("ping", 0, Event::item_event(1, Status::succeeded, "b", &so_far));
+    so_far = json{"a", "b", "c"};
+    r.conductor->update_task_state("ping", 0, Event::item_event(2, Status::succeeded, "c", &so_far));
+    EXPECT_TRUE(r.conductor->get_next_tasks().empty());
+    r.conductor->render_workflow_output();
+    EXPECT_EQ(r.status(), Status::succeeded);
+    EXPECT_EQ(r.output(), (json{{"replies", {"a", "b", "c"}}}));
+}
+
+TEST(Conductor, WithItemsFailsWhenAnItemFailsOnceAllEnded) {
+    Rehearsal r("items", {{"hosts", {"a", "b"}}});
+    r.conductor->request_workflow_status(Status::running);
+    r.conductor->get_next_tasks();
+    for (size_t i : {0u, 1u}) r.conductor->update_task_state("ping", 0, Event::item_event(i, Status::running));
+    json so_far{"x", nullptr};
+    r.conductor->update_task_state("ping", 0, Event::item_event(0, Status::failed, "x", &so_far));
+    EXPECT_EQ(r.conductor->state().sequence()[0].status, Status::running) << "the other item still runs";
+    so_far = json{"x", "b"};
+    r.conductor->update_task_state("ping", 0, Event::item_event(1, Status::succeeded, "b", &so_far));
+    EXPECT_EQ(r.conductor->state().sequence()[0].status, Status::failed);
+    EXPECT_EQ(r.status(), Status::failed);
+}
+
+TEST(Conductor, WithItemsOverAnEmptyListIsHandedOutWithNoAction) {
+    Rehearsal r("items", {{"hosts", json::array()}});
+    r.conductor->request_workflow_status(Status::running);
+    auto next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].items_count, 0u);
+    EXPECT_TRUE(next[0].actions.empty());
+    r.conductor->update_task_state("ping", 0, Event::action(Status::running));
+    r.conductor->update_task_state("ping", 0, Event::action(Status::succeeded));
+    r.conductor->render_workflow_output();
+    EXPECT_EQ(r.status(), Status::succeeded);
+    EXPECT_EQ(r.output(), (json{{"replies", json::array()}}));
+}
+
+TEST(Conductor, ATaskThatDoesNotRenderFailsTheWorkflowAndTakesNoTransition) {
+    Rehearsal r("bad_input");
+    r.conduct();
+    EXPECT_TRUE(r.sequence().empty());
+    EXPECT_EQ(r.status(), Status::failed);
+    ASSERT_EQ(r.conductor->errors().size(), 1u);
+    const auto& e = r.conductor->errors()[0];
+    EXPECT_EQ(e["task_id"], "task1");
+    EXPECT_EQ(e["route"], 0);
+    EXPECT_EQ(e["message"].get<std::string>().rfind(
+                  "JinjaEvaluationException: Unable to evaluate expression '{{ ctx().nothing.here }}'.", 0),
+              0u)
+        << e;
+}
+
+TEST(Conductor, InputAndVarsThatDoNotRenderFailTheWorkflowBeforeAnyTask) {
+    Rehearsal r("sequential", {{"name", "{{ ctx().nobody.knows }}"}});
+    EXPECT_EQ(r.status(), Status::failed);
+    EXPECT_TRUE(r.conductor->get_next_tasks().empty());
+    ASSERT_EQ(r.conductor->errors().size(), 1u);
+    EXPECT_EQ(r.conductor->errors()[0].value("task_id", ""), "");
+}
+
+TEST(Conductor, PauseWaitsForTheActiveTaskAndResumeGoesOn) {
+    Rehearsal r("sequential", {{"name", "ops"}});
+    r.conductor->request_workflow_status(Status::running);
+    r.conductor->get_next_tasks();
+    r.conductor->update_task_state("task1", 0, Event::action(Status::running));
+    r.conductor->request_workflow_status(Status::paused);
+    EXPECT_EQ(r.status(), Status::pausing) << "task1 is still running";
+    r.conductor->update_task_state("task1", 0, Event::action(Status::succeeded, "ops"));
+    EXPECT_EQ(r.status(), Status::paused);
+    EXPECT_TRUE(r.conductor->get_next_tasks().empty()) << "nothing starts while paused";
+    r.reload();
+    EXPECT_THROW(r.conductor->request_workflow_status(Status::succeeded), std::logic_error);
+    r.conductor->request_workflow_status(Status::resuming);
+    EXPECT_EQ(r.status(), Status::resuming);
+    auto next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].id, "task2");
+    r.conductor->update_task_state("task2", 0, Event::action(Status::running));
+    EXPECT_EQ(r.status(), Status::running);
+}
+
+TEST(Conductor, PauseWithNothingActivePausesAtOnce) {
+    Rehearsal r("sequential", {{"name", "ops"}});
+    r.conductor->request_workflow_status(Status::running);
+    r.conductor->request_workflow_status(Status::paused);
+    EXPECT_EQ(r.status(), Status::paused);
+    r.conductor->request_workflow_status(Status::resuming);
+    EXPECT_EQ(r.status(), Status::resuming) << "task1 is staged: there is work left";
+}
+
+TEST(Conductor, CancelWaitsForTheActiveTaskThenEndsCanceled) {
+    Rehearsal r("sequential", {{"name", "ops"}});
+    r.conductor->request_workflow_status(Status::running);
+    r.conductor->get_next_tasks();
+    r.conductor->update_task_state("task1", 0, Event::action(Status::running));
+    r.conductor->request_workflow_status(Status::canceled);
+    EXPECT_EQ(r.status(), Status::canceling);
+    EXPECT_TRUE(r.conductor->get_next_tasks().empty());
+    r.conductor->update_task_state("task1", 0, Event::action(Status::canceled));
+    EXPECT_EQ(r.status(), Status::canceled);
+    EXPECT_THROW(r.conductor->request_workflow_status(Status::paused), std::logic_error);
+}
+
+TEST(Conductor, TaskStatusFunctionsSeeTheCurrentTask) {
+    Rehearsal r("error_fail");
+    r.conductor->request_workflow_status(Status::running);
+    r.conductor->get_next_tasks();
+    r.conductor->update_task_state("task1", 0, Event::action(Status::running));
+    r.conductor->update_task_state("task1", 0, Event::action(Status::failed, json{{"error", "boom"}}));
+    auto next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].id, "task3") << "failed() held for task1's transition to task3";
+    const auto& entry = r.conductor->state().sequence()[0];
+    ASSERT_EQ(entry.next.size(), 2u);
+    EXPECT_EQ(entry.next[0], (std::pair<std::string, bool>{"task2__t0", false}));
+    EXPECT_EQ(entry.next[1], (std::pair<std::string, bool>{"task3__t0", true}));
+    EXPECT_EQ(r.conductor->errors()[0]["result"], (json{{"error", "boom"}}));
+}
