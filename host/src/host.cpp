@@ -34,7 +34,9 @@ bool Host::is_resumable(const store::ExecutionRecord& r) const {
 }
 
 Host::Host(HostOptions options)
-    : options_(std::move(options)), triggers_(options_.trigger_queue_capacity) {
+    // Nothing consumes trigger instances yet (the rules engine will): keep
+    // the newest rather than answer "busy" forever.
+    : options_(std::move(options)), triggers_(options_.trigger_queue_capacity, events::TriggerQueue::WhenFull::drop_oldest) {
     actions::register_action_runners(runner_types_);
     workflows::register_workflow_runners(runner_types_);
     if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
@@ -185,7 +187,19 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
     }
     events::TriggerInstance instance{core::new_id(), ref, std::move(body), core::now_us()};
     std::string id = instance.id;
-    if (!triggers_.try_push(std::move(instance))) return PH_ERR_BUSY;
+    switch (triggers_.try_push(std::move(instance))) {
+    case events::TriggerQueue::Pushed::refused: return PH_ERR_BUSY;
+    case events::TriggerQueue::Pushed::queued_dropping_oldest: {
+        uint64_t dropped = triggers_.dropped();
+        if (dropped == 1 || dropped % 10000 == 0) {
+            spdlog::warn("trigger queue full ({} instances): dropped the oldest ({} so far); nothing consumes trigger "
+                         "instances in this version",
+                         options_.trigger_queue_capacity, dropped);
+        }
+        break;
+    }
+    case events::TriggerQueue::Pushed::queued: break;
+    }
     spdlog::debug("trigger instance {} of {} queued", id, ref);
     return PH_OK;
 }

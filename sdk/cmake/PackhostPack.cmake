@@ -30,7 +30,11 @@
 # The CMake target is called packhost_pack_<name>.
 
 set(_PACKHOST_PACK_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "where PackhostPack.cmake lives")
-set(PACKHOST_ABI_VERSION "1.0" CACHE INTERNAL "the pack ABI this SDK builds for")
+# The pack ABI this SDK builds for, from the abi.h it ships (whoever
+# includes this file says where: PACKHOST_SDK_ABI_HEADER).
+include("${CMAKE_CURRENT_LIST_DIR}/PackhostAbiVersion.cmake")
+packhost_abi_version("${PACKHOST_SDK_ABI_HEADER}" _packhost_abi)
+set(PACKHOST_ABI_VERSION "${_packhost_abi_VERSION}" CACHE INTERNAL "the pack ABI this SDK builds for")
 
 function(packhost_add_pack name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "STATIC_RUNTIME" "PACK_DIR;OUTPUT_DIRECTORY;INSTALL_DESTINATION"

@@ -8,7 +8,9 @@
 
 CHECK(sizeof(ph_writer_v1) == 24);
 CHECK(sizeof(ph_host_v1) == 72);
-CHECK(sizeof(ph_call_v1) == 136);
+CHECK(sizeof(ph_call_v1) == 160); /* 1.1: + datastore_get/set/delete */
+CHECK(offsetof(ph_call_v1, datastore_delete) == 152);
+CHECK(PH_ABI_MAJOR == 1u && PH_ABI_MINOR >= 1u);
 CHECK(sizeof(ph_action_v1) == 56);
 CHECK(sizeof(ph_trigger_type_v1) == 40);
 CHECK(sizeof(ph_sensor_v1) == 64);

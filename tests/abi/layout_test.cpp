@@ -5,6 +5,7 @@
 #include <packhost/abi.h>
 
 #include <cstddef>
+#include <string>
 
 extern "C" size_t packhost_abi_c_sizeof_call(void);
 
@@ -34,7 +35,8 @@ TEST(AbiLayout, Host) {
 }
 
 TEST(AbiLayout, Call) {
-    EXPECT_EQ(sizeof(ph_call_v1), 136u);
+    // 1.0 ended at 136 (config_len); 1.1 appended the call's datastore.
+    EXPECT_EQ(sizeof(ph_call_v1), 160u);
     EXPECT_EQ(packhost_abi_c_sizeof_call(), sizeof(ph_call_v1)) << "C and C++ disagree";
     PIN_OFFSET(ph_call_v1, struct_size, 0);
     PIN_OFFSET(ph_call_v1, reserved, 4);
@@ -50,6 +52,14 @@ TEST(AbiLayout, Call) {
     PIN_OFFSET(ph_call_v1, context_len, 112);
     PIN_OFFSET(ph_call_v1, config_json, 120);
     PIN_OFFSET(ph_call_v1, config_len, 128);
+    PIN_OFFSET(ph_call_v1, datastore_get, 136);
+    PIN_OFFSET(ph_call_v1, datastore_set, 144);
+    PIN_OFFSET(ph_call_v1, datastore_delete, 152);
+}
+
+TEST(AbiLayout, VersionIsWrittenOnce) {
+    EXPECT_STREQ(PH_ABI_VERSION, (std::to_string(PH_ABI_MAJOR) + "." + std::to_string(PH_ABI_MINOR)).c_str());
+    EXPECT_EQ(PH_ABI_MAJOR, 1u) << "a new major is a new entry symbol, not an edit of this one";
 }
 
 TEST(AbiLayout, Action) {

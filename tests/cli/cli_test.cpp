@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include <nlohmann/json.hpp>
+#include <packhost/abi.h>
 
 #include "cli/cli_support.hpp"
 #include "support/process.hpp"
@@ -57,7 +58,7 @@ TEST(Cli, PackShow) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     auto doc = json::parse(r.out);
     EXPECT_EQ(doc["ref"], "good");
-    EXPECT_EQ(doc["native"]["abi"], "1.0");
+    EXPECT_EQ(doc["native"]["abi"], PH_ABI_VERSION);
     EXPECT_EQ(doc["trigger_types"][0]["ref"], "good.event");
     EXPECT_EQ(packhost_cmd({"pack", "show", "good"}).exit_code, 0);
 
@@ -307,10 +308,18 @@ TEST(Cli, KeysThroughCliTemplatesAndPacks) {
     EXPECT_EQ(r["value"], "from-cli");
     EXPECT_EQ(r["read_back_matches"], true);
     EXPECT_EQ(r["stored_encrypted"], true);
+    // From a helper thread of the action, the call's datastore (ABI 1.1)
+    // acts for the execution's user; the host table's does not.
+    auto threaded = packhost_cmd({"run", "good.kv_thread", "value=from-a-helper", "--json"});
+    ASSERT_EQ(threaded.exit_code, 0) << threaded.err;
+    auto t = json::parse(threaded.out)["result"];
+    EXPECT_EQ(t["via_call"], "from-a-helper") << t;
+    EXPECT_EQ(t["via_host_on_helper"], nullptr) << t;
     auto user_keys = json::parse(packhost_cmd({"key", "list", "--scope", "user", "--decrypt", "--json"}).out);
-    ASSERT_EQ(user_keys.size(), 1u);
-    EXPECT_EQ(user_keys[0]["user"], "tester");
+    ASSERT_EQ(user_keys.size(), 2u) << user_keys;
+    for (const auto& k : user_keys) EXPECT_EQ(k["user"], "tester") << k;
     EXPECT_EQ(user_keys[0]["value"], "written-by-pack");
+    EXPECT_EQ(user_keys[1]["value"], "from-a-helper");
 
     EXPECT_EQ(packhost_cmd({"key", "delete", "api_token"}).exit_code, 0);
     EXPECT_EQ(packhost_cmd({"key", "delete", "api_token"}).exit_code, 2);

@@ -211,6 +211,21 @@ TEST_F(Executions, HostServices) {
     EXPECT_EQ(queued.back().payload, (json{{"n", 7}}));
 }
 
+TEST(HostTriggers, AFullQueueKeepsTheNewestWhileNothingConsumesIt) {
+    HostOptions o;
+    o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
+    o.trigger_queue_capacity = 2;
+    Host host(o);
+    for (int n = 1; n <= 3; ++n) {
+        auto e = packhost::testing::run_and_wait(host, "good.emit", {{"n", n}});
+        EXPECT_EQ(e->result()["queued"], true) << "never busy forever: " << e->result();
+    }
+    auto queued = host.triggers().drain();
+    ASSERT_EQ(queued.size(), 2u);
+    EXPECT_EQ(queued[0].payload["n"], 2);
+    EXPECT_EQ(host.triggers().dropped(), 1u);
+}
+
 TEST_F(Executions, ManyConcurrentSubmitters) {
     std::vector<std::thread> threads;
     std::atomic<int> ok{0};

@@ -36,13 +36,14 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
     auto r = refusals(host.catalog());
     const std::string so = "/lib";
     EXPECT_EQ(r["abi_major"], fixture("abi_major") + so +
-                                  "abi_major.so: built for packhost ABI 2.0, but this host speaks ABI 1.0 "
+                                  "abi_major.so: built for packhost ABI 2.0, but this host speaks ABI " PH_ABI_VERSION " "
                                   "(the major version must match; rebuild the pack against this SDK)");
     EXPECT_EQ(r["abi_major_manifest"], fixture("abi_major_manifest") +
-                                           "/manifest.json: built for packhost ABI 2.0, but this host speaks ABI 1.0 "
+                                           "/manifest.json: built for packhost ABI 2.0, but this host speaks ABI " PH_ABI_VERSION " "
                                            "(the major version must match; rebuild the pack against this SDK)");
     EXPECT_EQ(r["abi_newer_minor"], fixture("abi_newer_minor") + so +
-                                        "abi_newer_minor.so: built for packhost ABI 1.1, newer than this host's ABI 1.0 "
+                                        "abi_newer_minor.so: built for packhost ABI 1." + std::to_string(PH_ABI_MINOR + 1) +
+                                            ", newer than this host's ABI " PH_ABI_VERSION " "
                                         "(upgrade packhost or rebuild the pack against an older SDK)");
     EXPECT_EQ(r["no_entry"], fixture("no_entry") + so +
                                  "no_entry.so: does not export packhost_pack_entry_v1 (build it with "
@@ -116,9 +117,9 @@ TEST(Catalog, CopiesDescriptors) {
     const auto* good = host.catalog().find("good");
     ASSERT_NE(good, nullptr);
     ASSERT_TRUE(good->native.has_value());
-    EXPECT_EQ(good->native->sdk_version, "packhost-sdk 1.0.0");
+    EXPECT_EQ(good->native->sdk_version, "packhost-sdk " PH_ABI_VERSION ".0");
     EXPECT_NE(good->native->build_info.find("cxx11abi=1"), std::string::npos);
     ASSERT_EQ(good->native->trigger_types.size(), 1u);
     EXPECT_EQ(good->native->trigger_types[0].name, "event");
-    EXPECT_EQ(host.registry().list(std::string("good")).size(), 15u);
+    EXPECT_EQ(host.registry().list(std::string("good")).size(), 16u);
 }

@@ -19,6 +19,15 @@ cmake -S "$tmp/hello-src" -B "$tmp/hello-build" -DCMAKE_PREFIX_PATH="$tmp/prefix
 cmake --build "$tmp/hello-build" -j 2 >/dev/null
 test "$(nm -D --defined-only "$tmp/hello-build/packs/hello/libhello.so" | awk '{print $3}')" = packhost_pack_entry_v1
 
+# The ABI version is written once, in abi.h: the manifest, the package
+# version and `packhost --version` follow it.
+header="$tmp/prefix/include/packhost/abi.h"
+abi="$(sed -n 's/^#define PH_ABI_MAJOR_NUMBER \([0-9]*\)$/\1/p' "$header").$(sed -n 's/^#define PH_ABI_MINOR_NUMBER \([0-9]*\)$/\1/p' "$header")"
+grep -q "\"abi\": \"$abi\"" "$tmp/hello-build/packs/hello/manifest.json" || { echo "manifest abi is not $abi"; exit 1; }
+grep -q "set(PACKAGE_VERSION \"$abi.0\")" "$tmp/prefix/lib/cmake/PackhostSDK/PackhostSDKConfigVersion.cmake" \
+  || { echo "package version is not $abi.0"; exit 1; }
+"$tmp/prefix/bin/packhost" --version | grep -q "(pack ABI $abi)" || { echo "--version does not say ABI $abi"; exit 1; }
+
 out=$("$tmp/prefix/bin/packhost" --packs-path "$tmp/hello-build/packs" run hello.greet name=world shout=true --json)
 echo "$out" | grep -q '"greeting": "HELLO, WORLD!"' || { echo "unexpected result: $out"; exit 1; }
 

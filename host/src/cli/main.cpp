@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <packhost/abi.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/app_context.hpp"
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
     ctx.executable = self_path(argv[0]);
 
     CLI::App app{"packhost: a native automation hub (StackStorm-style packs, actions in-process)", "packhost"};
-    app.set_version_flag("--version", "packhost " PACKHOST_VERSION " (pack ABI 1.0)");
+    app.set_version_flag("--version", "packhost " PACKHOST_VERSION " (pack ABI " PH_ABI_VERSION ")");
     app.require_subcommand(1);
     app.add_option("--packs-path", ctx.packs_path,
                    "Colon-separated directories holding packs (default: $PACKHOST_PACKS_PATH, else the bundled packs)");

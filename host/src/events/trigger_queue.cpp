@@ -2,11 +2,17 @@
 
 namespace packhost::events {
 
-bool TriggerQueue::try_push(TriggerInstance instance) {
+TriggerQueue::Pushed TriggerQueue::try_push(TriggerInstance instance) {
     std::lock_guard lock(mu_);
-    if (queue_.size() >= capacity_) return false;
+    Pushed pushed = Pushed::queued;
+    if (queue_.size() >= capacity_) {
+        if (when_full_ == WhenFull::refuse || capacity_ == 0) return Pushed::refused;
+        queue_.pop_front();
+        ++dropped_;
+        pushed = Pushed::queued_dropping_oldest;
+    }
     queue_.push_back(std::move(instance));
-    return true;
+    return pushed;
 }
 
 std::vector<TriggerInstance> TriggerQueue::drain() {
@@ -19,6 +25,11 @@ std::vector<TriggerInstance> TriggerQueue::drain() {
 size_t TriggerQueue::size() const {
     std::lock_guard lock(mu_);
     return queue_.size();
+}
+
+uint64_t TriggerQueue::dropped() const {
+    std::lock_guard lock(mu_);
+    return dropped_;
 }
 
 }  // namespace packhost::events

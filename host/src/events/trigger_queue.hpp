@@ -1,7 +1,9 @@
 #pragma once
-// Trigger instances waiting for the rules engine. Bounded and non-blocking
-// on the producer side, as the ABI promises sensors (dispatch never blocks;
-// a full queue answers "busy").
+// Trigger instances waiting for the rules engine. Non-blocking on the
+// producer side, as the ABI promises sensors (dispatch never blocks). When
+// full it refuses ("busy") while something drains it; while nothing does
+// (no rules engine yet), it keeps the newest and drops the oldest instead,
+// so that a sensor is not told "busy" forever.
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "core/json.hpp"
-
 
 namespace packhost::events {
 
@@ -22,18 +23,25 @@ struct TriggerInstance {
 
 class TriggerQueue {
 public:
-    explicit TriggerQueue(size_t capacity) : capacity_(capacity) {}
+    enum class WhenFull { refuse, drop_oldest };
+    enum class Pushed { queued, queued_dropping_oldest, refused };
 
-    // False when full.
-    bool try_push(TriggerInstance instance);
+    explicit TriggerQueue(size_t capacity, WhenFull when_full = WhenFull::refuse)
+        : capacity_(capacity), when_full_(when_full) {}
+
+    Pushed try_push(TriggerInstance instance);
     // Everything queued so far, oldest first.
     std::vector<TriggerInstance> drain();
     size_t size() const;
+    // How many were dropped to make room.
+    uint64_t dropped() const;
 
 private:
     mutable std::mutex mu_;
     size_t capacity_;
+    WhenFull when_full_;
     std::deque<TriggerInstance> queue_;
+    uint64_t dropped_ = 0;
 };
 
 }  // namespace packhost::events

@@ -1,5 +1,5 @@
 /*
- * packhost pack ABI, version 1.0.
+ * packhost pack ABI, version 1.1 (see PH_ABI_MAJOR_NUMBER below).
  *
  * This header is the whole binary contract between the packhost host and a
  * native pack (a shared library). It is plain C99 and includes nothing but
@@ -51,8 +51,23 @@ extern "C" {
 /* Versions and names                                                  */
 /* ------------------------------------------------------------------ */
 
-#define PH_ABI_MAJOR 1u
-#define PH_ABI_MINOR 0u
+/* The ABI version, written here and nowhere else: the SDK's version, its
+ * CMake package version, the "abi" of the manifests packhost_add_pack
+ * writes and `packhost --version` are all derived from these numbers.
+ *   1.0  the first release
+ *   1.1  ph_call_v1.datastore_get/set/delete: the datastore for the
+ *        execution's user, from any thread */
+#define PH_ABI_MAJOR_NUMBER 1
+#define PH_ABI_MINOR_NUMBER 1
+
+#define PH_ABI_PASTE_(a, b) a##b
+#define PH_ABI_UNSIGNED_(n) PH_ABI_PASTE_(n, u)
+#define PH_ABI_STRING_(n) #n
+#define PH_ABI_TEXT_(n) PH_ABI_STRING_(n)
+#define PH_ABI_MAJOR PH_ABI_UNSIGNED_(PH_ABI_MAJOR_NUMBER)
+#define PH_ABI_MINOR PH_ABI_UNSIGNED_(PH_ABI_MINOR_NUMBER)
+/* "1.1" */
+#define PH_ABI_VERSION PH_ABI_TEXT_(PH_ABI_MAJOR_NUMBER) "." PH_ABI_TEXT_(PH_ABI_MINOR_NUMBER)
 
 /* The one symbol a v1 pack exports. */
 #define PH_ENTRY_SYMBOL_V1 "packhost_pack_entry_v1"
@@ -115,6 +130,11 @@ typedef int32_t ph_rc;
  * Threading: the thread that received the writer, unless stated otherwise.
  * Returns PH_OK, or PH_ERR_INVALID_ARGUMENT when the writer is no longer
  * valid or the host refuses more data (size cap).
+ *
+ * ph_call_v1 embeds two writers by value (result, error), so this struct
+ * can never grow within v1: a bigger writer would move every ph_call_v1
+ * field after it. Its struct_size is there for the writers handed out by
+ * pointer; a writer that needs more gets a new struct, not new fields.
  */
 typedef struct ph_writer_v1 {
     uint32_t struct_size;
@@ -127,10 +147,13 @@ typedef struct ph_writer_v1 {
 /* ph_host_v1: services the host offers a pack.                         */
 /* ------------------------------------------------------------------ */
 
-/* Datastore flags (ph_host_v1.datastore_*). */
-/* Use the "user" scope (the user the current execution runs for) instead
- * of the default "system" scope. Outside an invoke() call it is the
- * host's system user. */
+/* Datastore flags (ph_host_v1.datastore_*, ph_call_v1.datastore_*). */
+/* Use the "user" scope instead of the default "system" scope. Through
+ * ph_call_v1 (ABI 1.1) it is the user the execution runs for, from any
+ * thread. Through ph_host_v1 it is that user only on the thread running
+ * invoke(), while it runs; on any other thread (a sensor's, a helper
+ * thread an action started) it is the host's system user: an action's
+ * helper threads use ph_call_v1's functions to act for its user. */
 #define PH_KV_SCOPE_USER 0x1u
 /* datastore_set: store the value encrypted at rest (a "secret"). */
 #define PH_KV_ENCRYPT 0x2u
@@ -184,7 +207,9 @@ typedef struct ph_host_v1 {
     /* Required. Emits a trigger instance. `trigger` is a trigger type ref
      * ("pack.name"; a bare "name" means a trigger type of this pack),
      * `payload` a JSON object as text. Never blocks: returns PH_OK when
-     * queued, PH_ERR_BUSY when the host's queue is full,
+     * queued, PH_ERR_BUSY when the host's queue is full (while rules
+     * consume it; a host with nothing consuming trigger instances keeps
+     * the newest and drops the oldest instead),
      * PH_ERR_NOT_FOUND for an unknown trigger type,
      * PH_ERR_INVALID_ARGUMENT for a payload that is not a JSON object. */
     ph_rc (*dispatch_trigger)(void *host, const char *trigger,
@@ -257,6 +282,20 @@ typedef struct ph_call_v1 {
      * that a changed configuration applies to the next execution. */
     const char *config_json;
     size_t config_len;
+
+    /* ABI 1.1. Any thread (until invoke() returns). The datastore as
+     * ph_host_v1.datastore_get/set/delete offers it, the same arguments and
+     * return codes, except that PH_KV_SCOPE_USER means the user this
+     * execution runs for whichever thread calls: what an action's helper
+     * threads use. NULL from a 1.0 host: check struct_size first,
+     *     call->struct_size >= offsetof(ph_call_v1, datastore_delete) + sizeof(void *) */
+    ph_rc (*datastore_get)(void *call, const char *key, size_t key_len,
+                           uint32_t flags, const ph_writer_v1 *out);
+    ph_rc (*datastore_set)(void *call, const char *key, size_t key_len,
+                           const char *value, size_t value_len,
+                           int64_t ttl_seconds, uint32_t flags);
+    ph_rc (*datastore_delete)(void *call, const char *key, size_t key_len,
+                              uint32_t flags);
 } ph_call_v1;
 
 /* ------------------------------------------------------------------ */

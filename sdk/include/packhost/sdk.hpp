@@ -38,7 +38,8 @@
 
 #include <nlohmann/json.hpp>
 
-#define PACKHOST_SDK_VERSION "1.0.0"
+// The SDK is versioned with the ABI it speaks ("1.1.0").
+#define PACKHOST_SDK_VERSION PH_ABI_VERSION ".0"
 
 namespace packhost::sdk {
 
@@ -82,8 +83,84 @@ struct kv_options {
     bool secret = false;     // set: encrypt at rest; get: return plaintext
 };
 
+namespace _internal {
+
+template <class Fn> Fn require(Fn fn) {
+    if (fn == nullptr) {
+        throw std::runtime_error("packhost: host service missing");
+    }
+    return fn;
+}
+
+inline uint32_t kv_flags(const kv_options &opt, uint32_t secret_flag) {
+    return (opt.user_scope ? PH_KV_SCOPE_USER : 0u) | (opt.secret ? secret_flag : 0u);
+}
+
+inline void check_rc(ph_rc rc, const char *what, std::string_view key) {
+    if (rc == PH_OK) {
+        return;
+    }
+    std::string msg = std::string("packhost: ") + what + " '" + std::string(key) + "' failed: ";
+    switch (rc) {
+    case PH_ERR_UNAVAILABLE: msg += "not available in this host"; break;
+    case PH_ERR_NOT_FOUND: msg += "not found"; break;
+    case PH_ERR_INVALID_ARGUMENT: msg += "invalid argument"; break;
+    default: msg += "error " + std::to_string(rc); break;
+    }
+    throw std::runtime_error(msg);
+}
+
+inline ph_writer_v1 string_writer(std::string &target) {
+    ph_writer_v1 w{};
+    w.struct_size = sizeof w;
+    w.ctx = &target;
+    w.write = [](void *ctx, const char *data, size_t len) -> ph_rc {
+        try {
+            static_cast<std::string *>(ctx)->append(data, len);
+            return PH_OK;
+        } catch (...) {
+            return PH_ERR;
+        }
+    };
+    return w;
+}
+
+// The datastore through either table (ph_host_v1's or ph_call_v1's, ABI
+// 1.1), which take the same arguments after their first.
+template <class Get> std::optional<std::string> kv_get(Get get, void *self, std::string_view key, kv_options opt) {
+    std::string value;
+    ph_writer_v1 out = string_writer(value);
+    ph_rc rc = require(get)(self, key.data(), key.size(), kv_flags(opt, PH_KV_DECRYPT), &out);
+    if (rc == PH_ERR_NOT_FOUND) {
+        return std::nullopt;
+    }
+    check_rc(rc, "datastore get", key);
+    return value;
+}
+
+template <class Set>
+void kv_set(Set set, void *self, std::string_view key, std::string_view value, std::chrono::seconds ttl,
+            kv_options opt) {
+    check_rc(require(set)(self, key.data(), key.size(), value.data(), value.size(), ttl.count(),
+                          kv_flags(opt, PH_KV_ENCRYPT)),
+             "datastore set", key);
+}
+
+template <class Delete> bool kv_delete(Delete del, void *self, std::string_view key, kv_options opt) {
+    ph_rc rc = require(del)(self, key.data(), key.size(), kv_flags(opt, 0));
+    if (rc == PH_ERR_NOT_FOUND) {
+        return false;
+    }
+    check_rc(rc, "datastore delete", key);
+    return true;
+}
+
+} // namespace _internal
+
 // The host's services, valid for the life of the process and usable from
-// any thread.
+// any thread. With kv_options::user_scope, its datastore acts for the
+// execution's user only on the thread running the action; an action's
+// other threads use Context's datastore instead.
 class Host {
 public:
     Host() = default;
@@ -104,88 +181,37 @@ public:
     // The value of `key`, or nullopt when it does not exist. Throws
     // std::runtime_error when the host has no datastore.
     std::optional<std::string> kv_get(std::string_view key, kv_options opt = {}) const {
-        std::string value;
-        ph_writer_v1 out = string_writer(value);
-        ph_rc rc = require(h_.datastore_get)(h_.host, key.data(), key.size(),
-                                            flags(opt, PH_KV_DECRYPT), &out);
-        if (rc == PH_ERR_NOT_FOUND) {
-            return std::nullopt;
-        }
-        check(rc, "datastore get", key);
-        return value;
+        return _internal::kv_get(h_.datastore_get, h_.host, key, opt);
     }
 
     // ttl <= 0 seconds means the key never expires.
     void kv_set(std::string_view key, std::string_view value, std::chrono::seconds ttl = {},
                 kv_options opt = {}) const {
-        check(require(h_.datastore_set)(h_.host, key.data(), key.size(), value.data(),
-                                        value.size(), ttl.count(), flags(opt, PH_KV_ENCRYPT)),
-              "datastore set", key);
+        _internal::kv_set(h_.datastore_set, h_.host, key, value, ttl, opt);
     }
 
     // Returns false when the key did not exist.
     bool kv_delete(std::string_view key, kv_options opt = {}) const {
-        ph_rc rc = require(h_.datastore_delete)(h_.host, key.data(), key.size(), flags(opt, 0));
-        if (rc == PH_ERR_NOT_FOUND) {
-            return false;
-        }
-        check(rc, "datastore delete", key);
-        return true;
+        return _internal::kv_delete(h_.datastore_delete, h_.host, key, opt);
     }
 
     // Emits a trigger instance; returns false when the host's queue is full.
     bool dispatch(std::string_view trigger, const json &payload) const {
         std::string text = payload.dump();
-        ph_rc rc = require(h_.dispatch_trigger)(h_.host, trigger.data(), trigger.size(),
-                                               text.data(), text.size());
+        ph_rc rc = _internal::require(h_.dispatch_trigger)(h_.host, trigger.data(), trigger.size(),
+                                                          text.data(), text.size());
         if (rc == PH_ERR_BUSY) {
             return false;
         }
-        check(rc, "dispatch", trigger);
+        _internal::check_rc(rc, "dispatch", trigger);
         return true;
     }
 
     const ph_host_v1 &raw() const noexcept { return h_; }
 
-    static ph_writer_v1 string_writer(std::string &target) {
-        ph_writer_v1 w{};
-        w.struct_size = sizeof w;
-        w.ctx = &target;
-        w.write = [](void *ctx, const char *data, size_t len) -> ph_rc {
-            try {
-                static_cast<std::string *>(ctx)->append(data, len);
-                return PH_OK;
-            } catch (...) {
-                return PH_ERR;
-            }
-        };
-        return w;
-    }
+    static ph_writer_v1 string_writer(std::string &target) { return _internal::string_writer(target); }
 
 private:
-    template <class Fn> static Fn require(Fn fn) {
-        if (fn == nullptr) {
-            throw std::runtime_error("packhost: host service missing");
-        }
-        return fn;
-    }
-    static uint32_t flags(const kv_options &opt, uint32_t secret_flag) {
-        return (opt.user_scope ? PH_KV_SCOPE_USER : 0u) | (opt.secret ? secret_flag : 0u);
-    }
-    static void check(ph_rc rc, const char *what, std::string_view key) {
-        if (rc == PH_OK) {
-            return;
-        }
-        std::string msg = std::string("packhost: ") + what + " '" + std::string(key) + "' failed: ";
-        switch (rc) {
-        case PH_ERR_UNAVAILABLE: msg += "not available in this host"; break;
-        case PH_ERR_NOT_FOUND: msg += "not found"; break;
-        case PH_ERR_INVALID_ARGUMENT: msg += "invalid argument"; break;
-        default: msg += "error " + std::to_string(rc); break;
-        }
-        throw std::runtime_error(msg);
-    }
-
     ph_host_v1 h_{};
 };
 
@@ -238,6 +264,30 @@ public:
     void write_stderr(std::string_view chunk) const { output(PH_STREAM_STDERR, chunk); }
 
     void log(level lvl, std::string_view message) const { host_.log(lvl, message); }
+
+    // The datastore for this execution: with kv_options::user_scope, the
+    // user it runs for, also from threads the action started (joined
+    // before it returns). A host older than ABI 1.1 has only Host's.
+    std::optional<std::string> kv_get(std::string_view key, kv_options opt = {}) const {
+        if (c_.datastore_get == nullptr) {
+            return host_.kv_get(key, opt);
+        }
+        return _internal::kv_get(c_.datastore_get, c_.call, key, opt);
+    }
+    void kv_set(std::string_view key, std::string_view value, std::chrono::seconds ttl = {},
+                kv_options opt = {}) const {
+        if (c_.datastore_set == nullptr) {
+            host_.kv_set(key, value, ttl, opt);
+            return;
+        }
+        _internal::kv_set(c_.datastore_set, c_.call, key, value, ttl, opt);
+    }
+    bool kv_delete(std::string_view key, kv_options opt = {}) const {
+        if (c_.datastore_delete == nullptr) {
+            return host_.kv_delete(key, opt);
+        }
+        return _internal::kv_delete(c_.datastore_delete, c_.call, key, opt);
+    }
 
     // The pack's site configuration ({} when none).
     const json &config() const { return parsed(config_, c_.config_json, c_.config_len); }

@@ -19,6 +19,7 @@ struct CallState {
     Invocation& invocation;
     std::string& result;
     std::string& error;
+    const ph_host_v1* host = nullptr;  // the pack's services table
     bool result_overflow = false;
 };
 
@@ -75,12 +76,37 @@ Json error_result(const std::string& text, const std::string& fallback) {
 
 thread_local const std::string* tl_invocation_user = nullptr;
 
-// Sets the thread's current user for the length of an invoke.
+// Sets the thread's current user for the length of an invoke (or of one
+// datastore call made through ph_call_v1, on whichever thread makes it).
 struct UserScope {
     explicit UserScope(const std::string* user) : saved(tl_invocation_user) { tl_invocation_user = user; }
     ~UserScope() { tl_invocation_user = saved; }
     const std::string* saved;
 };
+
+// ph_call_v1's datastore (ABI 1.1): the pack's host services, acting for
+// the execution's user on the calling thread.
+ph_rc call_datastore_get(void* call, const char* key, size_t key_len, uint32_t flags, const ph_writer_v1* out) {
+    auto* state = static_cast<CallState*>(call);
+    if (!state->host || !state->host->datastore_get) return PH_ERR_UNAVAILABLE;
+    UserScope as(&state->invocation.user());
+    return state->host->datastore_get(state->host->host, key, key_len, flags, out);
+}
+
+ph_rc call_datastore_set(void* call, const char* key, size_t key_len, const char* value, size_t value_len,
+                         int64_t ttl_seconds, uint32_t flags) {
+    auto* state = static_cast<CallState*>(call);
+    if (!state->host || !state->host->datastore_set) return PH_ERR_UNAVAILABLE;
+    UserScope as(&state->invocation.user());
+    return state->host->datastore_set(state->host->host, key, key_len, value, value_len, ttl_seconds, flags);
+}
+
+ph_rc call_datastore_delete(void* call, const char* key, size_t key_len, uint32_t flags) {
+    auto* state = static_cast<CallState*>(call);
+    if (!state->host || !state->host->datastore_delete) return PH_ERR_UNAVAILABLE;
+    UserScope as(&state->invocation.user());
+    return state->host->datastore_delete(state->host->host, key, key_len, flags);
+}
 
 class NativeRunner final : public Runner {
 public:
@@ -99,7 +125,7 @@ public:
             return {RunOutcome::Kind::failed, Json{{"error", std::string("cannot serialise parameters: ") + e.what()}}};
         }
 
-        CallState state{inv, result, error};
+        CallState state{inv, result, error, pack_ && pack_->host_table ? pack_->host_table->get() : nullptr};
         Sink result_sink{&result, kMaxResultBytes, &state.result_overflow};
         Sink error_sink{&error, kMaxErrorBytes, nullptr};
         ph_call_v1 call{};
@@ -118,6 +144,9 @@ public:
         const std::string& config = inv.config_json();
         call.config_json = config.c_str();
         call.config_len = config.size();
+        call.datastore_get = &call_datastore_get;
+        call.datastore_set = &call_datastore_set;
+        call.datastore_delete = &call_datastore_delete;
 
         ph_rc rc;
         {
