@@ -92,7 +92,16 @@ Host::Host(HostOptions options)
     control_->listen();  // requests other packhost processes leave in the store
 }
 
-Host::~Host() { shutdown(); }
+Host::~Host() {
+    shutdown();
+    // Packs keep their tables for the process: they must not reach this host any more.
+    for (const auto& pack : catalog_.loaded()) {
+        if (pack->host_table) pack->host_table->detach(*this);
+    }
+    for (const auto& refused : catalog_.refused()) {
+        if (refused.host_table) refused.host_table->detach(*this);
+    }
+}
 
 size_t Host::shutdown() {
     if (shut_down_) return 0;

@@ -62,7 +62,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
     for (auto& w : skipped) c.warn(std::move(w));
     for (const auto& dir : dirs) {
         std::string ref;
-        std::shared_ptr<HostTable> table;
+        HostTable* table = nullptr;
         try {
             auto pack = std::make_shared<LoadedPack>();
             pack->metadata = read_pack_metadata(dir);
@@ -74,7 +74,8 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
             pack->config = load_pack_config(pack->metadata, configs_dir);
             for (const auto& w : pack->config.warnings) c.warn(w);
             if (auto so = native_library_path(pack->metadata, host_abi)) {
-                table = std::make_shared<HostTable>(services, ref, host_abi);
+                table = &HostTable::for_pack(ref);
+                table->attach(services, host_abi);
                 pack->host_table = table;
                 pack->native = load_native_library(*so, pack->host_table->get(), host_abi);
                 const auto& n = *pack->native;

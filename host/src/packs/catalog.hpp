@@ -18,14 +18,14 @@ struct LoadedPack {
     PackMetadata metadata;
     PackConfig config;
     std::optional<NativeLibrary> native;  // absent for a pack without a library
-    std::shared_ptr<HostTable> host_table;  // what `native` was handed; lives as long as the pack
+    HostTable* host_table = nullptr;  // what `native` was handed (process-wide, never freed)
 };
 
 struct RefusedPack {
     std::filesystem::path dir;
     std::string ref;  // when pack.yaml was readable
     std::string reason;
-    std::shared_ptr<HostTable> host_table;  // the library may still hold it
+    HostTable* host_table = nullptr;  // the library may still hold it
 };
 
 class Catalog {

@@ -3,6 +3,7 @@
 // composition root implements, and the C table each pack receives.
 #include <cstdint>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -32,19 +33,31 @@ struct AbiVersion {
 };
 
 // The ph_host_v1 one pack sees, bound to that pack's name so that logs and
-// bare trigger names are attributed to it. Must outlive every use by the
-// pack, i.e. the process: whoever creates one keeps it for good.
+// bare trigger names are attributed to it. A pack may keep it for the life
+// of the process (packs are never unloaded), which can be longer than any
+// one host object: so there is one table per pack for the process, never
+// freed, serving the host attached to it (tests run several hosts, one
+// after another, in one process). With none attached, the services answer
+// PH_ERR_UNAVAILABLE (and log nothing).
 class HostTable {
 public:
-    HostTable(HostServices& services, std::string pack, AbiVersion abi);
-    HostTable(const HostTable&) = delete;
-    HostTable& operator=(const HostTable&) = delete;
+    static HostTable& for_pack(const std::string& pack);
+
+    // Serves `services`, announcing `abi`, until detach(services).
+    void attach(HostServices& services, AbiVersion abi);
+    // Waits for the service calls in flight.
+    void detach(HostServices& services);
 
     const ph_host_v1* get() const { return &table_; }
 
 private:
-    HostServices& services_;
+    explicit HostTable(std::string pack);
+    HostTable(const HostTable&) = delete;
+    HostTable& operator=(const HostTable&) = delete;
+
     std::string pack_;
+    std::shared_mutex mu_;  // service calls share it; attach and detach take it whole
+    HostServices* services_ = nullptr;
     ph_host_v1 table_{};
 
     friend struct HostTableTrampolines;
