@@ -1,26 +1,38 @@
 #pragma once
-// What the command-line tests share: a home of their own per test process,
-// and running the built packhost with the fixture packs.
+// What the command-line tests share: a home of their own per test, and
+// running the built packhost with the fixture packs.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "support/process.hpp"
 
 namespace packhost::testing {
 
-// Each test process keeps its state in a home of its own.
+// Each test keeps its state in a home of its own, fresh when the test
+// starts, whether the tests run one per process (ctest) or all in one.
 inline const std::string& test_home() {
-    static const std::string home = [] {
-        auto dir = std::filesystem::temp_directory_path() / ("packhost-cli-" + std::to_string(::getpid()));
-        std::filesystem::remove_all(dir);
-        std::atexit([] { std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("packhost-cli-" + std::to_string(::getpid()))); });
-        return dir.string();
-    }();
-    return home;
+    static std::mutex mu;
+    static std::map<std::string, std::string> homes;  // by test; nodes stay put
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string test = info ? std::string(info->test_suite_name()) + "." + info->name() : "outside-a-test";
+    std::lock_guard lock(mu);
+    if (auto it = homes.find(test); it != homes.end()) return it->second;
+    if (homes.empty()) {
+        std::atexit([] {
+            for (const auto& [t, dir] : homes) std::filesystem::remove_all(dir);
+        });
+    }
+    auto dir = std::filesystem::temp_directory_path() / ("packhost-cli-" + std::to_string(::getpid()) + "-" + test);
+    std::filesystem::remove_all(dir);
+    return homes.emplace(test, dir.string()).first->second;
 }
 
 inline ProcessResult packhost_cmd(std::vector<std::string> args, bool fixtures = true) {
