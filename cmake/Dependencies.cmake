@@ -1,0 +1,23 @@
+# Every library packhost uses, found here and nowhere else (each a Debian 12
+# package that scripts/install-deps installs; debian-components.md has the
+# target names). Targets elsewhere link what this file found.
+
+# The host and the SDK.
+find_package(Boost 1.74 REQUIRED)  # Boost.DLL, header-only on std::filesystem
+find_package(nlohmann_json 3 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(SQLiteCpp REQUIRED)
+find_package(CURL REQUIRED)
+find_package(ICU REQUIRED COMPONENTS uc)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+
+# The test suite.
+if(PACKHOST_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # the fake HTTP servers
+endif()
