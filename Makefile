@@ -4,6 +4,7 @@
 #   make test SANITIZE=1  the same with AddressSanitizer + UBSan (build-asan/)
 #   make release-check  compile everything at -O3 with warnings as errors (build-release/)
 #   make bench          build and run the benchmarks
+#   make format         apply .clang-format to the sources; make format-check fails when it would change any
 #   make install PREFIX=/opt/packhost
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -26,7 +27,7 @@ ifeq ($(WERROR),1)
 CMAKE_FLAGS += -DPACKHOST_WERROR=ON
 endif
 
-.PHONY: deps configure build run test bench fuzz install clean release-check
+.PHONY: deps configure build run test bench fuzz format format-check install clean release-check
 
 deps:
 	@scripts/install-deps
@@ -70,6 +71,7 @@ bench: build
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= $(JOBS)
 fuzz: deps
+	@scripts/install-deps fuzz
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DPACKHOST_FUZZ=ON \
 	  -DPACKHOST_BUILD_TESTS=OFF -DPACKHOST_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build-fuzz --target template_fuzz -j $(JOBS)
@@ -84,6 +86,17 @@ release-check: deps
 	@cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DPACKHOST_WERROR=ON -DPACKHOST_BUILD_TESTS=OFF \
 	  -DPACKHOST_BUILD_BENCH=OFF $(filter -DCMAKE_%_LAUNCHER=%,$(CMAKE_FLAGS)) >/dev/null
 	@cmake --build build-release -j $(JOBS)
+
+# The C and C++ sources under version control; abi.h keeps its hand layout.
+FORMATTED = $(shell git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | grep -v '^sdk/include/packhost/abi.h$$')
+CLANG_FORMAT ?= clang-format-14
+format:
+	@scripts/install-deps format
+	@$(CLANG_FORMAT) -i $(FORMATTED)
+
+format-check:
+	@scripts/install-deps format
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMATTED)
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)

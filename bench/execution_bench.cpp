@@ -63,9 +63,12 @@ void spawn_and_wait(const std::vector<std::string>& argv) {
 
 std::string human(double ns) {
     char buf[64];
-    if (ns < 1e3) std::snprintf(buf, sizeof buf, "%.0f ns", ns);
-    else if (ns < 1e6) std::snprintf(buf, sizeof buf, "%.2f us", ns / 1e3);
-    else std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
+    if (ns < 1e3)
+        std::snprintf(buf, sizeof buf, "%.0f ns", ns);
+    else if (ns < 1e6)
+        std::snprintf(buf, sizeof buf, "%.2f us", ns / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
     return buf;
 }
 
@@ -173,8 +176,8 @@ int main() {
     std::printf("  %-58s %12s\n", "(a) raw call through core.noop's invoke pointer", human(a).c_str());
     std::printf("  %-58s %12s   goal <= 5 us\n", "(b) core.noop, full execution path", human(b).c_str());
     std::printf("  %-58s %12s\n", "(c) core.echo with a 1 KB parameter object", human(c).c_str());
-    std::printf("  %-58s %9.0f /s   goal >= 200,000/s (%zu/%zu succeeded)\n",
-                "(d) executions per second, worker pool", per_sec, ok, total);
+    std::printf("  %-58s %9.0f /s   goal >= 200,000/s (%zu/%zu succeeded)\n", "(d) executions per second, worker pool",
+                per_sec, ok, total);
     std::printf("  %-58s %9.0f /s   goal >= 20,000/s\n", "(g) executions per second, SQLite history on (flushed)",
                 stored_per_sec);
     std::printf("  %-58s %12s\n", "(e) posix_spawn /bin/true + wait", human(e).c_str());

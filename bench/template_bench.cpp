@@ -41,7 +41,8 @@ Json context_1kb() {
     for (int i = 0; i < 12; ++i) {
         body["usage"].push_back({{"resource", "instance-" + std::to_string(i)}, {"hours", 10 + i}, {"cost", 1.5 * i}});
     }
-    Json ctx{{"trigger", {{"body", body}, {"headers", {{"Content-Type", "application/json"}, {"X-Request-Id", "r-1"}}}}}};
+    Json ctx{
+        {"trigger", {{"body", body}, {"headers", {{"Content-Type", "application/json"}, {"X-Request-Id", "r-1"}}}}}};
     return ctx;
 }
 

@@ -94,11 +94,13 @@ int main() {
 
         std::vector<double> chain;
         int chain_runs = std::getenv("WFBENCH_CHAIN_ONLY") ? 40 : 7;
-        for (int i = 0; i < chain_runs; ++i) chain.push_back(run_seconds(host, "wfbench.chain", packhost::Json::object()));
+        for (int i = 0; i < chain_runs; ++i)
+            chain.push_back(run_seconds(host, "wfbench.chain", packhost::Json::object()));
         double per_transition_us = median(chain) / kChain * 1e6;
-        std::printf("(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
-                    "(goal <= 20 us)\n",
-                    kChain, median(chain) * 1e3, per_transition_us);
+        std::printf(
+            "(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
+            "(goal <= 20 us)\n",
+            kChain, median(chain) * 1e3, per_transition_us);
 
         if (std::getenv("WFBENCH_CHAIN_ONLY")) return 0;
         std::printf("\n(b) with-items, concurrency 10:\n");

@@ -36,7 +36,8 @@ bool Host::is_resumable(const store::ExecutionRecord& r) const {
 Host::Host(HostOptions options)
     // Nothing consumes trigger instances yet (the rules engine will): keep
     // the newest rather than answer "busy" forever.
-    : options_(std::move(options)), triggers_(options_.trigger_queue_capacity, events::TriggerQueue::WhenFull::drop_oldest) {
+    : options_(std::move(options)),
+      triggers_(options_.trigger_queue_capacity, events::TriggerQueue::WhenFull::drop_oldest) {
     actions::register_action_runners(runner_types_);
     workflows::register_workflow_runners(runner_types_);
     if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
@@ -80,8 +81,10 @@ Host::Host(HostOptions options)
             for (const auto& t : pack->native->trigger_types) trigger_types_.insert(pack->metadata.ref + "." + t.name);
         }
         if (auto what = unused_pack_content(*pack); !what.empty() && registry_.list(pack->metadata.ref).empty()) {
-            catalog_.warn(pack->metadata.dir.string() + ": has " + what + " but no loadable actions (a native library "
-                          "is loaded when it is named lib" + pack->metadata.ref + ".so or in manifest.json)");
+            catalog_.warn(pack->metadata.dir.string() + ": has " + what +
+                          " but no loadable actions (a native library "
+                          "is loaded when it is named lib" +
+                          pack->metadata.ref + ".so or in manifest.json)");
         }
     }
     options_.scheduler.store = store_.get();
@@ -201,9 +204,10 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
     case events::TriggerQueue::Pushed::queued_dropping_oldest: {
         uint64_t dropped = triggers_.dropped();
         if (dropped == 1 || dropped % 10000 == 0) {
-            spdlog::warn("trigger queue full ({} instances): dropped the oldest ({} so far); nothing consumes trigger "
-                         "instances in this version",
-                         options_.trigger_queue_capacity, dropped);
+            spdlog::warn(
+                "trigger queue full ({} instances): dropped the oldest ({} so far); nothing consumes trigger "
+                "instances in this version",
+                options_.trigger_queue_capacity, dropped);
         }
         break;
     }

@@ -51,10 +51,16 @@ std::string uuid1() {
     uint32_t time_low = uint32_t(ts & 0xffffffff);
     uint16_t time_mid = uint16_t((ts >> 32) & 0xffff);
     uint16_t time_hi = uint16_t(((ts >> 48) & 0x0fff) | 0x1000);
-    b[0] = uint8_t(time_low >> 24); b[1] = uint8_t(time_low >> 16); b[2] = uint8_t(time_low >> 8); b[3] = uint8_t(time_low);
-    b[4] = uint8_t(time_mid >> 8); b[5] = uint8_t(time_mid);
-    b[6] = uint8_t(time_hi >> 8); b[7] = uint8_t(time_hi);
-    b[8] = uint8_t(((clock_seq >> 8) & 0x3f) | 0x80); b[9] = uint8_t(clock_seq);
+    b[0] = uint8_t(time_low >> 24);
+    b[1] = uint8_t(time_low >> 16);
+    b[2] = uint8_t(time_low >> 8);
+    b[3] = uint8_t(time_low);
+    b[4] = uint8_t(time_mid >> 8);
+    b[5] = uint8_t(time_mid);
+    b[6] = uint8_t(time_hi >> 8);
+    b[7] = uint8_t(time_hi);
+    b[8] = uint8_t(((clock_seq >> 8) & 0x3f) | 0x80);
+    b[9] = uint8_t(clock_seq);
     for (int i = 0; i < 6; ++i) b[10 + i] = uint8_t(node >> (40 - 8 * i));
     return format_uuid(b);
 }
@@ -64,55 +70,55 @@ std::string uuid1() {
 PACKHOST_PACK("core", "1.0.0") {
     using packhost::sdk::reentrant;
 
-    pack.action("echo", "Returns the message it was given.",
-                {{"type", "object"},
-                 {"properties", {{"message", {{"type", "string"}, {"description", "The message to echo."}}}}},
-                 {"required", {"message"}}},
-                [](const json& p, Context&) {
-                    const auto& m = p.at("message");
-                    return json{{"message", m}, {"stdout", m}};
-                },
-                reentrant);
+    pack.action(
+        "echo", "Returns the message it was given.",
+        {{"type", "object"},
+         {"properties", {{"message", {{"type", "string"}, {"description", "The message to echo."}}}}},
+         {"required", {"message"}}},
+        [](const json& p, Context&) {
+            const auto& m = p.at("message");
+            return json{{"message", m}, {"stdout", m}};
+        },
+        reentrant);
 
-    pack.action("noop", "Does nothing and succeeds.", nullptr,
-                [](const json&, Context&) { return json(nullptr); }, reentrant);
+    pack.action(
+        "noop", "Does nothing and succeeds.", nullptr, [](const json&, Context&) { return json(nullptr); }, reentrant);
 
-    pack.action("error", "Fails with the given message.",
-                {{"type", "object"},
-                 {"properties",
-                  {{"message", {{"type", "string"}, {"description", "Why it fails."}, {"default", "core.error was run"}}}}}},
-                [](const json& p, Context&) -> json {
-                    throw std::runtime_error(p.at("message").get<std::string>());
-                },
-                reentrant);
+    pack.action(
+        "error", "Fails with the given message.",
+        {{"type", "object"},
+         {"properties",
+          {{"message", {{"type", "string"}, {"description", "Why it fails."}, {"default", "core.error was run"}}}}}},
+        [](const json& p, Context&) -> json { throw std::runtime_error(p.at("message").get<std::string>()); },
+        reentrant);
 
-    pack.action("uuid", "Generates a UUID (uuid4: random, uuid1: time-based).",
-                {{"type", "object"},
-                 {"properties",
-                  {{"uuid_type",
-                    {{"type", "string"}, {"enum", {"uuid1", "uuid4"}}, {"default", "uuid4"},
-                     {"description", "Which UUID version to generate."}}}}}},
-                [](const json& p, Context&) {
-                    return json(p.at("uuid_type") == "uuid1" ? uuid1() : uuid4());
-                },
-                reentrant);
+    pack.action(
+        "uuid", "Generates a UUID (uuid4: random, uuid1: time-based).",
+        {{"type", "object"},
+         {"properties",
+          {{"uuid_type",
+            {{"type", "string"},
+             {"enum", {"uuid1", "uuid4"}},
+             {"default", "uuid4"},
+             {"description", "Which UUID version to generate."}}}}}},
+        [](const json& p, Context&) { return json(p.at("uuid_type") == "uuid1" ? uuid1() : uuid4()); }, reentrant);
 
-    pack.action("sleep", "Sleeps for the given number of seconds; stops early when canceled.",
-                {{"type", "object"},
-                 {"properties",
-                  {{"seconds",
-                    {{"type", "number"}, {"minimum", 0}, {"default", 1}, {"description", "How long to sleep."}}}}}},
-                [](const json& p, Context& ctx) {
-                    using clock = std::chrono::steady_clock;
-                    auto total = std::chrono::duration_cast<clock::duration>(
-                        std::chrono::duration<double>(p.at("seconds").get<double>()));
-                    auto until = clock::now() + total;
-                    while (clock::now() < until) {
-                        ctx.check_cancel();
-                        clock::duration left = until - clock::now();
-                        std::this_thread::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(10)));
-                    }
-                    return json{{"slept", p.at("seconds")}};
-                },
-                reentrant);
+    pack.action(
+        "sleep", "Sleeps for the given number of seconds; stops early when canceled.",
+        {{"type", "object"},
+         {"properties",
+          {{"seconds", {{"type", "number"}, {"minimum", 0}, {"default", 1}, {"description", "How long to sleep."}}}}}},
+        [](const json& p, Context& ctx) {
+            using clock = std::chrono::steady_clock;
+            auto total = std::chrono::duration_cast<clock::duration>(
+                std::chrono::duration<double>(p.at("seconds").get<double>()));
+            auto until = clock::now() + total;
+            while (clock::now() < until) {
+                ctx.check_cancel();
+                clock::duration left = until - clock::now();
+                std::this_thread::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(10)));
+            }
+            return json{{"slept", p.at("seconds")}};
+        },
+        reentrant);
 }

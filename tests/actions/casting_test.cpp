@@ -34,8 +34,10 @@ TEST(Casting, ByDeclaredType) {
     EXPECT_EQ(cast(R"({"type": "integer"})", "-12"), json(-12));
     EXPECT_EQ(cast(R"({"type": "number"})", "2.5"), json(2.5));
     EXPECT_EQ(cast(R"({"type": "number"})", "3"), json(3));
-    for (const char* t : {"true", "True", "1", "yes", "y", "on"}) EXPECT_EQ(cast(R"({"type": "boolean"})", t), json(true)) << t;
-    for (const char* f : {"false", "0", "no", "n", "off", "FALSE"}) EXPECT_EQ(cast(R"({"type": "boolean"})", f), json(false)) << f;
+    for (const char* t : {"true", "True", "1", "yes", "y", "on"})
+        EXPECT_EQ(cast(R"({"type": "boolean"})", t), json(true)) << t;
+    for (const char* f : {"false", "0", "no", "n", "off", "FALSE"})
+        EXPECT_EQ(cast(R"({"type": "boolean"})", f), json(false)) << f;
     EXPECT_EQ(cast(R"({"type": "string"})", "5"), json("5"));
     EXPECT_EQ(cast(R"({"type": "array"})", "a, b,c"), json({"a", "b", "c"}));
     EXPECT_EQ(cast(R"({"type": "array", "items": {"type": "integer"}})", "1,2,3"), json({1, 2, 3}));

@@ -61,8 +61,12 @@ TEST(ParameterRendering, DefaultsReferToContextAndEachOther) {
 }
 
 TEST(ParameterRendering, ProvidedValuesAreRenderedToo) {
-    json p = render({{"who", "ops"}, {"count", "{{ 1 + 1 }}"}, {"ratio", "{{ count }}.5"}, {"flag", "{{ count > 1 }}"},
-                     {"label", "{{ count }}"}, {"nested", {{"k", "{{ who }}!"}, {"list", {"{{ count }}"}}}}});
+    json p = render({{"who", "ops"},
+                     {"count", "{{ 1 + 1 }}"},
+                     {"ratio", "{{ count }}.5"},
+                     {"flag", "{{ count > 1 }}"},
+                     {"label", "{{ count }}"},
+                     {"nested", {{"k", "{{ who }}!"}, {"list", {"{{ count }}"}}}}});
     EXPECT_EQ(p["greeting"], "hello ops");
     EXPECT_EQ(p["count"], 2);
     EXPECT_EQ(p["doubled"], 4);
@@ -80,8 +84,10 @@ TEST(ParameterRendering, PlainValuesAreUntouched) {
 }
 
 TEST(ParameterRendering, ErrorsNameTheParameter) {
-    EXPECT_EQ(error({{"label", "{{ who | uper }}"}}), "parameter 'label': template line 1, column 10: unknown filter 'uper'");
-    EXPECT_EQ(error({{"label", "{{ missing.x }}"}}), "parameter 'label': template line 1, column 11: 'missing' is undefined");
+    EXPECT_EQ(error({{"label", "{{ who | uper }}"}}),
+              "parameter 'label': template line 1, column 10: unknown filter 'uper'");
+    EXPECT_EQ(error({{"label", "{{ missing.x }}"}}),
+              "parameter 'label': template line 1, column 11: 'missing' is undefined");
     EXPECT_EQ(error({{"count", "{{ 'abc' }}"}}), "parameter 'count': cannot convert \"abc\" to an integer");
     std::string cycle = error({{"who", "{{ greeting }}"}});
     EXPECT_NE(cycle.find("which refers back to it (cyclic templates)"), std::string::npos) << cycle;

@@ -43,7 +43,8 @@ const Case kCases[] = {
     // Defaults fill in; nested defaults too.
     {R"({"name": "bob"})", R"({"name": "bob", "count": 5, "mode": "fast"})", {}},
     {R"({"name": "bob", "server": {"host": "h"}})",
-     R"({"name": "bob", "count": 5, "mode": "fast", "server": {"host": "h", "port": 22}})", {}},
+     R"({"name": "bob", "count": 5, "mode": "fast", "server": {"host": "h", "port": 22}})",
+     {}},
     // required
     {R"({})", nullptr, {"parameter 'name' is required"}},
     // type
@@ -58,7 +59,9 @@ const Case kCases[] = {
     // integral floats are integers
     {R"({"name": "bob", "count": 3.0})", R"({"name": "bob", "count": 3, "mode": "fast"})", {}},
     // enum
-    {R"({"name": "bob", "color": "blue"})", nullptr, {"parameter 'color' must be one of \"red\", \"green\"; got \"blue\""}},
+    {R"({"name": "bob", "color": "blue"})",
+     nullptr,
+     {"parameter 'color' must be one of \"red\", \"green\"; got \"blue\""}},
     // minimum / maximum, inclusive and exclusive (draft 6 numbers and draft 4 booleans)
     {R"({"name": "bob", "count": 0})", nullptr, {"parameter 'count' must be >= 1, got 0"}},
     {R"({"name": "bob", "count": 11})", nullptr, {"parameter 'count' must be <= 10, got 11"}},
@@ -74,13 +77,20 @@ const Case kCases[] = {
     {R"({"name": "Bob"})", nullptr, {"parameter 'name' must match pattern '^[a-z]+$', got \"Bob\""}},
     // array items, minItems, maxItems
     {R"({"name": "bob", "hosts": []})", nullptr, {"parameter 'hosts' must have at least 1 items, got 0"}},
-    {R"({"name": "bob", "hosts": ["a", "b", "c", "d"]})", nullptr, {"parameter 'hosts' must have at most 3 items, got 4"}},
-    {R"({"name": "bob", "hosts": ["a", 2, ""]})", nullptr,
-     {"parameter 'hosts[1]' must be a string, got 2", "parameter 'hosts[2]' must be at least 1 characters long, got 0"}},
+    {R"({"name": "bob", "hosts": ["a", "b", "c", "d"]})",
+     nullptr,
+     {"parameter 'hosts' must have at most 3 items, got 4"}},
+    {R"({"name": "bob", "hosts": ["a", 2, ""]})",
+     nullptr,
+     {"parameter 'hosts[1]' must be a string, got 2",
+      "parameter 'hosts[2]' must be at least 1 characters long, got 0"}},
     // nested objects: required, types, unknown properties
-    {R"({"name": "bob", "server": {"port": 0}})", nullptr,
+    {R"({"name": "bob", "server": {"port": 0}})",
+     nullptr,
      {"parameter 'server.port' must be >= 1, got 0", "parameter 'server.host' is required"}},
-    {R"({"name": "bob", "server": {"host": "h", "user": "x"}})", nullptr, {"parameter 'server' has no property 'user'"}},
+    {R"({"name": "bob", "server": {"host": "h", "user": "x"}})",
+     nullptr,
+     {"parameter 'server' has no property 'user'"}},
     // secrets never appear in messages
     {R"({"name": "bob", "token": "short"})", nullptr, {"parameter 'token' must be at least 10 characters long, got 5"}},
     {R"({"name": "bob", "token": 12345})", nullptr, {"parameter 'token' must be a string, got ********"}},
@@ -90,7 +100,8 @@ const Case kCases[] = {
     // unknown top-level parameters
     {R"({"name": "bob", "colour": "red"})", nullptr, {"unknown parameter 'colour'"}},
     // several problems at once, in a stable order
-    {R"({"count": 99, "colour": 1})", nullptr,
+    {R"({"count": 99, "colour": 1})",
+     nullptr,
      {"parameter 'count' must be <= 10, got 99", "parameter 'name' is required", "unknown parameter 'colour'"}},
 };
 

@@ -122,8 +122,9 @@ TEST(Cli, ExitStatuses) {
     EXPECT_PRED2(ends_with, missing.err, "error: parameter 'message' is required\n");
     auto bad = packhost_cmd({"run", "good.types", "count=abc", "nokey"});
     EXPECT_EQ(bad.exit_code, 2);
-    EXPECT_PRED2(ends_with, bad.err, "error: parameter 'count': cannot convert \"abc\" to an integer\n"
-                       "error: argument 'nokey' must be written key=value\n");
+    EXPECT_PRED2(ends_with, bad.err,
+                 "error: parameter 'count': cannot convert \"abc\" to an integer\n"
+                 "error: argument 'nokey' must be written key=value\n");
     auto range = packhost_cmd({"run", "core.sleep", "seconds=-1"});
     EXPECT_EQ(range.exit_code, 2);
     EXPECT_PRED2(ends_with, range.err, "error: parameter 'seconds' must be >= 0, got -1\n");
@@ -136,8 +137,8 @@ TEST(Cli, ExitStatuses) {
 }
 
 TEST(Cli, ConvertsValuesByDeclaredType) {
-    auto r = packhost_cmd({"run", "good.types", "count=5", "ratio=0.25", "flag=yes", "tags=a,b", R"(opts={"k": [1]})",
-                           "--json"});
+    auto r = packhost_cmd(
+        {"run", "good.types", "count=5", "ratio=0.25", "flag=yes", "tags=a,b", R"(opts={"k": [1]})", "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     auto result = json::parse(r.out)["result"];
     EXPECT_EQ(result["count"], 5);
@@ -153,7 +154,8 @@ TEST(Cli, RendersTemplatedParameters) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(json::parse(r.out)["result"],
               (json{{"who", "tester"}, {"greeting", "hello tester"}, {"count", 5}, {"doubled", 10}}));
-    auto given = packhost_cmd({"run", "good.templated", "count={{ 20 // 2 }}", "who={{ action_context.pack }}", "--json"});
+    auto given =
+        packhost_cmd({"run", "good.templated", "count={{ 20 // 2 }}", "who={{ action_context.pack }}", "--json"});
     EXPECT_EQ(given.exit_code, 0) << given.err;
     EXPECT_EQ(json::parse(given.out)["result"],
               (json{{"who", "good"}, {"greeting", "hello good"}, {"count", 10}, {"doubled", 20}}));
@@ -193,8 +195,8 @@ TEST(Cli, SecretsNeverPrinted) {
 }
 
 TEST(Cli, InterruptCancelsTheExecution) {
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "run", "core.sleep", "seconds=10",
-                                  "--json"};
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "run",
+                                  "core.sleep", "seconds=10",   "--json"};
     auto r = run_process(argv, {{"PACKHOST_HOME", test_home()}}, "", SIGINT, 300);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(json::parse(r.out)["status"], "canceled");
@@ -298,7 +300,8 @@ TEST(Cli, KeysThroughCliTemplatesAndPacks) {
     EXPECT_EQ(list.size(), 2u);
 
     // st2kv in a parameter template, decrypted.
-    auto run = packhost_cmd({"run", "core.echo", "message={{ st2kv.system.api_token | decrypt_kv | length }}", "--json"});
+    auto run =
+        packhost_cmd({"run", "core.echo", "message={{ st2kv.system.api_token | decrypt_kv | length }}", "--json"});
     EXPECT_EQ(json::parse(run.out)["result"]["message"], "17");
 
     // The ABI's datastore services from a native pack: system read, user-scope encrypted write.
@@ -426,7 +429,9 @@ TEST(Cli, TailFollowsOutput) {
     ProcessResult running;
     // Usually followed live; under load it may be over before tail starts,
     // and then tail prints what there was and ends the same way.
-    std::thread runner([&] { running = packhost_cmd({"run", "core.local", "cmd=echo one; sleep 1.5; echo two >&2; echo three"}); });
+    std::thread runner([&] {
+        running = packhost_cmd({"run", "core.local", "cmd=echo one; sleep 1.5; echo two >&2; echo three"});
+    });
     std::string id = wait_for_running("core.local", /*any_state=*/true);
     if (id.empty()) {
         runner.join();
@@ -475,7 +480,8 @@ TEST(Cli, OutputWithNulBytesIsPrintedWhole) {
 }
 
 TEST(Cli, WhatAProcessCannotBeGivenIsRefusedSayingWhy) {
-    auto nul = json::parse(packhost_cmd({"run", "core.local", "cmd=echo $A", "env={\"A\": \"x\\u0000y\"}", "--json"}).out);
+    auto nul =
+        json::parse(packhost_cmd({"run", "core.local", "cmd=echo $A", "env={\"A\": \"x\\u0000y\"}", "--json"}).out);
     EXPECT_EQ(nul["status"], "failed");
     EXPECT_EQ(nul["result"]["error"],
               "parameter 'env': the value of 'A' contains a NUL byte, which a process cannot be given");
@@ -541,7 +547,8 @@ TEST(Cli, PackDirectoriesItCannotReadAreReported) {
     // As a user who cannot read one pack's folder (root reads everything).
     auto packs = std::filesystem::path(test_home()) / "shared-packs";
     std::filesystem::create_directories(packs / "private" / "actions");
-    std::ofstream(packs / "private" / "pack.yaml") << "ref: private\nname: p\ndescription: d\nversion: 1.0.0\nauthor: a\n";
+    std::ofstream(packs / "private" / "pack.yaml")
+        << "ref: private\nname: p\ndescription: d\nversion: 1.0.0\nauthor: a\n";
     std::filesystem::permissions(packs / "private", std::filesystem::perms::owner_all);
     std::filesystem::permissions(test_home(), std::filesystem::perms::all);
     std::filesystem::permissions(packs, std::filesystem::perms::all);
@@ -552,7 +559,8 @@ TEST(Cli, PackDirectoriesItCannotReadAreReported) {
                           "--packs-path", packs.string() + ":" + (packs / "missing").string(), "pack", "list"},
                          {{"PACKHOST_HOME", home.string()}});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(contains(r.out, (packs / "private").string() + ": cannot be read (Permission denied); skipped")) << r.out;
+    EXPECT_TRUE(contains(r.out, (packs / "private").string() + ": cannot be read (Permission denied); skipped"))
+        << r.out;
     EXPECT_TRUE(contains(r.out, "packs path: " + (packs / "missing").string() + " does not exist")) << r.out;
 }
 
@@ -562,7 +570,8 @@ TEST(Cli, ARecordNestedTooDeepIsShownWithAnErrorNotACrash) {
     std::string id = json::parse(packhost_cmd({"run", "core.noop", "--json"}).out)["id"];
     auto sql = run_process({"/usr/bin/sqlite3", test_home() + "/packhost.db",
                             "UPDATE executions SET result = replace(hex(zeroblob(100000)), '00', '[') || "
-                            "replace(hex(zeroblob(100000)), '00', ']') WHERE id = '" + id + "'"});
+                            "replace(hex(zeroblob(100000)), '00', ']') WHERE id = '" +
+                                id + "'"});
     ASSERT_EQ(sql.exit_code, 0) << sql.err;
     auto text = packhost_cmd({"execution", "get", id});
     EXPECT_EQ(text.exit_code, 0) << text.err;

@@ -30,7 +30,8 @@ namespace {
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
 std::vector<std::string> packhost_argv(std::vector<std::string> args) {
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
 }
@@ -170,7 +171,8 @@ TEST(Durability, TheNextHostEndsWhatAKilledOneLeftRunning) {
     auto records = json::parse(next.out);
     ASSERT_FALSE(records.empty());
     EXPECT_EQ(records[0]["status"], "abandoned");
-    EXPECT_TRUE(contains(records[0]["result"]["error"].get<std::string>(),
-                         "; the processes it had left running (process group " + std::to_string(child) + ") were ended"))
+    EXPECT_TRUE(
+        contains(records[0]["result"]["error"].get<std::string>(),
+                 "; the processes it had left running (process group " + std::to_string(child) + ") were ended"))
         << records[0].dump(2);
 }

@@ -35,7 +35,8 @@ std::string read_file(const std::string& path) {
 // `packhost run` of `argv` killed once its workflow has a running
 // core.sleep child; returns the workflow's id.
 std::string run_and_kill_midway(const std::vector<std::string>& run_args) {
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
     argv.insert(argv.end(), run_args.begin(), run_args.end());
     auto killed = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGKILL, 1500);
     EXPECT_EQ(killed.exit_code, 128 + SIGKILL) << killed.out << killed.err;
@@ -85,8 +86,9 @@ TEST(WorkflowCli, ScriptsRunWhenThePacksPathIsRelative) {
     // Script actions start in other working directories: their entry points
     // must not depend on how the packs path was written.
     auto relative = std::filesystem::relative(FIXTURE_PACKS_DIR, std::filesystem::current_path()).string();
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", relative + ":" + BUNDLED_PACKS_DIR,
-                                  "run", "projects.lookup", "name=ops", "--json"};
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",    relative + ":" + BUNDLED_PACKS_DIR,
+                                  "run",        "projects.lookup", "name=ops",
+                                  "--json"};
     auto r = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}});
     ASSERT_EQ(r.exit_code, 0) << relative << "\n" << r.out << r.err;
     EXPECT_EQ(json::parse(r.out)["result"]["stdout"], "prj-0007\n");
@@ -248,8 +250,8 @@ TEST(WorkflowCli, ServeContinuesKilledWorkflows) {
     std::string log = test_home() + "/serve.log";
     std::string id = run_and_kill_midway({"run", "flows.restartable", "log=" + log});
     ASSERT_FALSE(id.empty());
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
-                                  "serve"};
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR, "serve"};
     auto serve = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGTERM, 2500);
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_TRUE(contains(serve.out, "continuing 1 unfinished workflow(s)")) << serve.out;
@@ -263,15 +265,16 @@ TEST(WorkflowCli, PauseAndResumeAcrossProcesses) {
     // `run` in one process; pause and resume from others through the store.
     // The first task lasts long enough for a slow (sanitized) packhost to
     // start and ask for the pause while it runs.
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
-                                  "run", "flows.pausable", "seconds=3", "--json"};
+    std::vector<std::string> argv{
+        PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR, "run", "flows.pausable",
+        "seconds=3",  "--json"};
     packhost::testing::ProcessResult runner;
     std::thread t([&] { runner = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}); });
     std::string id;
     for (int i = 0; i < 100 && id.empty(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto list = json::parse(packhost_cmd({"execution", "list", "--action", "flows.pausable", "--status", "running",
-                                              "--json"}).out);
+        auto list = json::parse(
+            packhost_cmd({"execution", "list", "--action", "flows.pausable", "--status", "running", "--json"}).out);
         if (!list.empty()) id = list[0]["id"];
     }
     if (id.empty()) t.join();
@@ -287,7 +290,8 @@ TEST(WorkflowCli, PauseAndResumeAcrossProcesses) {
     EXPECT_EQ(runner.exit_code, 0) << runner.err;
     EXPECT_EQ(json::parse(runner.out)["status"], "succeeded");
 
-    auto bad = packhost_cmd({"execution", "pause", json::parse(packhost_cmd({"run", "core.noop", "--json"}).out)["id"]});
+    auto bad =
+        packhost_cmd({"execution", "pause", json::parse(packhost_cmd({"run", "core.noop", "--json"}).out)["id"]});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_TRUE(contains(bad.err, "only workflows (orquesta, action-chain) can be paused")) << bad.err;
 }
@@ -303,11 +307,12 @@ TEST(WorkflowCli, ServeFailsAWorkflowItCannotReadBackAndContinuesTheOthers) {
     // packhost): reading it back used to crash `serve` at every start.
     auto sql = run_process({"/usr/bin/sqlite3", test_home() + "/packhost.db",
                             "UPDATE workflow_state SET state = replace(hex(zeroblob(100000)), '00', '[') || "
-                            "replace(hex(zeroblob(100000)), '00', ']') WHERE execution_id = '" + broken + "'"});
+                            "replace(hex(zeroblob(100000)), '00', ']') WHERE execution_id = '" +
+                                broken + "'"});
     ASSERT_EQ(sql.exit_code, 0) << sql.err;
 
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
-                                  "serve"};
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR, "serve"};
     auto serve = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGTERM, 2500);
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     auto a = json::parse(packhost_cmd({"execution", "get", broken, "--json"}).out);

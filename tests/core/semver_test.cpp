@@ -20,8 +20,10 @@ TEST(Semver, RefusesLooseVersions) {
 
 TEST(Semver, OrdersByPrecedence) {
     // The chain from semver.org section 11.
-    const char* chain[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
-                           "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0"};
+    const char* chain[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+                           "1.0.0-beta",  "1.0.0-beta.2",  "1.0.0-beta.11",
+                           "1.0.0-rc.1",  "1.0.0",         "1.0.1",
+                           "1.1.0",       "2.0.0"};
     for (size_t i = 0; i + 1 < std::size(chain); ++i) {
         auto a = *Semver::parse(chain[i]), b = *Semver::parse(chain[i + 1]);
         EXPECT_LT(a.compare(b), 0) << chain[i] << " < " << chain[i + 1];

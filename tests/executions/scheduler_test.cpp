@@ -30,7 +30,8 @@ protected:
         host_ = nullptr;
     }
 
-    std::shared_ptr<executions::Execution> run(const std::string& ref, json params = json::object(), double timeout = 0) {
+    std::shared_ptr<executions::Execution> run(const std::string& ref, json params = json::object(),
+                                               double timeout = 0) {
         return packhost::testing::run_and_wait(*host_, ref, std::move(params), timeout);
     }
 
@@ -105,10 +106,12 @@ TEST_F(Executions, AResultJsonCannotHoldFailsTheExecutionSayingWhere) {
     // The SDK used to print NaN as null and bad bytes as U+FFFD, and call it a success.
     auto n = run("good.nan_result");
     EXPECT_EQ(n->status(), Status::failed);
-    EXPECT_EQ(n->result()["error"], "the action returned an invalid result: result.items[1] is NaN, which JSON cannot hold");
+    EXPECT_EQ(n->result()["error"],
+              "the action returned an invalid result: result.items[1] is NaN, which JSON cannot hold");
     auto u = run("good.bad_utf8");
     EXPECT_EQ(u->status(), Status::failed);
-    EXPECT_EQ(u->result()["error"], "the action returned an invalid result: result.rows[0].name is not valid UTF-8 (at byte 3)");
+    EXPECT_EQ(u->result()["error"],
+              "the action returned an invalid result: result.rows[0].name is not valid UTF-8 (at byte 3)");
 }
 
 TEST_F(Executions, SecretsAreMaskedInTheRecord) {

@@ -11,8 +11,8 @@
 
 #include "expr/template.hpp"
 
-using packhost::expr::Context;
 using packhost::Json;
+using packhost::expr::Context;
 using packhost::expr::Template;
 using packhost::expr::TemplateError;
 
@@ -107,7 +107,8 @@ TEST_P(Jinja2, Case) {
         ASSERT_EQ(text, c["text"].get<std::string>()) << "the text differs from jinja2's";
         if (c.contains("value")) {
             Json v = t->render_value(ctx);
-            EXPECT_TRUE(same(v, c["value"])) << "typed value\n  jinja2: " << c["value"].dump() << "\n  packhost: " << v.dump();
+            EXPECT_TRUE(same(v, c["value"]))
+                << "typed value\n  jinja2: " << c["value"].dump() << "\n  packhost: " << v.dump();
         }
     } catch (const std::exception& e) {
         ADD_FAILURE() << "failed: " << e.what() << "\n  jinja2: " << c["text"].dump();

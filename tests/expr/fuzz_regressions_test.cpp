@@ -91,7 +91,8 @@ TEST(FuzzRegressions, BuildingAndLoopingAreBudgeted) {
               "error: the template would build more than 64 MiB");
     EXPECT_EQ(outcome(R"({{ ("x"*1000000) | regex_replace("", "y"*100) | length }})"),
               "error: regular expression replacement result too large");
-    EXPECT_EQ(outcome(R"({{ ("x" * 40000000) ~ ("y" * 40000000) }})"), "error: the template would build more than 64 MiB");
+    EXPECT_EQ(outcome(R"({{ ("x" * 40000000) ~ ("y" * 40000000) }})"),
+              "error: the template would build more than 64 MiB");
     EXPECT_EQ(outcome(R"({{ [1, 2] * 9999999999 }})"), "error: the template would build more than 64 MiB");
     // Nothing to repeat costs nothing, however often (it used to loop).
     EXPECT_EQ(outcome("{{ [] * 9999999999 }}"), "[]");

@@ -36,14 +36,18 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
     auto r = refusals(host.catalog());
     const std::string so = "/lib";
     EXPECT_EQ(r["abi_major"], fixture("abi_major") + so +
-                                  "abi_major.so: built for packhost ABI 2.0, but this host speaks ABI " PH_ABI_VERSION " "
+                                  "abi_major.so: built for packhost ABI 2.0, but this host speaks ABI " PH_ABI_VERSION
+                                  " "
                                   "(the major version must match; rebuild the pack against this SDK)");
-    EXPECT_EQ(r["abi_major_manifest"], fixture("abi_major_manifest") +
-                                           "/manifest.json: built for packhost ABI 2.0, but this host speaks ABI " PH_ABI_VERSION " "
-                                           "(the major version must match; rebuild the pack against this SDK)");
-    EXPECT_EQ(r["abi_newer_minor"], fixture("abi_newer_minor") + so +
-                                        "abi_newer_minor.so: built for packhost ABI 1." + std::to_string(PH_ABI_MINOR + 1) +
-                                            ", newer than this host's ABI " PH_ABI_VERSION " "
+    EXPECT_EQ(r["abi_major_manifest"],
+              fixture("abi_major_manifest") +
+                  "/manifest.json: built for packhost ABI 2.0, but this host speaks ABI " PH_ABI_VERSION
+                  " "
+                  "(the major version must match; rebuild the pack against this SDK)");
+    EXPECT_EQ(r["abi_newer_minor"], fixture("abi_newer_minor") + so + "abi_newer_minor.so: built for packhost ABI 1." +
+                                        std::to_string(PH_ABI_MINOR + 1) +
+                                        ", newer than this host's ABI " PH_ABI_VERSION
+                                        " "
                                         "(upgrade packhost or rebuild the pack against an older SDK)");
     EXPECT_EQ(r["no_entry"], fixture("no_entry") + so +
                                  "no_entry.so: does not export packhost_pack_entry_v1 (build it with "
@@ -54,22 +58,25 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
     EXPECT_EQ(r["wrong_version"], fixture("wrong_version") + so + "wrong_version.so: library has version 1.0.0 but " +
                                       fixture("wrong_version") + "/pack.yaml has version 2.0.0");
     EXPECT_EQ(r["bad_missing_field"], fixture("bad_missing_field") + "/pack.yaml: required field 'author' is missing");
-    EXPECT_EQ(r["bad_semver"], fixture("bad_semver") +
-                                   "/pack.yaml: version \"1.0\" is not semver (MAJOR.MINOR.PATCH, e.g. \"1.0.0\")");
+    EXPECT_EQ(r["bad_semver"],
+              fixture("bad_semver") + "/pack.yaml: version \"1.0\" is not semver (MAJOR.MINOR.PATCH, e.g. \"1.0.0\")");
     EXPECT_EQ(r["bad_ref"], fixture("bad_ref") + "/pack.yaml: ref \"Bad-Ref\" must match ^[a-z0-9_]+$");
     EXPECT_EQ(r["bad_yaml"].rfind(fixture("bad_yaml") + "/pack.yaml: invalid YAML at line", 0), 0u) << r["bad_yaml"];
     // A workflow definition is checked when its pack loads: every problem, each with its line.
     EXPECT_EQ(r["bad_workflow"],
-              fixture("bad_workflow") + "/actions/workflows/broken.yaml:4: task 'first': YAQL expressions (<% %>) are "
-                                        "not supported; write Jinja ({{ ... }}) instead: \"core.echo message=<% ctx().x %>\"\n" +
-                  fixture("bad_workflow") + "/actions/workflows/broken.yaml:6: task 'first': do names 'nowhere', which is "
-                                            "neither a task nor a command (continue, fail, noop, retry)");
+              fixture("bad_workflow") +
+                  "/actions/workflows/broken.yaml:4: task 'first': YAQL expressions (<% %>) are "
+                  "not supported; write Jinja ({{ ... }}) instead: \"core.echo message=<% ctx().x %>\"\n" +
+                  fixture("bad_workflow") +
+                  "/actions/workflows/broken.yaml:6: task 'first': do names 'nowhere', which is "
+                  "neither a task nor a command (continue, fail, noop, retry)");
     EXPECT_EQ(r.size(), 15u);  // and bad_runner, missing_entry, bad_override: see the runner tests
 
     // The rest loaded, and work in the same run.
     std::vector<std::string> loaded;
     for (const auto& p : host.catalog().loaded()) loaded.push_back(p->metadata.ref);
-    EXPECT_EQ(loaded, (std::vector<std::string>{"abi_older_minor", "bad_json", "flows", "good", "projects", "scripts"}));
+    EXPECT_EQ(loaded,
+              (std::vector<std::string>{"abi_older_minor", "bad_json", "flows", "good", "projects", "scripts"}));
     auto e = host.scheduler().submit({"good.hello", {{"name", "world"}}});
     e->wait();
     EXPECT_EQ(e->status(), executions::Status::succeeded);

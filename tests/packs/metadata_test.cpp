@@ -68,7 +68,8 @@ TEST_F(PackYaml, Refusals) {
     EXPECT_EQ(refusal("name: x\nversion: 1.0.0\nauthor: a\n"), "required field 'description' is missing");
     EXPECT_EQ(refusal("name: x\ndescription: d\nauthor: a\n"), "required field 'version' is missing");
     EXPECT_EQ(refusal("description: d\nversion: 1.0.0\nauthor: a\n"), "required field 'name' is missing");
-    EXPECT_EQ(refusal("name: x\ndescription: ''\nversion: 1.0.0\nauthor: a\n"), "required field 'description' is empty");
+    EXPECT_EQ(refusal("name: x\ndescription: ''\nversion: 1.0.0\nauthor: a\n"),
+              "required field 'description' is empty");
     EXPECT_EQ(refusal("name: x\ndescription: d\nversion: '1.0'\nauthor: a\n"),
               "version \"1.0\" is not semver (MAJOR.MINOR.PATCH, e.g. \"1.0.0\")");
     EXPECT_EQ(refusal("name: x\ndescription: d\nversion: 1.0.0.1\nauthor: a\n"),

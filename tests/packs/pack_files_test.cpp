@@ -60,14 +60,16 @@ protected:
 
 TEST_F(PackFiles, EntryPointsMustStayInsideThePack) {
     auto shell = [&](const std::string& ref, const std::string& entry) {
-        write(pack(ref) / "actions" / "x.yaml", "name: x\nrunner_type: local-shell-script\nentry_point: " + entry + "\n");
+        write(pack(ref) / "actions" / "x.yaml",
+              "name: x\nrunner_type: local-shell-script\nentry_point: " + entry + "\n");
     };
     shell("absolute", "/bin/sh");
     shell("dotdot", "../../../../../../../../bin/sh");
     shell("symlinked", "evil.sh");
     fs::create_symlink("/bin/sh", root_ / "packs" / "symlinked" / "actions" / "evil.sh");
     // A workflow whose definition is a file outside the pack: never read.
-    write(pack("shadow") / "actions" / "w.yaml", "name: w\nrunner_type: orquesta\nentry_point: ../../../../../../../etc/passwd\n");
+    write(pack("shadow") / "actions" / "w.yaml",
+          "name: w\nrunner_type: orquesta\nentry_point: ../../../../../../../etc/passwd\n");
     // Inside the pack, through a symlink that stays inside: fine.
     auto ok = pack("inside");
     write(ok / "scripts" / "real.sh", "#!/bin/sh\necho inside\n");
@@ -78,14 +80,18 @@ TEST_F(PackFiles, EntryPointsMustStayInsideThePack) {
     auto h = host();
     auto r = refusals(*h);
     std::string dir = (root_ / "packs").string();
-    EXPECT_EQ(r["absolute"], dir + "/absolute/actions/x.yaml: entry_point '/bin/sh' must be a path inside the pack, "
-                                   "not an absolute path");
-    EXPECT_EQ(r["dotdot"], dir + "/dotdot/actions/x.yaml: entry_point '../../../../../../../../bin/sh' points outside "
-                                 "the pack (to /usr/bin/dash)");
-    EXPECT_EQ(r["symlinked"], dir + "/symlinked/actions/x.yaml: entry_point 'evil.sh' points outside the pack (to "
-                                    "/usr/bin/dash)");
-    EXPECT_EQ(r["shadow"], dir + "/shadow/actions/w.yaml: entry_point '../../../../../../../etc/passwd' points outside "
-                                 "the pack (to /etc/passwd)");
+    EXPECT_EQ(r["absolute"], dir +
+                                 "/absolute/actions/x.yaml: entry_point '/bin/sh' must be a path inside the pack, "
+                                 "not an absolute path");
+    EXPECT_EQ(r["dotdot"], dir +
+                               "/dotdot/actions/x.yaml: entry_point '../../../../../../../../bin/sh' points outside "
+                               "the pack (to /usr/bin/dash)");
+    EXPECT_EQ(r["symlinked"], dir +
+                                  "/symlinked/actions/x.yaml: entry_point 'evil.sh' points outside the pack (to "
+                                  "/usr/bin/dash)");
+    EXPECT_EQ(r["shadow"], dir +
+                               "/shadow/actions/w.yaml: entry_point '../../../../../../../etc/passwd' points outside "
+                               "the pack (to /etc/passwd)");
     for (const auto& [name, reason] : r) EXPECT_EQ(reason.find("root:"), std::string::npos) << "nothing was read";
     auto e = packhost::testing::run_and_wait(*h, "inside.x");
     EXPECT_EQ(e->status(), executions::Status::succeeded) << e->result().dump();
@@ -93,10 +99,10 @@ TEST_F(PackFiles, EntryPointsMustStayInsideThePack) {
 }
 
 TEST_F(PackFiles, OversizedAndOverNestedYamlIsRefusedSayingWhy) {
-    write(pack("huge") / "pack.yaml", "ref: huge\nname: huge\ndescription: " + std::string(2u << 20, 'x') +
-                                          "\nversion: 1.0.0\nauthor: a\n");
-    write(pack("huge_action") / "actions" / "x.yaml", "name: x\nrunner_type: noop\ndescription: " +
-                                                         std::string(2u << 20, 'x') + "\n");
+    write(pack("huge") / "pack.yaml",
+          "ref: huge\nname: huge\ndescription: " + std::string(2u << 20, 'x') + "\nversion: 1.0.0\nauthor: a\n");
+    write(pack("huge_action") / "actions" / "x.yaml",
+          "name: x\nrunner_type: noop\ndescription: " + std::string(2u << 20, 'x') + "\n");
     write(pack("deep_yaml") / "actions" / "x.yaml",
           "name: x\nrunner_type: noop\nparameters: " + std::string(3000, '[') + std::string(3000, ']') + "\n");
     std::string nested = "name: x\nrunner_type: noop\nparameters:\n  p:\n    default: ";
@@ -110,8 +116,9 @@ TEST_F(PackFiles, OversizedAndOverNestedYamlIsRefusedSayingWhy) {
     EXPECT_EQ(r["huge"], dir + "/huge/pack.yaml: is larger than 1 MiB (" + size("huge/pack.yaml") + " bytes)");
     EXPECT_EQ(r["huge_action"], dir + "/huge_action/actions/x.yaml: is larger than 1 MiB (" +
                                     size("huge_action/actions/x.yaml") + " bytes)");
-    EXPECT_EQ(r["deep_yaml"], dir + "/deep_yaml/actions/x.yaml: invalid YAML at line 3: nested deeper than the YAML "
-                                    "parser allows");
+    EXPECT_EQ(r["deep_yaml"], dir +
+                                  "/deep_yaml/actions/x.yaml: invalid YAML at line 3: nested deeper than the YAML "
+                                  "parser allows");
     EXPECT_EQ(r["deep_value"], dir + "/deep_value/actions/x.yaml: line 5: nested deeper than 128 levels");
 }
 
@@ -128,7 +135,8 @@ TEST_F(PackFiles, APackWithContentButNoActionsIsReported) {
     EXPECT_TRUE(warned(h, (root_ / "packs" / "misnamed").string() +
                               ": has a library (libsomething.so) but no loadable actions (a native library is loaded "
                               "when it is named libmisnamed.so or in manifest.json)"));
-    EXPECT_TRUE(warned(h, (root_ / "packs" / "empty_actions").string() + ": has an actions/ folder but no loadable actions"));
+    EXPECT_TRUE(
+        warned(h, (root_ / "packs" / "empty_actions").string() + ": has an actions/ folder but no loadable actions"));
     EXPECT_TRUE(warned(h, "packs path: " + (root_ / "missing-folder").string() + " does not exist"));
     EXPECT_TRUE(warned(h, (root_ / "packs" / "dangling").string() + ": a symlink to something that does not exist"));
     EXPECT_FALSE(warned(h, "not_a_pack"));

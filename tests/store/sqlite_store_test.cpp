@@ -196,7 +196,8 @@ TEST_F(SqliteStore, ManyWritersBatch) {
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&, t] {
-            for (int i = 0; i < 2500; ++i) s->save(record(std::to_string(t) + "-" + std::to_string(i), "a.b", "succeeded", i, i + 1));
+            for (int i = 0; i < 2500; ++i)
+                s->save(record(std::to_string(t) + "-" + std::to_string(i), "a.b", "succeeded", i, i + 1));
         });
     }
     for (auto& th : threads) th.join();
@@ -214,7 +215,8 @@ TEST_F(SqliteStore, RefusesANewerSchema) {
         open_sqlite_store(file_);
         FAIL() << "opened a store from the future";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("schema version 99 is newer than this packhost understands"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("schema version 99 is newer than this packhost understands"),
+                  std::string::npos)
             << e.what();
     }
 }

@@ -20,7 +20,8 @@ TEST(InlineInput, ValuesAreTypedAsYamlReadsThem) {
 }
 
 TEST(InlineInput, QuotedValuesAndTemplatesKeepTheirSpaces) {
-    auto a = parse_inline_action(R"(core.echo message="hello {{ ctx().who }}" other='a b' t={{ ctx().x | default('y z') }})");
+    auto a = parse_inline_action(
+        R"(core.echo message="hello {{ ctx().who }}" other='a b' t={{ ctx().x | default('y z') }})");
     EXPECT_EQ(a.input["message"], "hello {{ ctx().who }}");
     EXPECT_EQ(a.input["other"], "a b");
     EXPECT_EQ(a.input["t"], "{{ ctx().x | default('y z') }}");

@@ -145,7 +145,8 @@ TEST_F(Orquesta, ATaskThatDoesNotRenderFailsTheWorkflow) {
     EXPECT_EQ(error["route"], 0) << error;
     std::string msg = error["message"];
     EXPECT_NE(msg.find("JinjaEvaluationException: Unable to evaluate expression '{{ ctx().missing.deeper }}'"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("missing"), std::string::npos) << msg;
     EXPECT_TRUE(tasks_of(e->id()).empty()) << "the broken task started no child, nor did its failure path";
 }
@@ -200,7 +201,8 @@ TEST_F(Orquesta, FailCommandFailsTheWorkflowAfterTheOtherTargets) {
     ASSERT_EQ(e->status(), Status::failed);
     EXPECT_EQ(tasks_of(e->id()), (std::vector<std::string>{"fine", "alert"}));
     // The engine command is a task of its own, which failed.
-    EXPECT_EQ(e->result()["errors"], json::parse(R"([{"type": "error", "message": "Execution failed. See result for details.",
+    EXPECT_EQ(e->result()["errors"],
+              json::parse(R"([{"type": "error", "message": "Execution failed. See result for details.",
                                                      "task_id": "fail"}])"));
 }
 
@@ -261,7 +263,8 @@ TEST_F(Orquesta, PauseWaitsForRunningTasksAndResumeGoesOn) {
     }
     ASSERT_TRUE(host_->scheduler().pause(e->id()));
     EXPECT_EQ(e->status(), Status::pausing);
-    for (int i = 0; i < 300 && e->status() != Status::paused; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 300 && e->status() != Status::paused; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ASSERT_EQ(e->status(), Status::paused);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     EXPECT_EQ(tasks_of(e->id()), (std::vector<std::string>{"first"})) << "second waits while paused";

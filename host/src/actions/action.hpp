@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 
-
 #include "core/json.hpp"
 #include "actions/parameters.hpp"
 #include "core/json_schema.hpp"
@@ -75,7 +74,7 @@ struct RunOutcome {
     }
 
     Kind kind = Kind::succeeded;
-    Json result;  // the result; on failure {"error": "...", ...}
+    Json result;                            // the result; on failure {"error": "...", ...}
     std::shared_ptr<DeferredRun> deferred;  // with Kind::deferred
 };
 
@@ -96,7 +95,7 @@ struct StatePart {
 // How far one workflow may go before it is failed: a loop with no way out
 // must end with a clear message, not fill the memory or the disk.
 struct WorkflowLimits {
-    size_t max_tasks = 50000;                // task runs (each loop iteration, retry run)
+    size_t max_tasks = 50000;                    // task runs (each loop iteration, retry run)
     size_t max_state_bytes = size_t{256} << 20;  // state recorded for the run
 };
 
@@ -110,8 +109,8 @@ public:
     // its action_context. `on_end` is called once when the child ends, on
     // whichever thread ends it; never from inside start_child. Throws
     // core::NotFound or core::ValidationError, and then nothing started.
-    virtual std::string start_child(const Invocation& parent, const std::string& action, Json parameters,
-                                    Json context, std::function<void(ChildEnd)> on_end) = 0;
+    virtual std::string start_child(const Invocation& parent, const std::string& action, Json parameters, Json context,
+                                    std::function<void(ChildEnd)> on_end) = 0;
     // Asks a child to stop (no effect once it ended).
     virtual void cancel_child(const std::string& id) = 0;
     // Calls `fn` on another thread after `delay`.
@@ -172,7 +171,7 @@ struct Action {
     RunnerCapabilities capabilities;
     ParameterSpec parameters;
     core::JsonSchema output;  // may be empty
-    Json output_schema;  // as declared (null when none)
+    Json output_schema;       // as declared (null when none)
     bool reentrant = false;
     bool enabled = true;  // a disabled action is listed but refuses to run
     std::shared_ptr<const Runner> runner;

@@ -104,7 +104,8 @@ Json cast_parameter(const std::string& name, const std::string& text, const S::N
             size_t start = 0;
             while (true) {
                 size_t comma = s.find(',', start);
-                std::string item = trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+                std::string item =
+                    trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
                 arr.push_back(cast_parameter(name, item, node->items.get()));
                 if (comma == std::string::npos) break;
                 start = comma + 1;

@@ -5,7 +5,6 @@
 // JSON text to an object.
 #include <string>
 
-
 #include "core/json.hpp"
 #include "core/json_schema.hpp"
 
@@ -14,7 +13,6 @@ namespace packhost::actions {
 // `node` may be nullptr (undeclared parameter): the text stays a string.
 // Throws core::ValidationError("parameter 'count': cannot convert \"x\" to
 // an integer").
-Json cast_parameter(const std::string& name, const std::string& text,
-                              const core::JsonSchema::Node* node);
+Json cast_parameter(const std::string& name, const std::string& text, const core::JsonSchema::Node* node);
 
 }  // namespace packhost::actions

@@ -10,7 +10,6 @@
 namespace packhost::actions {
 namespace {
 
-
 class Renderer {
 public:
     Renderer(const ParameterSpec& spec, Json& params, const TemplateScope& scope, expr::TemplateCache& cache)

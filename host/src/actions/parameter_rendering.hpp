@@ -5,7 +5,6 @@
 // rendered text is cast to each parameter's declared type.
 #include <memory>
 
-
 #include "core/json.hpp"
 #include "actions/parameters.hpp"
 #include "expr/template.hpp"
@@ -26,8 +25,7 @@ struct TemplateScope {
 // integer); `use_none` output becomes null. Parameters may refer to each
 // other in any order; a cycle is an error. Throws core::ValidationError
 // naming the parameter: "parameter 'x': template line 1, column 4: ...".
-Json render_parameters(const ParameterSpec& spec, Json params, const TemplateScope& scope,
-                                 expr::TemplateCache& cache);
+Json render_parameters(const ParameterSpec& spec, Json params, const TemplateScope& scope, expr::TemplateCache& cache);
 
 // A pack configuration whose values hold templates (StackStorm's dynamic
 // config values, e.g. "{{ st2kv.system.api_token | decrypt_kv }}"),

@@ -6,7 +6,6 @@
 
 namespace packhost::actions {
 
-
 ParameterSpec ParameterSpec::compile(const Json& schema, const std::string& where) {
     ParameterSpec spec;
     spec.declared_ = schema.is_null() ? Json{{"type", "object"}, {"properties", Json::object()}} : schema;

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-
 #include "core/json.hpp"
 #include "core/json_schema.hpp"
 

@@ -10,8 +10,9 @@
 namespace packhost::actions {
 
 RunOutcome Runner::resume(const Action& action, Invocation&) const {
-    return {RunOutcome::Kind::failed,
-            {{"error", "runner " + action.runner_type + " cannot continue an execution another process left unfinished"}}};
+    return {
+        RunOutcome::Kind::failed,
+        {{"error", "runner " + action.runner_type + " cannot continue an execution another process left unfinished"}}};
 }
 
 Json Action::to_json() const {
@@ -28,12 +29,12 @@ Json Action::to_json() const {
         params[row.name] = std::move(p);
     }
     Json out{{"ref", ref},
-                               {"pack", pack},
-                               {"name", name},
-                               {"description", description},
-                               {"runner_type", runner_type},
-                               {"enabled", enabled},
-                               {"parameters", std::move(params)}};
+             {"pack", pack},
+             {"name", name},
+             {"description", description},
+             {"runner_type", runner_type},
+             {"enabled", enabled},
+             {"parameters", std::move(params)}};
     if (!output_schema.is_null()) out["output_schema"] = output_schema;
     return out;
 }

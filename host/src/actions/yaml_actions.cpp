@@ -37,10 +37,12 @@ Json merge_parameters(const RunnerType& runner, const Json& declared, const fs::
         }
         Json merged = *base;
         for (const auto& [key, value] : spec.items()) {
-            bool overridable = std::find(std::begin(kOverridable), std::end(kOverridable), key) != std::end(kOverridable);
+            bool overridable =
+                std::find(std::begin(kOverridable), std::end(kOverridable), key) != std::end(kOverridable);
             if (!overridable && (!base->contains(key) || (*base)[key] != value)) {
-                refuse(file, "parameters." + name + ": '" + key + "' of runner " + runner.name +
-                                 "'s parameter cannot be changed (only default, description, enum, immutable, required)");
+                refuse(file,
+                       "parameters." + name + ": '" + key + "' of runner " + runner.name +
+                           "'s parameter cannot be changed (only default, description, enum, immutable, required)");
             }
             merged[key] = value;
         }
@@ -72,8 +74,9 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
     auto a = std::make_shared<Action>();
     a->pack = pack.metadata.ref;
     a->name = text("name", true);
-    if (a->name.empty() || a->name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-                                std::string::npos) {
+    if (a->name.empty() ||
+        a->name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+            std::string::npos) {
         refuse(file, "name \"" + a->name + "\" may only hold letters, digits, '_' and '-'");
     }
     std::string declared_pack = text("pack", false);
@@ -83,7 +86,8 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
     a->ref = a->pack + "." + a->name;
     a->description = text("description", false);
     a->runner_type = text("runner_type", true);
-    if (auto en = meta.find("enabled"); en != meta.end() && !en->is_boolean()) refuse(file, "field 'enabled' must be true or false");
+    if (auto en = meta.find("enabled"); en != meta.end() && !en->is_boolean())
+        refuse(file, "field 'enabled' must be true or false");
     a->enabled = meta.value("enabled", true);
     const RunnerType* runner = runners.find(a->runner_type);
     if (!runner || !runner->make) {
@@ -107,7 +111,8 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
         declared = *p;
     }
     try {
-        a->parameters = ParameterSpec::compile(merge_parameters(*runner, declared, file), file.string() + ": parameters");
+        a->parameters =
+            ParameterSpec::compile(merge_parameters(*runner, declared, file), file.string() + ": parameters");
         if (auto o = meta.find("output_schema"); o != meta.end() && o->is_object()) {
             a->output_schema = Json{{"type", "object"}, {"properties", *o}};
             a->output = core::JsonSchema::compile(a->output_schema, file.string() + ": output_schema");

@@ -13,6 +13,7 @@ namespace packhost::actions {
 // unusable file: unknown runner type, missing entry point, a parameter
 // overriding what StackStorm does not allow, invalid YAML.
 class RunnerRegistry;
-std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack, const RunnerRegistry& runners);
+std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack,
+                                                             const RunnerRegistry& runners);
 
 }  // namespace packhost::actions

@@ -2,7 +2,6 @@
 #include <iostream>
 #include <optional>
 
-
 #include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
@@ -10,7 +9,6 @@
 
 namespace packhost::cli {
 namespace {
-
 
 void action_list(AppContext& ctx, const std::string& pack) {
     auto actions = ctx.host().registry().list(pack.empty() ? std::nullopt : std::optional<std::string>(pack));

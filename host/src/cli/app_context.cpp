@@ -35,7 +35,8 @@ Host& AppContext::host() {
         opts.scheduler.workers = workers;
         opts.output_cap = output_cap;
         if (opts.output_cap == 0) {
-            if (const char* c = std::getenv("PACKHOST_OUTPUT_CAP"); c && *c) opts.output_cap = std::strtoull(c, nullptr, 10);
+            if (const char* c = std::getenv("PACKHOST_OUTPUT_CAP"); c && *c)
+                opts.output_cap = std::strtoull(c, nullptr, 10);
         }
         if (size_t n = setting_number(workflow_max_tasks, "PACKHOST_WORKFLOW_MAX_TASKS")) {
             opts.scheduler.workflow_limits.max_tasks = n;

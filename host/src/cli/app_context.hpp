@@ -24,10 +24,10 @@ struct AppContext {
     std::string log_level = "warn";
     std::string log_format = "text";
     size_t workers = 0;
-    size_t output_cap = 0;   // --output-cap / PACKHOST_OUTPUT_CAP
+    size_t output_cap = 0;              // --output-cap / PACKHOST_OUTPUT_CAP
     size_t workflow_max_tasks = 0;      // --workflow-max-tasks / PACKHOST_WORKFLOW_MAX_TASKS
     size_t workflow_max_state_mib = 0;  // --workflow-max-state / PACKHOST_WORKFLOW_MAX_STATE
-    bool json = false;  // --json
+    bool json = false;                  // --json
     int exit_code = kExitOk;
 
     Host& host();

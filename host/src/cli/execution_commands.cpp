@@ -149,8 +149,8 @@ void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<s
     }
     auto action = host.registry().find(request.action);
     if (!action) {
-        ctx.exit_code = usage_error(ctx, {"action '" + request.action + "' of execution " + id +
-                                          " is not registered any more"});
+        ctx.exit_code =
+            usage_error(ctx, {"action '" + request.action + "' of execution " + id + " is not registered any more"});
         return;
     }
     auto problems = parse_parameters(*action, overrides, request.parameters);
@@ -219,7 +219,8 @@ void add_execution_commands(CLI::App& app, AppContext& ctx) {
 
     auto rerun_id = std::make_shared<std::string>();
     auto overrides = std::make_shared<std::vector<std::string>>();
-    auto* rerun = cmd->add_subcommand("re-run", "Run an execution's action again with its parameters (key=value overrides)");
+    auto* rerun =
+        cmd->add_subcommand("re-run", "Run an execution's action again with its parameters (key=value overrides)");
     rerun->add_option("id", *rerun_id, "Execution id")->required();
     rerun->add_option("parameters", *overrides, "Parameters to change, as key=value");
     rerun->add_flag("--json", ctx.json, "Print JSON");
@@ -227,9 +228,10 @@ void add_execution_commands(CLI::App& app, AppContext& ctx) {
 
     for (const char* kind : {"pause", "resume"}) {
         auto control_id = std::make_shared<std::string>();
-        auto* c = cmd->add_subcommand(kind, std::string(kind) == "pause"
-                                                ? "Pause a workflow: no new task starts; paused once running ones end"
-                                                : "Resume a paused workflow, or continue one whose packhost process ended");
+        auto* c =
+            cmd->add_subcommand(kind, std::string(kind) == "pause"
+                                          ? "Pause a workflow: no new task starts; paused once running ones end"
+                                          : "Resume a paused workflow, or continue one whose packhost process ended");
         c->add_option("id", *control_id, "Execution id")->required();
         c->add_flag("--json", ctx.json, "Print JSON (resume of an ended process's workflow)");
         auto control = *core::parse_control(kind);

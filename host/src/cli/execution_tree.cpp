@@ -8,7 +8,6 @@
 namespace packhost::cli {
 namespace {
 
-
 // Deep enough for any real nesting; a bound all the same, against a loop of
 // parent links in a damaged store.
 constexpr int kMaxDepth = 32;
@@ -34,17 +33,21 @@ Json subtree(store::Store& store, const actions::RunnerRegistry& runners, const 
     auto kids = store.executions({std::nullopt, std::nullopt, id, kMaxChildrenShown + 1});  // newest first
     if (kids.size() > kMaxChildrenShown) {
         kids.pop_back();
-        out.push_back({{"id", nullptr}, {"task", "..."}, {"action", "earlier tasks not shown"}, {"status", ""},
-                       {"elapsed_seconds", 0.0}, {"omitted", true}});
+        out.push_back({{"id", nullptr},
+                       {"task", "..."},
+                       {"action", "earlier tasks not shown"},
+                       {"status", ""},
+                       {"elapsed_seconds", 0.0},
+                       {"omitted", true}});
     }
     std::reverse(kids.begin(), kids.end());
     for (const auto& k : kids) {
         int64_t end = k.end_us ? k.end_us : core::now_us();
         Json node{{"id", k.id},
-                   {"task", task_of(k.context)},
-                   {"action", k.action},
-                   {"status", core::to_string(k.status)},
-                   {"elapsed_seconds", double(end - k.start_us) / 1e6}};
+                  {"task", task_of(k.context)},
+                  {"action", k.action},
+                  {"status", core::to_string(k.status)},
+                  {"elapsed_seconds", double(end - k.start_us) / 1e6}};
         if (runners.capabilities(k.runner_type).workflow) {
             auto grand = subtree(store, runners, k.id, depth + 1);
             if (!grand.empty()) node["children"] = std::move(grand);

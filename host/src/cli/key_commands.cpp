@@ -1,7 +1,6 @@
 // packhost key set|get|list|delete: StackStorm's datastore from the shell.
 #include <iostream>
 
-
 #include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
@@ -11,7 +10,6 @@
 
 namespace packhost::cli {
 namespace {
-
 
 struct KeyArgs {
     std::string name, value, scope = "system", prefix;
@@ -29,7 +27,8 @@ store::Datastore::Options options(const KeyArgs& a, bool secret) {
 }
 
 Json kv_json(const store::KeyValue& kv) {
-    Json j{{"name", kv.name}, {"value", kv.value}, {"secret", kv.secret}, {"encrypted", kv.secret}, {"scope", kv.scope}};
+    Json j{
+        {"name", kv.name}, {"value", kv.value}, {"secret", kv.secret}, {"encrypted", kv.secret}, {"scope", kv.scope}};
     if (!kv.user.empty()) j["user"] = kv.user;
     j["expire_timestamp"] = kv.expire_us ? Json(core::iso8601(kv.expire_us)) : Json(nullptr);
     j["updated_at"] = core::iso8601(kv.updated_us);
@@ -55,7 +54,8 @@ void print(AppContext& ctx, const std::vector<store::KeyValue>& kvs, bool single
     }
     Table t({"NAME", "VALUE", "SECRET", "SCOPE", "EXPIRES"});
     for (const auto& kv : kvs) {
-        t.add({kv.name, kv.value, kv.secret ? "yes" : "no", kv.scope, kv.expire_us ? core::iso8601(kv.expire_us) : "-"});
+        t.add(
+            {kv.name, kv.value, kv.secret ? "yes" : "no", kv.scope, kv.expire_us ? core::iso8601(kv.expire_us) : "-"});
     }
     t.print(std::cout);
 }

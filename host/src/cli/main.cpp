@@ -46,8 +46,9 @@ int main(int argc, char** argv) {
     app.add_option("--store", ctx.store_file, "The SQLite store (default: $PACKHOST_STORE, else <home>/packhost.db)");
     app.add_option("--key-file", ctx.key_file,
                    "The key secrets are encrypted with (default: $PACKHOST_KEY_FILE, else <home>/keys/packhost.key)");
-    app.add_option("--retention", ctx.retention,
-                   "Purge finished executions older than this at start, e.g. 30d (default: $PACKHOST_RETENTION, else keep all)");
+    app.add_option(
+        "--retention", ctx.retention,
+        "Purge finished executions older than this at start, e.g. 30d (default: $PACKHOST_RETENTION, else keep all)");
     app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error, critical or off")
         ->capture_default_str();
     app.add_option("--log-format", ctx.log_format, "Log lines as text or json")

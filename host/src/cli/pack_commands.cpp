@@ -1,7 +1,6 @@
 // packhost pack list | pack show PACK
 #include <iostream>
 
-
 #include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
@@ -11,11 +10,10 @@
 namespace packhost::cli {
 namespace {
 
-
 Json pack_json(const packs::LoadedPack& p, const actions::Registry& registry) {
     const auto& m = p.metadata;
-    Json j{{"ref", m.ref},         {"name", m.name},       {"description", m.description},
-            {"version", m.version}, {"author", m.author},   {"path", m.dir.string()}};
+    Json j{{"ref", m.ref},         {"name", m.name},     {"description", m.description},
+           {"version", m.version}, {"author", m.author}, {"path", m.dir.string()}};
     if (!m.email.empty()) j["email"] = m.email;
     if (!m.keywords.empty()) j["keywords"] = m.keywords;
     if (!m.dependencies.empty()) j["dependencies"] = m.dependencies;
@@ -27,9 +25,9 @@ Json pack_json(const packs::LoadedPack& p, const actions::Registry& registry) {
     if (p.native) {
         const auto& n = *p.native;
         Json native{{"library", n.path.string()},
-                     {"abi", std::to_string(n.abi.major) + "." + std::to_string(n.abi.minor)},
-                     {"sdk_version", n.sdk_version},
-                     {"build_info", n.build_info}};
+                    {"abi", std::to_string(n.abi.major) + "." + std::to_string(n.abi.minor)},
+                    {"sdk_version", n.sdk_version},
+                    {"build_info", n.build_info}};
         auto triggers = Json::array();
         for (const auto& t : n.trigger_types) {
             Json tj{{"name", t.name}, {"ref", m.ref + "." + t.name}, {"description", t.description}};

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <iostream>
 
-
 #include "core/json.hpp"
 #include "actions/casting.hpp"
 #include "cli/commands.hpp"
@@ -19,7 +18,6 @@
 
 namespace packhost::cli {
 namespace {
-
 
 std::atomic<int> interrupted{0};
 
@@ -173,7 +171,8 @@ int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>
     }
 
     Json record = e->to_json();
-    Json tree = host.store() && store_error.empty() ? execution_tree(*host.store(), host.runner_types(), e->id()) : Json::array();
+    Json tree = host.store() && store_error.empty() ? execution_tree(*host.store(), host.runner_types(), e->id())
+                                                    : Json::array();
     if (ctx.json) {
         if (!tree.empty()) record["tree"] = tree;
         std::cout << core::to_json_text(record, 2) << '\n';

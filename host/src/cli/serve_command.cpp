@@ -29,7 +29,8 @@ void serve(AppContext& ctx) {
     std::cout << "packhost serving (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
               << host.registry().list().size() << " action(s); continuing " << continued.size()
               << " unfinished workflow(s)" << std::endl;
-    for (const auto& e : continued) std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
+    for (const auto& e : continued)
+        std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::cout << "packhost stopping; unfinished workflows stay recorded for the next start" << std::endl;
 }

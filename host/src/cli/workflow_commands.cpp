@@ -1,7 +1,6 @@
 // packhost workflow inspect FILE
 #include <iostream>
 
-
 #include "core/json.hpp"
 #include "cli/commands.hpp"
 #include "core/json_text.hpp"
@@ -14,8 +13,11 @@ void workflow_inspect(AppContext& ctx, const std::string& file) {
     auto result = workflows::inspect(file, ctx.host().registry());
     const auto& problems = result.problems;
     if (ctx.json) {
-        Json out{{"file", file}, {"runner", result.runner}, {"tasks", result.tasks},
-                                   {"valid", problems.empty()}, {"problems", Json::array()}};
+        Json out{{"file", file},
+                 {"runner", result.runner},
+                 {"tasks", result.tasks},
+                 {"valid", problems.empty()},
+                 {"problems", Json::array()}};
         for (const auto& p : problems.list()) out["problems"].push_back({{"line", p.line}, {"message", p.message}});
         std::cout << core::to_json_text(out, 2) << '\n';
     } else if (problems.empty()) {

@@ -3,7 +3,6 @@
 
 #include "core/json.hpp"
 
-
 namespace packhost::cli {
 
 // JSON shown the way st2 shows records to people: as YAML.

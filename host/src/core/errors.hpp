@@ -12,8 +12,7 @@ namespace packhost::core {
 // Carries every problem found, so one round trip shows them all.
 class ValidationError : public std::runtime_error {
 public:
-    explicit ValidationError(const std::string& message)
-        : std::runtime_error(message), problems_{message} {}
+    explicit ValidationError(const std::string& message) : std::runtime_error(message), problems_{message} {}
     explicit ValidationError(std::vector<std::string> problems)
         : std::runtime_error(join(problems)), problems_(std::move(problems)) {}
 

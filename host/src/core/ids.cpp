@@ -31,14 +31,11 @@ std::string new_id() {
     static constexpr char hex[] = "0123456789abcdef";
     const auto& s = seed();
     uint32_t secs = static_cast<uint32_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     uint32_t count = (s.counter_start + counter.fetch_add(1, std::memory_order_relaxed)) & 0xffffff;
-    uint8_t bytes[12] = {
-        uint8_t(secs >> 24), uint8_t(secs >> 16), uint8_t(secs >> 8), uint8_t(secs),
-        s.random[0], s.random[1], s.random[2], s.random[3], s.random[4],
-        uint8_t(count >> 16), uint8_t(count >> 8), uint8_t(count)};
+    uint8_t bytes[12] = {uint8_t(secs >> 24), uint8_t(secs >> 16),  uint8_t(secs >> 8),  uint8_t(secs),
+                         s.random[0],         s.random[1],          s.random[2],         s.random[3],
+                         s.random[4],         uint8_t(count >> 16), uint8_t(count >> 8), uint8_t(count)};
     std::string out(24, '0');
     for (int i = 0; i < 12; ++i) {
         out[2 * i] = hex[bytes[i] >> 4];

@@ -8,7 +8,6 @@ namespace {
 
 using Node = JsonSchema::Node;
 
-
 uint32_t type_bit(const std::string& name, const std::string& where) {
     if (name == "null") return JsonSchema::kNull;
     if (name == "boolean") return JsonSchema::kBoolean;
@@ -176,14 +175,13 @@ std::string subject(const std::string& noun, const std::string& path) {
     return path.empty() ? "the value" : noun + " '" + path + "'";
 }
 
-void check(const Node& n, Json& v, const std::string& noun, const std::string& path,
-           std::vector<std::string>& out) {
+void check(const Node& n, Json& v, const std::string& noun, const std::string& path, std::vector<std::string>& out) {
     const std::string who = subject(noun, path);
     uint32_t vt = value_type(v);
     if (n.types != 0 && (n.types & vt) == 0) {
         // 5.0 is an integer to JSON Schema; store it as one.
-        if ((n.types & JsonSchema::kInteger) && v.is_number_float() &&
-            std::floor(v.get<double>()) == v.get<double>() && std::fabs(v.get<double>()) < 9e15) {
+        if ((n.types & JsonSchema::kInteger) && v.is_number_float() && std::floor(v.get<double>()) == v.get<double>() &&
+            std::fabs(v.get<double>()) < 9e15) {
             v = static_cast<int64_t>(v.get<double>());
         } else {
             out.push_back(who + " must be " + JsonSchema::type_names(n.types) + ", got " + shown(v, n));
@@ -211,35 +209,35 @@ void check(const Node& n, Json& v, const std::string& noun, const std::string& p
     if (v.is_number()) {
         double d = v.get<double>();
         if (n.minimum && (n.exclusive_minimum ? d <= *n.minimum : d < *n.minimum)) {
-            out.push_back(who + " must be " + (n.exclusive_minimum ? "> " : ">= ") +
-                          fmt_number(*n.minimum) + ", got " + shown(v, n));
+            out.push_back(who + " must be " + (n.exclusive_minimum ? "> " : ">= ") + fmt_number(*n.minimum) + ", got " +
+                          shown(v, n));
         }
         if (n.maximum && (n.exclusive_maximum ? d >= *n.maximum : d > *n.maximum)) {
-            out.push_back(who + " must be " + (n.exclusive_maximum ? "< " : "<= ") +
-                          fmt_number(*n.maximum) + ", got " + shown(v, n));
+            out.push_back(who + " must be " + (n.exclusive_maximum ? "< " : "<= ") + fmt_number(*n.maximum) + ", got " +
+                          shown(v, n));
         }
     } else if (v.is_string()) {
         const auto& s = v.get_ref<const std::string&>();
         size_t len = (n.min_length || n.max_length) ? utf8_length(s) : 0;
         if (n.min_length && len < *n.min_length) {
-            out.push_back(who + " must be at least " + std::to_string(*n.min_length) +
-                          " characters long, got " + std::to_string(len));
+            out.push_back(who + " must be at least " + std::to_string(*n.min_length) + " characters long, got " +
+                          std::to_string(len));
         }
         if (n.max_length && len > *n.max_length) {
-            out.push_back(who + " must be at most " + std::to_string(*n.max_length) +
-                          " characters long, got " + std::to_string(len));
+            out.push_back(who + " must be at most " + std::to_string(*n.max_length) + " characters long, got " +
+                          std::to_string(len));
         }
         if (n.pattern && !n.pattern->search(s)) {
             out.push_back(who + " must match pattern '" + n.pattern_text + "', got " + shown(v, n));
         }
     } else if (v.is_array()) {
         if (n.min_items && v.size() < *n.min_items) {
-            out.push_back(who + " must have at least " + std::to_string(*n.min_items) +
-                          " items, got " + std::to_string(v.size()));
+            out.push_back(who + " must have at least " + std::to_string(*n.min_items) + " items, got " +
+                          std::to_string(v.size()));
         }
         if (n.max_items && v.size() > *n.max_items) {
-            out.push_back(who + " must have at most " + std::to_string(*n.max_items) +
-                          " items, got " + std::to_string(v.size()));
+            out.push_back(who + " must have at most " + std::to_string(*n.max_items) + " items, got " +
+                          std::to_string(v.size()));
         }
         if (n.items) {
             for (size_t i = 0; i < v.size(); ++i) {

@@ -13,7 +13,6 @@
 #include <utility>
 #include <vector>
 
-
 #include "core/json.hpp"
 #include "core/regex.hpp"
 
@@ -23,7 +22,13 @@ class JsonSchema {
 public:
     // Bit per JSON Schema type; 0 means "any type".
     enum Type : uint32_t {
-        kNull = 1, kBoolean = 2, kInteger = 4, kNumber = 8, kString = 16, kArray = 32, kObject = 64,
+        kNull = 1,
+        kBoolean = 2,
+        kInteger = 4,
+        kNumber = 8,
+        kString = 16,
+        kArray = 32,
+        kObject = 64,
     };
 
     struct Node {
@@ -56,16 +61,14 @@ public:
     // use (unknown type, bad pattern, wrong keyword value). `closed_root`: an
     // object root without `additionalProperties` refuses unknown properties
     // (StackStorm's rule for action parameters).
-    static JsonSchema compile(const Json& schema, const std::string& where,
-                              bool closed_root = false);
+    static JsonSchema compile(const Json& schema, const std::string& where, bool closed_root = false);
 
     // Checks `value`, converting integral floats to integers where an integer
     // is expected and filling declared defaults of absent properties. Appends
     // one message per problem, e.g. "parameter 'count' must be an integer,
     // got \"x\"". `noun` names what is validated ("parameter", "config key");
     // secret values never appear in messages.
-    void validate(Json& value, const std::string& noun,
-                  std::vector<std::string>& problems) const;
+    void validate(Json& value, const std::string& noun, std::vector<std::string>& problems) const;
 
     // A copy of `value` with every value the schema marks `secret` replaced
     // by "********" (at any depth the schema describes).

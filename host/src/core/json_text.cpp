@@ -49,8 +49,8 @@ size_t depth_of(const J& value, size_t limit) {
 
 template <class J>
 void print(const J& v, int indent, size_t depth, std::string& out) {
-    if (depth > kMaxPrintDepth) throw JsonTextError("cannot print a value nested deeper than " +
-                                                    std::to_string(kMaxPrintDepth) + " levels");
+    if (depth > kMaxPrintDepth)
+        throw JsonTextError("cannot print a value nested deeper than " + std::to_string(kMaxPrintDepth) + " levels");
     auto newline = [&](size_t level) {
         if (indent < 0) return;
         out += '\n';
@@ -121,9 +121,12 @@ size_t json_depth_exceeded_at(std::string_view text, size_t limit) {
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
         switch (c) {

@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 
-
 #include "core/json.hpp"
 #include "core/errors.hpp"
 

@@ -30,9 +30,7 @@ public:
         text += '\n';
         dest.append(text.data(), text.data() + text.size());
     }
-    std::unique_ptr<spdlog::formatter> clone() const override {
-        return std::make_unique<JsonLineFormatter>();
-    }
+    std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLineFormatter>(); }
 };
 
 }  // namespace
@@ -48,8 +46,8 @@ void setup_logging(const std::string& level, LogFormat format) {
     if (format == LogFormat::json) {
         logger->set_formatter(std::make_unique<JsonLineFormatter>());
     } else {
-        logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-            "%Y-%m-%dT%H:%M:%S.%fZ %-5l %v", spdlog::pattern_time_type::utc));
+        logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%fZ %-5l %v",
+                                                                          spdlog::pattern_time_type::utc));
     }
     logger->set_level(lvl);
     logger->flush_on(spdlog::level::warn);

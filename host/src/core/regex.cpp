@@ -64,7 +64,8 @@ std::string Regex::replace_all(std::string_view text, const std::string& replace
             } else if (auto it = names.find(ref); it != names.end()) {
                 index = it->second;
             }
-            if (index < 0 || index > group_count() || index > 9) throw std::invalid_argument("unknown group name '" + ref + "'");
+            if (index < 0 || index > group_count() || index > 9)
+                throw std::invalid_argument("unknown group name '" + ref + "'");
             rewrite += '\\';
             rewrite += static_cast<char>('0' + index);
             i = close;
@@ -98,7 +99,8 @@ std::string Regex::replace_all(std::string_view text, const std::string& replace
             // An empty match: copy one character (a whole UTF-8 sequence) and go on.
             if (start >= text.size()) break;
             size_t step = 1;
-            while (start + step < text.size() && (static_cast<unsigned char>(text[start + step]) & 0xC0) == 0x80) ++step;
+            while (start + step < text.size() && (static_cast<unsigned char>(text[start + step]) & 0xC0) == 0x80)
+                ++step;
             out.append(text.substr(start, step));
             copied = start + step;
             pos = copied;
@@ -124,7 +126,8 @@ std::vector<std::vector<std::string>> Regex::find_all(std::string_view text, siz
         if (groups == 0) {
             found.emplace_back(m[0].data(), m[0].size());
         } else {
-            for (int g = 1; g <= groups; ++g) found.emplace_back(m[g].data() ? std::string(m[g].data(), m[g].size()) : "");
+            for (int g = 1; g <= groups; ++g)
+                found.emplace_back(m[g].data() ? std::string(m[g].data(), m[g].size()) : "");
         }
         if (out.size() >= max_matches) throw std::length_error("more than " + std::to_string(max_matches) + " matches");
         out.push_back(std::move(found));

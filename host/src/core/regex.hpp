@@ -30,8 +30,7 @@ public:
     // re.findall: one entry per match, each the list of its groups (or the
     // whole match when the pattern has no groups). Throws std::length_error
     // past `max_matches`.
-    std::vector<std::vector<std::string>> find_all(std::string_view text,
-                                                   size_t max_matches = std::string::npos) const;
+    std::vector<std::vector<std::string>> find_all(std::string_view text, size_t max_matches = std::string::npos) const;
     int group_count() const;
 
 private:

@@ -78,7 +78,8 @@ std::string SecretBox::seal(std::string_view plaintext) const {
     unsigned char* nonce = buf.data();
     randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
     crypto_secretbox_easy(buf.data() + crypto_secretbox_NONCEBYTES,
-                          reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(), nonce, key_.data());
+                          reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(), nonce,
+                          key_.data());
     std::string out(sodium_base64_encoded_len(buf.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
     sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(), sodium_base64_VARIANT_ORIGINAL);
     out.resize(std::strlen(out.c_str()));
@@ -94,8 +95,9 @@ std::string SecretBox::unseal(std::string_view sealed) const {
         throw std::runtime_error("not an encrypted value");
     }
     std::string out(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()), buf.data() + crypto_secretbox_NONCEBYTES,
-                                   len - crypto_secretbox_NONCEBYTES, buf.data(), key_.data()) != 0) {
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
+                                   buf.data() + crypto_secretbox_NONCEBYTES, len - crypto_secretbox_NONCEBYTES,
+                                   buf.data(), key_.data()) != 0) {
         throw std::runtime_error("cannot decrypt: wrong key or tampered value");
     }
     return out;

@@ -28,8 +28,7 @@ std::vector<std::string_view> split_dots(std::string_view s) {
     size_t start = 0;
     while (true) {
         size_t dot = s.find('.', start);
-        parts.push_back(s.substr(start, dot == std::string_view::npos ? std::string_view::npos
-                                                                      : dot - start));
+        parts.push_back(s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
         if (dot == std::string_view::npos) break;
         start = dot + 1;
     }
@@ -40,8 +39,7 @@ bool valid_identifiers(std::string_view s, bool numeric_no_leading_zero) {
     for (auto id : split_dots(s)) {
         if (id.empty()) return false;
         for (char c : id) {
-            bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      c == '-';
+            bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
             if (!ok) return false;
         }
         if (numeric_no_leading_zero && is_digits(id) && id.size() > 1 && id[0] == '0') return false;

@@ -9,11 +9,20 @@ namespace {
 using S = Status;
 
 constexpr std::array<std::pair<Status, std::string_view>, 14> kNames{{
-    {S::requested, "requested"}, {S::scheduled, "scheduled"}, {S::delayed, "delayed"},
-    {S::running, "running"},     {S::succeeded, "succeeded"}, {S::failed, "failed"},
-    {S::timeout, "timeout"},     {S::abandoned, "abandoned"}, {S::canceling, "canceling"},
-    {S::canceled, "canceled"},   {S::pending, "pending"},     {S::pausing, "pausing"},
-    {S::paused, "paused"},       {S::resuming, "resuming"},
+    {S::requested, "requested"},
+    {S::scheduled, "scheduled"},
+    {S::delayed, "delayed"},
+    {S::running, "running"},
+    {S::succeeded, "succeeded"},
+    {S::failed, "failed"},
+    {S::timeout, "timeout"},
+    {S::abandoned, "abandoned"},
+    {S::canceling, "canceling"},
+    {S::canceled, "canceled"},
+    {S::pending, "pending"},
+    {S::pausing, "pausing"},
+    {S::paused, "paused"},
+    {S::resuming, "resuming"},
 }};
 
 // Allowed moves: from -> the statuses it may go to. Any active status may

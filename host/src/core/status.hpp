@@ -13,8 +13,20 @@
 namespace packhost::core {
 
 enum class Status : uint8_t {
-    requested, scheduled, delayed, running, succeeded, failed, timeout, abandoned,
-    canceling, canceled, pending, pausing, paused, resuming,
+    requested,
+    scheduled,
+    delayed,
+    running,
+    succeeded,
+    failed,
+    timeout,
+    abandoned,
+    canceling,
+    canceled,
+    pending,
+    pausing,
+    paused,
+    resuming,
 };
 
 std::string_view to_string(Status s);

@@ -33,7 +33,8 @@ std::string map(std::string_view s, Map how) {
     case Map::lower: icu::CaseMap::utf8ToLower("", 0, piece, sink, nullptr, status); break;
     case Map::title:
         // One code point at a time: its titlecase mapping, nothing else.
-        icu::CaseMap::utf8ToTitle("", U_TITLECASE_WHOLE_STRING | U_TITLECASE_NO_LOWERCASE | U_TITLECASE_NO_BREAK_ADJUSTMENT,
+        icu::CaseMap::utf8ToTitle("",
+                                  U_TITLECASE_WHOLE_STRING | U_TITLECASE_NO_LOWERCASE | U_TITLECASE_NO_BREAK_ADJUSTMENT,
                                   nullptr, piece, sink, nullptr, status);
         break;
     }
@@ -142,7 +143,9 @@ std::string swapcase(std::string_view s) {
     return out;
 }
 
-bool is_alpha(std::string_view s) { return all_of(s, [](UChar32 c) { return u_isalpha(c) != 0; }); }
+bool is_alpha(std::string_view s) {
+    return all_of(s, [](UChar32 c) { return u_isalpha(c) != 0; });
+}
 
 bool is_digit(std::string_view s) {
     return all_of(s, [](UChar32 c) {
@@ -152,9 +155,8 @@ bool is_digit(std::string_view s) {
 }
 
 bool is_alnum(std::string_view s) {
-    return all_of(s, [](UChar32 c) {
-        return u_isalpha(c) || u_getIntPropertyValue(c, UCHAR_NUMERIC_TYPE) != U_NT_NONE;
-    });
+    return all_of(s,
+                  [](UChar32 c) { return u_isalpha(c) || u_getIntPropertyValue(c, UCHAR_NUMERIC_TYPE) != U_NT_NONE; });
 }
 
 bool is_space(std::string_view s) {

@@ -24,13 +24,13 @@ YAML::Node load_yaml_file(const std::filesystem::path& file, size_t max_bytes) {
     try {
         return YAML::Load(text);
     } catch (const YAML::DeepRecursion& e) {
-        throw YamlFileError(static_cast<size_t>(e.mark.line + 1),
-                            "invalid YAML at line " + std::to_string(e.mark.line + 1) +
-                                ": nested deeper than the YAML parser allows");
+        throw YamlFileError(
+            static_cast<size_t>(e.mark.line + 1),
+            "invalid YAML at line " + std::to_string(e.mark.line + 1) + ": nested deeper than the YAML parser allows");
     } catch (const YAML::Exception& e) {
-        throw YamlFileError(static_cast<size_t>(e.mark.line + 1),
-                            "invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-                                std::to_string(e.mark.column + 1) + ": " + e.msg);
+        throw YamlFileError(static_cast<size_t>(e.mark.line + 1), "invalid YAML at line " +
+                                                                      std::to_string(e.mark.line + 1) + ", column " +
+                                                                      std::to_string(e.mark.column + 1) + ": " + e.msg);
     }
 }
 

@@ -7,7 +7,6 @@
 
 namespace packhost::core {
 
-
 Json resolve_plain_scalar(const std::string& s) {
     // PyYAML's implicit resolvers; fixed patterns without nested repetition.
     static const std::regex null_re(R"(^(~|null|Null|NULL|)$)");

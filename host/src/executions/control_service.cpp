@@ -120,7 +120,8 @@ ControlService::Outcome ControlService::control(const std::string& id, core::Con
             // A workflow recorded as paused stays so until resumed: resume
             // was asked, so it resumes once it has settled into paused.
             if (kind == core::Control::resume) {
-                wait(id, [](const store::ExecutionRecord& rec) { return rec.status != core::Status::pausing; }, timeout);
+                wait(
+                    id, [](const store::ExecutionRecord& rec) { return rec.status != core::Status::pausing; }, timeout);
                 scheduler_.resume(id);
             }
         }
@@ -128,7 +129,8 @@ ControlService::Outcome ControlService::control(const std::string& id, core::Con
         // Another process claimed it first (serve, resume); it takes requests.
         store_->request_control({id, kind});
     }
-    auto now = wait(id, [kind](const store::ExecutionRecord& rec) { return reached_for(kind, rec); }, timeout);
+    auto now = wait(
+        id, [kind](const store::ExecutionRecord& rec) { return reached_for(kind, rec); }, timeout);
     if (!now) throw core::NotFound("execution '" + id + "' does not exist");
     out.kind = reached_for(kind, *now) ? Outcome::Kind::done : Outcome::Kind::still_pending;
     out.record = std::move(*now);
@@ -152,7 +154,8 @@ std::vector<std::shared_ptr<Execution>> ControlService::continue_orphans(const s
     if (!store_) return out;
     for (auto& r : store_->unfinished()) {
         if (!only_id.empty() && r.id != only_id) continue;
-        if (!r.parent.empty() || !runners_.capabilities(r.runner_type).resumable || store::owner_alive(r.owner)) continue;
+        if (!r.parent.empty() || !runners_.capabilities(r.runner_type).resumable || store::owner_alive(r.owner))
+            continue;
         if (!store_->claim(r.id, r.owner, store::this_process_owner())) continue;  // another process took it
         try {
             out.push_back(scheduler_.continue_orphan(r));

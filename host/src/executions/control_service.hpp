@@ -51,8 +51,8 @@ public:
             still_pending,     // asked, but not reached within the time given
         };
         Kind kind = Kind::done;
-        store::ExecutionRecord record;           // as it stands now
-        std::shared_ptr<Execution> continued;    // resume: taken over and running here
+        store::ExecutionRecord record;         // as it stands now
+        std::shared_ptr<Execution> continued;  // resume: taken over and running here
     };
 
     // Here: canceled at once (cooperatively). In another live process: asked

@@ -28,9 +28,9 @@ std::string parent_of(const Json& context) {
 
 }  // namespace
 
-Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, Json parameters,
-                     Json context, int64_t deadline_ns, store::Store* store,
-                     std::shared_ptr<const std::string> config_json, const core::SecretBox* secrets)
+Execution::Execution(std::string id, std::shared_ptr<const actions::Action> action, Json parameters, Json context,
+                     int64_t deadline_ns, store::Store* store, std::shared_ptr<const std::string> config_json,
+                     const core::SecretBox* secrets)
     : id_(std::move(id)),
       action_(std::move(action)),
       parameters_(std::move(parameters)),
@@ -194,7 +194,8 @@ Json Execution::to_json(bool show_secrets) const {
     if (!output_.empty()) {
         auto out = Json::array();
         for (const auto& c : output_) {
-            out.push_back({{"output_type", c.stream == actions::OutputStream::out ? "stdout" : "stderr"}, {"data", c.data}});
+            out.push_back(
+                {{"output_type", c.stream == actions::OutputStream::out ? "stdout" : "stderr"}, {"data", c.data}});
         }
         j["output"] = std::move(out);
     }

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-
 #include "core/json.hpp"
 #include "actions/action.hpp"
 #include "core/secret_box.hpp"
@@ -36,8 +35,8 @@ class Execution final : public actions::Invocation {
 public:
     // `store` and `secrets` (both may be null) are where records go and
     // the key that seals secret parameters in them.
-    Execution(std::string id, std::shared_ptr<const actions::Action> action, Json parameters,
-              Json context, int64_t deadline_ns, store::Store* store = nullptr,
+    Execution(std::string id, std::shared_ptr<const actions::Action> action, Json parameters, Json context,
+              int64_t deadline_ns, store::Store* store = nullptr,
               std::shared_ptr<const std::string> config_json = nullptr, const core::SecretBox* secrets = nullptr);
 
     // actions::Invocation

@@ -27,7 +27,8 @@ Json record_view(const store::ExecutionRecord& r, const std::vector<store::Outpu
     j["context"] = r.context;
     if (!r.parent.empty()) j["parent"] = r.parent;
     auto log = Json::array();
-    for (const auto& e : r.log) log.push_back({{"status", e["status"]}, {"timestamp", core::iso8601(e["timestamp"].get<int64_t>())}});
+    for (const auto& e : r.log)
+        log.push_back({{"status", e["status"]}, {"timestamp", core::iso8601(e["timestamp"].get<int64_t>())}});
     j["log"] = std::move(log);
     if (output && !output->empty()) {
         auto out = Json::array();

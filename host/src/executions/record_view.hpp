@@ -3,13 +3,11 @@
 // stored record: one shape for `run --json`, `execution get` and the API.
 #include <vector>
 
-
 #include "core/json.hpp"
 #include "store/store.hpp"
 
 namespace packhost::executions {
 
-Json record_view(const store::ExecutionRecord& record,
-                                   const std::vector<store::OutputRecord>* output = nullptr);
+Json record_view(const store::ExecutionRecord& record, const std::vector<store::OutputRecord>* output = nullptr);
 
 }  // namespace packhost::executions

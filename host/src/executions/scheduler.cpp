@@ -12,7 +12,6 @@
 
 namespace packhost::executions {
 
-
 // Serialises an action that is not reentrant: one runs, the rest wait here
 // (not on a worker), and the worker that finishes one takes the next.
 struct Scheduler::Lane {
@@ -83,9 +82,8 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
         params = actions::render_parameters(action->parameters, std::move(params), scope, templates_);
     }
     params = action->parameters.validate(std::move(params));
-    int64_t deadline = request.timeout_seconds > 0
-                           ? core::monotonic_ns() + static_cast<int64_t>(request.timeout_seconds * 1e9)
-                           : 0;
+    int64_t deadline =
+        request.timeout_seconds > 0 ? core::monotonic_ns() + static_cast<int64_t>(request.timeout_seconds * 1e9) : 0;
     auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline,
                                          options_.store, std::move(config_text), options_.secrets);
     e->set_orchestration(this);
@@ -389,7 +387,8 @@ std::vector<actions::StatePart> Scheduler::recorded_state(const std::string& exe
     if (!options_.store) return out;
     for (auto& r : options_.store->workflow_state(execution_id)) {
         if (std::string_view(r.state).substr(0, kSealedState.size()) == kSealedState) {
-            if (!options_.secrets) throw std::runtime_error("the workflow's state is encrypted and this host has no key");
+            if (!options_.secrets)
+                throw std::runtime_error("the workflow's state is encrypted and this host has no key");
             r.state = options_.secrets->unseal(std::string_view(r.state).substr(kSealedState.size()));
         }
         out.push_back({r.seq, std::move(r.state)});

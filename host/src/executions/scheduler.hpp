@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-
 #include "core/json.hpp"
 #include "actions/registry.hpp"
 #include "expr/template.hpp"
@@ -88,8 +87,8 @@ public:
 
     // actions::Orchestration
     const actions::WorkflowLimits& workflow_limits() const override { return options_.workflow_limits; }
-    std::string start_child(const actions::Invocation& parent, const std::string& action, Json parameters,
-                            Json context, std::function<void(actions::ChildEnd)> on_end) override;
+    std::string start_child(const actions::Invocation& parent, const std::string& action, Json parameters, Json context,
+                            std::function<void(actions::ChildEnd)> on_end) override;
     void cancel_child(const std::string& id) override;
     void after(std::chrono::nanoseconds delay, std::function<void()> fn) override;
     void paused(const actions::Invocation& run, bool is_paused) override;
@@ -122,7 +121,7 @@ private:
     // A workflow's execution and its deferred run (both null when it has
     // none now); throws for an unknown id or an execution no workflow.
     std::pair<std::shared_ptr<Execution>, std::shared_ptr<actions::DeferredRun>> workflow_run(const std::string& id,
-                                                                                             const char* verb);
+                                                                                              const char* verb);
 
     const actions::Registry& registry_;
     SchedulerOptions options_;

@@ -38,7 +38,8 @@ inline int64_t arg_int(const CallArgs& a, size_t i, const char* name, int64_t de
     if (!is_number(v->json())) throw EvalError(std::string("argument '") + name + "' must be a number");
     if (!v->json().is_number_float()) return as_int(v->json());
     double d = v->json().get<double>();
-    if (!std::isfinite(d) || std::fabs(d) > 9.0e18) throw EvalError(std::string("argument '") + name + "' is out of range");
+    if (!std::isfinite(d) || std::fabs(d) > 9.0e18)
+        throw EvalError(std::string("argument '") + name + "' is out of range");
     return static_cast<int64_t>(d);
 }
 
@@ -60,7 +61,8 @@ inline Value attribute_path(const Value& item, const std::string& path) {
     while (start <= path.size()) {
         size_t dot = path.find('.', start);
         std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](unsigned char c) { return std::isdigit(c); });
+        bool digits =
+            !part.empty() && std::all_of(part.begin(), part.end(), [](unsigned char c) { return std::isdigit(c); });
         Value next = digits ? get_item(cur, Value(Json(std::stoll(part)))) : get_attribute(cur, part);
         cur = std::move(next);
         if (cur.is_undefined() || dot == std::string::npos) break;

@@ -81,7 +81,8 @@ void Evaluator::render(const std::vector<NodePtr>& body, std::string& out) {
             throw TemplateError::at(source_, n->offset, err.what());
         }
         if (out.size() > kMaxOutputBytes) {
-            throw TemplateError::at(source_, n->offset, "output larger than " + std::to_string(kMaxOutputBytes >> 20) + " MiB");
+            throw TemplateError::at(source_, n->offset,
+                                    "output larger than " + std::to_string(kMaxOutputBytes >> 20) + " MiB");
         }
     }
 }
@@ -214,19 +215,27 @@ Value Compare::eval(Evaluator& ev) const {
     for (const auto& [op, expr] : rest) {
         Value right = ev.eval(*expr);
         bool ok;
-        if (op == "==") ok = py_equal(left, right);
-        else if (op == "!=") ok = !py_equal(left, right);
-        else if (op == "in") ok = py_contains(right, left);
-        else if (op == "notin") ok = !py_contains(right, left);
+        if (op == "==")
+            ok = py_equal(left, right);
+        else if (op == "!=")
+            ok = !py_equal(left, right);
+        else if (op == "in")
+            ok = py_contains(right, left);
+        else if (op == "notin")
+            ok = !py_contains(right, left);
         else {
             if (left.is_undefined()) throw EvalError(left.hint());
             if (right.is_undefined()) throw EvalError(right.hint());
             const Json& a = left.to_json();
             const Json& b = right.to_json();
-            if (op == "<") ok = py_less(a, b);
-            else if (op == ">") ok = py_less(b, a);
-            else if (op == "<=") ok = !py_less(b, a);
-            else ok = !py_less(a, b);
+            if (op == "<")
+                ok = py_less(a, b);
+            else if (op == ">")
+                ok = py_less(b, a);
+            else if (op == "<=")
+                ok = !py_less(b, a);
+            else
+                ok = !py_less(a, b);
         }
         if (!ok) return Json(false);
         left = std::move(right);
@@ -367,8 +376,9 @@ void SetNode::render(Evaluator& ev, std::string&) const {
     }
     auto parts = iterate(v);
     if (parts.size() != targets.size()) {
-        throw TemplateError::at(ev.source(), offset, "cannot unpack " + std::to_string(parts.size()) + " values into " +
-                                                         std::to_string(targets.size()) + " names");
+        throw TemplateError::at(ev.source(), offset,
+                                "cannot unpack " + std::to_string(parts.size()) + " values into " +
+                                    std::to_string(targets.size()) + " names");
     }
     for (size_t i = 0; i < targets.size(); ++i) ev.assign(targets[i], parts[i]);
 }

@@ -193,7 +193,8 @@ Json select_impl(Evaluator& ev, const Value& in, CallArgs& a, bool want, bool by
     }
     std::string test = next < a.positional.size() ? to_str(a.positional[next++]) : "";
     CallArgs rest;
-    rest.positional.assign(a.positional.begin() + static_cast<long>(std::min(next, a.positional.size())), a.positional.end());
+    rest.positional.assign(a.positional.begin() + static_cast<long>(std::min(next, a.positional.size())),
+                           a.positional.end());
     rest.named = a.named;
     for (const auto& item : iterate(in)) {
         Value subject = by_attribute ? attribute_path(item, attribute) : item;
@@ -265,7 +266,8 @@ Value f_round(Evaluator&, const Value& in, CallArgs& a) {
         if (j.is_number_integer() || j.is_boolean()) return Json(as_int(j));
         // printf rounds the exact binary value half-to-even, as Python's round() does.
         char buf[512];
-        std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(std::clamp<int64_t>(precision, 0, 300)), j.get<double>());
+        std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(std::clamp<int64_t>(precision, 0, 300)),
+                      j.get<double>());
         return Json(std::strtod(buf, nullptr));
     }
     double scale = std::pow(10.0, static_cast<double>(precision));
@@ -362,7 +364,7 @@ Value f_indent(Evaluator&, const Value& in, CallArgs& a) {
     int64_t width = (w && w->json().is_string()) ? 0 : arg_int(a, 0, "width", 4);
     if (width > kMaxRequestedSize) throw EvalError("indent width too large");
     std::string pad = (w && w->json().is_string()) ? w->json().get<std::string>()
-                                                    : std::string(static_cast<size_t>(std::max<int64_t>(width, 0)), ' ');
+                                                   : std::string(static_cast<size_t>(std::max<int64_t>(width, 0)), ' ');
     bool first = arg_bool(a, 1, "first", false), blank = arg_bool(a, 2, "blank", false);
     std::string s = to_str(in) + "\n";
     auto lines = split_lines(s);
@@ -392,7 +394,8 @@ Value f_truncate(Evaluator&, const Value& in, CallArgs& a) {
     std::string end = arg_str(a, 2, "end", "...");
     auto cps = code_points(to_str(in));
     int64_t n = static_cast<int64_t>(cps.size()), end_len = static_cast<int64_t>(code_points(end).size());
-    if (length < end_len) throw EvalError("expected length >= " + std::to_string(end_len) + ", got " + std::to_string(length));
+    if (length < end_len)
+        throw EvalError("expected length >= " + std::to_string(end_len) + ", got " + std::to_string(length));
     if (n <= length + leeway) return Json(to_str(in));
     std::string head;
     for (int64_t i = 0; i < length - end_len; ++i) head += cps[static_cast<size_t>(i)];
@@ -417,7 +420,8 @@ Value f_wordcount(Evaluator&, const Value& in, CallArgs&) {
 }
 
 Value f_format(Evaluator&, const Value& in, CallArgs& a) {
-    if (!a.positional.empty() && !a.named.empty()) throw EvalError("can't handle positional and keyword arguments at the same time");
+    if (!a.positional.empty() && !a.named.empty())
+        throw EvalError("can't handle positional and keyword arguments at the same time");
     Json args;
     if (!a.named.empty()) {
         args = Json::object();
@@ -444,8 +448,9 @@ Value f_dictsort(Evaluator&, const Value& in, CallArgs& a) {
         return k;
     };
     Budget::charge_steps(sort_steps(items.size()));
-    std::stable_sort(items.begin(), items.end(),
-                     [&](const auto& x, const auto& y) { return reverse ? py_less(key(y), key(x)) : py_less(key(x), key(y)); });
+    std::stable_sort(items.begin(), items.end(), [&](const auto& x, const auto& y) {
+        return reverse ? py_less(key(y), key(x)) : py_less(key(x), key(y));
+    });
     Json out = Json::array();
     for (auto& [k, v] : items) {
         check_nestable(v, 2);
@@ -511,17 +516,46 @@ Value f_attr(Evaluator&, const Value& in, CallArgs& a) {
 
 void register_jinja_filters(std::vector<std::pair<std::string_view, FilterFn>>& t) {
     t.insert(t.end(), {
-        {"default", {f_default}}, {"d", {f_default}}, {"length", {f_length}}, {"count", {f_length}},
-        {"upper", {f_upper}}, {"lower", {f_lower}}, {"title", {f_title}}, {"capitalize", {f_capitalize}},
-        {"trim", {f_trim}}, {"replace", {f_replace}}, {"join", {f_join}}, {"first", {f_first}},
-        {"last", {f_last}}, {"sort", {f_sort}}, {"unique", {f_unique}}, {"reverse", {f_reverse}},
-        {"list", {f_list}}, {"map", {f_map}}, {"select", {f_select}}, {"reject", {f_reject}},
-        {"selectattr", {f_selectattr}}, {"rejectattr", {f_rejectattr}}, {"sum", {f_sum}}, {"min", {f_min}},
-        {"max", {f_max}}, {"abs", {f_abs}}, {"round", {f_round}}, {"int", {f_int}}, {"float", {f_float}},
-        {"string", {f_string}}, {"tojson", {f_tojson}}, {"indent", {f_indent}}, {"truncate", {f_truncate}},
-        {"wordcount", {f_wordcount}}, {"format", {f_format}}, {"dictsort", {f_dictsort}}, {"batch", {f_batch}},
-        {"items", {f_items}}, {"attr", {f_attr}},
-    });
+                          {"default", {f_default}},
+                          {"d", {f_default}},
+                          {"length", {f_length}},
+                          {"count", {f_length}},
+                          {"upper", {f_upper}},
+                          {"lower", {f_lower}},
+                          {"title", {f_title}},
+                          {"capitalize", {f_capitalize}},
+                          {"trim", {f_trim}},
+                          {"replace", {f_replace}},
+                          {"join", {f_join}},
+                          {"first", {f_first}},
+                          {"last", {f_last}},
+                          {"sort", {f_sort}},
+                          {"unique", {f_unique}},
+                          {"reverse", {f_reverse}},
+                          {"list", {f_list}},
+                          {"map", {f_map}},
+                          {"select", {f_select}},
+                          {"reject", {f_reject}},
+                          {"selectattr", {f_selectattr}},
+                          {"rejectattr", {f_rejectattr}},
+                          {"sum", {f_sum}},
+                          {"min", {f_min}},
+                          {"max", {f_max}},
+                          {"abs", {f_abs}},
+                          {"round", {f_round}},
+                          {"int", {f_int}},
+                          {"float", {f_float}},
+                          {"string", {f_string}},
+                          {"tojson", {f_tojson}},
+                          {"indent", {f_indent}},
+                          {"truncate", {f_truncate}},
+                          {"wordcount", {f_wordcount}},
+                          {"format", {f_format}},
+                          {"dictsort", {f_dictsort}},
+                          {"batch", {f_batch}},
+                          {"items", {f_items}},
+                          {"attr", {f_attr}},
+                      });
 }
 
 }  // namespace packhost::expr

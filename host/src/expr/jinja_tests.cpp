@@ -34,10 +34,12 @@ bool t_callable(Evaluator&, const Value& v, CallArgs&) { return v.is_object() &&
 
 int64_t integer_of(const Value& v, const char* test) {
     if (v.is_undefined()) throw EvalError(v.hint());
-    if (!is_number(j(v))) throw EvalError(std::string("test '") + test + "' needs a number, got '" + python_type(j(v)) + "'");
+    if (!is_number(j(v)))
+        throw EvalError(std::string("test '") + test + "' needs a number, got '" + python_type(j(v)) + "'");
     if (!j(v).is_number_float()) return as_int(j(v));
     double d = j(v).get<double>();
-    if (!std::isfinite(d) || std::fabs(d) > 9.0e18) throw EvalError(std::string("test '") + test + "' needs a finite number");
+    if (!std::isfinite(d) || std::fabs(d) > 9.0e18)
+        throw EvalError(std::string("test '") + test + "' needs a finite number");
     return static_cast<int64_t>(d);
 }
 bool t_even(Evaluator&, const Value& v, CallArgs&) { return integer_of(v, "even") % 2 == 0; }
@@ -74,15 +76,43 @@ bool t_upper(Evaluator&, const Value& v, CallArgs&) { return all_cased(v, true);
 
 void register_jinja_tests(std::vector<std::pair<std::string_view, TestFn>>& t) {
     t.insert(t.end(), {
-        {"defined", {t_defined}}, {"undefined", {t_undefined}}, {"none", {t_none}}, {"number", {t_number}},
-        {"integer", {t_integer}}, {"float", {t_float}}, {"boolean", {t_boolean}}, {"string", {t_string}},
-        {"mapping", {t_mapping}}, {"sequence", {t_sequence}}, {"iterable", {t_iterable}}, {"true", {t_true}},
-        {"false", {t_false}}, {"callable", {t_callable}}, {"even", {t_even}}, {"odd", {t_odd}},
-        {"divisibleby", {t_divisibleby}}, {"eq", {t_eq}}, {"equalto", {t_eq}}, {"==", {t_eq}}, {"ne", {t_ne}},
-        {"!=", {t_ne}}, {"lt", {t_lt}}, {"lessthan", {t_lt}}, {"<", {t_lt}}, {"le", {t_le}}, {"<=", {t_le}},
-        {"gt", {t_gt}}, {"greaterthan", {t_gt}}, {">", {t_gt}}, {"ge", {t_ge}}, {">=", {t_ge}}, {"in", {t_in}},
-        {"sameas", {t_sameas}}, {"lower", {t_lower}}, {"upper", {t_upper}},
-    });
+                          {"defined", {t_defined}},
+                          {"undefined", {t_undefined}},
+                          {"none", {t_none}},
+                          {"number", {t_number}},
+                          {"integer", {t_integer}},
+                          {"float", {t_float}},
+                          {"boolean", {t_boolean}},
+                          {"string", {t_string}},
+                          {"mapping", {t_mapping}},
+                          {"sequence", {t_sequence}},
+                          {"iterable", {t_iterable}},
+                          {"true", {t_true}},
+                          {"false", {t_false}},
+                          {"callable", {t_callable}},
+                          {"even", {t_even}},
+                          {"odd", {t_odd}},
+                          {"divisibleby", {t_divisibleby}},
+                          {"eq", {t_eq}},
+                          {"equalto", {t_eq}},
+                          {"==", {t_eq}},
+                          {"ne", {t_ne}},
+                          {"!=", {t_ne}},
+                          {"lt", {t_lt}},
+                          {"lessthan", {t_lt}},
+                          {"<", {t_lt}},
+                          {"le", {t_le}},
+                          {"<=", {t_le}},
+                          {"gt", {t_gt}},
+                          {"greaterthan", {t_gt}},
+                          {">", {t_gt}},
+                          {"ge", {t_ge}},
+                          {">=", {t_ge}},
+                          {"in", {t_in}},
+                          {"sameas", {t_sameas}},
+                          {"lower", {t_lower}},
+                          {"upper", {t_upper}},
+                      });
 }
 
 }  // namespace packhost::expr

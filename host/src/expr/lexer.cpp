@@ -261,7 +261,8 @@ private:
                     if (!std::isxdigit(static_cast<unsigned char>(h))) {
                         throw TemplateError::at(s_, pos_, "invalid escape in string");
                     }
-                    cp = cp * 16 + uint32_t(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+                    cp = cp * 16 +
+                         uint32_t(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
                 }
                 pos_ += n;
                 append_utf8(out, cp);

@@ -121,7 +121,8 @@ std::optional<Value> string_method(const Value& self, std::string_view name, Cal
         auto parts = iterate(*items);
         if (!parts.empty()) Budget::charge_repeat(s.size(), parts.size() - 1);
         for (const auto& i : parts) {
-            if (!i.json().is_string()) throw EvalError("sequence item: expected str instance, " + python_type(i.json()) + " found");
+            if (!i.json().is_string())
+                throw EvalError("sequence item: expected str instance, " + python_type(i.json()) + " found");
             Budget::charge_bytes(i.json().get_ref<const std::string&>().size());
             if (!first) out += s;
             first = false;
@@ -174,10 +175,10 @@ std::optional<Value> dict_method(const Value& self, std::string_view name, CallA
     return std::nullopt;
 }
 
-const char* const kStringMethods[] = {"upper", "lower", "strip", "lstrip", "rstrip", "split", "splitlines",
-                                      "replace", "startswith", "endswith", "find", "count", "join", "title",
-                                      "capitalize", "swapcase", "isdigit", "isalpha", "isalnum", "isspace",
-                                      "isupper", "islower"};
+const char* const kStringMethods[] = {"upper",      "lower",   "strip",      "lstrip",   "rstrip",  "split",
+                                      "splitlines", "replace", "startswith", "endswith", "find",    "count",
+                                      "join",       "title",   "capitalize", "swapcase", "isdigit", "isalpha",
+                                      "isalnum",    "isspace", "isupper",    "islower"};
 const char* const kDictMethods[] = {"items", "keys", "values", "get"};
 
 }  // namespace

@@ -12,7 +12,8 @@ namespace packhost::expr {
 namespace {
 
 [[noreturn]] void type_error(const std::string& op, const Json& a, const Json& b) {
-    throw EvalError("unsupported operand type(s) for " + op + ": '" + python_type(a) + "' and '" + python_type(b) + "'");
+    throw EvalError("unsupported operand type(s) for " + op + ": '" + python_type(a) + "' and '" + python_type(b) +
+                    "'");
 }
 
 void require_defined(const Value& v) {
@@ -502,7 +503,8 @@ std::string percent_format(const std::string& fmt, const Value& args_value) {
         case 'x':
         case 'X':
         case 'o': {
-            if (!is_number(*arg)) throw EvalError("%" + std::string(1, conv) + " format: a number is required, not " + python_type(*arg));
+            if (!is_number(*arg))
+                throw EvalError("%" + std::string(1, conv) + " format: a number is required, not " + python_type(*arg));
             long long v;
             if (arg->is_number_float()) {
                 double d = arg->get<double>();
@@ -558,11 +560,21 @@ void dump_string(const std::string& s, std::string& out, bool ensure_ascii) {
                 // Decode one UTF-8 sequence and write \uXXXX (surrogate pairs above the BMP).
                 uint32_t cp;
                 size_t n;
-                if ((c >> 5) == 0x6) { cp = c & 0x1F; n = 1; }
-                else if ((c >> 4) == 0xE) { cp = c & 0x0F; n = 2; }
-                else if ((c >> 3) == 0x1E) { cp = c & 0x07; n = 3; }
-                else { cp = 0xFFFD; n = 0; }
-                for (size_t k = 0; k < n && i + 1 < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[++i]) & 0x3F);
+                if ((c >> 5) == 0x6) {
+                    cp = c & 0x1F;
+                    n = 1;
+                } else if ((c >> 4) == 0xE) {
+                    cp = c & 0x0F;
+                    n = 2;
+                } else if ((c >> 3) == 0x1E) {
+                    cp = c & 0x07;
+                    n = 3;
+                } else {
+                    cp = 0xFFFD;
+                    n = 0;
+                }
+                for (size_t k = 0; k < n && i + 1 < s.size(); ++k)
+                    cp = (cp << 6) | (static_cast<unsigned char>(s[++i]) & 0x3F);
                 char buf[16];
                 if (cp >= 0x10000) {
                     cp -= 0x10000;
@@ -597,9 +609,12 @@ void dump_into(const Json& j, std::string& out, int indent, int depth, bool sort
     case Json::value_t::number_unsigned: out += std::to_string(j.get<uint64_t>()); return;
     case Json::value_t::number_float: {
         double d = j.get<double>();
-        if (std::isnan(d)) out += "NaN";
-        else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
-        else out += float_repr(d);
+        if (std::isnan(d))
+            out += "NaN";
+        else if (std::isinf(d))
+            out += d > 0 ? "Infinity" : "-Infinity";
+        else
+            out += float_repr(d);
         return;
     }
     case Json::value_t::string: dump_string(j.get_ref<const std::string&>(), out, ensure_ascii); return;

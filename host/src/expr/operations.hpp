@@ -51,7 +51,7 @@ std::string percent_format(const std::string& fmt, const Value& args);
 
 // Python's json.dumps: ", " and ": " separators (or compact/indented),
 // optional sorted keys, non-ASCII kept as \uXXXX escapes.
-std::string python_json_dumps(const Json& j, int indent = -1, bool sort_keys = false,
-                              const char* item_sep = nullptr, const char* key_sep = nullptr, bool ensure_ascii = true);
+std::string python_json_dumps(const Json& j, int indent = -1, bool sort_keys = false, const char* item_sep = nullptr,
+                              const char* key_sep = nullptr, bool ensure_ascii = true);
 
 }  // namespace packhost::expr

@@ -23,13 +23,13 @@ public:
 private:
     const Token& peek(size_t ahead = 0) const { return t_[std::min(i_ + ahead, t_.size() - 1)]; }
     const Token& next() { return t_[std::min(i_++, t_.size() - 1)]; }
-    bool is_op(const char* op, size_t ahead = 0) const {
-        return peek(ahead).kind == Tok::op && peek(ahead).text == op;
-    }
+    bool is_op(const char* op, size_t ahead = 0) const { return peek(ahead).kind == Tok::op && peek(ahead).text == op; }
     bool is_name(const char* n, size_t ahead = 0) const {
         return peek(ahead).kind == Tok::name && peek(ahead).text == n;
     }
-    [[noreturn]] void fail(const Token& at, const std::string& msg) const { throw TemplateError::at(src_, at.offset, msg); }
+    [[noreturn]] void fail(const Token& at, const std::string& msg) const {
+        throw TemplateError::at(src_, at.offset, msg);
+    }
 
     static std::string describe(const Token& t) {
         switch (t.kind) {
@@ -75,7 +75,8 @@ private:
             } else if (tok.kind == Tok::var_begin) {
                 ++i_;
                 auto e = expression();
-                if (peek().kind != Tok::var_end) fail(peek(), "expected end of print statement, got " + describe(peek()));
+                if (peek().kind != Tok::var_end)
+                    fail(peek(), "expected end of print statement, got " + describe(peek()));
                 ++i_;
                 body.push_back(std::make_unique<OutputNode>(tok.offset, std::move(e)));
             } else if (tok.kind == Tok::block_begin) {
@@ -231,9 +232,8 @@ private:
         ExprPtr first = math1();
         std::vector<std::pair<std::string, ExprPtr>> rest;
         while (true) {
-            if (peek().kind == Tok::op &&
-                (peek().text == "==" || peek().text == "!=" || peek().text == "<" || peek().text == "<=" ||
-                 peek().text == ">" || peek().text == ">=")) {
+            if (peek().kind == Tok::op && (peek().text == "==" || peek().text == "!=" || peek().text == "<" ||
+                                           peek().text == "<=" || peek().text == ">" || peek().text == ">=")) {
                 std::string op = next().text;
                 rest.emplace_back(op, math1());
             } else if (is_name("in")) {
@@ -332,9 +332,7 @@ private:
             if (ec != std::errc()) return std::make_unique<Literal>(t.offset, std::strtod(t.text.c_str(), nullptr));
             return std::make_unique<Literal>(t.offset, v);
         }
-        case Tok::floating:
-            ++i_;
-            return std::make_unique<Literal>(t.offset, std::strtod(t.text.c_str(), nullptr));
+        case Tok::floating: ++i_; return std::make_unique<Literal>(t.offset, std::strtod(t.text.c_str(), nullptr));
         case Tok::op:
             if (t.text == "(") {
                 ++i_;

@@ -268,10 +268,18 @@ int compare_versions(const Value& in, CallArgs& a, const char* name) {
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-Value f_version_compare(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_compare")); }
-Value f_version_more_than(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_more_than") == 1); }
-Value f_version_less_than(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_less_than") == -1); }
-Value f_version_equal(Evaluator&, const Value& in, CallArgs& a) { return Json(compare_versions(in, a, "version_equal") == 0); }
+Value f_version_compare(Evaluator&, const Value& in, CallArgs& a) {
+    return Json(compare_versions(in, a, "version_compare"));
+}
+Value f_version_more_than(Evaluator&, const Value& in, CallArgs& a) {
+    return Json(compare_versions(in, a, "version_more_than") == 1);
+}
+Value f_version_less_than(Evaluator&, const Value& in, CallArgs& a) {
+    return Json(compare_versions(in, a, "version_less_than") == -1);
+}
+Value f_version_equal(Evaluator&, const Value& in, CallArgs& a) {
+    return Json(compare_versions(in, a, "version_equal") == 0);
+}
 
 Value bump(const Value& in, int part) {
     auto v = version_of(in, "version_bump");
@@ -306,16 +314,27 @@ Value f_use_none(Evaluator&, const Value& in, CallArgs&) {
 
 void register_st2_filters(std::vector<std::pair<std::string_view, FilterFn>>& t) {
     t.insert(t.end(), {
-        {"to_json_string", {f_to_json_string}}, {"from_json_string", {f_from_json_string}},
-        {"to_yaml_string", {f_to_yaml_string}}, {"from_yaml_string", {f_from_yaml_string}},
-        {"json_escape", {f_json_escape}}, {"regex_match", {f_regex_match}}, {"regex_replace", {f_regex_replace}},
-        {"regex_search", {f_regex_search}}, {"regex_substring", {f_regex_substring}}, {"use_none", {f_use_none}},
-        {"basename", {f_basename}}, {"dirname", {f_dirname}}, {"version_compare", {f_version_compare}},
-        {"version_more_than", {f_version_more_than}}, {"version_less_than", {f_version_less_than}},
-        {"version_equal", {f_version_equal}}, {"version_bump_major", {f_bump_major}},
-        {"version_bump_minor", {f_bump_minor}}, {"version_bump_patch", {f_bump_patch}},
-        {"decrypt_kv", {f_decrypt_kv}},
-    });
+                          {"to_json_string", {f_to_json_string}},
+                          {"from_json_string", {f_from_json_string}},
+                          {"to_yaml_string", {f_to_yaml_string}},
+                          {"from_yaml_string", {f_from_yaml_string}},
+                          {"json_escape", {f_json_escape}},
+                          {"regex_match", {f_regex_match}},
+                          {"regex_replace", {f_regex_replace}},
+                          {"regex_search", {f_regex_search}},
+                          {"regex_substring", {f_regex_substring}},
+                          {"use_none", {f_use_none}},
+                          {"basename", {f_basename}},
+                          {"dirname", {f_dirname}},
+                          {"version_compare", {f_version_compare}},
+                          {"version_more_than", {f_version_more_than}},
+                          {"version_less_than", {f_version_less_than}},
+                          {"version_equal", {f_version_equal}},
+                          {"version_bump_major", {f_bump_major}},
+                          {"version_bump_minor", {f_bump_minor}},
+                          {"version_bump_patch", {f_bump_patch}},
+                          {"decrypt_kv", {f_decrypt_kv}},
+                      });
 }
 
 }  // namespace packhost::expr

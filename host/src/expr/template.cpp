@@ -70,10 +70,17 @@ void add_global_functions(Context& context) {
             n.push_back(v.json().get<int64_t>());
         }
         int64_t start = 0, stop = 0, step = 1;
-        if (n.size() == 1) stop = n[0];
-        else if (n.size() == 2) { start = n[0]; stop = n[1]; }
-        else if (n.size() == 3) { start = n[0]; stop = n[1]; step = n[2]; }
-        else throw EvalError("range expected 1 to 3 arguments, got " + std::to_string(n.size()));
+        if (n.size() == 1)
+            stop = n[0];
+        else if (n.size() == 2) {
+            start = n[0];
+            stop = n[1];
+        } else if (n.size() == 3) {
+            start = n[0];
+            stop = n[1];
+            step = n[2];
+        } else
+            throw EvalError("range expected 1 to 3 arguments, got " + std::to_string(n.size()));
         if (step == 0) throw EvalError("range() arg 3 must not be zero");
         Json out = Json::array();
         for (int64_t i = start; step > 0 ? i < stop : i > stop;) {

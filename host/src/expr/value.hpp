@@ -12,7 +12,6 @@
 
 namespace packhost::expr {
 
-
 class Value;
 struct CallArgs;
 

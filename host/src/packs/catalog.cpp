@@ -68,8 +68,8 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
             pack->metadata = read_pack_metadata(dir);
             ref = pack->metadata.ref;
             if (const LoadedPack* first = c.find(ref)) {
-                throw PackError(dir.string() + ": pack '" + ref + "' is shadowed by " +
-                                first->metadata.dir.string() + " (earlier on the search path)");
+                throw PackError(dir.string() + ": pack '" + ref + "' is shadowed by " + first->metadata.dir.string() +
+                                " (earlier on the search path)");
             }
             pack->config = load_pack_config(pack->metadata, configs_dir);
             for (const auto& w : pack->config.warnings) c.warn(w);

@@ -18,7 +18,7 @@ struct LoadedPack {
     PackMetadata metadata;
     PackConfig config;
     std::optional<NativeLibrary> native;  // absent for a pack without a library
-    HostTable* host_table = nullptr;  // what `native` was handed (process-wide, never freed)
+    HostTable* host_table = nullptr;      // what `native` was handed (process-wide, never freed)
 };
 
 struct RefusedPack {

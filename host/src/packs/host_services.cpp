@@ -26,8 +26,7 @@ struct HostTableTrampolines {
             return PH_OK;
         });
     }
-    static ph_rc datastore_get(void* host, const char* key, size_t key_len, uint32_t flags,
-                               const ph_writer_v1* out) {
+    static ph_rc datastore_get(void* host, const char* key, size_t key_len, uint32_t flags, const ph_writer_v1* out) {
         if (key == nullptr || out == nullptr || out->write == nullptr) return PH_ERR_INVALID_ARGUMENT;
         return with(host, [&](HostServices& s, const std::string& pack) {
             std::string value;
@@ -36,8 +35,8 @@ struct HostTableTrampolines {
             return rc;
         });
     }
-    static ph_rc datastore_set(void* host, const char* key, size_t key_len, const char* value,
-                               size_t value_len, int64_t ttl_seconds, uint32_t flags) {
+    static ph_rc datastore_set(void* host, const char* key, size_t key_len, const char* value, size_t value_len,
+                               int64_t ttl_seconds, uint32_t flags) {
         if (key == nullptr || (value == nullptr && value_len > 0)) return PH_ERR_INVALID_ARGUMENT;
         return with(host, [&](HostServices& s, const std::string& pack) {
             return s.datastore_set(pack, {key, key_len}, {value ? value : "", value_len}, ttl_seconds, flags);
@@ -49,8 +48,8 @@ struct HostTableTrampolines {
             return s.datastore_delete(pack, {key, key_len}, flags);
         });
     }
-    static ph_rc dispatch_trigger(void* host, const char* trigger, size_t trigger_len,
-                                  const char* payload, size_t payload_len) {
+    static ph_rc dispatch_trigger(void* host, const char* trigger, size_t trigger_len, const char* payload,
+                                  size_t payload_len) {
         if (trigger == nullptr || payload == nullptr) return PH_ERR_INVALID_ARGUMENT;
         return with(host, [&](HostServices& s, const std::string& pack) {
             return s.dispatch_trigger(pack, {trigger, trigger_len}, {payload, payload_len});

@@ -18,13 +18,11 @@ class HostServices {
 public:
     virtual ~HostServices() = default;
     virtual void log(const std::string& pack, uint32_t level, std::string_view message) = 0;
-    virtual ph_rc datastore_get(const std::string& pack, std::string_view key, uint32_t flags,
-                                std::string& value) = 0;
+    virtual ph_rc datastore_get(const std::string& pack, std::string_view key, uint32_t flags, std::string& value) = 0;
     virtual ph_rc datastore_set(const std::string& pack, std::string_view key, std::string_view value,
                                 int64_t ttl_seconds, uint32_t flags) = 0;
     virtual ph_rc datastore_delete(const std::string& pack, std::string_view key, uint32_t flags) = 0;
-    virtual ph_rc dispatch_trigger(const std::string& pack, std::string_view trigger,
-                                   std::string_view payload) = 0;
+    virtual ph_rc dispatch_trigger(const std::string& pack, std::string_view trigger, std::string_view payload) = 0;
 };
 
 struct AbiVersion {

@@ -79,8 +79,7 @@ PackMetadata read_pack_metadata(const std::filesystem::path& dir) {
     }
     if (m.ref == "_global") throw PackError(file + ": ref \"_global\" is reserved");
     if (!core::Semver::parse(m.version)) {
-        throw PackError(file + ": version \"" + m.version +
-                        "\" is not semver (MAJOR.MINOR.PATCH, e.g. \"1.0.0\")");
+        throw PackError(file + ": version \"" + m.version + "\" is not semver (MAJOR.MINOR.PATCH, e.g. \"1.0.0\")");
     }
     return m;
 }

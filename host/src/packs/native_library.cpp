@@ -32,8 +32,8 @@ T copy_struct(const T* from, const std::string& what, size_t minimum_size) {
     std::memset(&local, 0, sizeof local);
     if (from == nullptr) throw PackError(what + " is NULL");
     if (from->struct_size < minimum_size) {
-        throw PackError(what + " has struct_size " + std::to_string(from->struct_size) +
-                        ", smaller than the " + std::to_string(minimum_size) + " bytes v1.0 requires");
+        throw PackError(what + " has struct_size " + std::to_string(from->struct_size) + ", smaller than the " +
+                        std::to_string(minimum_size) + " bytes v1.0 requires");
     }
     std::memcpy(&local, from, std::min<size_t>(from->struct_size, sizeof local));
     return local;
@@ -57,8 +57,7 @@ std::string dlopen_reason(const std::string& what, const std::string& path) {
 bool valid_name(const std::string& name) {
     if (name.empty()) return false;
     for (char c : name) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                  c == '-';
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
         if (!ok) return false;
     }
     return true;
@@ -109,7 +108,7 @@ NativeLibrary load_native_library(const fs::path& so, const ph_host_v1* host, Ab
         std::lock_guard lock(resident_mutex);
         resident().push_back(std::move(lib));
         throw PackError(where + ": does not export " PH_ENTRY_SYMBOL_V1
-                        " (build it with packhost_add_pack and PACKHOST_PACK)");
+                                " (build it with packhost_add_pack and PACKHOST_PACK)");
     }
     auto entry = lib.get<std::remove_pointer_t<ph_pack_entry_v1_fn>>(PH_ENTRY_SYMBOL_V1);
     {
@@ -185,7 +184,8 @@ NativeLibrary load_native_library(const fs::path& so, const ph_host_v1* host, Ab
     for (uint32_t i = 0; i < desc.trigger_type_count; ++i) {
         auto t = copy_struct(desc.trigger_types[i], where + ": trigger type #" + std::to_string(i), kTriggerMin);
         NativeTriggerType nt{text(t.name), text(t.description), text(t.payload_schema), text(t.parameters_schema)};
-        if (!valid_name(nt.name)) throw PackError(where + ": trigger type #" + std::to_string(i) + " has an invalid name");
+        if (!valid_name(nt.name))
+            throw PackError(where + ": trigger type #" + std::to_string(i) + " has an invalid name");
         if (!seen.insert(nt.name).second) throw PackError(where + ": duplicate trigger type '" + nt.name + "'");
         check_json(nt.payload_schema, where + ": trigger type '" + nt.name + "': payload_schema");
         check_json(nt.parameters_schema, where + ": trigger type '" + nt.name + "': parameters_schema");

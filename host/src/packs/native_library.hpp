@@ -65,7 +65,6 @@ struct NativeLibrary {
 
 // Loads `so`, calls its entry point with `host`, checks and copies the
 // descriptor. Throws PackError naming the library and the problem.
-NativeLibrary load_native_library(const std::filesystem::path& so, const ph_host_v1* host,
-                                  AbiVersion host_abi);
+NativeLibrary load_native_library(const std::filesystem::path& so, const ph_host_v1* host, AbiVersion host_abi);
 
 }  // namespace packhost::packs

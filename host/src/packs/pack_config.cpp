@@ -42,8 +42,8 @@ PackConfig load_pack_config(const PackMetadata& pack, const fs::path& configs_di
             throw PackError(schema_file.string() + ": must be a non-empty mapping of configuration keys");
         }
         try {
-            cfg.schema = core::JsonSchema::compile(Json{{"type", "object"}, {"properties", props}},
-                                                   schema_file.string());
+            cfg.schema =
+                core::JsonSchema::compile(Json{{"type", "object"}, {"properties", props}}, schema_file.string());
         } catch (const std::invalid_argument& e) {
             throw PackError(e.what());
         }

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-
 #include "core/json.hpp"
 #include "core/json_schema.hpp"
 #include "packs/metadata.hpp"
@@ -15,7 +14,7 @@ namespace packhost::packs {
 
 struct PackConfig {
     Json values = Json::object();  // defaults applied
-    core::JsonSchema schema;                            // empty when the pack has none
+    core::JsonSchema schema;       // empty when the pack has none
     bool has_schema = false;
     std::vector<std::string> warnings;  // keys the schema does not know, each with its file
 

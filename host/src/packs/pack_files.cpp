@@ -8,9 +8,7 @@ namespace fs = std::filesystem;
 
 fs::path file_in_pack(const fs::path& pack_dir, const fs::path& base, const std::string& relative,
                       const std::string& where, const std::string& field) {
-    auto refuse = [&](const std::string& why) {
-        throw PackError(where + ": " + field + " '" + relative + "' " + why);
-    };
+    auto refuse = [&](const std::string& why) { throw PackError(where + ": " + field + " '" + relative + "' " + why); };
     if (relative.empty()) refuse("is empty");
     if (fs::path(relative).is_absolute()) refuse("must be a path inside the pack, not an absolute path");
     std::error_code ec;

@@ -51,8 +51,10 @@ public:
     St2kvObject(Datastore& ds, std::string user) : ds_(ds), user_(std::move(user)) {}
     std::string type_name() const override { return "st2kv"; }
     std::optional<expr::Value> attribute(std::string_view name) const override {
-        if (name == "system") return expr::Value::object(std::make_shared<ScopeObject>(ds_, Datastore::Options{"system", "", false}));
-        if (name == "user") return expr::Value::object(std::make_shared<ScopeObject>(ds_, Datastore::Options{"user", user_, false}));
+        if (name == "system")
+            return expr::Value::object(std::make_shared<ScopeObject>(ds_, Datastore::Options{"system", "", false}));
+        if (name == "user")
+            return expr::Value::object(std::make_shared<ScopeObject>(ds_, Datastore::Options{"user", user_, false}));
         return std::nullopt;
     }
 

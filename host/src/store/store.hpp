@@ -12,7 +12,6 @@
 #include "core/json.hpp"
 #include "core/status.hpp"
 
-
 namespace packhost::store {
 
 // An execution as stored. Secret parameter values never appear in
@@ -28,9 +27,9 @@ struct ExecutionRecord {
     Json result;
     Json context = Json::object();
     Json log = Json::array();  // [{"status", "timestamp"}] (µs since epoch)
-    std::string parent;                             // parent execution id, or empty
-    std::string owner;                              // the process running it ("pid:start")
-    std::string process;  // the process group it started (a script's), "pid:start"; empty when none
+    std::string parent;        // parent execution id, or empty
+    std::string owner;         // the process running it ("pid:start")
+    std::string process;       // the process group it started (a script's), "pid:start"; empty when none
     int64_t start_us = 0;
     int64_t end_us = 0;  // 0 while unfinished
 };
@@ -135,10 +134,12 @@ public:
 
     // The datastore; written at once (not batched). Expired keys are never
     // returned.
-    virtual std::optional<KeyValue> kv_get(const std::string& scope, const std::string& user, const std::string& name) = 0;
+    virtual std::optional<KeyValue> kv_get(const std::string& scope, const std::string& user,
+                                           const std::string& name) = 0;
     virtual void kv_set(const KeyValue& kv) = 0;
     virtual bool kv_delete(const std::string& scope, const std::string& user, const std::string& name) = 0;
-    virtual std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user, const std::string& prefix) = 0;
+    virtual std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user,
+                                          const std::string& prefix) = 0;
 
     // Requests across processes: any process may ask, the owner takes them
     // (oldest first).

@@ -27,8 +27,10 @@ void check_expressions(const YAML::Node& node, const std::string& where, Problem
     if (!node.IsScalar()) return;
     const std::string& text = node.Scalar();
     if (is_yaql(text)) {
-        problems.add(line_of(node), where + ": YAQL expressions (<% %>) are not supported; write Jinja ({{ ... }}) "
-                                            "instead: \"" + text + "\"");
+        problems.add(line_of(node), where +
+                                        ": YAQL expressions (<% %>) are not supported; write Jinja ({{ ... }}) "
+                                        "instead: \"" +
+                                        text + "\"");
         return;
     }
     if (!expr::is_template(text)) return;
@@ -50,7 +52,8 @@ Json render_at(const Json& value, const expr::Context& context, expr::TemplateCa
         try {
             out = cache.get(text)->render_value(context);
         } catch (const expr::TemplateError& e) {
-            throw ExpressionError("JinjaEvaluationException: Unable to evaluate expression '" + text + "'. " + e.message());
+            throw ExpressionError("JinjaEvaluationException: Unable to evaluate expression '" + text + "'. " +
+                                  e.message());
         }
         // A value at the limit placed `depth` levels down would pass it.
         if (out.is_structured() && core::json_depth(out) + depth > core::kMaxJsonDepth) {
@@ -78,9 +81,7 @@ Json render_tree(const Json& value, const expr::Context& context, expr::Template
     return render_at(value, context, cache, 0);
 }
 
-std::string dump_json(const Json& value) {
-    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string dump_json(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 Json parse_json(const std::string& text) { return core::parse_json(text, "recorded workflow state"); }
 

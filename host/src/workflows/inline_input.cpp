@@ -24,10 +24,14 @@ size_t value_end(const std::string& s, size_t i) {
             }
             continue;
         }
-        if (c == '"' || c == '\'') quote = c;
-        else if (c == '{' || c == '[' || c == '(') ++depth;
-        else if ((c == '}' || c == ']' || c == ')') && depth > 0) --depth;
-        else if (space(c) && depth == 0) break;
+        if (c == '"' || c == '\'')
+            quote = c;
+        else if (c == '{' || c == '[' || c == '(')
+            ++depth;
+        else if ((c == '}' || c == ']' || c == ')') && depth > 0)
+            --depth;
+        else if (space(c) && depth == 0)
+            break;
     }
     if (quote) throw std::invalid_argument("unterminated quote in inline input");
     return i;

@@ -10,7 +10,6 @@
 namespace packhost::workflows {
 namespace {
 
-
 // Parameters given to an action, checked against what it declares.
 void check_parameters(const std::string& where, size_t line, const std::string& ref, const Json& given,
                       const actions::Registry& registry, Problems& problems) {
@@ -20,12 +19,14 @@ void check_parameters(const std::string& where, size_t line, const std::string& 
         return;
     }
     const auto& schema = action->parameters.schema();
-    bool open = schema.is_object() && schema.contains("additionalProperties") && schema["additionalProperties"] != false;
+    bool open =
+        schema.is_object() && schema.contains("additionalProperties") && schema["additionalProperties"] != false;
     std::set<std::string> declared;
     for (const auto& row : action->parameters.rows()) {
         declared.insert(row.name);
         if (row.required && !row.default_value && !given.contains(row.name)) {
-            problems.add(line, where + ": action '" + ref + "' requires parameter '" + row.name + "', which is not given");
+            problems.add(line,
+                         where + ": action '" + ref + "' requires parameter '" + row.name + "', which is not given");
         }
     }
     if (open || !given.is_object()) return;
@@ -50,7 +51,8 @@ void ctx_reads(const std::string& text, std::set<std::string>& out) {
         } else if (i < text.size() && text[i] == ')') {
             ++i;
             if (i < text.size() && text[i] == '.') out.insert(ident(i + 1));
-            if (i + 1 < text.size() && text[i] == '[' && (text[i + 1] == '\'' || text[i + 1] == '"')) out.insert(ident(i + 2));
+            if (i + 1 < text.size() && text[i] == '[' && (text[i + 1] == '\'' || text[i + 1] == '"'))
+                out.insert(ident(i + 2));
         } else {
             out.insert(ident(i));
         }
@@ -85,7 +87,8 @@ void inspect_orquesta(const std::filesystem::path& file, const actions::Registry
     };
     for (const auto& t : wf->tasks) {
         std::string where = "task '" + t.name + "'";
-        if (!t.action.empty()) check_parameters(where, t.action_line ? t.action_line : t.line, t.action, t.input, registry, out.problems);
+        if (!t.action.empty())
+            check_parameters(where, t.action_line ? t.action_line : t.line, t.action, t.input, registry, out.problems);
         std::set<std::string> reads;
         strings_of(t.input, reads);
         if (t.items) ctx_reads(*t.items, reads);
@@ -106,7 +109,8 @@ void inspect_chain(const std::filesystem::path& file, const actions::Registry& r
     auto chain = action_chain::parse(file, out.problems, template_cache());
     out.tasks = chain->tasks.size();
     for (const auto& t : chain->tasks) {
-        if (!t.ref.empty()) check_parameters("task '" + t.name + "'", t.line, t.ref, t.parameters, registry, out.problems);
+        if (!t.ref.empty())
+            check_parameters("task '" + t.name + "'", t.line, t.ref, t.parameters, registry, out.problems);
     }
 }
 

@@ -25,7 +25,8 @@ void WorkflowRun::post(Posted event) {
         } catch (const std::exception& ex) {
             spdlog::error("{} {}: {}", what_, inv_.execution_id(), ex.what());
             if (!finished_) {
-                on_error(std::string(e.kind == Posted::Kind::restore ? "cannot continue: " : "internal error: ") + ex.what());
+                on_error(std::string(e.kind == Posted::Kind::restore ? "cannot continue: " : "internal error: ") +
+                         ex.what());
             }
         }
     });
@@ -48,9 +49,11 @@ void WorkflowRun::handle(Posted& e) {
 
 std::string WorkflowRun::start_child(const std::string& action, Json parameters, Json context, Key key) {
     std::weak_ptr<WorkflowRun> weak = weak_from_this();
-    return orch_.start_child(inv_, action, std::move(parameters), std::move(context), [weak, key](actions::ChildEnd end) {
-        if (auto self = weak.lock()) self->post({Posted::Kind::child_end, key, std::move(end)});
-    });
+    return orch_.start_child(inv_, action, std::move(parameters), std::move(context),
+                             [weak, key](actions::ChildEnd end) {
+                                 if (auto self = weak.lock())
+                                     self->post({Posted::Kind::child_end, key, std::move(end)});
+                             });
 }
 
 void WorkflowRun::after(double seconds, Key key) {
@@ -85,7 +88,8 @@ std::optional<actions::ChildEnd> WorkflowRun::settle_child(
     }
     if (last) {
         if (last->ended) return last->end;
-        return actions::ChildEnd{last->end.id, core::Status::abandoned, Json{{"error", "its workflow's process ended"}}};
+        return actions::ChildEnd{last->end.id, core::Status::abandoned,
+                                 Json{{"error", "its workflow's process ended"}}};
     }
     if (!noted.empty() && !noted_recorded) {
         // It was handed out and left no record: a native action that was

@@ -70,8 +70,9 @@ protected:
     // recorded (one that had not ended, as abandoned); one handed out but
     // never recorded, recorded now as lost and abandoned; nullopt when none
     // ever ran, so the task starts it again.
-    std::optional<actions::ChildEnd> settle_child(const std::vector<const actions::Orchestration::RecordedChild*>& recorded,
-                                                  const std::string& noted, const std::string& action, const Json& context);
+    std::optional<actions::ChildEnd> settle_child(
+        const std::vector<const actions::Orchestration::RecordedChild*>& recorded, const std::string& noted,
+        const std::string& action, const Json& context);
 
     void finish(actions::RunOutcome outcome);
     bool finished() const { return finished_; }

@@ -85,7 +85,8 @@ struct kv_options {
 
 namespace _internal {
 
-template <class Fn> Fn require(Fn fn) {
+template <class Fn>
+Fn require(Fn fn) {
     if (fn == nullptr) {
         throw std::runtime_error("packhost: host service missing");
     }
@@ -127,7 +128,8 @@ inline ph_writer_v1 string_writer(std::string &target) {
 
 // The datastore through either table (ph_host_v1's or ph_call_v1's, ABI
 // 1.1), which take the same arguments after their first.
-template <class Get> std::optional<std::string> kv_get(Get get, void *self, std::string_view key, kv_options opt) {
+template <class Get>
+std::optional<std::string> kv_get(Get get, void *self, std::string_view key, kv_options opt) {
     std::string value;
     ph_writer_v1 out = string_writer(value);
     ph_rc rc = require(get)(self, key.data(), key.size(), kv_flags(opt, PH_KV_DECRYPT), &out);
@@ -139,14 +141,15 @@ template <class Get> std::optional<std::string> kv_get(Get get, void *self, std:
 }
 
 template <class Set>
-void kv_set(Set set, void *self, std::string_view key, std::string_view value, std::chrono::seconds ttl,
-            kv_options opt) {
+void kv_set(Set set, void *self, std::string_view key, std::string_view value,
+            std::chrono::seconds ttl, kv_options opt) {
     check_rc(require(set)(self, key.data(), key.size(), value.data(), value.size(), ttl.count(),
                           kv_flags(opt, PH_KV_ENCRYPT)),
              "datastore set", key);
 }
 
-template <class Delete> bool kv_delete(Delete del, void *self, std::string_view key, kv_options opt) {
+template <class Delete>
+bool kv_delete(Delete del, void *self, std::string_view key, kv_options opt) {
     ph_rc rc = require(del)(self, key.data(), key.size(), kv_flags(opt, 0));
     if (rc == PH_ERR_NOT_FOUND) {
         return false;
@@ -199,7 +202,7 @@ public:
     bool dispatch(std::string_view trigger, const json &payload) const {
         std::string text = payload.dump();
         ph_rc rc = _internal::require(h_.dispatch_trigger)(h_.host, trigger.data(), trigger.size(),
-                                                          text.data(), text.size());
+                                                           text.data(), text.size());
         if (rc == PH_ERR_BUSY) {
             return false;
         }
@@ -209,7 +212,9 @@ public:
 
     const ph_host_v1 &raw() const noexcept { return h_; }
 
-    static ph_writer_v1 string_writer(std::string &target) { return _internal::string_writer(target); }
+    static ph_writer_v1 string_writer(std::string &target) {
+        return _internal::string_writer(target);
+    }
 
 private:
     ph_host_v1 h_{};
@@ -352,7 +357,11 @@ inline size_t invalid_utf8_at(const std::string &s) {
     size_t i = 0;
     while (i < s.size()) {
         unsigned char c = static_cast<unsigned char>(s[i]);
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        size_t n = c < 0x80           ? 1
+                   : (c >> 5) == 0x6  ? 2
+                   : (c >> 4) == 0xE  ? 3
+                   : (c >> 3) == 0x1E ? 4
+                                      : 0;
         if (n == 0 || i + n > s.size()) {
             return i;
         }
@@ -453,15 +462,18 @@ inline ph_rc invoke(void *user, const char *params, size_t params_len,
     return PH_ERR;
 }
 
-template <class T, class = void> struct has_reentrant : std::false_type {};
+template <class T, class = void>
+struct has_reentrant : std::false_type {};
 template <class T>
 struct has_reentrant<T, std::void_t<decltype(T::reentrant)>> : std::true_type {};
 
-template <class T, class = void> struct has_description : std::false_type {};
+template <class T, class = void>
+struct has_description : std::false_type {};
 template <class T>
 struct has_description<T, std::void_t<decltype(T::description)>> : std::true_type {};
 
-template <class T, class = void> struct has_parameters : std::false_type {};
+template <class T, class = void>
+struct has_parameters : std::false_type {};
 template <class T>
 struct has_parameters<T, std::void_t<decltype(T::parameters())>> : std::true_type {};
 
@@ -497,7 +509,8 @@ public:
     // `static constexpr const char* description`, `static json parameters()`
     // and `static constexpr bool reentrant`. One instance of T serves every
     // call (concurrently only when reentrant is true).
-    template <class T> Pack &action() {
+    template <class T>
+    Pack &action() {
         static_assert(std::is_same_v<decltype(&T::invoke), json (T::*)(const json &, Context &)>,
                       "expected signature: json invoke(const json& params, Context& ctx)");
         auto instance = std::make_shared<T>();
@@ -555,7 +568,8 @@ public:
         for (auto &t : triggers_) {
             t->desc.name = t->name.c_str();
             t->desc.description = t->description.c_str();
-            t->desc.payload_schema = t->payload_schema.empty() ? nullptr : t->payload_schema.c_str();
+            t->desc.payload_schema =
+                t->payload_schema.empty() ? nullptr : t->payload_schema.c_str();
             t->desc.parameters_schema =
                 t->parameters_schema.empty() ? nullptr : t->parameters_schema.c_str();
             trigger_ptrs_.push_back(&t->desc);
@@ -625,9 +639,8 @@ inline ph_rc entry(const ph_host_v1 *host, const ph_pack_v1 **out, const ph_writ
         return PH_ERR_INVALID_ARGUMENT;
     }
     if (host->abi_major != PH_ABI_MAJOR) {
-        write(error, "pack was built for packhost ABI major " +
-                         std::to_string(PH_ABI_MAJOR) + ", host has " +
-                         std::to_string(host->abi_major));
+        write(error, "pack was built for packhost ABI major " + std::to_string(PH_ABI_MAJOR) +
+                         ", host has " + std::to_string(host->abi_major));
         return PH_ERR_INCOMPATIBLE;
     }
     try {
@@ -655,13 +668,13 @@ inline ph_rc entry(const ph_host_v1 *host, const ph_pack_v1 **out, const ph_writ
 // Defines the pack and its entry point. Follow it with a block that fills
 // `pack` (a packhost::sdk::Pack&). NAME and VERSION must match pack.yaml's
 // ref and version.
-#define PACKHOST_PACK(NAME, VERSION)                                                              \
-    static void packhost_define_pack_(::packhost::sdk::Pack &pack);                               \
-    extern "C" PH_EXPORT ph_rc packhost_pack_entry_v1(                                            \
-        const ph_host_v1 *host, const ph_pack_v1 **out, const ph_writer_v1 *error) noexcept {     \
-        return ::packhost::sdk::_internal::entry(host, out, error, NAME, VERSION,                  \
-                                                 &packhost_define_pack_);                         \
-    }                                                                                             \
+#define PACKHOST_PACK(NAME, VERSION)                                                          \
+    static void packhost_define_pack_(::packhost::sdk::Pack &pack);                           \
+    extern "C" PH_EXPORT ph_rc packhost_pack_entry_v1(                                        \
+        const ph_host_v1 *host, const ph_pack_v1 **out, const ph_writer_v1 *error) noexcept { \
+        return ::packhost::sdk::_internal::entry(host, out, error, NAME, VERSION,             \
+                                                 &packhost_define_pack_);                     \
+    }                                                                                         \
     static void packhost_define_pack_(::packhost::sdk::Pack &pack)
 
 #endif // PACKHOST_SDK_HPP

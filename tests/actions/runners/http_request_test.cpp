@@ -26,7 +26,9 @@ protected:
         server_->Get("/json", [](const httplib::Request&, httplib::Response& res) {
             res.set_content(R"({"a": 1, "list": [true, null]})", "application/json");
         });
-        server_->Get("/text", [](const httplib::Request&, httplib::Response& res) { res.set_content("plain text", "text/plain"); });
+        server_->Get("/text", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content("plain text", "text/plain");
+        });
         auto echo = [](const httplib::Request& req, httplib::Response& res) {
             json q = json::object();
             for (const auto& [k, v] : req.params) q[k] = v;

@@ -32,7 +32,8 @@ protected:
         delete host_;
         host_ = nullptr;
     }
-    std::shared_ptr<executions::Execution> run(const std::string& ref, json params = json::object(), double timeout = 0) {
+    std::shared_ptr<executions::Execution> run(const std::string& ref, json params = json::object(),
+                                               double timeout = 0) {
         return packhost::testing::run_and_wait(*host_, ref, std::move(params), timeout);
     }
     static Host* host_;
@@ -54,8 +55,10 @@ bool process_alive(pid_t pid) {
 TEST_F(LocalShell, CoreLocalRunsACommand) {
     auto e = run("core.local", {{"cmd", "echo hello; echo oops >&2; exit 0"}});
     EXPECT_EQ(e->status(), Status::succeeded);
-    EXPECT_EQ(e->result(), (json{{"succeeded", true}, {"failed", false}, {"return_code", 0}, {"stdout", "hello\n"},
-                                 {"stderr", "oops\n"}}));
+    EXPECT_EQ(
+        e->result(),
+        (json{
+            {"succeeded", true}, {"failed", false}, {"return_code", 0}, {"stdout", "hello\n"}, {"stderr", "oops\n"}}));
     auto j = e->to_json();
     ASSERT_TRUE(j.contains("output")) << "output streamed as chunks";
 }
@@ -68,11 +71,14 @@ TEST_F(LocalShell, FailingAndMissingCommands) {
     auto missing = run("core.local", {{"cmd", "no-such-command-xyz"}});
     EXPECT_EQ(missing->status(), Status::failed);
     EXPECT_EQ(missing->result()["return_code"], 127);
-    EXPECT_NE(missing->result()["stderr"].get<std::string>().find("no-such-command-xyz: command not found"), std::string::npos);
+    EXPECT_NE(missing->result()["stderr"].get<std::string>().find("no-such-command-xyz: command not found"),
+              std::string::npos);
 }
 
 TEST_F(LocalShell, EnvCwdAndTemplatedCmd) {
-    auto e = run("core.local", {{"cmd", "echo $GREETING $ST2_ACTION_PACK_NAME; pwd"}, {"env", {{"GREETING", "hi"}}}, {"cwd", "/tmp"}});
+    auto e =
+        run("core.local",
+            {{"cmd", "echo $GREETING $ST2_ACTION_PACK_NAME; pwd"}, {"env", {{"GREETING", "hi"}}}, {"cwd", "/tmp"}});
     EXPECT_EQ(e->result()["stdout"], "hi core\n/tmp\n");
     auto said = run("scripts.say", {{"message", "it works"}});
     EXPECT_EQ(said->status(), Status::succeeded);
@@ -83,12 +89,17 @@ TEST_F(LocalShell, EnvCwdAndTemplatedCmd) {
 }
 
 TEST_F(LocalShell, ScriptArgumentsFollowStackStorm) {
-    auto e = run("scripts.args", {{"first", "a b"}, {"third", "c"}, {"name", "n"}, {"verbose", true}, {"hosts", {"h1", "h2"}},
+    auto e = run("scripts.args", {{"first", "a b"},
+                                  {"third", "c"},
+                                  {"name", "n"},
+                                  {"verbose", true},
+                                  {"hosts", {"h1", "h2"}},
                                   {"opts", {{"k", 1}}}});
     EXPECT_EQ(e->status(), Status::succeeded) << e->result();
     // positional by position (a missing one stays as ""), then named in
     // declaration order (StackStorm's dict order).
-    EXPECT_EQ(e->result()["stdout"], "[a b]\n[]\n[c]\n[--name=n]\n[--verbose=1]\n[--hosts=h1,h2]\n[--opts={\"k\":1}]\n");
+    EXPECT_EQ(e->result()["stdout"],
+              "[a b]\n[]\n[c]\n[--name=n]\n[--verbose=1]\n[--hosts=h1,h2]\n[--opts={\"k\":1}]\n");
     auto dash = run("scripts.args", {{"name", "n"}, {"kwarg_op", "-"}});
     EXPECT_EQ(dash->result()["stdout"], "[]\n[]\n[]\n[-name=n]\n");
 }
@@ -96,7 +107,8 @@ TEST_F(LocalShell, ScriptArgumentsFollowStackStorm) {
 TEST_F(LocalShell, ScriptsInOtherLanguages) {
     auto py = run("scripts.lookup", {{"project", "jtopjian"}});
     EXPECT_EQ(py->status(), Status::succeeded) << py->result();
-    EXPECT_EQ(json::parse(py->result()["stdout"].get<std::string>()), (json{{"project", "jtopjian"}, {"id", "prj-0042"}}));
+    EXPECT_EQ(json::parse(py->result()["stdout"].get<std::string>()),
+              (json{{"project", "jtopjian"}, {"id", "prj-0042"}}));
     auto unknown = run("scripts.lookup", {{"project", "nobody"}});
     EXPECT_EQ(unknown->status(), Status::failed);
     EXPECT_EQ(unknown->result()["return_code"], 3);
@@ -149,7 +161,8 @@ TEST_F(LocalShell, SigtermIgnoredMeansSigkill) {
 
 TEST_F(LocalShell, CancelARunningScript) {
     auto e = host_->scheduler().submit({"core.local", {{"cmd", "echo begun; sleep 30"}}});
-    for (int i = 0; i < 200 && e->to_json()["output"].is_null(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 200 && e->to_json()["output"].is_null(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     host_->scheduler().cancel(e->id());
     e->wait();
     EXPECT_EQ(e->status(), Status::canceled);
@@ -177,12 +190,15 @@ TEST_F(LocalShell, BrokenActionMetadataRefusesThePack) {
     std::map<std::string, std::string> r;
     for (const auto& x : host_->catalog().refused()) r[x.dir.filename().string()] = x.reason;
     std::string dir = FIXTURE_PACKS_DIR;
-    EXPECT_EQ(r["bad_runner"], dir + "/bad_runner/actions/x.yaml: unknown runner_type 'python-magic' "
-                                     "(known: local-shell-cmd, local-shell-script, noop, http-request, orquesta, action-chain)");
+    EXPECT_EQ(r["bad_runner"],
+              dir +
+                  "/bad_runner/actions/x.yaml: unknown runner_type 'python-magic' "
+                  "(known: local-shell-cmd, local-shell-script, noop, http-request, orquesta, action-chain)");
     EXPECT_EQ(r["missing_entry"], dir + "/missing_entry/actions/x.yaml: entry_point 'nope.sh' does not exist (" + dir +
-                                        "/missing_entry/actions/nope.sh)");
-    EXPECT_EQ(r["bad_override"], dir + "/bad_override/actions/x.yaml: parameters.timeout: 'type' of runner "
-                                       "local-shell-cmd's parameter cannot be changed (only default, description, "
-                                       "enum, immutable, required)");
+                                      "/missing_entry/actions/nope.sh)");
+    EXPECT_EQ(r["bad_override"], dir +
+                                     "/bad_override/actions/x.yaml: parameters.timeout: 'type' of runner "
+                                     "local-shell-cmd's parameter cannot be changed (only default, description, "
+                                     "enum, immutable, required)");
     EXPECT_NE(host_->catalog().find("scripts"), nullptr) << "a YAML-only pack loads";
 }

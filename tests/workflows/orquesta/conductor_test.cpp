@@ -147,7 +147,8 @@ TEST(Conductor, JoinCountIsSatisfiedWhenOneBranchFailsAndIsRemediated) {
 
     Rehearsal later("join_count");
     later.conduct({{"task7", Status::failed}});
-    EXPECT_EQ(later.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task7", "noop__r1", "task8"}));
+    EXPECT_EQ(later.sequence(),
+              (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task7", "noop__r1", "task8"}));
     EXPECT_EQ(later.routes(), json::parse(R"([[], ["task7__t0"]])"));
     EXPECT_EQ(later.status(), Status::succeeded);
 }
@@ -155,20 +156,23 @@ TEST(Conductor, JoinCountIsSatisfiedWhenOneBranchFailsAndIsRemediated) {
 TEST(Conductor, JoinCountNotSatisfiedFailsTheWorkflowAsUnreachable) {
     Rehearsal r("join_count");
     r.conduct({{"task5", Status::failed}, {"task7", Status::failed}});
-    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "noop__r1", "task7", "noop__r2"}));
+    EXPECT_EQ(r.sequence(),
+              (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "noop__r1", "task7", "noop__r2"}));
     EXPECT_EQ(r.routes(), json::parse(R"([[], ["task5__t0"], ["task7__t0"]])"));
     EXPECT_EQ(r.status(), Status::failed);
-    json unreachable{{"type", "error"},
-                     {"message", "UnreachableJoinError: The join task|route \"task8|0\" is partially satisfied but unreachable."},
-                     {"task_id", "task8"},
-                     {"route", 0}};
+    json unreachable{
+        {"type", "error"},
+        {"message", "UnreachableJoinError: The join task|route \"task8|0\" is partially satisfied but unreachable."},
+        {"task_id", "task8"},
+        {"route", 0}};
     EXPECT_EQ(r.conductor->errors(), (json{failed_error("task5"), failed_error("task7"), unreachable}));
 }
 
 TEST(Conductor, AnUnremediatedFailureFailsFastAndTheRestOfTheRoundStillReports) {
     Rehearsal r("join_count");
     r.conduct({{"task3", Status::failed}, {"task5", Status::failed}, {"task7", Status::failed}});
-    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "noop__r1", "task7", "noop__r2"}));
+    EXPECT_EQ(r.sequence(),
+              (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "noop__r1", "task7", "noop__r2"}));
     EXPECT_EQ(r.status(), Status::failed);
     EXPECT_EQ(r.conductor->errors(), (json{failed_error("task3"), failed_error("task5"), failed_error("task7")}));
 }
@@ -292,7 +296,8 @@ TEST(Conductor, RetryRunsTheSameTaskStateAgainAfterItsDelay) {
 
 TEST(Conductor, RetriesExhaustedEndTheWorkflowFailed) {
     Rehearsal r("retry");
-    r.conduct({{"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}});
+    r.conduct(
+        {{"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}});
     EXPECT_EQ(r.sequence(), (Seq{"task1"}));
     EXPECT_EQ(r.conductor->state().sequence()[0].retry->tally, 3);
     EXPECT_EQ(r.status(), Status::failed);

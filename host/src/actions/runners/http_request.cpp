@@ -11,7 +11,6 @@
 namespace packhost::actions {
 namespace {
 
-
 constexpr size_t kMaxBody = 16u << 20;
 
 void global_init() {
@@ -157,9 +156,8 @@ public:
         curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
         Json result{{"status_code", status}};
         // A body nested past the host's limit is kept as text.
-        Json parsed = core::json_depth_exceeded_at(t.body) == std::string::npos
-                          ? Json::parse(t.body, nullptr, false)
-                          : Json(Json::value_t::discarded);
+        Json parsed = core::json_depth_exceeded_at(t.body) == std::string::npos ? Json::parse(t.body, nullptr, false)
+                                                                                : Json(Json::value_t::discarded);
         bool is_json = !t.body.empty() && !parsed.is_discarded();
         result["body"] = is_json ? parsed : Json(t.body);
         result["parsed"] = is_json;

@@ -12,7 +12,6 @@
 namespace packhost::actions {
 namespace {
 
-
 // The runner parameters every local runner takes; they configure the run and
 // are never passed to the script as arguments.
 const char* const kRunnerParams[] = {"cmd", "cwd", "env", "kwarg_op", "sudo", "sudo_password", "timeout"};
@@ -36,11 +35,13 @@ std::string spec_problem(const Json& params) {
     if (auto env = params.find("env"); env != params.end() && env->is_object()) {
         for (auto it = env->begin(); it != env->end(); ++it) {
             if (it.key().empty() || it.key().find('=') != std::string::npos || has_nul(it.key())) {
-                return "parameter 'env': variable name '" + it.key() + "' is not valid (it may not be empty or hold "
+                return "parameter 'env': variable name '" + it.key() +
+                       "' is not valid (it may not be empty or hold "
                        "'=' or a NUL byte)";
             }
             if (it.value().is_string() && has_nul(it.value().get_ref<const std::string&>())) {
-                return "parameter 'env': the value of '" + it.key() + "' contains a NUL byte, which a process "
+                return "parameter 'env': the value of '" + it.key() +
+                       "' contains a NUL byte, which a process "
                        "cannot be given";
             }
         }
@@ -65,8 +66,12 @@ ProcessSpec base_spec(const Action& action, Invocation& inv) {
 }
 
 RunOutcome refused(const std::string& why) {
-    return {RunOutcome::Kind::failed, Json{{"error", why}, {"succeeded", false}, {"failed", true}, {"return_code", -1},
-                                           {"stdout", ""}, {"stderr", ""}}};
+    return {RunOutcome::Kind::failed, Json{{"error", why},
+                                           {"succeeded", false},
+                                           {"failed", true},
+                                           {"return_code", -1},
+                                           {"stdout", ""},
+                                           {"stderr", ""}}};
 }
 
 ProcessLimits limits_of(Invocation& inv) {
@@ -106,7 +111,8 @@ public:
         const Json& p = inv.parameters();
         auto cmd = p.find("cmd");
         if (cmd == p.end() || !cmd->is_string() || cmd->get<std::string>().empty()) {
-            return {RunOutcome::Kind::failed, Json{{"error", "parameter 'cmd' is required by the local-shell-cmd runner"}}};
+            return {RunOutcome::Kind::failed,
+                    Json{{"error", "parameter 'cmd' is required by the local-shell-cmd runner"}}};
         }
         if (auto why = spec_problem(p); !why.empty()) return refused(why);
         ProcessSpec spec = base_spec(action, inv);
@@ -159,7 +165,8 @@ public:
         spec.argv.insert(spec.argv.end(), named.begin(), named.end());
         for (size_t i = 1; i < spec.argv.size(); ++i) {
             if (has_nul(spec.argv[i])) {
-                return refused("argument " + std::to_string(i) + " of the script contains a NUL byte, which a process "
+                return refused("argument " + std::to_string(i) +
+                               " of the script contains a NUL byte, which a process "
                                "cannot be given");
             }
         }

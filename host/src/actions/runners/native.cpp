@@ -10,7 +10,6 @@
 namespace packhost::actions {
 namespace {
 
-
 // A result larger than this fails the execution instead of exhausting memory.
 constexpr size_t kMaxResultBytes = 64u << 20;
 constexpr size_t kMaxErrorBytes = 1u << 20;
@@ -40,13 +39,11 @@ ph_rc write_capped(void* ctx, const char* data, size_t len) {
     return PH_OK;
 }
 
-uint32_t is_canceled(void* call) {
-    return static_cast<CallState*>(call)->invocation.stop_requested() ? 1u : 0u;
-}
+uint32_t is_canceled(void* call) { return static_cast<CallState*>(call)->invocation.stop_requested() ? 1u : 0u; }
 
 void progress(void* call, uint32_t per10000, const char* msg, size_t len) {
-    static_cast<CallState*>(call)->invocation.report_progress(
-        per10000 > 10000 ? 10000 : per10000, std::string_view(msg ? msg : "", msg ? len : 0));
+    static_cast<CallState*>(call)->invocation.report_progress(per10000 > 10000 ? 10000 : per10000,
+                                                              std::string_view(msg ? msg : "", msg ? len : 0));
 }
 
 ph_rc output(void* call, uint32_t stream, const char* chunk, size_t len) {
@@ -159,14 +156,12 @@ public:
         case PH_ERR_CANCELED: return {RunOutcome::Kind::canceled, error_result(error, "canceled")};
         case PH_ERR_TIMEOUT: return {RunOutcome::Kind::timeout, error_result(error, "timed out")};
         default:
-            return {RunOutcome::Kind::failed,
-                    error_result(error, "action " + action.ref + " failed with code " + std::to_string(rc) +
-                                            " and no message")};
+            return {RunOutcome::Kind::failed, error_result(error, "action " + action.ref + " failed with code " +
+                                                                      std::to_string(rc) + " and no message")};
         }
         if (state.result_overflow) {
-            return {RunOutcome::Kind::failed,
-                    Json{{"error", "action " + action.ref + " wrote a result larger than " +
-                                       std::to_string(kMaxResultBytes >> 20) + " MiB"}}};
+            return {RunOutcome::Kind::failed, Json{{"error", "action " + action.ref + " wrote a result larger than " +
+                                                                 std::to_string(kMaxResultBytes >> 20) + " MiB"}}};
         }
         if (result.empty()) return {RunOutcome::Kind::succeeded, nullptr};
         try {
@@ -198,13 +193,12 @@ std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const pac
     a->capabilities = capabilities;
     a->reentrant = (native.flags & PH_ACTION_REENTRANT) != 0;
     std::string where = pack.native->path.string() + ": action '" + native.name + "': parameters_schema";
-    Json params =
-        native.parameters_schema.empty() ? Json() : Json::parse(native.parameters_schema);
+    Json params = native.parameters_schema.empty() ? Json() : Json::parse(native.parameters_schema);
     a->parameters = ParameterSpec::compile(params, where);
     if (!native.output_schema.empty()) {
         a->output_schema = Json::parse(native.output_schema);
-        a->output = core::JsonSchema::compile(a->output_schema,
-                                              pack.native->path.string() + ": action '" + native.name + "': output_schema");
+        a->output = core::JsonSchema::compile(
+            a->output_schema, pack.native->path.string() + ": action '" + native.name + "': output_schema");
     }
     a->runner = std::make_shared<NativeRunner>(native, holder);
     return a;

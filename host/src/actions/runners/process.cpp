@@ -135,9 +135,7 @@ ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const Proce
     inv.started_process(pid);
 
     int64_t started = core::monotonic_ns();
-    int64_t deadline = limits.timeout.count() > 0
-                           ? started + std::chrono::nanoseconds(limits.timeout).count()
-                           : 0;
+    int64_t deadline = limits.timeout.count() > 0 ? started + std::chrono::nanoseconds(limits.timeout).count() : 0;
     int64_t kill_at = 0;  // when SIGKILL follows the SIGTERM
     bool exited = false, term_sent = false, cut_out = false, cut_err = false;
     int status = 0;
@@ -153,8 +151,10 @@ ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const Proce
             if (n > 0) {
                 std::string_view chunk(buf, static_cast<size_t>(n));
                 inv.append_output(i == 0 ? OutputStream::out : OutputStream::err, chunk);
-                if (i == 0) keep(out.stdout_text, chunk, limits.output_cap, cut_out);
-                else keep(out.stderr_text, chunk, limits.output_cap, cut_err);
+                if (i == 0)
+                    keep(out.stdout_text, chunk, limits.output_cap, cut_out);
+                else
+                    keep(out.stderr_text, chunk, limits.output_cap, cut_err);
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 close_fd(fd);
             }
@@ -170,8 +170,7 @@ ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const Proce
             if (now >= drain_until) break;
             continue;
         }
-        bool time_up = (deadline != 0 && now >= deadline) ||
-                       (inv.deadline_ns() != 0 && now >= inv.deadline_ns());
+        bool time_up = (deadline != 0 && now >= deadline) || (inv.deadline_ns() != 0 && now >= inv.deadline_ns());
         bool cancel = inv.stop_requested();
         if (!term_sent && (time_up || cancel)) {
             out.timed_out = time_up;
@@ -195,16 +194,19 @@ ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const Proce
 
 RunOutcome shell_outcome(const ProcessOutcome& p) {
     if (!p.spawn_error.empty()) {
-        return {RunOutcome::Kind::failed, Json{{"error", p.spawn_error}, {"succeeded", false},
-                                                         {"failed", true}, {"return_code", -1}, {"stdout", ""},
-                                                         {"stderr", ""}}};
+        return {RunOutcome::Kind::failed, Json{{"error", p.spawn_error},
+                                               {"succeeded", false},
+                                               {"failed", true},
+                                               {"return_code", -1},
+                                               {"stdout", ""},
+                                               {"stderr", ""}}};
     }
     bool ok = p.return_code == 0 && !p.timed_out && !p.canceled;
     Json result{{"succeeded", ok},
-                          {"failed", !ok},
-                          {"return_code", p.return_code},
-                          {"stdout", p.stdout_text},
-                          {"stderr", p.stderr_text}};
+                {"failed", !ok},
+                {"return_code", p.return_code},
+                {"stdout", p.stdout_text},
+                {"stderr", p.stderr_text}};
     if (p.timed_out) {
         result["error"] = "execution timed out";
         return {RunOutcome::Kind::timeout, result};

@@ -14,7 +14,7 @@
 namespace packhost::actions {
 
 struct ProcessSpec {
-    std::vector<std::string> argv;          // argv[0] is a path
+    std::vector<std::string> argv;           // argv[0] is a path
     std::map<std::string, std::string> env;  // the complete environment
     std::string cwd;                         // empty: inherit
 };
@@ -25,8 +25,8 @@ void set_output_cap(size_t bytes);
 size_t output_cap();
 
 struct ProcessLimits {
-    std::chrono::milliseconds timeout{0};     // 0: none besides the execution's own deadline
-    size_t output_cap = actions::output_cap();  // per stream, kept in the result
+    std::chrono::milliseconds timeout{0};        // 0: none besides the execution's own deadline
+    size_t output_cap = actions::output_cap();   // per stream, kept in the result
     std::chrono::milliseconds kill_grace{2000};  // SIGTERM -> SIGKILL
 };
 

@@ -26,7 +26,6 @@
 namespace packhost::store {
 namespace {
 
-
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 // A stored value that cannot be read (written by something else, or nested
@@ -53,10 +52,7 @@ void configure(SQLite::Database& db) {
 class SqliteStore final : public Store {
 public:
     explicit SqliteStore(const std::string& file)
-        : file_(file),
-          writer_db_(open(file)),
-          reader_db_(open(file)),
-          writer_([this] { write_loop(); }) {}
+        : file_(file), writer_db_(open(file)), reader_db_(open(file)), writer_([this] { write_loop(); }) {}
 
     ~SqliteStore() override {
         {
@@ -70,9 +66,20 @@ public:
     // Serialised here, on the caller's thread: the writer then only binds
     // text, and every JSON tree is freed by the thread that built it.
     uint64_t save(ExecutionRecord r) override {
-        ExecutionRow row{std::move(r.id), std::move(r.action), std::move(r.runner_type), std::string(core::to_string(r.status)),
-                         dump(r.parameters), std::move(r.sealed_secrets), std::nullopt, dump(r.context), dump(r.log),
-                         std::move(r.parent), std::move(r.owner), std::move(r.process), r.start_us, r.end_us};
+        ExecutionRow row{std::move(r.id),
+                         std::move(r.action),
+                         std::move(r.runner_type),
+                         std::string(core::to_string(r.status)),
+                         dump(r.parameters),
+                         std::move(r.sealed_secrets),
+                         std::nullopt,
+                         dump(r.context),
+                         dump(r.log),
+                         std::move(r.parent),
+                         std::move(r.owner),
+                         std::move(r.process),
+                         r.start_us,
+                         r.end_us};
         if (!r.result.is_null()) row.result = dump(r.result);
         return push(std::move(row));
     }
@@ -191,10 +198,10 @@ public:
         return q.exec() == 1;
     }
 
-    std::vector<std::string> abandon_orphans(const std::function<bool(const std::string&)>& alive,
-                                             const std::string& reason,
-                                             const std::function<bool(const ExecutionRecord&)>& keep,
-                                             const std::function<std::string(const ExecutionRecord&)>& before) override {
+    std::vector<std::string> abandon_orphans(
+        const std::function<bool(const std::string&)>& alive, const std::string& reason,
+        const std::function<bool(const ExecutionRecord&)>& keep,
+        const std::function<std::string(const ExecutionRecord&)>& before) override {
         std::vector<ExecutionRecord> orphans;
         for (auto& r : unfinished()) {
             if (!alive(r.owner) && !(keep && keep(r))) orphans.push_back(std::move(r));
@@ -229,9 +236,11 @@ public:
         return n;
     }
 
-    std::optional<KeyValue> kv_get(const std::string& scope, const std::string& user, const std::string& name) override {
+    std::optional<KeyValue> kv_get(const std::string& scope, const std::string& user,
+                                   const std::string& name) override {
         std::lock_guard lock(read_mu_);
-        SQLite::Statement q(reader_db_, std::string(kKvSelect) + " WHERE scope = ? AND user = ? AND name = ? AND " + kLive);
+        SQLite::Statement q(reader_db_,
+                            std::string(kKvSelect) + " WHERE scope = ? AND user = ? AND name = ? AND " + kLive);
         q.bind(1, scope);
         q.bind(2, user);
         q.bind(3, name);
@@ -267,7 +276,8 @@ public:
         return existed;
     }
 
-    std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user, const std::string& prefix) override {
+    std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user,
+                                  const std::string& prefix) override {
         std::lock_guard lock(read_mu_);
         SQLite::Statement q(reader_db_, std::string(kKvSelect) + " WHERE scope = ? AND user = ? AND " + kLive +
                                             " AND substr(name, 1, ?) = ? ORDER BY name");

@@ -82,7 +82,7 @@ void Run::run_task(size_t index) {
     if (steps_.size() >= limits_.max_tasks) {
         any_failed_ = true;
         end_chain("the chain ran " + std::to_string(steps_.size()) +
-               " tasks, the most one workflow may run (a loop that never ends? the limit is --workflow-max-tasks)");
+                  " tasks, the most one workflow may run (a loop that never ends? the limit is --workflow-max-tasks)");
         return;
     }
     step_ = static_cast<int64_t>(steps_.size());
@@ -180,11 +180,11 @@ void Run::record_step() { record(step_, dump_json(steps_[step_])); }
 
 void Run::record_chain() {
     record(-1, dump_json(Json{{"published", published_},
-                                       {"any_failed", any_failed_},
-                                       {"last_error", last_error_},
-                                       {"pending", pending_},
-                                       {"paused", paused_},
-                                       {"finished", finished()}}));
+                              {"any_failed", any_failed_},
+                              {"last_error", last_error_},
+                              {"pending", pending_},
+                              {"paused", paused_},
+                              {"finished", finished()}}));
 }
 
 void Run::record(int64_t key, std::string text) {

@@ -36,13 +36,13 @@ private:
     expr::TemplateCache& cache_;
 
     // Touched only by the thread handling events.
-    Json scope_ = Json::object();      // parameters, vars, published, results by task name, __results
-    Json base_ = Json::object();       // parameters, vars, published: what a restart needs besides the steps
+    Json scope_ = Json::object();  // parameters, vars, published, results by task name, __results
+    Json base_ = Json::object();   // parameters, vars, published: what a restart needs besides the steps
     Json published_ = Json::object();
-    Json steps_ = Json::array();       // the result's "tasks"
-    int64_t step_ = -1;                // the running step (index in steps_), -1: none
-    std::string child_;                // its child execution
-    std::string pending_;              // the task to run once resumed
+    Json steps_ = Json::array();  // the result's "tasks"
+    int64_t step_ = -1;           // the running step (index in steps_), -1: none
+    std::string child_;           // its child execution
+    std::string pending_;         // the task to run once resumed
     bool any_failed_ = false, canceling_ = false, paused_ = false, over_limit_ = false;
     std::string last_error_;
 };

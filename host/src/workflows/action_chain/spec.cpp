@@ -56,8 +56,8 @@ std::shared_ptr<const Chain> parse(const std::filesystem::path& file, Problems& 
             continue;
         }
         for (const auto& kv : node) {
-            static const std::set<std::string> known = {"name", "ref", "parameters", "params", "on-success",
-                                                        "on-failure", "publish", "notify"};
+            static const std::set<std::string> known = {"name",       "ref",        "parameters", "params",
+                                                        "on-success", "on-failure", "publish",    "notify"};
             if (!known.count(kv.first.Scalar())) {
                 problems.add(line_of(kv.first), "unknown task field '" + kv.first.Scalar() +
                                                     "' (name, ref, parameters, on-success, on-failure, publish)");

@@ -13,7 +13,6 @@
 
 namespace packhost::workflows::action_chain {
 
-
 struct Task {
     std::string name;
     size_t line = 0;

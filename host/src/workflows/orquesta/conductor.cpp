@@ -39,7 +39,9 @@ std::string arg_text(const expr::CallArgs& a, size_t i, const char* name, const 
     return v->json().get<std::string>();
 }
 
-bool is_engine_command(const std::string& id) { return id == "continue" || id == "fail" || id == "noop" || id == "retry"; }
+bool is_engine_command(const std::string& id) {
+    return id == "continue" || id == "fail" || id == "noop" || id == "retry";
+}
 
 bool is_number(const Json& j) { return j.is_number() && !j.is_boolean(); }
 
@@ -72,8 +74,8 @@ Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& ca
     // over what came before it.
     for (const auto& [name, def] : graph_->workflow().input) {
         Json value = inputs.is_object() && inputs.contains(name) && !inputs[name].is_null() ? inputs[name]
-                     : def ? *def
-                           : Json(nullptr);
+                     : def                                                                  ? *def
+                                                                                            : Json(nullptr);
         try {
             ctx[name] = evaluate(value, Scope{&ctx});
         } catch (const std::exception& e) {
@@ -107,10 +109,12 @@ Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& ca
     : graph_(std::move(graph)), cache_(cache), state_(std::move(state)) {
     define_functions();
     for (const auto& t : state_.sequence()) {
-        if (!graph_->find(t.id)) throw std::runtime_error("recorded task '" + t.id + "' is not in the workflow definition any more");
+        if (!graph_->find(t.id))
+            throw std::runtime_error("recorded task '" + t.id + "' is not in the workflow definition any more");
     }
     for (const auto& s : state_.staged()) {
-        if (!graph_->find(s.id)) throw std::runtime_error("recorded task '" + s.id + "' is not in the workflow definition any more");
+        if (!graph_->find(s.id))
+            throw std::runtime_error("recorded task '" + s.id + "' is not in the workflow definition any more");
     }
 }
 
@@ -186,10 +190,15 @@ void Conductor::define_functions() {
         Json wf_id = nullptr;
         if (state_.context_count() > 0) {
             const Json& root = state_.context(0).set;
-            if (root.contains("st2") && root["st2"].contains("workflow_execution_id")) wf_id = root["st2"]["workflow_execution_id"];
+            if (root.contains("st2") && root["st2"].contains("workflow_execution_id"))
+                wf_id = root["st2"]["workflow_execution_id"];
         }
-        return Json{{"task_id", t.id},     {"task_name", t.id},       {"route", t.route},
-                    {"status", to_string(t.status)}, {"result", std::move(result)}, {"workflow_execution_id", wf_id}};
+        return Json{{"task_id", t.id},
+                    {"task_name", t.id},
+                    {"route", t.route},
+                    {"status", to_string(t.status)},
+                    {"result", std::move(result)},
+                    {"workflow_execution_id", wf_id}};
     });
 }
 
@@ -323,7 +332,8 @@ void Conductor::render_workflow_output() {
     if (!errors.empty()) {
         for (const auto& e : errors) log_error(e);
         Status s = state_.status();
-        if (s != Status::timeout && s != Status::abandoned && s != Status::canceled) request_workflow_status(Status::failed);
+        if (s != Status::timeout && s != Status::abandoned && s != Status::canceled)
+            request_workflow_status(Status::failed);
     }
 }
 
@@ -344,7 +354,9 @@ bool Conductor::has_active_tasks() const {
     return false;
 }
 
-Status Conductor::status_of(const std::string& task_id, int route) const { return lookup_status(state_, task_id, route); }
+Status Conductor::status_of(const std::string& task_id, int route) const {
+    return lookup_status(state_, task_id, route);
+}
 
 Conductor::RenderedItems Conductor::render_items(const Task& task, const Scope& scope) {
     RenderedItems r;
@@ -395,7 +407,8 @@ TaskRequest Conductor::get_task(const StagedTask& staged) {
         req.delay = d.get<double>();
     }
     if (!task.items) {
-        req.actions.push_back({task.action, task.action.empty() ? Json::object() : evaluate(task.input, scope), std::nullopt});
+        req.actions.push_back(
+            {task.action, task.action.empty() ? Json::object() : evaluate(task.input, scope), std::nullopt});
         return req;
     }
     // Items are rendered once per staged task (by its uid), then handed out
@@ -408,7 +421,8 @@ TaskRequest Conductor::get_task(const StagedTask& staged) {
     } else {
         fresh = render_items(task, scope);
     }
-    if (!s->items || s->items->empty()) state_.init_items(*s, rendered ? rendered->actions.size() : fresh.actions.size());
+    if (!s->items || s->items->empty())
+        state_.init_items(*s, rendered ? rendered->actions.size() : fresh.actions.size());
     if (!rendered) rendered = &(rendered_items_[s->uid] = std::move(fresh));
     req.items_count = rendered->actions.size();
     req.concurrency = rendered->concurrency;
@@ -442,7 +456,8 @@ TaskRequest Conductor::render_task(const std::string& task_id, int route) {
     TaskRequest req;
     req.id = task_id;
     req.route = route;
-    req.actions.push_back({node.task->action, node.task->action.empty() ? Json::object() : evaluate(node.task->input, scope),
+    req.actions.push_back({node.task->action,
+                           node.task->action.empty() ? Json::object() : evaluate(node.task->input, scope),
                            std::nullopt});
     return req;
 }
@@ -501,13 +516,15 @@ void Conductor::setup_retry(TaskState& entry, int64_t ctx) {
     Scope scope{&in};
     Json count = spec.count.is_string() ? evaluate(spec.count, scope) : spec.count;
     if (!count.is_number_integer()) {
-        throw std::runtime_error("ValueError: The retry count for task \"" + entry.id + "\" is not an integer: " + count.dump());
+        throw std::runtime_error("ValueError: The retry count for task \"" + entry.id +
+                                 "\" is not an integer: " + count.dump());
     }
     r.count = count.get<int64_t>();
     if (!spec.delay.is_null()) {
         Json delay = spec.delay.is_string() ? evaluate(spec.delay, scope) : spec.delay;
         if (!is_number(delay) || delay.get<double>() < 0) {
-            throw std::runtime_error("ValueError: The retry delay for task \"" + entry.id + "\" is not a number: " + delay.dump());
+            throw std::runtime_error("ValueError: The retry delay for task \"" + entry.id +
+                                     "\" is not a number: " + delay.dump());
         }
         r.delay = delay.get<double>();
     }
@@ -554,7 +571,9 @@ Conductor::Inbound Conductor::inbound_criteria(size_t node_index, int route) {
         return evaluation.back().second;
     };
     for (size_t e : node.in) slot(graph_->edge(e).from);
-    size_t requirement = node.barrier < 0 ? evaluation.size() : node.barrier == 0 ? 1 : static_cast<size_t>(node.barrier);
+    size_t requirement = node.barrier < 0    ? evaluation.size()
+                         : node.barrier == 0 ? 1
+                                             : static_cast<size_t>(node.barrier);
     for (size_t e : node.in) {
         const Edge& edge = graph_->edge(e);
         auto prev = state_.latest(graph_->node(edge.from).id, route);
@@ -665,7 +684,7 @@ void Conductor::update_task_state(const std::string& task_id, int route, const E
         // The task's result: the action's; with items, every item's.
         Json result = node.task && node.task->items
                           ? (event.kind == Event::Kind::item ? (event.accumulated ? *event.accumulated : Json::array())
-                                                              : (event.result.is_null() ? Json::array() : event.result))
+                                                             : (event.result.is_null() ? Json::array() : event.result))
                           : event.result;
         results_[{task_id, route}] = result;
         Json storage;
@@ -728,7 +747,8 @@ void Conductor::update_task_state(const std::string& task_id, int route, const E
                 if (staged_next) {
                     // What this branch adds (not the initial context, which
                     // would undo what other branches published).
-                    if (out_ctx > 0) staged_next->ctx = state_.add_context(ContextNode{staged_next->ctx, out_ctx, nullptr});
+                    if (out_ctx > 0)
+                        staged_next->ctx = state_.add_context(ContextNode{staged_next->ctx, out_ctx, nullptr});
                     staged_next->prev.emplace_back(edge.backref, *index);
                     state_.reset_items(*staged_next);
                 } else {
@@ -773,8 +793,9 @@ void Conductor::task_machine(size_t index, const Event& event) {
     std::string name = event.name;
     if (event.kind == Event::Kind::item) {
         Status s = event.status;
-        bool qualifies = s == Status::resuming || s == Status::pending || s == Status::paused || s == Status::succeeded ||
-                         s == Status::failed || s == Status::timeout || s == Status::abandoned || s == Status::canceled;
+        bool qualifies = s == Status::resuming || s == Status::pending || s == Status::paused ||
+                         s == Status::succeeded || s == Status::failed || s == Status::timeout ||
+                         s == Status::abandoned || s == Status::canceled;
         const StagedTask* staged = state_.find_staged(entry.id, entry.route);
         if (qualifies && staged && staged->items) {
             // The other items: counts by status, less this one (already set to its new status).
@@ -828,7 +849,7 @@ void Conductor::workflow_machine_task_event(const std::string& task_id, int rout
     bool next = has_next_tasks(task_id, route);
     bool active = has_active_tasks();
     if (is_abended(task_status) && next) name = "task_remediated";
-    static const char* const kConditional[] = {"task_pending", "task_paused", "task_succeeded", "task_failed",
+    static const char* const kConditional[] = {"task_pending",    "task_paused",   "task_succeeded", "task_failed",
                                                "task_remediated", "task_canceled", "task_retrying"};
     if (std::find(std::begin(kConditional), std::end(kConditional), name) != std::end(kConditional)) {
         name += active ? "_workflow_active" : "_workflow_dormant";
@@ -857,7 +878,8 @@ void Conductor::fail_unreachable_barriers() {
     for (const auto& s : state_.staged()) {
         const Node& node = graph_->at(s.id);
         if (node.barrier == 0 || s.ready) continue;
-        if (inbound_criteria(*graph_->find(s.id), s.route) == Inbound::not_satisfied) unreachable.emplace_back(s.id, s.route);
+        if (inbound_criteria(*graph_->find(s.id), s.route) == Inbound::not_satisfied)
+            unreachable.emplace_back(s.id, s.route);
     }
     if (unreachable.empty()) return;
     state_.set_status(Status::failed);
@@ -872,8 +894,9 @@ void Conductor::workflow_machine_workflow_event(Status requested) {
     std::string name = "workflow_" + std::string(to_string(requested));
     bool active = has_active_tasks();
     if (is_pause(requested) || is_cancel(requested)) name += active ? "_workflow_active" : "_workflow_dormant";
-    if (state_.status() == Status::paused && (requested == Status::running || requested == Status::resuming) && !active &&
-        !has_staged_tasks() && state_.count_latest(Status::paused) == 0 && state_.count_latest(Status::pending) == 0) {
+    if (state_.status() == Status::paused && (requested == Status::running || requested == Status::resuming) &&
+        !active && !has_staged_tasks() && state_.count_latest(Status::paused) == 0 &&
+        state_.count_latest(Status::pending) == 0) {
         name += "_workflow_completed";
     }
     if (auto to = next_workflow_status(state_.status(), name)) state_.set_status(*to);

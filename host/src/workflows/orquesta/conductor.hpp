@@ -149,7 +149,7 @@ private:
     expr::Context functions_;
     Scope scope_;
     std::unordered_map<int64_t, RenderedItems> rendered_items_;  // by staged uid
-    std::map<std::pair<std::string, int>, Json> results_;  // the latest result of each task, by task and route
+    std::map<std::pair<std::string, int>, Json> results_;        // the latest result of each task, by task and route
     std::unordered_map<int64_t, std::shared_ptr<const Json>> changes_;  // memo of changes_of
     std::deque<int64_t> changes_order_;
 };

@@ -93,8 +93,8 @@ std::shared_ptr<const Graph> Graph::compose(const Workflow& workflow) {
         done[from] = true;
         for (const auto& n : next_tasks(g->nodes_[from].task)) {
             if (n.name == "retry") {
-                g->nodes_[from].retry = RetrySpec{n.condition ? n.condition : std::optional<std::string>(kRetryOnCompletion),
-                                                  Json(3), Json(nullptr)};
+                g->nodes_[from].retry = RetrySpec{
+                    n.condition ? n.condition : std::optional<std::string>(kRetryOnCompletion), Json(3), Json(nullptr)};
                 continue;
             }
             if (!wf.find(n.name) && !is_command(n.name)) continue;  // refused when the definition was checked

@@ -25,12 +25,12 @@ struct RetrySpec {
 };
 
 struct Edge {
-    size_t from = 0, to = 0;  // nodes
-    int key = 0;              // the nth edge from `from` to `to`
-    size_t ref = 0;           // index of the transition in from's `next`
+    size_t from = 0, to = 0;              // nodes
+    int key = 0;                          // the nth edge from `from` to `to`
+    size_t ref = 0;                       // index of the transition in from's `next`
     std::optional<std::string> criteria;  // `when`
-    std::string id;       // "<to>__t<key>": how the task state's `next` names it
-    std::string backref;  // "<from>__t<key>": how the next task's `prev` and routes name it
+    std::string id;                       // "<to>__t<key>": how the task state's `next` names it
+    std::string backref;                  // "<from>__t<key>": how the next task's `prev` and routes name it
 };
 
 struct Node {

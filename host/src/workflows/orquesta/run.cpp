@@ -22,8 +22,10 @@ Run::Run(std::shared_ptr<const Workflow> workflow, actions::Invocation& invocati
 
 void Run::on_start() {
     // What StackStorm puts in ctx().st2.
-    Json st2{{"action_execution_id", inv_.execution_id()}, {"workflow_execution_id", inv_.execution_id()},
-             {"user", inv_.user()}, {"api_user", inv_.user()}};
+    Json st2{{"action_execution_id", inv_.execution_id()},
+             {"workflow_execution_id", inv_.execution_id()},
+             {"user", inv_.user()},
+             {"api_user", inv_.user()}};
     Json context = Json::object();
     if (auto c = Json::parse(inv_.context_json(), nullptr, false); c.is_object()) {
         for (const char* key : {"pack", "source_channel", "api_url"}) {
@@ -117,8 +119,9 @@ void Run::request_next_tasks() {
                     conductor_->update_task_state(t.id, t.route, Event::action(Status::running));
                 }
                 for (const auto& a : t.actions) {
-                    conductor_->update_task_state(t.id, t.route, a.item ? Event::item_event(*a.item, Status::running)
-                                                                         : Event::action(Status::running));
+                    conductor_->update_task_state(
+                        t.id, t.route,
+                        a.item ? Event::item_event(*a.item, Status::running) : Event::action(Status::running));
                 }
             } catch (const std::exception& e) {
                 // A retry count or delay that does not evaluate: as StackStorm's
@@ -158,8 +161,12 @@ Run::Key Run::key_of(const std::string& task, int route, std::optional<size_t> i
 }
 
 Json Run::child_context(const std::string& task, int route, const Key& key) const {
-    Json o{{"workflow_execution_id", inv_.execution_id()}, {"task_name", task}, {"task_id", task}, {"task_route", route},
-           {"seq", key.task}, {"attempt", key.attempt}};
+    Json o{{"workflow_execution_id", inv_.execution_id()},
+           {"task_name", task},
+           {"task_id", task},
+           {"task_route", route},
+           {"seq", key.task},
+           {"attempt", key.attempt}};
     if (key.item >= 0) o["item_id"] = key.item;
     return Json{{"orquesta", std::move(o)}};
 }
@@ -242,7 +249,7 @@ void Run::conclude() {
     s = conductor_->workflow_status();
     Json result{{"output", conductor_->output() ? *conductor_->output() : Json(nullptr)}};
     if (is_abended(s)) result["errors"] = conductor_->errors();
-    actions::RunOutcome::Kind kind = s == Status::succeeded ? actions::RunOutcome::Kind::succeeded
+    actions::RunOutcome::Kind kind = s == Status::succeeded  ? actions::RunOutcome::Kind::succeeded
                                      : s == Status::canceled ? actions::RunOutcome::Kind::canceled
                                                              : actions::RunOutcome::Kind::failed;
     finish({kind, std::move(result)});
@@ -265,7 +272,8 @@ void Run::on_restore() {
     for (const auto& c : recorded) {
         auto o = c.context.find("orquesta");
         if (o == c.context.end() || !o->is_object()) continue;
-        by_key[{o->value("seq", int64_t{-1}), o->value("attempt", int64_t{0}), o->value("item_id", int64_t{-1})}].push_back(&c);
+        by_key[{o->value("seq", int64_t{-1}), o->value("attempt", int64_t{0}), o->value("item_id", int64_t{-1})}]
+            .push_back(&c);
     }
     // Results of what completed (task() reads them), by the last child of each.
     for (const auto& [key, children] : by_key) {
@@ -317,7 +325,8 @@ void Run::on_restore() {
             auto recorded_children = children_of(key);
             if (recorded_children.empty()) continue;
             Target target{entry.id, entry.route, item};
-            if (auto end = settle_child(recorded_children, "", node.task->action, child_context(entry.id, entry.route, key))) {
+            if (auto end =
+                    settle_child(recorded_children, "", node.task->action, child_context(entry.id, entry.route, key))) {
                 conductor_->note_item_started(entry.id, entry.route, item);
                 ends.emplace_back(target, *end);
             }

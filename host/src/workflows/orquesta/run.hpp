@@ -61,9 +61,9 @@ private:
     std::unique_ptr<Conductor> conductor_;
 
     // Touched only by the thread handling events.
-    std::unordered_map<std::string, Target> children_;  // running now, by execution id
+    std::unordered_map<std::string, Target> children_;              // running now, by execution id
     std::map<KeyTuple, std::pair<Target, ActionRequest>> delayed_;  // starts waiting for their delay
-    std::map<std::pair<std::string, int>, Json> item_results_;  // with items: a list, by task and route
+    std::map<std::pair<std::string, int>, Json> item_results_;      // with items: a list, by task and route
     bool reported_paused_ = false;
     bool over_limit_ = false;
 };

@@ -76,7 +76,8 @@ public:
         check_expressions(doc["output"], "output", problems_, cache_);
         auto tasks = doc["tasks"];
         if (!tasks || !tasks.IsMap() || tasks.size() == 0) {
-            problems_.add(tasks ? line_of(tasks) : line_of(doc), "field 'tasks' must be a mapping of task names to tasks");
+            problems_.add(tasks ? line_of(tasks) : line_of(doc),
+                          "field 'tasks' must be a mapping of task names to tasks");
             return wf;
         }
         for (const auto& kv : tasks) {
@@ -183,8 +184,8 @@ private:
         } else if (w.IsMap()) {
             for (const auto& kv : w) {
                 if (kv.first.Scalar() != "items" && kv.first.Scalar() != "concurrency") {
-                    problems_.add(line_of(kv.first), where + ": with: unknown field '" + kv.first.Scalar() +
-                                                         "' (items, concurrency)");
+                    problems_.add(line_of(kv.first),
+                                  where + ": with: unknown field '" + kv.first.Scalar() + "' (items, concurrency)");
                 }
             }
             if (auto i = w["items"]; i && i.IsScalar()) items = i.Scalar();
@@ -202,7 +203,8 @@ private:
         // `host in {{ ctx().hosts }}` / `a, b in {{ zip(...) }}`
         size_t brace = items.find("{{");
         size_t in = brace == std::string::npos ? std::string::npos : items.rfind(" in ", brace);
-        if (in != std::string::npos && items.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_, \t") >= in) {
+        if (in != std::string::npos &&
+            items.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_, \t") >= in) {
             t.item_names = split_names(items.substr(0, in));
             if (t.item_names.empty()) problems_.add(line_of(w), where + ": with: no item name before 'in'");
             items = items.substr(in + 4);
@@ -253,8 +255,10 @@ private:
         for (const auto& kv : node) {
             const auto& k = kv.first.Scalar();
             if (k == "when") {
-                if (!kv.second.IsScalar()) problems_.add(line_of(kv.second), where + ": when must be an expression");
-                else tr.when = kv.second.Scalar();
+                if (!kv.second.IsScalar())
+                    problems_.add(line_of(kv.second), where + ": when must be an expression");
+                else
+                    tr.when = kv.second.Scalar();
             } else if (k == "publish") {
                 if (kv.second.IsScalar()) {
                     try {
@@ -294,8 +298,9 @@ private:
                         targets.insert(it->second);
                         edges[i].push_back(it->second);
                     } else if (!is_command(name)) {
-                        problems_.add(tr.line, "task '" + wf.tasks[i].name + "': do names '" + name +
-                                                   "', which is neither a task nor a command (continue, fail, noop, retry)");
+                        problems_.add(tr.line,
+                                      "task '" + wf.tasks[i].name + "': do names '" + name +
+                                          "', which is neither a task nor a command (continue, fail, noop, retry)");
                     }
                 }
             }
@@ -305,8 +310,9 @@ private:
             if (wf.inbound[i] == 0) wf.start.push_back(i);
             const auto& t = wf.tasks[i];
             if (t.join > 0 && static_cast<size_t>(t.join) > wf.inbound[i]) {
-                problems_.add(t.line, "task '" + t.name + "': join " + std::to_string(t.join) + " waits for more tasks than the " +
-                                          std::to_string(wf.inbound[i]) + " that lead to it");
+                problems_.add(t.line, "task '" + t.name + "': join " + std::to_string(t.join) +
+                                          " waits for more tasks than the " + std::to_string(wf.inbound[i]) +
+                                          " that lead to it");
             }
         }
         if (wf.start.empty()) {
@@ -368,8 +374,8 @@ private:
             for (size_t v = 0; v < n; ++v) {
                 if (comp[v] == c) members.push_back(v);
             }
-            bool loop = members.size() > 1 ||
-                        std::find(edges[members[0]].begin(), edges[members[0]].end(), members[0]) != edges[members[0]].end();
+            bool loop = members.size() > 1 || std::find(edges[members[0]].begin(), edges[members[0]].end(),
+                                                        members[0]) != edges[members[0]].end();
             if (!loop) continue;
             bool way_out = false;
             for (size_t v : members) {
@@ -402,7 +408,8 @@ bool is_command(std::string_view name) {
     return std::find(std::begin(kCommands), std::end(kCommands), name) != std::end(kCommands);
 }
 
-std::shared_ptr<const Workflow> parse(const std::filesystem::path& file, Problems& problems, expr::TemplateCache& cache) {
+std::shared_ptr<const Workflow> parse(const std::filesystem::path& file, Problems& problems,
+                                      expr::TemplateCache& cache) {
     auto wf = Parser(problems, cache).run(file);
     if (problems.empty()) wf->graph = Graph::compose(*wf);
     return wf;

@@ -38,9 +38,9 @@ struct Task {
     std::vector<Transition> next;
     // 0: no join; -1: all inbound tasks; N: that many arrivals.
     int join = 0;
-    std::optional<std::string> items;  // template yielding the list
+    std::optional<std::string> items;     // template yielding the list
     std::vector<std::string> item_names;  // `x in ...`, `a, b in zip(...)`
-    Json concurrency;  // null: unbounded
+    Json concurrency;                     // null: unbounded
     std::optional<Retry> retry;
     Json delay;  // null: none
 };

@@ -36,7 +36,8 @@ Backrefs backrefs_from(const Json& j) {
 }
 
 Json retry_json(const RetryState& r) {
-    Json out{{"when", r.when ? Json(*r.when) : Json(nullptr)}, {"count", r.count}, {"delay", r.delay}, {"tally", r.tally}};
+    Json out{
+        {"when", r.when ? Json(*r.when) : Json(nullptr)}, {"count", r.count}, {"delay", r.delay}, {"tally", r.tally}};
     return out;
 }
 
@@ -89,8 +90,12 @@ std::string task_text(const TaskState& t) {
 Json task_json(const TaskState& t) {
     Json next = Json::object();
     for (const auto& [k, v] : t.next) next[k] = v;
-    Json out{{"id", t.id},          {"route", t.route}, {"ctx", t.ctx}, {"prev", backrefs_json(t.prev)},
-             {"next", std::move(next)}, {"status", to_string(t.status)}};
+    Json out{{"id", t.id},
+             {"route", t.route},
+             {"ctx", t.ctx},
+             {"prev", backrefs_json(t.prev)},
+             {"next", std::move(next)},
+             {"status", to_string(t.status)}};
     if (t.term) out["term"] = true;
     if (t.retry) out["retry"] = retry_json(*t.retry);
     if (!t.child.empty()) out["child"] = t.child;
@@ -113,7 +118,7 @@ TaskState task_from(const Json& j) {
 }
 
 Json staged_json(const StagedTask& s, bool with_items) {
-    Json out{{"uid", s.uid}, {"id", s.id}, {"route", s.route}, {"ctx", s.ctx}, {"prev", backrefs_json(s.prev)},
+    Json out{{"uid", s.uid},    {"id", s.id}, {"route", s.route}, {"ctx", s.ctx}, {"prev", backrefs_json(s.prev)},
              {"ready", s.ready}};
     if (s.items) {
         if (with_items) {
@@ -283,7 +288,8 @@ void WorkflowState::set_output(Json output) {
 std::vector<actions::StatePart> WorkflowState::take_changes() {
     std::vector<actions::StatePart> parts;
     for (; contexts_taken_ < contexts_.size(); ++contexts_taken_) {
-        parts.push_back({context_key(static_cast<int64_t>(contexts_taken_)), text(context_json(contexts_[contexts_taken_]))});
+        parts.push_back(
+            {context_key(static_cast<int64_t>(contexts_taken_)), text(context_json(contexts_[contexts_taken_]))});
     }
     for (size_t i : tasks_changed_) parts.push_back({static_cast<int64_t>(i), task_text(sequence_[i])});
     tasks_changed_.clear();
@@ -294,7 +300,10 @@ std::vector<actions::StatePart> WorkflowState::take_changes() {
     if (head_changed_ && !head_as_written()) {
         Json staged = Json::array();
         for (const auto& s : staged_) staged.push_back(staged_json(s, false));
-        Json head{{"format", kFormat}, {"status", to_string(status_)}, {"routes", routes_}, {"staged", std::move(staged)},
+        Json head{{"format", kFormat},
+                  {"status", to_string(status_)},
+                  {"routes", routes_},
+                  {"staged", std::move(staged)},
                   {"next_uid", next_uid_}};
         if (output_) head["output"] = *output_;
         parts.push_back({kHead, text(head)});
@@ -313,9 +322,9 @@ bool WorkflowState::head_as_written() const {
     for (size_t i = 0; i < staged_.size(); ++i) {
         const auto& a = w.staged[i];
         const auto& b = staged_[i];
-        if (a.uid != b.uid || a.id != b.id || a.route != b.route || a.ctx != b.ctx || a.prev != b.prev || a.ready != b.ready ||
-            a.items != (b.items ? b.items->size() : SIZE_MAX) || a.retry != b.retry || a.run_on_fail != b.run_on_fail ||
-            a.completed != b.completed) {
+        if (a.uid != b.uid || a.id != b.id || a.route != b.route || a.ctx != b.ctx || a.prev != b.prev ||
+            a.ready != b.ready || a.items != (b.items ? b.items->size() : SIZE_MAX) || a.retry != b.retry ||
+            a.run_on_fail != b.run_on_fail || a.completed != b.completed) {
             return false;
         }
     }
@@ -367,7 +376,9 @@ WorkflowState WorkflowState::restore(const std::vector<actions::StatePart>& part
     auto dense = [](const std::map<int64_t, Json>& m, const char* what) {
         int64_t expect = 0;
         for (const auto& [k, v] : m) {
-            if (k != expect++) throw std::runtime_error(std::string("recorded ") + what + " " + std::to_string(expect - 1) + " is missing");
+            if (k != expect++)
+                throw std::runtime_error(std::string("recorded ") + what + " " + std::to_string(expect - 1) +
+                                         " is missing");
         }
     };
     dense(contexts, "context");
@@ -429,8 +440,12 @@ Json WorkflowState::serialize() const {
     for (const auto& [k, v] : latest_) by_index.emplace_back(v, key_of(k.first, k.second));
     std::sort(by_index.begin(), by_index.end());
     for (const auto& [v, k] : by_index) tasks[k] = v;
-    Json out{{"contexts", std::move(contexts)}, {"routes", routes_},       {"sequence", std::move(sequence)},
-             {"staged", std::move(staged)},     {"status", to_string(status_)}, {"tasks", std::move(tasks)},
+    Json out{{"contexts", std::move(contexts)},
+             {"routes", routes_},
+             {"sequence", std::move(sequence)},
+             {"staged", std::move(staged)},
+             {"status", to_string(status_)},
+             {"tasks", std::move(tasks)},
              {"errors", errors_}};
     if (output_) out["output"] = *output_;
     return out;

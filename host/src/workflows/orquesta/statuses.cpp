@@ -9,11 +9,21 @@ namespace {
 using S = Status;
 
 constexpr std::array<std::pair<Status, std::string_view>, 16> kNames{{
-    {S::unset, "null"},         {S::requested, "requested"}, {S::scheduled, "scheduled"},
-    {S::delayed, "delayed"},    {S::running, "running"},     {S::pending, "pending"},
-    {S::pausing, "pausing"},    {S::paused, "paused"},       {S::resuming, "resuming"},
-    {S::succeeded, "succeeded"}, {S::failed, "failed"},      {S::timeout, "timeout"},
-    {S::abandoned, "abandoned"}, {S::retrying, "retrying"},  {S::canceling, "canceling"},
+    {S::unset, "null"},
+    {S::requested, "requested"},
+    {S::scheduled, "scheduled"},
+    {S::delayed, "delayed"},
+    {S::running, "running"},
+    {S::pending, "pending"},
+    {S::pausing, "pausing"},
+    {S::paused, "paused"},
+    {S::resuming, "resuming"},
+    {S::succeeded, "succeeded"},
+    {S::failed, "failed"},
+    {S::timeout, "timeout"},
+    {S::abandoned, "abandoned"},
+    {S::retrying, "retrying"},
+    {S::canceling, "canceling"},
     {S::canceled, "canceled"},
 }};
 

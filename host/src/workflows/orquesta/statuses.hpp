@@ -11,8 +11,22 @@
 namespace packhost::workflows::orquesta {
 
 enum class Status : uint8_t {
-    unset, requested, scheduled, delayed, running, pending, pausing, paused, resuming,
-    succeeded, failed, timeout, abandoned, retrying, canceling, canceled,
+    unset,
+    requested,
+    scheduled,
+    delayed,
+    running,
+    pending,
+    pausing,
+    paused,
+    resuming,
+    succeeded,
+    failed,
+    timeout,
+    abandoned,
+    retrying,
+    canceling,
+    canceled,
 };
 
 // Orquesta's names: "null" for unset, "timeout" for expired.
