@@ -156,7 +156,8 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
     if (e->transition(Status::running, nullptr, Status::scheduled)) {
         // Recorded as running for every runner: a native action may run for
         // hours too, and `execution list --status running` must find it.
-        record(*e);
+        uint64_t ticket = record(*e);
+        if (!e->stop_requested() && !durable_before_spawn(*e, ticket, outcome)) return conclude(*e, std::move(outcome));
         if (!e->stop_requested()) outcome = action.runner->run(action, *e);
     } else if (e->done()) {
         return;  // canceled or timed out while queued
@@ -425,6 +426,22 @@ std::vector<actions::Orchestration::RecordedChild> Scheduler::recorded_children(
         out.push_back({{it->id, it->status, it->result}, it->context, it->end_us != 0, started});
     }
     return out;
+}
+
+bool Scheduler::durable_before_spawn(const Execution& e, uint64_t ticket, actions::RunOutcome& outcome) {
+    // A process outlives a killed host and does its work anyway, so one is
+    // started only once its record is on disk: whoever continues a workflow
+    // then knows of every process it started (no step runs twice unseen).
+    // A top-level execution was made durable when it was accepted.
+    if (!options_.store || !e.action().capabilities.spawns_processes || e.parent_id().empty()) return true;
+    try {
+        options_.store->wait_durable(ticket);
+        return true;
+    } catch (const store::StoreError& err) {
+        outcome.kind = actions::RunOutcome::Kind::failed;
+        outcome.result = Json{{"error", std::string("not started: ") + err.what()}};
+        return false;
+    }
 }
 
 uint64_t Scheduler::record(const Execution& e) {

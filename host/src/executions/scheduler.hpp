@@ -114,6 +114,9 @@ private:
     void on_deadline(const std::weak_ptr<Execution>& weak);
     // Terminal transition, recorded in the store when it happens.
     bool close(Execution& e, Status status, Json result, std::optional<Status> only_from = std::nullopt);
+    // Waits for a record before a child execution starts a process; false
+    // (with the failure in outcome) when the store cannot write it.
+    bool durable_before_spawn(const Execution& e, uint64_t ticket, actions::RunOutcome& outcome);
     // Queues the execution's record; returns the store's ticket (0: no store).
     uint64_t record(const Execution& e);
     void close_if_stuck(const std::weak_ptr<Execution>& weak, Status status, const char* why);
