@@ -1,10 +1,11 @@
 #include "core/json.hpp"
 #include "packs/catalog.hpp"
 
-#include <fstream>
+#include <cstring>
 
 #include <spdlog/spdlog.h>
 
+#include "core/bounded_read.hpp"
 #include "core/json_text.hpp"
 #include "packs/discovery.hpp"
 #include "packs/pack_error.hpp"
@@ -25,12 +26,10 @@ std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion ho
     if (fs::exists(manifest, ec)) {
         Json doc;
         try {
-            std::ifstream in(manifest, std::ios::binary);
-            std::string text(64 * 1024 + 1, '\0');
-            in.read(text.data(), static_cast<std::streamsize>(text.size()));
-            text.resize(static_cast<size_t>(in.gcount()));
-            if (text.size() > 64 * 1024) throw PackError(manifest.string() + ": is larger than 64 KiB");
-            doc = core::parse_json(text, manifest.string());
+            auto read = core::read_bounded(manifest, 64 * 1024);
+            if (read.error != 0) throw PackError(manifest.string() + ": cannot be read: " + std::strerror(read.error));
+            if (read.too_large) throw PackError(manifest.string() + ": is larger than 64 KiB");
+            doc = core::parse_json(read.text, manifest.string());
         } catch (const core::JsonTextError& e) {
             throw PackError(e.what());
         }

@@ -1,9 +1,11 @@
 #include "actions/runners/http_request.hpp"
 
-#include <curl/curl.h>
+#include <strings.h>
 
 #include <memory>
 #include <string>
+
+#include "actions/runners/curl_library.hpp"
 
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
@@ -12,11 +14,6 @@ namespace packhost::actions {
 namespace {
 
 constexpr size_t kMaxBody = 16u << 20;
-
-void global_init() {
-    static const bool done = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    (void)done;
-}
 
 struct Transfer {
     Invocation& inv;
@@ -56,19 +53,25 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     return static_cast<Transfer*>(user)->inv.stop_requested() ? 1 : 0;
 }
 
-std::string escape(CURL* c, const std::string& s) {
-    char* e = curl_easy_escape(c, s.c_str(), static_cast<int>(s.size()));
+std::string escape(const CurlLibrary& curl, CURL* c, const std::string& s) {
+    char* e = curl.easy_escape(c, s.c_str(), static_cast<int>(s.size()));
     std::string out = e ? e : "";
-    curl_free(e);
+    curl.free(e);
     return out;
 }
 
 class HttpRequest final : public Runner {
 public:
     RunOutcome run(const Action&, Invocation& inv) const override {
-        global_init();
+        const CurlLibrary* loaded = nullptr;
+        try {
+            loaded = &curl_library();
+        } catch (const std::exception& e) {
+            return {RunOutcome::Kind::failed, Json{{"error", e.what()}}};
+        }
+        const CurlLibrary& curl = *loaded;
         const Json& p = inv.parameters();
-        std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
+        std::unique_ptr<CURL, void (*)(CURL*)> c(curl.easy_init(), curl.easy_cleanup);
         if (!c) return {RunOutcome::Kind::failed, Json{{"error", "cannot initialise libcurl"}}};
         Transfer t{inv, {}, false, Json::object()};
         std::string url = p.value("url", std::string());
@@ -77,28 +80,29 @@ public:
             std::string query;
             for (auto it = q->begin(); it != q->end(); ++it) {
                 if (!query.empty()) query += "&";
-                query += escape(c.get(), it.key()) + "=" +
-                         escape(c.get(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+                query +=
+                    escape(curl, c.get(), it.key()) + "=" +
+                    escape(curl, c.get(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
             }
             url += (url.find('?') == std::string::npos ? "?" : "&") + query;
         }
         std::string method = p.value("method", std::string("GET"));
-        curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-        curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c.get(), CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);  // we are multithreaded
+        curl.easy_setopt(c.get(), CURLOPT_URL, url.c_str());
+        curl.easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+        curl.easy_setopt(c.get(), CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        curl.easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);  // we are multithreaded
         if (method == "HEAD") {
-            curl_easy_setopt(c.get(), CURLOPT_NOBODY, 1L);
+            curl.easy_setopt(c.get(), CURLOPT_NOBODY, 1L);
         } else if (method != "GET") {
-            curl_easy_setopt(c.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+            curl.easy_setopt(c.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
         }
         curl_slist* header_list = nullptr;
         bool has_content_type = false;
         if (auto h = p.find("headers"); h != p.end() && h->is_object()) {
             for (auto it = h->begin(); it != h->end(); ++it) {
                 std::string v = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
-                header_list = curl_slist_append(header_list, (it.key() + ": " + v).c_str());
-                if (curl_strequal(it.key().c_str(), "Content-Type")) has_content_type = true;
+                header_list = curl.slist_append(header_list, (it.key() + ": " + v).c_str());
+                if (::strcasecmp(it.key().c_str(), "Content-Type") == 0) has_content_type = true;
             }
         }
         std::string body;
@@ -107,24 +111,24 @@ public:
                 body = b->get<std::string>();
             } else {
                 body = b->dump();
-                if (!has_content_type) header_list = curl_slist_append(header_list, "Content-Type: application/json");
+                if (!has_content_type) header_list = curl.slist_append(header_list, "Content-Type: application/json");
             }
-            curl_easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-            curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, body.c_str());
+            curl.easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+            curl.easy_setopt(c.get(), CURLOPT_POSTFIELDS, body.c_str());
         }
-        std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(header_list, curl_slist_free_all);
-        if (header_list) curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, header_list);
+        std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers_guard(header_list, curl.slist_free_all);
+        if (header_list) curl.easy_setopt(c.get(), CURLOPT_HTTPHEADER, header_list);
         std::string user = p.value("username", std::string()), password = p.value("password", std::string());
         if (!user.empty()) {
-            curl_easy_setopt(c.get(), CURLOPT_USERNAME, user.c_str());
-            curl_easy_setopt(c.get(), CURLOPT_PASSWORD, password.c_str());
+            curl.easy_setopt(c.get(), CURLOPT_USERNAME, user.c_str());
+            curl.easy_setopt(c.get(), CURLOPT_PASSWORD, password.c_str());
         }
         bool verify = p.value("verify_ssl_cert", true);
-        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
-        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+        curl.easy_setopt(c.get(), CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+        curl.easy_setopt(c.get(), CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
         if (p.value("allow_redirects", false)) {
-            curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
-            curl_easy_setopt(c.get(), CURLOPT_MAXREDIRS, 10L);
+            curl.easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
+            curl.easy_setopt(c.get(), CURLOPT_MAXREDIRS, 10L);
         }
         // The request's own timeout, and never past the execution's deadline.
         int64_t timeout_ms = static_cast<int64_t>(p.value("timeout", 60.0) * 1000);
@@ -132,20 +136,20 @@ public:
             int64_t left = (inv.deadline_ns() - core::monotonic_ns()) / 1000000;
             timeout_ms = std::max<int64_t>(1, timeout_ms > 0 ? std::min(timeout_ms, left) : left);
         }
-        if (timeout_ms > 0) curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
-        curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &t);
-        curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &t);
-        curl_easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c.get(), CURLOPT_XFERINFODATA, &t);
+        if (timeout_ms > 0) curl.easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+        curl.easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, on_body);
+        curl.easy_setopt(c.get(), CURLOPT_WRITEDATA, &t);
+        curl.easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, on_header);
+        curl.easy_setopt(c.get(), CURLOPT_HEADERDATA, &t);
+        curl.easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
+        curl.easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl.easy_setopt(c.get(), CURLOPT_XFERINFODATA, &t);
         char errbuf[CURL_ERROR_SIZE] = {0};
-        curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
+        curl.easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
 
-        CURLcode rc = curl_easy_perform(c.get());
+        CURLcode rc = curl.easy_perform(c.get());
         if (rc != CURLE_OK) {
-            std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+            std::string why = errbuf[0] ? errbuf : curl.easy_strerror(rc);
             if (t.too_big) why = "response body larger than " + std::to_string(kMaxBody >> 20) + " MiB";
             Json err{{"error", method + " " + url + ": " + why}};
             if (rc == CURLE_OPERATION_TIMEDOUT) return {RunOutcome::Kind::timeout, err};
@@ -153,7 +157,7 @@ public:
             return {RunOutcome::Kind::failed, err};
         }
         long status = 0;
-        curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
+        curl.easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
         Json result{{"status_code", status}};
         // A body nested past the host's limit is kept as text.
         Json parsed = core::json_depth_exceeded_at(t.body) == std::string::npos ? Json::parse(t.body, nullptr, false)
