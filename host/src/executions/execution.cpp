@@ -139,9 +139,11 @@ bool Execution::transition(Status to, Json result, std::optional<Status> only_fr
         if (!core::is_completed(to)) return true;
         result_ = std::move(result);
         finished_run = std::move(deferred_);  // it may hold this execution: no cycle past the end
+        // Under the lock, so that wait_for() cannot miss it.
+        done_.store(1, std::memory_order_release);
     }
-    done_.store(1, std::memory_order_release);
     done_.notify_all();
+    done_cv_.notify_all();
     return true;
 }
 
@@ -158,13 +160,10 @@ void Execution::wait() const {
 }
 
 bool Execution::wait_for(std::chrono::nanoseconds timeout) const {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (!done_.load(std::memory_order_acquire)) {
-        if (std::chrono::steady_clock::now() >= until) return false;
-        // std::atomic::wait has no timeout; poll at a human scale instead.
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
+    if (done()) return true;
+    // std::atomic::wait has no timeout: a condition variable on the same lock.
+    std::unique_lock lock(mu_);
+    return done_cv_.wait_for(lock, timeout, [this] { return done(); });
 }
 
 store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::SecretBox* secrets) const {

@@ -2,6 +2,7 @@
 // One run of one action: its record (StackStorm's field names) and its live
 // state. Thread-safe: a worker runs it while others read, cancel or wait.
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -127,6 +128,7 @@ private:
     std::atomic<bool> cancel_requested_{false};
     std::atomic<bool> deadline_passed_{false};
     mutable std::atomic<uint32_t> done_{0};
+    mutable std::condition_variable done_cv_;  // wait_for(), with mu_
 };
 
 }  // namespace packhost::executions
