@@ -62,6 +62,8 @@ bench: build
 	@$(BUILD)/bin/packhost-template-bench
 	@echo
 	@$(BUILD)/bin/packhost-workflow-bench
+	@echo
+	@$(BUILD)/bin/packhost-startup-bench
 
 # libFuzzer on the template engine (clang, build-fuzz/) for FUZZ_SECONDS
 # in FUZZ_JOBS forked workers, seeded with every template of the jinja2

@@ -67,7 +67,12 @@ Host::Host(HostOptions options)
     }
     if (!options_.key_file.empty()) secrets_ = core::SecretBox::open(options_.key_file);
     if (store_ && secrets_) datastore_ = std::make_unique<store::Datastore>(*store_, *secrets_);
-    catalog_ = packs::Catalog::load(options_.packs_path, *this, options_.abi, options_.configs_dir);
+    std::optional<packs::PackIndex> index;
+    if (!options_.pack_index_file.empty()) {
+        index = packs::PackIndex::open(options_.pack_index_file, packs::index_build(options_.abi));
+    }
+    catalog_ =
+        packs::Catalog::load(options_.packs_path, *this, options_.abi, options_.configs_dir, index ? &*index : nullptr);
     // Copy the list: refusing a pack edits the catalog.
     auto loaded = catalog_.loaded();
     for (const auto& pack : loaded) {
@@ -86,6 +91,12 @@ Host::Host(HostOptions options)
                           "is loaded when it is named lib" +
                           pack->metadata.ref + ".so or in manifest.json)");
         }
+    }
+    if (index) {
+        // Only packs that loaded completely: one refused is read again next time.
+        std::vector<std::filesystem::path> loaded_dirs;
+        for (const auto& pack : catalog_.loaded()) loaded_dirs.push_back(pack->metadata.dir);
+        index->save(loaded_dirs);
     }
     options_.scheduler.store = store_.get();
     options_.scheduler.secrets = secrets();
@@ -113,7 +124,10 @@ size_t Host::shutdown() {
     size_t abandoned = scheduler_->shutdown();
     if (abandoned > 0) return abandoned;  // pack code is still running: no shutdown hooks
     for (const auto& pack : catalog_.loaded()) {
-        if (pack->native && pack->native->shutdown) pack->native->shutdown(pack->native->shutdown_user);
+        // A library never mapped (described by the pack index) has nothing to shut down.
+        if (!pack->link || !pack->link->loaded()) continue;
+        const auto& lib = pack->link->get();
+        if (lib.shutdown) lib.shutdown(lib.shutdown_user);
     }
     return 0;
 }

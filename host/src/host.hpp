@@ -32,6 +32,9 @@ struct HostOptions {
     std::filesystem::path store_file;
     std::filesystem::path key_file;
     std::filesystem::path configs_dir;  // <pack>.yaml site configurations
+    // What the packs said when last read (packs/pack_index.hpp); empty:
+    // every pack is read, and its library loaded, at start.
+    std::filesystem::path pack_index_file;
     // Finished executions older than this are purged when the host starts (0: keep all).
     std::chrono::seconds retention{0};
     // Bytes of each output stream a script's result keeps (0: the default, 4 MiB).

@@ -42,8 +42,8 @@ Json Action::to_json() const {
 void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack, const RunnerRegistry& runners) {
     std::vector<std::shared_ptr<const Action>> built;
     if (pack->native) {
-        for (const auto& na : pack->native->actions) {
-            built.push_back(make_native_action(pack, na, runners.capabilities("native")));
+        for (size_t i = 0; i < pack->native->actions.size(); ++i) {
+            built.push_back(make_native_action(pack, i, runners.capabilities("native")));
         }
     }
     for (auto& a : load_yaml_actions(*pack, runners)) {

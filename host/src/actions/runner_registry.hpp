@@ -22,6 +22,9 @@ struct ActionSource {
     std::string pack;
     std::filesystem::path pack_dir;
     std::filesystem::path entry_point;  // resolved inside the pack (runners that need one)
+    // The entry point was checked when the pack index was written and has
+    // not changed since: a runner may leave parsing it to its first run.
+    bool checked_before = false;
 };
 
 struct RunnerType {

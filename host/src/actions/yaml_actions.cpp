@@ -4,11 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include <yaml-cpp/yaml.h>
-
 #include "actions/runner_registry.hpp"
-#include "core/yaml_file.hpp"
-#include "core/yaml_json.hpp"
 #include "packs/pack_error.hpp"
 #include "packs/pack_files.hpp"
 
@@ -51,17 +47,10 @@ Json merge_parameters(const RunnerType& runner, const Json& declared, const fs::
     return Json{{"type", "object"}, {"properties", props}};
 }
 
-std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::path& file,
+std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const packs::ActionFile& action_file,
                                        const RunnerRegistry& runners) {
-    YAML::Node doc;
-    Json meta;
-    try {
-        doc = core::load_yaml_file(file);
-        if (!doc.IsMap()) refuse(file, "must be a mapping of fields");
-        meta = core::yaml_to_json(doc);
-    } catch (const std::runtime_error& e) {
-        refuse(file, e.what());
-    }
+    const fs::path& file = action_file.file;
+    const Json& meta = action_file.meta;
     auto text = [&](const char* field, bool required) -> std::string {
         auto it = meta.find(field);
         if (it == meta.end() || it->is_null()) {
@@ -95,7 +84,7 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
         for (const auto& n : runners.yaml_names()) known += (known.empty() ? "" : ", ") + n;
         refuse(file, "unknown runner_type '" + a->runner_type + "' (known: " + known + ")");
     }
-    ActionSource src{a->pack, pack.metadata.dir, {}};
+    ActionSource src{a->pack, pack.metadata.dir, {}, pack.from_index};
     std::string entry_point = text("entry_point", runner->needs_entry_point);
     if (runner->needs_entry_point) {
         try {
@@ -131,16 +120,7 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const fs::
 std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack,
                                                              const RunnerRegistry& runners) {
     std::vector<std::shared_ptr<const Action>> out;
-    fs::path dir = pack.metadata.dir / "actions";
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return out;
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-        auto ext = e.path().extension();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) out.push_back(load_one(pack, f, runners));
+    for (const auto& f : pack.action_files) out.push_back(load_one(pack, f, runners));
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Actions a pack describes in YAML (actions/*.yaml), StackStorm's metadata
-// format: name, runner_type, entry_point, description, enabled, parameters.
+// Actions a pack describes in YAML (actions/*.yaml, read by the catalog),
+// StackStorm's metadata format: name, runner_type, entry_point,
+// description, enabled, parameters.
 #include <memory>
 #include <vector>
 
@@ -11,7 +12,7 @@ namespace packhost::actions {
 
 // Throws std::invalid_argument("<file>: <field>: problem") for the first
 // unusable file: unknown runner type, missing entry point, a parameter
-// overriding what StackStorm does not allow, invalid YAML.
+// overriding what StackStorm does not allow.
 class RunnerRegistry;
 std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack,
                                                              const RunnerRegistry& runners);

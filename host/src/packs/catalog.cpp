@@ -1,60 +1,41 @@
 #include "core/json.hpp"
 #include "packs/catalog.hpp"
 
-#include <cstring>
-
 #include <spdlog/spdlog.h>
 
-#include "core/bounded_read.hpp"
-#include "core/json_text.hpp"
 #include "packs/discovery.hpp"
 #include "packs/pack_error.hpp"
-#include "packs/pack_files.hpp"
+#include "packs/pack_reader.hpp"
 
 namespace packhost::packs {
-namespace {
-
 namespace fs = std::filesystem;
 
-// The library a pack directory holds, if any: the one manifest.json (written
-// by packhost_add_pack) names, else lib<ref>.so. The manifest's ABI is
-// checked before the library is mapped, so a pack for another ABI major is
-// refused without running any of its code.
-std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion host_abi) {
-    fs::path manifest = m.dir / "manifest.json";
-    std::error_code ec;
-    if (fs::exists(manifest, ec)) {
-        Json doc;
-        try {
-            auto read = core::read_bounded(manifest, 64 * 1024);
-            if (read.error != 0) throw PackError(manifest.string() + ": cannot be read: " + std::strerror(read.error));
-            if (read.too_large) throw PackError(manifest.string() + ": is larger than 64 KiB");
-            doc = core::parse_json(read.text, manifest.string());
-        } catch (const core::JsonTextError& e) {
-            throw PackError(e.what());
-        }
-        if (!doc.is_object()) throw PackError(manifest.string() + ": must be a JSON object");
-        std::string lib = doc.value("library", "");
-        if (lib.empty() || lib.find('/') != std::string::npos) {
-            throw PackError(manifest.string() + ": field 'library' must name a file in the pack directory");
-        }
-        std::string abi = doc.value("abi", "");
-        unsigned major = 0, minor = 0;
-        if (std::sscanf(abi.c_str(), "%u.%u", &major, &minor) != 2) {
-            throw PackError(manifest.string() + ": field 'abi' must be \"MAJOR.MINOR\", got \"" + abi + "\"");
-        }
-        if (auto why = abi_refusal(host_abi, {major, minor})) throw PackError(manifest.string() + ": " + *why);
-        return file_in_pack(m.dir, m.dir, lib, manifest.string(), "library");
+namespace {
+
+// Reads `dir` as it is now (loading its library), for the catalog and the index.
+PackContent read_pack(const fs::path& dir, AbiVersion host_abi, std::vector<FileStamp> stamps, PackMetadata metadata,
+                      std::shared_ptr<const LibraryLink>& link, HostTable*& table, HostServices& services) {
+    PackContent c;
+    c.stamps = std::move(stamps);
+    c.metadata = std::move(metadata);
+    const std::string& ref = c.metadata.ref;
+    if (auto so = native_library_path(c.metadata, host_abi)) {
+        c.stamps.push_back(stamp_of(*so));
+        table = &HostTable::for_pack(ref);
+        table->attach(services, host_abi);
+        auto lib = load_native_library(*so, table->get(), host_abi);
+        c.native = lib;
+        link = std::make_shared<const LibraryLink>(std::move(lib));
     }
-    fs::path so = m.dir / ("lib" + m.ref + ".so");
-    if (fs::exists(so, ec)) return file_in_pack(m.dir, m.dir, so.filename().string(), m.dir.string(), "library");
-    return std::nullopt;
+    c.action_files = read_action_files(dir);
+    add_action_stamps(c.stamps, dir, c.action_files);
+    return c;
 }
 
 }  // namespace
 
 Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& services, AbiVersion host_abi,
-                      const fs::path& configs_dir) {
+                      const fs::path& configs_dir, PackIndex* index) {
     Catalog c;
     std::vector<std::string> skipped;
     auto dirs = find_pack_dirs(search_path, skipped);
@@ -64,7 +45,15 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
         HostTable* table = nullptr;
         try {
             auto pack = std::make_shared<LoadedPack>();
-            pack->metadata = read_pack_metadata(dir);
+            std::optional<PackContent> content = index ? index->find(dir) : std::nullopt;
+            bool fresh = !content;
+            std::vector<FileStamp> stamps;
+            if (fresh) {
+                stamps = folder_stamps(dir);
+                pack->metadata = read_pack_metadata(dir);
+            } else {
+                pack->metadata = content->metadata;
+            }
             ref = pack->metadata.ref;
             if (const LoadedPack* first = c.find(ref)) {
                 throw PackError(dir.string() + ": pack '" + ref + "' is shadowed by " + first->metadata.dir.string() +
@@ -72,21 +61,31 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
             }
             pack->config = load_pack_config(pack->metadata, configs_dir);
             for (const auto& w : pack->config.warnings) c.warn(w);
-            if (auto so = native_library_path(pack->metadata, host_abi)) {
+            if (fresh) {
+                content = read_pack(dir, host_abi, std::move(stamps), pack->metadata, pack->link, table, services);
+            } else if (content->native) {
+                // Described by the index: mapped when one of its actions runs.
                 table = &HostTable::for_pack(ref);
                 table->attach(services, host_abi);
-                pack->host_table = table;
-                pack->native = load_native_library(*so, pack->host_table->get(), host_abi);
+                pack->link = std::make_shared<const LibraryLink>(table->get(), host_abi, *content->native);
+            }
+            pack->host_table = table;
+            pack->native = content->native;
+            pack->action_files = content->action_files;
+            pack->from_index = !fresh;
+            if (pack->native) {
                 const auto& n = *pack->native;
+                fs::path so = n.path;
                 if (n.name != ref) {
-                    throw PackError(so->string() + ": library defines pack '" + n.name + "' but " +
+                    throw PackError(so.string() + ": library defines pack '" + n.name + "' but " +
                                     (dir / "pack.yaml").string() + " has ref '" + ref + "'");
                 }
                 if (n.version != pack->metadata.version) {
-                    throw PackError(so->string() + ": library has version " + n.version + " but " +
+                    throw PackError(so.string() + ": library has version " + n.version + " but " +
                                     (dir / "pack.yaml").string() + " has version " + pack->metadata.version);
                 }
             }
+            if (fresh && index) index->put(dir, *content);
             c.loaded_.push_back(std::move(pack));
         } catch (const PackError& e) {
             spdlog::warn("pack refused: {}", e.what());

@@ -11,14 +11,21 @@
 #include "packs/metadata.hpp"
 #include "packs/native_library.hpp"
 #include "packs/pack_config.hpp"
+#include "packs/pack_index.hpp"
 
 namespace packhost::packs {
 
 struct LoadedPack {
     PackMetadata metadata;
     PackConfig config;
-    std::optional<NativeLibrary> native;  // absent for a pack without a library
-    HostTable* host_table = nullptr;      // what `native` was handed (process-wide, never freed)
+    // What the pack's library describes (absent without one); its functions
+    // are reached through `link`, which maps the library when it is first
+    // needed if this came from the pack index.
+    std::optional<NativeLibrary> native;
+    std::shared_ptr<const LibraryLink> link;
+    std::vector<ActionFile> action_files;  // actions/*.yaml as read
+    bool from_index = false;               // read from the pack index, not the files
+    HostTable* host_table = nullptr;       // what the library is handed (process-wide, never freed)
 };
 
 struct RefusedPack {
@@ -32,9 +39,13 @@ class Catalog {
 public:
     // Reads and loads every pack under `search_path`. When two directories
     // hold packs with the same ref, the first on the search path wins and
-    // the later one is refused as shadowed.
+    // the later one is refused as shadowed. With an index, a pack whose
+    // files are unchanged is taken from it (its library is not mapped), and
+    // the packs read afresh are added to it (the caller saves it, with only
+    // the packs that were finally loaded).
     static Catalog load(const std::vector<std::filesystem::path>& search_path, HostServices& services,
-                        AbiVersion host_abi = {}, const std::filesystem::path& configs_dir = {});
+                        AbiVersion host_abi = {}, const std::filesystem::path& configs_dir = {},
+                        PackIndex* index = nullptr);
 
     const std::vector<std::shared_ptr<const LoadedPack>>& loaded() const { return loaded_; }
     const std::vector<RefusedPack>& refused() const { return refused_; }

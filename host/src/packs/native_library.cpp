@@ -224,4 +224,103 @@ NativeLibrary load_native_library(const fs::path& so, const ph_host_v1* host, Ab
     return out;
 }
 
+namespace {
+
+// What get() compares: everything a cached description told the registry.
+bool same_description(const NativeLibrary& a, const NativeLibrary& b) { return describe(a) == describe(b); }
+
+}  // namespace
+
+LibraryLink::LibraryLink(NativeLibrary loaded) : described_(loaded), loaded_(std::move(loaded)), ready_(true) {
+    std::call_once(once_, [] {});
+}
+
+LibraryLink::LibraryLink(const ph_host_v1* host, AbiVersion host_abi, NativeLibrary described)
+    : host_(host), abi_(host_abi), described_(std::move(described)) {}
+
+const NativeLibrary& LibraryLink::get() const {
+    std::call_once(once_, [this] {
+        try {
+            auto lib = load_native_library(described_.path, host_, abi_);
+            if (!same_description(lib, described_)) {
+                throw PackError(described_.path.string() +
+                                ": was replaced after packhost read it (its actions differ); run the command again");
+            }
+            loaded_ = std::move(lib);
+            ready_ = true;
+        } catch (const PackError& e) {
+            error_ = e.what();
+        }
+    });
+    if (!loaded_) throw PackError(error_);
+    return *loaded_;
+}
+
+bool LibraryLink::loaded() const { return ready_; }
+
+Json describe(const NativeLibrary& l) {
+    Json actions = Json::array();
+    for (const auto& a : l.actions) {
+        actions.push_back({{"name", a.name},
+                           {"description", a.description},
+                           {"parameters_schema", a.parameters_schema},
+                           {"output_schema", a.output_schema},
+                           {"flags", a.flags}});
+    }
+    Json triggers = Json::array();
+    for (const auto& t : l.trigger_types) {
+        triggers.push_back({{"name", t.name},
+                            {"description", t.description},
+                            {"payload_schema", t.payload_schema},
+                            {"parameters_schema", t.parameters_schema}});
+    }
+    Json sensors = Json::array();
+    for (const auto& s : l.sensors) {
+        sensors.push_back({{"name", s.name},
+                           {"description", s.description},
+                           {"trigger_types", s.trigger_types},
+                           {"poll_interval_seconds", s.poll_interval_seconds}});
+    }
+    return {{"path", l.path.string()},       {"abi", {l.abi.major, l.abi.minor}},    {"name", l.name},
+            {"version", l.version},          {"sdk_version", l.sdk_version},         {"build_info", l.build_info},
+            {"actions", std::move(actions)}, {"trigger_types", std::move(triggers)}, {"sensors", std::move(sensors)}};
+}
+
+NativeLibrary from_description(const Json& d) {
+    try {
+        NativeLibrary l;
+        l.path = d.at("path").get<std::string>();
+        l.abi = {d.at("abi").at(0).get<uint32_t>(), d.at("abi").at(1).get<uint32_t>()};
+        l.name = d.at("name").get<std::string>();
+        l.version = d.at("version").get<std::string>();
+        l.sdk_version = d.at("sdk_version").get<std::string>();
+        l.build_info = d.at("build_info").get<std::string>();
+        for (const auto& a : d.at("actions")) {
+            NativeAction na;
+            na.name = a.at("name").get<std::string>();
+            na.description = a.at("description").get<std::string>();
+            na.parameters_schema = a.at("parameters_schema").get<std::string>();
+            na.output_schema = a.at("output_schema").get<std::string>();
+            na.flags = a.at("flags").get<uint32_t>();
+            l.actions.push_back(std::move(na));
+        }
+        for (const auto& t : d.at("trigger_types")) {
+            l.trigger_types.push_back({t.at("name").get<std::string>(), t.at("description").get<std::string>(),
+                                       t.at("payload_schema").get<std::string>(),
+                                       t.at("parameters_schema").get<std::string>()});
+        }
+        for (const auto& s : d.at("sensors")) {
+            NativeSensor ns;
+            ns.name = s.at("name").get<std::string>();
+            ns.description = s.at("description").get<std::string>();
+            ns.trigger_types = s.at("trigger_types").get<std::vector<std::string>>();
+            ns.poll_interval_seconds = s.at("poll_interval_seconds").get<uint32_t>();
+            l.sensors.push_back(std::move(ns));
+        }
+        return l;
+    } catch (const Json::exception& e) {
+        throw PackError(std::string("library description does not read back: ") + e.what());
+    }
+}
+
 }  // namespace packhost::packs

@@ -1,14 +1,18 @@
 #pragma once
 // Loading a pack's shared library through the v1 ABI: Boost.DLL, version
 // negotiation, and a host-owned copy of every descriptor.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <packhost/abi.h>
+
+#include "core/json.hpp"
 
 #include "packs/host_services.hpp"
 
@@ -66,5 +70,33 @@ struct NativeLibrary {
 // Loads `so`, calls its entry point with `host`, checks and copies the
 // descriptor. Throws PackError naming the library and the problem.
 NativeLibrary load_native_library(const std::filesystem::path& so, const ph_host_v1* host, AbiVersion host_abi);
+
+// A pack's library as its actions reach it: loaded when the pack was read,
+// or, when the pack index described it, by the first get() (a command that
+// runs none of its actions never maps it). Either way the same library.
+class LibraryLink {
+public:
+    explicit LibraryLink(NativeLibrary loaded);
+    LibraryLink(const ph_host_v1* host, AbiVersion host_abi, NativeLibrary described);
+
+    // Throws PackError when the library cannot be loaded now, or no longer
+    // describes itself as it did (it was replaced since packhost started).
+    const NativeLibrary& get() const;
+    bool loaded() const;
+
+private:
+    const ph_host_v1* host_ = nullptr;
+    AbiVersion abi_;
+    NativeLibrary described_;
+    mutable std::once_flag once_;
+    mutable std::optional<NativeLibrary> loaded_;
+    mutable std::atomic<bool> ready_{false};
+    mutable std::string error_;
+};
+
+// The descriptor without its function pointers, as the pack index keeps it.
+Json describe(const NativeLibrary& library);
+// Throws PackError for a description that does not read back.
+NativeLibrary from_description(const Json& description);
 
 }  // namespace packhost::packs

@@ -17,14 +17,15 @@ void register_workflow_runners(actions::RunnerRegistry& registry) {
     workflow.workflow = true;
     workflow.pausable = true;
     workflow.resumable = true;
-    // The definition is parsed and checked when the pack loads.
+    // The definition is parsed and checked when the pack loads (or first
+    // runs, when the pack index vouches for it).
     registry.add({"orquesta", Json::object(), true, workflow,
                   [](const actions::ActionSource& s) -> std::shared_ptr<const actions::Runner> {
-                      return std::make_shared<OrquestaRunner>(s.entry_point);
+                      return std::make_shared<OrquestaRunner>(s.entry_point, s.checked_before);
                   }});
     registry.add({"action-chain", Json::object(), true, workflow,
                   [](const actions::ActionSource& s) -> std::shared_ptr<const actions::Runner> {
-                      return std::make_shared<ActionChainRunner>(s.entry_point);
+                      return std::make_shared<ActionChainRunner>(s.entry_point, s.checked_before);
                   }});
 }
 

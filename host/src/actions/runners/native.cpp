@@ -6,6 +6,7 @@
 #include <packhost/abi.h>
 
 #include "core/json_text.hpp"
+#include "packs/pack_error.hpp"
 
 namespace packhost::actions {
 namespace {
@@ -107,10 +108,15 @@ ph_rc call_datastore_delete(void* call, const char* key, size_t key_len, uint32_
 
 class NativeRunner final : public Runner {
 public:
-    NativeRunner(packs::NativeAction native, std::shared_ptr<const packs::LoadedPack> keep)
-        : native_(std::move(native)), pack_(std::move(keep)) {}
+    NativeRunner(size_t index, std::shared_ptr<const packs::LoadedPack> keep) : index_(index), pack_(std::move(keep)) {}
 
     RunOutcome run(const Action& action, Invocation& inv) const override {
+        const packs::NativeAction* native = nullptr;
+        try {
+            native = &pack_->link->get().actions.at(index_);
+        } catch (const packs::PackError& e) {
+            return {RunOutcome::Kind::failed, Json{{"error", e.what()}}};
+        }
         // Reused per worker thread: no allocation per call once warm.
         thread_local std::string params, result, error;
         params.clear();
@@ -148,7 +154,7 @@ public:
         ph_rc rc;
         {
             UserScope as(&inv.user());
-            rc = native_.invoke(native_.user, params.data(), params.size(), &call);
+            rc = native->invoke(native->user, params.data(), params.size(), &call);
         }
 
         switch (rc) {
@@ -173,17 +179,18 @@ public:
     }
 
 private:
-    packs::NativeAction native_;
-    std::shared_ptr<const packs::LoadedPack> pack_;  // keeps the pack's host table alive
+    size_t index_;                                   // in the library's actions
+    std::shared_ptr<const packs::LoadedPack> pack_;  // its library
 };
 
 }  // namespace
 
 const std::string* current_invocation_user() { return tl_invocation_user; }
 
-std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& holder,
-                                                 const packs::NativeAction& native, RunnerCapabilities capabilities) {
+std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& holder, size_t index,
+                                                 RunnerCapabilities capabilities) {
     const packs::LoadedPack& pack = *holder;
+    const packs::NativeAction& native = pack.native->actions.at(index);
     auto a = std::make_shared<Action>();
     a->pack = pack.metadata.ref;
     a->name = native.name;
@@ -200,7 +207,7 @@ std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const pac
         a->output = core::JsonSchema::compile(
             a->output_schema, pack.native->path.string() + ": action '" + native.name + "': output_schema");
     }
-    a->runner = std::make_shared<NativeRunner>(native, holder);
+    a->runner = std::make_shared<NativeRunner>(index, holder);
     return a;
 }
 

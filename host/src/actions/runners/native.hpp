@@ -8,10 +8,10 @@
 
 namespace packhost::actions {
 
-// Builds the Action for one native descriptor of `pack`. Throws
-// std::invalid_argument naming the library, the action and the field.
-std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& pack,
-                                                 const packs::NativeAction& native, RunnerCapabilities capabilities);
+// Builds the Action for the `index`th action `pack`'s library describes.
+// Throws std::invalid_argument naming the library, the action and the field.
+std::shared_ptr<const Action> make_native_action(const std::shared_ptr<const packs::LoadedPack>& pack, size_t index,
+                                                 RunnerCapabilities capabilities);
 
 // The user the native action running on this thread executes for (nullptr
 // outside an invoke): what the ABI's user-scope datastore calls act for.

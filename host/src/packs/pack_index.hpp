@@ -1,0 +1,81 @@
+#pragma once
+// What the packs on the search path said when they were last read (pack.yaml,
+// their libraries' descriptors, their action files), kept in the home and
+// trusted while every file it came from is unchanged. A command then starts
+// without parsing YAML or mapping a pack library; what it reads is checked
+// as usual, only the reading is saved.
+//
+// A file's stamp is its size, mtime, ctime and inode; a directory's stamp
+// changes when a file is added to it or removed. The index is for one
+// build of packhost (the executable's own stamp) and one ABI: another
+// starts it afresh.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "packs/metadata.hpp"
+#include "packs/native_library.hpp"
+
+namespace packhost::packs {
+
+struct FileStamp {
+    std::string path;
+    bool exists = false;
+    int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
+    uint64_t size = 0;
+    uint64_t inode = 0;
+
+    bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp stamp_of(const std::filesystem::path& path);
+
+// One actions/*.yaml as read (YAML to JSON).
+struct ActionFile {
+    std::filesystem::path file;
+    Json meta;
+    FileStamp stamp;  // taken before it was read
+};
+
+// A pack directory as read, but for its site configuration (read at every
+// start: it is the site's, and may hold secrets this file must not copy).
+struct PackContent {
+    PackMetadata metadata;
+    std::optional<NativeLibrary> native;  // a description only: no function pointers
+    std::vector<ActionFile> action_files;
+    std::vector<FileStamp> stamps;  // of everything the above came from
+};
+
+class PackIndex {
+public:
+    // Reads `file` when it was written for `build`, else starts empty. A
+    // missing, unreadable or damaged index is never an error: it is rebuilt.
+    static PackIndex open(std::filesystem::path file, std::string build);
+
+    // The content of `dir` when every stamp taken with it still holds.
+    std::optional<PackContent> find(const std::filesystem::path& dir) const;
+    void put(const std::filesystem::path& dir, const PackContent& content);
+    // Drops entries for directories other than `keep`, and writes the
+    // index (atomically, owner-only) when anything changed. A failure to
+    // write is logged: the next command reads the packs again.
+    void save(const std::vector<std::filesystem::path>& keep);
+
+    size_t hits() const { return hits_; }
+
+private:
+    std::filesystem::path file_;
+    std::string build_;
+    std::map<std::string, Json> packs_;  // by directory
+    bool changed_ = false;
+    mutable size_t hits_ = 0;
+};
+
+// The build an index belongs to: this executable's stamp and `abi`.
+std::string index_build(AbiVersion abi);
+
+}  // namespace packhost::packs
