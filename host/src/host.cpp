@@ -85,7 +85,8 @@ Host::Host(HostOptions options)
         if (pack->native) {
             for (const auto& t : pack->native->trigger_types) trigger_types_.insert(pack->metadata.ref + "." + t.name);
         }
-        if (auto what = unused_pack_content(*pack); !what.empty() && registry_.list(pack->metadata.ref).empty()) {
+        if (registry_.count(pack->metadata.ref) > 0) continue;
+        if (auto what = unused_pack_content(*pack); !what.empty()) {
             catalog_.warn(pack->metadata.dir.string() + ": has " + what +
                           " but no loadable actions (a native library "
                           "is loaded when it is named lib" +

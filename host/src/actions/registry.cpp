@@ -40,56 +40,97 @@ Json Action::to_json() const {
 }
 
 void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack, const RunnerRegistry& runners) {
-    std::vector<std::shared_ptr<const Action>> built;
-    if (pack->native) {
-        for (size_t i = 0; i < pack->native->actions.size(); ++i) {
-            built.push_back(make_native_action(pack, i, runners.capabilities("native")));
-        }
-    }
-    for (auto& a : load_yaml_actions(*pack, runners)) {
-        for (const auto& b : built) {
-            if (b->name == a->name) {
-                throw std::invalid_argument(pack->metadata.dir.string() + ": action '" + a->name +
-                                            "' is defined both by the library and in actions/");
-            }
-        }
-        built.push_back(std::move(a));
-    }
     auto config = std::make_shared<const Json>(pack->config.values);
     auto text = std::make_shared<const std::string>(config->dump());
     bool templated = contains_template(*config);
-    for (auto& a : built) {
+    auto with_config = [config, text, templated](std::shared_ptr<const Action> a) {
         auto& mut = *std::const_pointer_cast<Action>(a);
         mut.config = config;
         mut.config_text = text;
         mut.config_templated = templated;
+        return a;
+    };
+    // Every action by name, with how to build it.
+    std::vector<std::pair<std::string, std::function<std::shared_ptr<const Action>()>>> found;
+    if (pack->native) {
+        RunnerCapabilities native = runners.capabilities("native");
+        for (size_t i = 0; i < pack->native->actions.size(); ++i) {
+            found.emplace_back(pack->native->actions[i].name, [pack, i, native, with_config] {
+                return with_config(make_native_action(pack, i, native));
+            });
+        }
+    }
+    const RunnerRegistry* types = &runners;
+    for (size_t i = 0; i < pack->action_files.size(); ++i) {
+        const auto& f = pack->action_files[i];
+        std::string name =
+            f.meta.contains("name") && f.meta["name"].is_string() ? f.meta["name"].get<std::string>() : "";
+        found.emplace_back(name, [pack, i, types, with_config] {
+            return with_config(load_yaml_action(*pack, pack->action_files[i], *types));
+        });
+    }
+    std::vector<Entry> entries;
+    std::vector<std::string> refs;
+    for (auto& [name, build] : found) {
+        Entry e{pack->metadata.ref, nullptr, std::move(build)};
+        if (!pack->from_index) {
+            e.action = e.build();  // refused now, with the reason, rather than at first use
+            e.build = nullptr;
+            name = e.action->name;
+        }
+        for (const auto& r : refs) {
+            if (r == pack->metadata.ref + "." + name) {
+                throw std::invalid_argument(pack->metadata.dir.string() + ": action '" + name +
+                                            "' is defined both by the library and in actions/");
+            }
+        }
+        refs.push_back(pack->metadata.ref + "." + name);
+        entries.push_back(std::move(e));
     }
     std::unique_lock lock(mu_);
-    for (const auto& a : built) {
-        if (by_ref_.count(a->ref)) throw std::invalid_argument("action " + a->ref + " is already registered");
+    for (const auto& r : refs) {
+        if (by_ref_.count(r)) throw std::invalid_argument("action " + r + " is already registered");
     }
-    for (auto& a : built) by_ref_.emplace(a->ref, std::move(a));
+    for (size_t i = 0; i < refs.size(); ++i) by_ref_.emplace(refs[i], std::move(entries[i]));
 }
 
 void Registry::add(std::shared_ptr<const Action> action) {
     std::unique_lock lock(mu_);
     if (by_ref_.count(action->ref)) throw std::invalid_argument("action " + action->ref + " is already registered");
-    by_ref_.emplace(action->ref, std::move(action));
+    std::string ref = action->ref, pack = action->pack;
+    by_ref_.emplace(std::move(ref), Entry{std::move(pack), std::move(action), nullptr});
+}
+
+std::shared_ptr<const Action> Registry::built(const Entry& e) const {
+    if (!e.action) e.action = e.build();  // throws: left unbuilt, and says so again next time
+    return e.action;
 }
 
 std::shared_ptr<const Action> Registry::find(const std::string& ref) const {
-    std::shared_lock lock(mu_);
-    auto it = by_ref_.find(ref);
-    return it == by_ref_.end() ? nullptr : it->second;
+    {
+        std::shared_lock lock(mu_);
+        auto it = by_ref_.find(ref);
+        if (it == by_ref_.end()) return nullptr;
+        if (it->second.action) return it->second.action;
+    }
+    std::unique_lock lock(mu_);
+    return built(by_ref_.find(ref)->second);
 }
 
 std::vector<std::shared_ptr<const Action>> Registry::list(const std::optional<std::string>& pack) const {
-    std::shared_lock lock(mu_);
+    std::unique_lock lock(mu_);
     std::vector<std::shared_ptr<const Action>> out;
-    for (const auto& [ref, a] : by_ref_) {
-        if (!pack || a->pack == *pack) out.push_back(a);
+    for (const auto& [ref, e] : by_ref_) {
+        if (!pack || e.pack == *pack) out.push_back(built(e));
     }
     return out;
+}
+
+size_t Registry::count(const std::string& pack) const {
+    std::shared_lock lock(mu_);
+    size_t n = 0;
+    for (const auto& [ref, e] : by_ref_) n += e.pack == pack ? 1 : 0;
+    return n;
 }
 
 }  // namespace packhost::actions

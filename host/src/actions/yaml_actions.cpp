@@ -47,8 +47,10 @@ Json merge_parameters(const RunnerType& runner, const Json& declared, const fs::
     return Json{{"type", "object"}, {"properties", props}};
 }
 
-std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const packs::ActionFile& action_file,
-                                       const RunnerRegistry& runners) {
+}  // namespace
+
+std::shared_ptr<const Action> load_yaml_action(const packs::LoadedPack& pack, const packs::ActionFile& action_file,
+                                               const RunnerRegistry& runners) {
     const fs::path& file = action_file.file;
     const Json& meta = action_file.meta;
     auto text = [&](const char* field, bool required) -> std::string {
@@ -113,15 +115,6 @@ std::shared_ptr<const Action> load_one(const packs::LoadedPack& pack, const pack
     a->capabilities = runner->capabilities;
     a->runner = runner->make(src);
     return a;
-}
-
-}  // namespace
-
-std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack,
-                                                             const RunnerRegistry& runners) {
-    std::vector<std::shared_ptr<const Action>> out;
-    for (const auto& f : pack.action_files) out.push_back(load_one(pack, f, runners));
-    return out;
 }
 
 }  // namespace packhost::actions

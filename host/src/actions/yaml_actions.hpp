@@ -10,11 +10,11 @@
 
 namespace packhost::actions {
 
-// Throws std::invalid_argument("<file>: <field>: problem") for the first
+// Throws std::invalid_argument("<file>: <field>: problem") for an
 // unusable file: unknown runner type, missing entry point, a parameter
 // overriding what StackStorm does not allow.
 class RunnerRegistry;
-std::vector<std::shared_ptr<const Action>> load_yaml_actions(const packs::LoadedPack& pack,
-                                                             const RunnerRegistry& runners);
+std::shared_ptr<const Action> load_yaml_action(const packs::LoadedPack& pack, const packs::ActionFile& file,
+                                               const RunnerRegistry& runners);
 
 }  // namespace packhost::actions

@@ -67,7 +67,7 @@ void pack_list(AppContext& ctx) {
     }
     Table t({"REF", "VERSION", "ACTIONS", "DESCRIPTION"});
     for (const auto& p : catalog.loaded()) {
-        t.add({p->metadata.ref, p->metadata.version, std::to_string(host.registry().list(p->metadata.ref).size()),
+        t.add({p->metadata.ref, p->metadata.version, std::to_string(host.registry().count(p->metadata.ref)),
                p->metadata.description});
     }
     t.print(std::cout);

@@ -130,7 +130,8 @@ void PackIndex::put(const fs::path& dir, const PackContent& c) {
     Json stamps = Json::array();
     for (const auto& s : c.stamps) stamps.push_back(to_json(s));
     Json actions = Json::array();
-    for (const auto& a : c.action_files) actions.push_back({{"file", a.file.string()}, {"meta", a.meta}, {"stamp", to_json(a.stamp)}});
+    for (const auto& a : c.action_files)
+        actions.push_back({{"file", a.file.string()}, {"meta", a.meta}, {"stamp", to_json(a.stamp)}});
     Json entry{{"stamps", std::move(stamps)}, {"metadata", to_json(c.metadata)}, {"actions", std::move(actions)}};
     if (c.native) entry["native"] = describe(*c.native);
     packs_[dir.string()] = std::move(entry);
