@@ -115,8 +115,8 @@ int main(int argc, char** argv) {
     double noop50 = median_ms(runs, {bin, "run", "core.noop"}, more_env);
     std::vector<double> first;
     for (size_t i = 0; i < std::max<size_t>(runs / 4, 5); ++i) {
-        first.push_back(run_ms({bin, "run", "core.noop"},
-                               {"PACKHOST_PACKS_PATH=" + bundled + ":" + packs.string(), home("new" + std::to_string(i))}));
+        first.push_back(run_ms({bin, "run", "core.noop"}, {"PACKHOST_PACKS_PATH=" + bundled + ":" + packs.string(),
+                                                           home("new" + std::to_string(i))}));
     }
     std::sort(first.begin(), first.end());
 
