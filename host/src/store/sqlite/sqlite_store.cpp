@@ -47,14 +47,6 @@ void configure(SQLite::Database& db) {
     db.exec("PRAGMA busy_timeout=10000");
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
-    // A command is usually one short process: leave the WAL for the next
-    // one (or the automatic checkpoint at 1000 pages) instead of
-    // checkpointing, syncing and deleting it at every exit and syncing a
-    // new one at the next start (four fdatasyncs, ~1.5 ms). Committed
-    // records are in the WAL either way.
-    sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    int persist = 1;
-    sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 }
 
 class SqliteStore final : public Store {
