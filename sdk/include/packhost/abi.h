@@ -37,6 +37,8 @@
  *  - "invoke thread": only from the thread that is running the invoke()
  *    call the object was handed to, and only while that call runs.
  */
+/* The layout below is the contract, aligned by hand: clang-format leaves it. */
+/* clang-format off */
 #ifndef PACKHOST_ABI_H
 #define PACKHOST_ABI_H
 
@@ -462,3 +464,4 @@ typedef ph_rc (*ph_pack_entry_v1_fn)(const ph_host_v1 *host,
 #endif
 
 #endif /* PACKHOST_ABI_H */
+/* clang-format on */
