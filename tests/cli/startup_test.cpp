@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/cli_support.hpp"
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 
 namespace packhost::testing {
 namespace {

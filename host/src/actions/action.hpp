@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "actions/parameters.hpp"
 #include "core/json_schema.hpp"
 #include "core/status.hpp"

@@ -5,7 +5,7 @@
 // JSON text to an object.
 #include <string>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "core/json_schema.hpp"
 
 namespace packhost::actions {

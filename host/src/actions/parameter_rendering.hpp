@@ -5,7 +5,7 @@
 // rendered text is cast to each parameter's declared type.
 #include <memory>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "actions/parameters.hpp"
 #include "expr/template.hpp"
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "actions/action.hpp"
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 
 namespace packhost::actions {
 

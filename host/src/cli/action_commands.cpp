@@ -2,7 +2,7 @@
 #include <iostream>
 #include <optional>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "core/json_text.hpp"

@@ -10,7 +10,7 @@
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
 #include "core/clock.hpp"
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "core/json_text.hpp"
 #include "core/status.hpp"
 #include "executions/record_view.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "actions/runner_registry.hpp"
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "store/store.hpp"
 
 namespace packhost::cli {

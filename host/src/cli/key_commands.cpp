@@ -1,7 +1,7 @@
 // packhost key set|get|list|delete: StackStorm's datastore from the shell.
 #include <iostream>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "core/json_text.hpp"

@@ -1,7 +1,7 @@
 // packhost pack list | pack show PACK
 #include <iostream>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"

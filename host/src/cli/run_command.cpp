@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "actions/casting.hpp"
 #include "cli/commands.hpp"
 #include "cli/execution_tree.hpp"

@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "actions/action.hpp"
 #include "cli/app_context.hpp"
 #include "executions/scheduler.hpp"

@@ -1,7 +1,7 @@
 // packhost workflow inspect FILE
 #include <iostream>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "cli/commands.hpp"
 #include "core/json_text.hpp"
 #include "workflows/inspect.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 
 namespace packhost::cli {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "core/regex.hpp"
 
 namespace packhost::core {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "core/errors.hpp"
 
 namespace packhost::core {

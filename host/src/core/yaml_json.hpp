@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 
 namespace packhost::core {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 
 namespace packhost::events {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "actions/action.hpp"
 #include "core/secret_box.hpp"
 #include "core/status.hpp"

@@ -3,7 +3,7 @@
 // stored record: one shape for `run --json`, `execution get` and the API.
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "store/store.hpp"
 
 namespace packhost::executions {

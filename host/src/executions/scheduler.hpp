@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "actions/registry.hpp"
 #include "expr/template.hpp"
 #include "store/datastore.hpp"

@@ -12,7 +12,7 @@
 
 #include <packhost/abi.h>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 
 #include "packs/host_services.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "core/json_schema.hpp"
 #include "packs/metadata.hpp"
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "packs/metadata.hpp"
 #include "packs/native_library.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "core/status.hpp"
 
 namespace packhost::store {

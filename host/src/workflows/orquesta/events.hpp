@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "workflows/orquesta/statuses.hpp"
 
 namespace packhost::workflows::orquesta {

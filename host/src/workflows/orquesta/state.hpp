@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "actions/action.hpp"
-#include "core/json.hpp"
+#include "core/json_value.hpp"
 #include "workflows/orquesta/statuses.hpp"
 
 namespace packhost::workflows::orquesta {
