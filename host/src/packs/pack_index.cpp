@@ -112,14 +112,12 @@ std::optional<PackContent> PackIndex::find(const fs::path& dir) const {
         for (const auto& s : e.at("stamps")) {
             FileStamp then = stamp_from(s);
             if (!(stamp_of(then.path) == then)) return std::nullopt;
-            c.stamps.push_back(std::move(then));
         }
         c.metadata = metadata_from(e.at("metadata"));
         if (e.contains("native")) c.native = from_description(e["native"]);
         for (const auto& a : e.at("actions")) {
             c.action_files.push_back({a.at("file").get<std::string>(), a.at("meta"), stamp_from(a.at("stamp"))});
         }
-        ++hits_;
         return c;
     } catch (const std::exception&) {
         return std::nullopt;  // an entry this build cannot read: the pack is read again

@@ -48,7 +48,7 @@ struct PackContent {
     PackMetadata metadata;
     std::optional<NativeLibrary> native;  // a description only: no function pointers
     std::vector<ActionFile> action_files;
-    std::vector<FileStamp> stamps;  // of everything the above came from
+    std::vector<FileStamp> stamps;  // of everything the above came from (what put() records)
 };
 
 class PackIndex {
@@ -65,14 +65,11 @@ public:
     // write is logged: the next command reads the packs again.
     void save(const std::vector<std::filesystem::path>& keep);
 
-    size_t hits() const { return hits_; }
-
 private:
     std::filesystem::path file_;
     std::string build_;
     std::map<std::string, Json> packs_;  // by directory
     bool changed_ = false;
-    mutable size_t hits_ = 0;
 };
 
 // The build an index belongs to: this executable's stamp and `abi`.
