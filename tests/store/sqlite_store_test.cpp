@@ -235,3 +235,23 @@ TEST_F(SqliteStore, ManyOpenAFreshFileAtOnce) {
     EXPECT_EQ(opened.load(), 8);
     EXPECT_EQ(open_sqlite_store(file_)->executions({}).size(), 8u);
 }
+
+// The WAL outlives the process (no checkpoint, sync and delete at every
+// exit), but checkpoints keep it small, since the next process to open the
+// file reads its live frames to rebuild the WAL index.
+TEST_F(SqliteStore, TheWalStaysBetweenProcessesButSmall) {
+    const std::string big(2000, 'x');
+    {
+        auto s = open_sqlite_store(file_);
+        for (int i = 0; i < 2000; ++i) {
+            auto r = record("w" + std::to_string(i), "a.b", "succeeded", i, i + 1);
+            r.parameters = {{"text", big}};
+            s->save(std::move(r));
+            if (i % 10 == 9) s->flush();
+        }
+    }
+    ASSERT_TRUE(fs::exists(file_ + "-wal"));
+    EXPECT_GT(fs::file_size(file_), 4u << 20);  // the records went through the WAL into the file
+    EXPECT_LT(fs::file_size(file_ + "-wal"), 1u << 20);
+    EXPECT_EQ(open_sqlite_store(file_)->executions({std::nullopt, std::nullopt, std::nullopt, 5000}).size(), 2000u);
+}
