@@ -26,14 +26,17 @@ thread_local WorkerPool::Job t_next;
 
 }  // namespace
 
-WorkerPool::WorkerPool(size_t threads, Handler handler) : handler_(std::move(handler)) {
-    if (threads == 0) threads = 1;
-    for (size_t i = 0; i < threads; ++i) {
-        auto w = std::make_unique<Worker>();
-        Worker* raw = w.get();
-        threads_.push_back(std::move(w));
-        raw->thread = std::thread([this, raw] { loop(*raw); });
-    }
+WorkerPool::WorkerPool(size_t threads, Handler handler)
+    : handler_(std::move(handler)), max_threads_(threads == 0 ? 1 : threads) {
+    threads_.reserve(max_threads_);
+}
+
+void WorkerPool::start_worker() {
+    auto w = std::make_unique<Worker>();
+    Worker* raw = w.get();
+    raw->thread = std::thread([this, raw] { loop(*raw); });
+    threads_.push_back(std::move(w));
+    ++idle_;
 }
 
 WorkerPool::~WorkerPool() { stop(std::chrono::milliseconds(2000)); }
@@ -48,6 +51,8 @@ void WorkerPool::post(Job job) {
         std::lock_guard lock(mu_);
         queue_.push_back(std::move(job));
         queued_.fetch_add(1, std::memory_order_release);
+        // Every started worker is busy with one already: start another.
+        if (idle_ < queue_.size() && threads_.size() < max_threads_ && !stopping_) start_worker();
         wake = sleepers_ > 0;
     }
     if (wake) cv_.notify_one();
@@ -75,6 +80,7 @@ void WorkerPool::loop(Worker& self) {
             job = std::move(queue_.front());
             queue_.pop_front();
             queued_.fetch_sub(1, std::memory_order_relaxed);
+            --idle_;
         }
         handler_(std::move(job));
         for (int i = 0; t_next; ++i) {
@@ -89,6 +95,8 @@ void WorkerPool::loop(Worker& self) {
             t_next = nullptr;
             handler_(std::move(next));
         }
+        std::lock_guard lock(mu_);
+        ++idle_;
     }
     {
         std::lock_guard lock(mu_);

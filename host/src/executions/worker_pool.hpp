@@ -1,7 +1,9 @@
 #pragma once
-// A fixed set of threads running executions; no thread is created per call.
-// An idle worker spins briefly before it sleeps, so a steady stream of
-// microsecond-long executions never pays a futex wake-up per call.
+// A bounded set of threads running executions; no thread is created per
+// call. Workers start as work arrives, up to the bound, so a command that
+// runs one action starts one thread, not the whole pool. An idle worker
+// spins briefly before it sleeps, so a steady stream of microsecond-long
+// executions never pays a futex wake-up per call.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -33,7 +35,6 @@ public:
     // counted in abandoned_workers().
     std::vector<Job> stop(std::chrono::milliseconds grace);
 
-    size_t size() const { return threads_.size(); }
     size_t abandoned_workers() const { return abandoned_; }
 
 private:
@@ -42,6 +43,7 @@ private:
         std::atomic<bool> exited{false};
     };
     void loop(Worker& self);
+    void start_worker();  // with mu_ held
 
     Handler handler_;
     std::mutex mu_;
@@ -49,7 +51,9 @@ private:
     std::condition_variable exited_cv_;
     std::deque<Job> queue_;
     std::atomic<size_t> queued_{0};
+    size_t max_threads_;
     size_t sleepers_ = 0;
+    size_t idle_ = 0;  // started workers not running a job: spinning or asleep
     bool stopping_ = false;
     std::vector<std::unique_ptr<Worker>> threads_;
     size_t abandoned_ = 0;
