@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -49,6 +51,8 @@ std::string own_packs() {
     write(dir / "site" / "pack.yaml", "ref: site\nname: site\ndescription: d\nversion: 1.0.0\nauthor: a\n");
     write(dir / "site" / "actions" / "hello.yaml",
           "name: hello\nrunner_type: local-shell-cmd\ndescription: one\nparameters:\n  cmd:\n    default: echo hi\n");
+    // A file changed within a tick of the file clock is not trusted to the index.
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
     return dir.string();
 }
 
@@ -135,7 +139,8 @@ TEST(Startup, ADamagedIndexIsRebuilt) {
     EXPECT_EQ(Json::parse(r.out)["description"], "one");
     std::ifstream in(index_file());
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_TRUE(Json::accept(text)) << "written again";
+    EXPECT_EQ(text.rfind("packhost-pack-index-2\t", 0), 0u) << "written again";
+    EXPECT_NE(text.find("\nP\t"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -62,10 +62,7 @@ void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack, co
     }
     const RunnerRegistry* types = &runners;
     for (size_t i = 0; i < pack->action_files.size(); ++i) {
-        const auto& f = pack->action_files[i];
-        std::string name =
-            f.meta.contains("name") && f.meta["name"].is_string() ? f.meta["name"].get<std::string>() : "";
-        found.emplace_back(name, [pack, i, types, with_config] {
+        found.emplace_back(pack->action_files[i].name, [pack, i, types, with_config] {
             return with_config(load_yaml_action(*pack, pack->action_files[i], *types));
         });
     }
@@ -128,8 +125,12 @@ std::vector<std::shared_ptr<const Action>> Registry::list(const std::optional<st
 
 size_t Registry::count(const std::string& pack) const {
     std::shared_lock lock(mu_);
+    // Refs sort by pack: a pack's actions are neighbours.
+    const std::string prefix = pack + ".";
     size_t n = 0;
-    for (const auto& [ref, e] : by_ref_) n += e.pack == pack ? 1 : 0;
+    for (auto it = by_ref_.lower_bound(prefix); it != by_ref_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         ++it)
+        n += it->second.pack == pack ? 1 : 0;
     return n;
 }
 

@@ -52,7 +52,15 @@ Json merge_parameters(const RunnerType& runner, const Json& declared, const fs::
 std::shared_ptr<const Action> load_yaml_action(const packs::LoadedPack& pack, const packs::ActionFile& action_file,
                                                const RunnerRegistry& runners) {
     const fs::path& file = action_file.file;
-    const Json& meta = action_file.meta;
+    Json parsed;
+    if (action_file.meta.is_null()) {
+        try {
+            parsed = action_file.parsed_meta();
+        } catch (const Json::exception& e) {
+            refuse(file, std::string("cannot read its fields again: ") + e.what());
+        }
+    }
+    const Json& meta = action_file.meta.is_null() ? parsed : action_file.meta;
     auto text = [&](const char* field, bool required) -> std::string {
         auto it = meta.find(field);
         if (it == meta.end() || it->is_null()) {

@@ -4,14 +4,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "core/bounded_read.hpp"
-#include "core/json_text.hpp"
 #include "core/private_files.hpp"
 
 namespace packhost::packs {
@@ -19,57 +20,149 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kFormat = "packhost-pack-index-1";
+// The index is read at every start, so it is lines of tab-separated fields
+// rather than one JSON document (nlohmann's parser spent 2 ms on 50 packs):
+//
+//   packhost-pack-index-2 <build>
+//   P <pack directory>
+//   S <exists> <mtime ns> <ctime ns> <size> <inode> <path>   a file it came from
+//   M <ref> <name> <version> <author> <email> <description>  pack.yaml
+//   K|D|C <keyword|dependency|contributor>...
+//   N <the library's description, JSON>                      a native pack
+//   A <name> <path> <its fields, JSON>                       actions/*.yaml
+//
+// Paths are relative to the pack directory when inside it. In text fields a
+// backslash escapes a tab, a newline, a carriage return or itself.
+constexpr std::string_view kFormat = "packhost-pack-index-2";
 constexpr size_t kMaxIndexBytes = 64u << 20;
+// File times come from a clock that ticks every 1-10 ms (1/HZ).
+constexpr int64_t kRacyNs = 20'000'000;
 
-Json to_json(const FileStamp& s) { return Json::array({s.path, s.exists, s.mtime_ns, s.ctime_ns, s.size, s.inode}); }
+std::string escaped(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
 
-FileStamp stamp_from(const Json& j) {
+std::string unescaped(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+            continue;
+        }
+        if (++i == s.size()) throw std::runtime_error("a lone backslash");
+        switch (s[i]) {
+        case '\\': out += '\\'; break;
+        case 't': out += '\t'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        default: throw std::runtime_error("an unknown escape");
+        }
+    }
+    return out;
+}
+
+std::string relative(const fs::path& dir, const std::string& path) {
+    const std::string& d = dir.native();
+    if (path == d) return ".";
+    if (path.size() > d.size() + 1 && path.compare(0, d.size(), d) == 0 && path[d.size()] == '/')
+        return path.substr(d.size() + 1);
+    return path;
+}
+
+std::string absolute(const std::string& dir, std::string_view path) {
+    if (path == ".") return dir;
+    if (!path.empty() && path[0] == '/') return std::string(path);
+    return dir + "/" + std::string(path);
+}
+
+void append_stamp(std::string& out, const fs::path& dir, const FileStamp& s) {
+    out += s.exists ? '1' : '0';
+    for (uint64_t v : {static_cast<uint64_t>(s.mtime_ns), static_cast<uint64_t>(s.ctime_ns), s.size, s.inode}) {
+        out += '\t';
+        out += std::to_string(v);
+    }
+    out += '\t';
+    out += escaped(relative(dir, s.path));
+}
+
+// A line's tab-separated fields; the last one takes the rest of the line.
+template <size_t N>
+std::array<std::string_view, N> fields(std::string_view line) {
+    std::array<std::string_view, N> out;
+    for (size_t i = 0; i + 1 < N; ++i) {
+        size_t tab = line.find('\t');
+        if (tab == std::string_view::npos) throw std::runtime_error("a short line");
+        out[i] = line.substr(0, tab);
+        line.remove_prefix(tab + 1);
+    }
+    out[N - 1] = line;
+    return out;
+}
+
+std::vector<std::string> list_from(std::string_view line) {
+    std::vector<std::string> out;
+    while (!line.empty()) {
+        size_t tab = line.find('\t');
+        out.push_back(unescaped(line.substr(0, tab)));
+        if (tab == std::string_view::npos) break;
+        line.remove_prefix(tab + 1);
+    }
+    return out;
+}
+
+void append_list(std::string& out, char kind, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    out += kind;
+    for (const auto& i : items) {
+        out += '\t';
+        out += escaped(i);
+    }
+    out += '\n';
+}
+
+uint64_t number(std::string_view s) {
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) throw std::runtime_error("not a number");
+    return v;
+}
+
+FileStamp stamp_from(std::string_view line, const std::string& dir) {
+    auto f = fields<6>(line);
     FileStamp s;
-    s.path = j.at(0).get<std::string>();
-    s.exists = j.at(1).get<bool>();
-    s.mtime_ns = j.at(2).get<int64_t>();
-    s.ctime_ns = j.at(3).get<int64_t>();
-    s.size = j.at(4).get<uint64_t>();
-    s.inode = j.at(5).get<uint64_t>();
+    s.exists = f[0] == "1";
+    s.mtime_ns = static_cast<int64_t>(number(f[1]));
+    s.ctime_ns = static_cast<int64_t>(number(f[2]));
+    s.size = number(f[3]);
+    s.inode = number(f[4]);
+    s.path = absolute(dir, unescaped(f[5]));
     return s;
-}
-
-Json to_json(const PackMetadata& m) {
-    return {{"ref", m.ref},
-            {"name", m.name},
-            {"description", m.description},
-            {"version", m.version},
-            {"author", m.author},
-            {"email", m.email},
-            {"keywords", m.keywords},
-            {"dependencies", m.dependencies},
-            {"contributors", m.contributors},
-            {"dir", m.dir.string()}};
-}
-
-PackMetadata metadata_from(const Json& j) {
-    PackMetadata m;
-    m.ref = j.at("ref").get<std::string>();
-    m.name = j.at("name").get<std::string>();
-    m.description = j.at("description").get<std::string>();
-    m.version = j.at("version").get<std::string>();
-    m.author = j.at("author").get<std::string>();
-    m.email = j.at("email").get<std::string>();
-    m.keywords = j.at("keywords").get<std::vector<std::string>>();
-    m.dependencies = j.at("dependencies").get<std::vector<std::string>>();
-    m.contributors = j.at("contributors").get<std::vector<std::string>>();
-    m.dir = j.at("dir").get<std::string>();
-    return m;
 }
 
 int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
 
 }  // namespace
 
-FileStamp stamp_of(const fs::path& path) {
+Json ActionFile::parsed_meta() const {
+    if (!meta.is_null() || meta_text.empty()) return meta;
+    return Json::parse(meta_text);
+}
+
+FileStamp stamp_of(const std::string& path) {
     FileStamp s;
-    s.path = path.string();
+    s.path = path;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return s;
     s.exists = true;
@@ -81,10 +174,11 @@ FileStamp stamp_of(const fs::path& path) {
 }
 
 std::string index_build(AbiVersion abi) {
-    FileStamp self = stamp_of("/proc/self/exe");
+    FileStamp self = stamp_of(std::string("/proc/self/exe"));
     // /proc/self/exe is a link: stat() follows it to the executable.
     return std::string(PACKHOST_VERSION) + " abi " + std::to_string(abi.major) + "." + std::to_string(abi.minor) +
-           " exe " + to_json(self).dump();
+           " exe " + std::to_string(self.size) + " " + std::to_string(self.inode) + " " +
+           std::to_string(self.mtime_ns) + " " + std::to_string(self.ctime_ns);
 }
 
 PackIndex PackIndex::open(fs::path file, std::string build) {
@@ -93,31 +187,87 @@ PackIndex PackIndex::open(fs::path file, std::string build) {
     index.build_ = std::move(build);
     auto read = core::read_bounded(index.file_, kMaxIndexBytes);
     if (read.error != 0 || read.too_large || read.text.empty()) return index;
-    Json doc = Json::parse(read.text, nullptr, /*allow_exceptions=*/false);
-    if (!doc.is_object() || doc.value("format", "") != kFormat || doc.value("build", "") != index.build_ ||
-        !doc.contains("packs") || !doc["packs"].is_object()) {
+    std::string_view text = read.text;
+    size_t eol = text.find('\n');
+    std::string_view head = text.substr(0, eol);
+    if (eol == std::string_view::npos || head.size() != kFormat.size() + 1 + index.build_.size() ||
+        head.substr(0, kFormat.size()) != kFormat || head.substr(kFormat.size() + 1) != index.build_) {
         index.changed_ = true;  // rewritten for this build
         return index;
     }
-    for (auto& [dir, entry] : doc["packs"].items()) index.packs_[dir] = std::move(entry);
+    text.remove_prefix(eol + 1);
+    // Each pack's lines are kept as text; find() reads them.
+    while (!text.empty()) {
+        size_t end = text.find('\n');
+        if (end == std::string_view::npos || text.substr(0, 2) != "P\t") {
+            index.changed_ = true;  // damaged: what came before it stands
+            break;
+        }
+        std::string dir(text.substr(2, end - 2));
+        text.remove_prefix(end + 1);
+        size_t next = 0;
+        while (next < text.size() && text.substr(next, 2) != "P\t") {
+            size_t nl = text.find('\n', next);
+            next = nl == std::string_view::npos ? text.size() : nl + 1;
+        }
+        index.packs_[dir] = std::string(text.substr(0, next));
+        text.remove_prefix(next);
+    }
     return index;
 }
 
 std::optional<PackContent> PackIndex::find(const fs::path& dir) const {
     auto it = packs_.find(dir.string());
     if (it == packs_.end()) return std::nullopt;
+    const std::string& d = it->first;
     try {
-        const Json& e = it->second;
         PackContent c;
-        for (const auto& s : e.at("stamps")) {
-            FileStamp then = stamp_from(s);
-            if (!(stamp_of(then.path) == then)) return std::nullopt;
+        bool have_metadata = false;
+        std::string_view text = it->second;
+        while (!text.empty()) {
+            size_t end = text.find('\n');
+            if (end == std::string_view::npos) return std::nullopt;  // cut short
+            std::string_view line = text.substr(0, end);
+            text.remove_prefix(end + 1);
+            if (line.size() < 2 || line[1] != '\t') return std::nullopt;
+            std::string_view rest = line.substr(2);
+            switch (line[0]) {
+            case 'S': {
+                FileStamp then = stamp_from(rest, d);
+                if (!(stamp_of(then.path) == then)) return std::nullopt;
+                c.stamps.push_back(std::move(then));
+                break;
+            }
+            case 'M': {
+                auto f = fields<6>(rest);
+                PackMetadata& m = c.metadata;
+                m.ref = unescaped(f[0]);
+                m.name = unescaped(f[1]);
+                m.version = unescaped(f[2]);
+                m.author = unescaped(f[3]);
+                m.email = unescaped(f[4]);
+                m.description = unescaped(f[5]);
+                m.dir = d;
+                have_metadata = true;
+                break;
+            }
+            case 'K': c.metadata.keywords = list_from(rest); break;
+            case 'D': c.metadata.dependencies = list_from(rest); break;
+            case 'C': c.metadata.contributors = list_from(rest); break;
+            case 'N': c.native = from_description(Json::parse(rest)); break;
+            case 'A': {
+                auto f = fields<3>(rest);
+                ActionFile a;
+                a.name = unescaped(f[0]);
+                a.file = absolute(d, unescaped(f[1]));
+                a.meta_text = std::string(f[2]);
+                c.action_files.push_back(std::move(a));
+                break;
+            }
+            default: return std::nullopt;
+            }
         }
-        c.metadata = metadata_from(e.at("metadata"));
-        if (e.contains("native")) c.native = from_description(e["native"]);
-        for (const auto& a : e.at("actions")) {
-            c.action_files.push_back({a.at("file").get<std::string>(), a.at("meta"), stamp_from(a.at("stamp"))});
-        }
+        if (!have_metadata) return std::nullopt;
         return c;
     } catch (const std::exception&) {
         return std::nullopt;  // an entry this build cannot read: the pack is read again
@@ -125,15 +275,49 @@ std::optional<PackContent> PackIndex::find(const fs::path& dir) const {
 }
 
 void PackIndex::put(const fs::path& dir, const PackContent& c) {
-    Json stamps = Json::array();
-    for (const auto& s : c.stamps) stamps.push_back(to_json(s));
-    Json actions = Json::array();
-    for (const auto& a : c.action_files)
-        actions.push_back({{"file", a.file.string()}, {"meta", a.meta}, {"stamp", to_json(a.stamp)}});
-    Json entry{{"stamps", std::move(stamps)}, {"metadata", to_json(c.metadata)}, {"actions", std::move(actions)}};
-    if (c.native) entry["native"] = describe(*c.native);
-    packs_[dir.string()] = std::move(entry);
     changed_ = true;
+    if (dir.native().find('\n') != std::string::npos) {
+        packs_.erase(dir.string());  // cannot be a line of its own: read at every start
+        return;
+    }
+    // A file changed within a tick of the clock that stamps it could change
+    // again without its stamp changing ("racy git"): such a pack is read
+    // again next time rather than trusted.
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    for (const auto& s : c.stamps) {
+        if (s.exists && s.ctime_ns > ns(now) - kRacyNs) {
+            packs_.erase(dir.string());
+            return;
+        }
+    }
+    std::string lines;
+    try {
+        for (const auto& s : c.stamps) {
+            lines += "S\t";
+            append_stamp(lines, dir, s);
+            lines += '\n';
+        }
+        const PackMetadata& m = c.metadata;
+        lines += "M";
+        for (const auto* f : {&m.ref, &m.name, &m.version, &m.author, &m.email, &m.description}) {
+            lines += '\t';
+            lines += escaped(*f);
+        }
+        lines += '\n';
+        append_list(lines, 'K', m.keywords);
+        append_list(lines, 'D', m.dependencies);
+        append_list(lines, 'C', m.contributors);
+        if (c.native) lines += "N\t" + describe(*c.native).dump() + "\n";
+        for (const auto& a : c.action_files) {
+            lines += "A\t" + escaped(a.name) + "\t" + escaped(relative(dir, a.file.string())) + "\t" +
+                     (a.meta.is_null() ? a.meta_text : a.meta.dump()) + "\n";
+        }
+    } catch (const Json::exception&) {
+        packs_.erase(dir.string());  // text that is not UTF-8: read at every start instead
+        return;
+    }
+    packs_[dir.string()] = std::move(lines);
 }
 
 void PackIndex::save(const std::vector<fs::path>& keep_dirs) {
@@ -148,9 +332,8 @@ void PackIndex::save(const std::vector<fs::path>& keep_dirs) {
         }
     }
     if (!changed_ || file_.empty()) return;
-    Json doc{{"format", kFormat}, {"build", build_}, {"packs", Json::object()}};
-    for (const auto& [dir, entry] : packs_) doc["packs"][dir] = entry;
-    std::string text = doc.dump();
+    std::string text = std::string(kFormat) + "\t" + build_ + "\n";
+    for (const auto& [dir, lines] : packs_) text += "P\t" + dir + "\n" + lines;
     fs::path tmp = file_;
     tmp += ".tmp." + std::to_string(::getpid());
     try {

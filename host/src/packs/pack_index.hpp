@@ -33,13 +33,20 @@ struct FileStamp {
     bool operator==(const FileStamp&) const = default;
 };
 
-FileStamp stamp_of(const std::filesystem::path& path);
+FileStamp stamp_of(const std::string& path);
+inline FileStamp stamp_of(const std::filesystem::path& path) { return stamp_of(path.native()); }
 
-// One actions/*.yaml as read (YAML to JSON).
+// One actions/*.yaml as read (YAML to JSON). Taken from the index, its
+// fields stay JSON text until the action is built (`meta` is then null):
+// a command builds the one action it runs, not every action installed.
 struct ActionFile {
     std::filesystem::path file;
+    std::string name;  // its `name` field when that is a string, else empty
     Json meta;
+    std::string meta_text;
     FileStamp stamp;  // taken before it was read
+
+    Json parsed_meta() const;  // `meta`, or `meta_text` parsed
 };
 
 // A pack directory as read, but for its site configuration (read at every
@@ -68,7 +75,7 @@ public:
 private:
     std::filesystem::path file_;
     std::string build_;
-    std::map<std::string, Json> packs_;  // by directory
+    std::map<std::string, std::string> packs_;  // by directory: its lines, as written
     bool changed_ = false;
 };
 

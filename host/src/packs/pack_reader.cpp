@@ -62,7 +62,9 @@ std::vector<ActionFile> read_action_files(const fs::path& pack_dir) {
             FileStamp stamp = stamp_of(f);
             YAML::Node doc = core::load_yaml_file(f);
             if (!doc.IsMap()) throw PackError(f.string() + ": must be a mapping of fields");
-            out.push_back({f, core::yaml_to_json(doc), std::move(stamp)});
+            ActionFile a{f, "", core::yaml_to_json(doc), "", std::move(stamp)};
+            if (auto n = a.meta.find("name"); n != a.meta.end() && n->is_string()) a.name = n->get<std::string>();
+            out.push_back(std::move(a));
         } catch (const PackError&) {
             throw;
         } catch (const std::runtime_error& e) {
