@@ -140,7 +140,7 @@ TEST(PackIndex, EveryFieldReadsBackAsItWasPut) {
     EXPECT_TRUE(m.dependencies.empty());
     EXPECT_EQ(m.contributors, put.metadata.contributors);
     EXPECT_EQ(m.dir, dir);
-    EXPECT_EQ(got->stamps, put.stamps);
+    EXPECT_TRUE(got->stamps.empty()) << "checked, not handed back";
     ASSERT_EQ(got->action_files.size(), 1u);
     const auto& a = got->action_files[0];
     EXPECT_EQ(a.name, "a\\b");

@@ -52,7 +52,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
                 stamps = folder_stamps(dir);
                 pack->metadata = read_pack_metadata(dir);
             } else {
-                pack->metadata = content->metadata;
+                pack->metadata = std::move(content->metadata);
             }
             ref = pack->metadata.ref;
             if (const LoadedPack* first = c.find(ref)) {
@@ -71,7 +71,6 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
             }
             pack->host_table = table;
             pack->native = content->native;
-            pack->action_files = content->action_files;
             pack->from_index = !fresh;
             if (pack->native) {
                 const auto& n = *pack->native;
@@ -86,6 +85,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
                 }
             }
             if (fresh && index) index->put(dir, *content);
+            pack->action_files = std::move(content->action_files);
             c.loaded_.push_back(std::move(pack));
         } catch (const PackError& e) {
             spdlog::warn("pack refused: {}", e.what());

@@ -64,7 +64,9 @@ std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path, s
             auto dir = fs::absolute(entry.path(), ec2);
             here.push_back(ec2 ? entry.path() : dir.lexically_normal());
         }
-        std::sort(here.begin(), here.end());
+        // By name (one folder's entries: the same order as comparing paths, without splitting them).
+        std::sort(here.begin(), here.end(),
+                  [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
         out.insert(out.end(), here.begin(), here.end());
     }
     return out;

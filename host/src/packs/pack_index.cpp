@@ -139,19 +139,20 @@ uint64_t number(std::string_view s) {
     return v;
 }
 
-FileStamp stamp_from(std::string_view line, const std::string& dir) {
-    auto f = fields<6>(line);
-    FileStamp s;
-    s.exists = f[0] == "1";
-    s.mtime_ns = static_cast<int64_t>(number(f[1]));
-    s.ctime_ns = static_cast<int64_t>(number(f[2]));
-    s.size = number(f[3]);
-    s.inode = number(f[4]);
-    s.path = absolute(dir, unescaped(f[5]));
-    return s;
-}
-
 int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
+
+// Whether the file an S line names still has that stamp. `path` is scratch.
+bool still_holds(std::string_view line, const std::string& dir, std::string& path) {
+    auto f = fields<6>(line);
+    path = absolute(dir, unescaped(f[5]));
+    struct stat st {};
+    bool exists = ::stat(path.c_str(), &st) == 0;
+    if (f[0] != (exists ? "1" : "0")) return false;
+    if (!exists) return true;
+    return static_cast<int64_t>(number(f[1])) == ns(st.st_mtim) &&
+           static_cast<int64_t>(number(f[2])) == ns(st.st_ctim) && number(f[3]) == static_cast<uint64_t>(st.st_size) &&
+           number(f[4]) == static_cast<uint64_t>(st.st_ino);
+}
 
 }  // namespace
 
@@ -221,8 +222,9 @@ std::optional<PackContent> PackIndex::find(const fs::path& dir) const {
     if (it == packs_.end()) return std::nullopt;
     const std::string& d = it->first;
     try {
-        PackContent c;
+        PackContent c;  // without stamps: they are only written
         bool have_metadata = false;
+        std::string path;
         std::string_view text = it->second;
         while (!text.empty()) {
             size_t end = text.find('\n');
@@ -232,12 +234,9 @@ std::optional<PackContent> PackIndex::find(const fs::path& dir) const {
             if (line.size() < 2 || line[1] != '\t') return std::nullopt;
             std::string_view rest = line.substr(2);
             switch (line[0]) {
-            case 'S': {
-                FileStamp then = stamp_from(rest, d);
-                if (!(stamp_of(then.path) == then)) return std::nullopt;
-                c.stamps.push_back(std::move(then));
+            case 'S':
+                if (!still_holds(rest, d, path)) return std::nullopt;
                 break;
-            }
             case 'M': {
                 auto f = fields<6>(rest);
                 PackMetadata& m = c.metadata;

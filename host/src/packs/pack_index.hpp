@@ -55,7 +55,7 @@ struct PackContent {
     PackMetadata metadata;
     std::optional<NativeLibrary> native;  // a description only: no function pointers
     std::vector<ActionFile> action_files;
-    std::vector<FileStamp> stamps;  // of everything the above came from (what put() records)
+    std::vector<FileStamp> stamps;  // of everything the above came from: put() records them, find() checks them
 };
 
 class PackIndex {
