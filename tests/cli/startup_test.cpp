@@ -114,6 +114,27 @@ TEST(Startup, WhatChangesInAPackIsReadAgain) {
     write(fs::path(packs) / "site" / "actions" / "bye.yaml", "name: bye\nrunner_type: noop\n");
     EXPECT_EQ(show("site.bye")["runner_type"], "noop") << "a file added is seen";
 
+    // Indexed without a config schema, then given one: its default is applied.
+    auto config = [&] {
+        auto r = with_loader_log({"pack", "show", "site", "--json"}, packs);
+        return r.exit_code == 0 ? Json::parse(r.out).value("config", Json()) : Json("failed: " + r.err);
+    };
+    EXPECT_TRUE(config().is_null());
+    EXPECT_TRUE(config().is_null());  // from the index
+    write(fs::path(packs) / "site" / "config.schema.yaml", "greeting:\n  type: string\n  default: hello\n");
+    EXPECT_EQ(config(), (Json{{"greeting", "hello"}}));
+
+    // A folder that loses its pack.yaml is no longer a pack.
+    write(fs::path(packs) / "gone" / "pack.yaml", "ref: gone\nname: gone\ndescription: d\nversion: 1.0.0\nauthor: a\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_FALSE(show("site.hello").is_null());
+    EXPECT_EQ(with_loader_log({"pack", "show", "gone"}, packs).exit_code, 0);  // and indexed
+    fs::remove(fs::path(packs) / "gone" / "pack.yaml");
+    auto gone = with_loader_log({"pack", "list", "--json"}, packs);
+    ASSERT_EQ(gone.exit_code, 0) << gone.err;
+    EXPECT_EQ(gone.out.find("\"gone\""), std::string::npos) << gone.out;
+    EXPECT_EQ(Json::parse(gone.out)["refused"].size(), 0u) << gone.out;
+
     // A workflow checked once, then broken: the pack is read again and refused.
     write(fs::path(packs) / "site" / "actions" / "flow.yaml",
           "name: flow\nrunner_type: orquesta\nentry_point: workflows/flow.yaml\n");

@@ -38,7 +38,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
                       const fs::path& configs_dir, PackIndex* index) {
     Catalog c;
     std::vector<std::string> skipped;
-    auto dirs = find_pack_dirs(search_path, skipped);
+    auto dirs = find_pack_dirs(search_path, skipped, [index](const fs::path& d) { return index && index->knows(d); });
     for (auto& w : skipped) c.warn(std::move(w));
     for (const auto& dir : dirs) {
         std::string ref;
@@ -49,6 +49,8 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
             bool fresh = !content;
             std::vector<FileStamp> stamps;
             if (fresh) {
+                std::error_code ec;
+                if (!fs::exists(dir / "pack.yaml", ec)) continue;  // indexed once, no longer a pack
                 stamps = folder_stamps(dir);
                 pack->metadata = read_pack_metadata(dir);
             } else {
@@ -59,7 +61,8 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
                 throw PackError(dir.string() + ": pack '" + ref + "' is shadowed by " + first->metadata.dir.string() +
                                 " (earlier on the search path)");
             }
-            pack->config = load_pack_config(pack->metadata, configs_dir);
+            pack->config = load_pack_config(pack->metadata, configs_dir,
+                                            fresh ? std::nullopt : std::optional<bool>(content->config_schema));
             for (const auto& w : pack->config.warnings) c.warn(w);
             if (fresh) {
                 content = read_pack(dir, host_abi, std::move(stamps), pack->metadata, pack->link, table, services);
@@ -84,7 +87,10 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
                                     (dir / "pack.yaml").string() + " has version " + pack->metadata.version);
                 }
             }
-            if (fresh && index) index->put(dir, *content);
+            if (fresh && index) {
+                content->config_schema = pack->config.has_schema;
+                index->put(dir, *content);
+            }
             pack->action_files = std::move(content->action_files);
             c.loaded_.push_back(std::move(pack));
         } catch (const PackError& e) {

@@ -29,7 +29,8 @@ std::vector<fs::path> default_search_path(const fs::path& executable) {
     return out;
 }
 
-std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path, std::vector<std::string>& warnings) {
+std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path, std::vector<std::string>& warnings,
+                                     const std::function<bool(const fs::path&)>& known) {
     std::vector<fs::path> out;
     for (const auto& root : search_path) {
         std::error_code ec;
@@ -42,6 +43,9 @@ std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path, s
             continue;
         }
         std::vector<fs::path> here;
+        // Absolute: scripts are started from other working directories.
+        fs::path base = fs::absolute(root, ec);
+        base = ec ? root : base.lexically_normal();
         fs::directory_iterator it(root, ec);
         if (ec) {
             warnings.push_back("packs path: cannot read " + root.string() + ": " + ec.message());
@@ -54,15 +58,18 @@ std::vector<fs::path> find_pack_dirs(const std::vector<fs::path>& search_path, s
                 continue;
             }
             if (!entry.is_directory(ec2)) continue;
+            fs::path dir = base / entry.path().filename();
+            if (known && known(dir)) {
+                here.push_back(std::move(dir));
+                continue;
+            }
             bool has_pack_yaml = fs::exists(entry.path() / "pack.yaml", ec2);
             if (ec2) {
                 warnings.push_back(entry.path().string() + ": cannot be read (" + ec2.message() + "); skipped");
                 continue;
             }
             if (!has_pack_yaml) continue;
-            // Absolute: scripts are started from other working directories.
-            auto dir = fs::absolute(entry.path(), ec2);
-            here.push_back(ec2 ? entry.path() : dir.lexically_normal());
+            here.push_back(std::move(dir));
         }
         // By name (one folder's entries: the same order as comparing paths, without splitting them).
         std::sort(here.begin(), here.end(),

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,10 @@ std::vector<std::filesystem::path> default_search_path(const std::filesystem::pa
 // search-path entry, in search-path order, each entry's packs sorted by name.
 // What it had to skip (an entry that does not exist, a folder it cannot
 // read, a symlink to nothing) is added to `warnings`, never skipped in
-// silence.
-std::vector<std::filesystem::path> find_pack_dirs(const std::vector<std::filesystem::path>& search_path,
-                                                  std::vector<std::string>& warnings);
+// silence. A folder `known` says is a pack is taken without looking for
+// its pack.yaml (the pack index checks that file's stamp anyway).
+std::vector<std::filesystem::path> find_pack_dirs(
+    const std::vector<std::filesystem::path>& search_path, std::vector<std::string>& warnings,
+    const std::function<bool(const std::filesystem::path&)>& known = nullptr);
 
 }  // namespace packhost::packs

@@ -31,12 +31,12 @@ bool has_template(const Json& v) {
 
 }  // namespace
 
-PackConfig load_pack_config(const PackMetadata& pack, const fs::path& configs_dir) {
+PackConfig load_pack_config(const PackMetadata& pack, const fs::path& configs_dir, std::optional<bool> has_schema) {
     PackConfig cfg;
     fs::path schema_file = pack.dir / "config.schema.yaml";
     fs::path config_file = configs_dir / (pack.ref + ".yaml");
     std::error_code ec;
-    if (fs::exists(schema_file, ec)) {
+    if (has_schema ? *has_schema : fs::exists(schema_file, ec)) {
         auto props = read_yaml(schema_file);
         if (!props.is_object() || props.empty()) {
             throw PackError(schema_file.string() + ": must be a non-empty mapping of configuration keys");

@@ -3,6 +3,7 @@
 // the pack's config.schema.yaml (StackStorm's format: a map of property
 // specs, `secret: true` for values to mask, `required: true`).
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,9 @@ struct PackConfig {
 // Throws PackError naming the file and every key that fails the schema; an
 // unknown key is a warning (a typo the pack would never read). A value holding a template
 // ("{{ st2kv.system.token | decrypt_kv }}") is checked when rendered, per
-// execution, not here.
-PackConfig load_pack_config(const PackMetadata& pack, const std::filesystem::path& configs_dir);
+// execution, not here. `has_schema`, when known (from the pack index),
+// saves looking for config.schema.yaml.
+PackConfig load_pack_config(const PackMetadata& pack, const std::filesystem::path& configs_dir,
+                            std::optional<bool> has_schema = std::nullopt);
 
 }  // namespace packhost::packs

@@ -30,7 +30,10 @@ namespace fs = std::filesystem;
 //   K|D|C <keyword|dependency|contributor>...
 //   N <the library's description, JSON>                      a native pack
 //   A <name> <path> <its fields, JSON>                       actions/*.yaml
+//   G                                                        has a config.schema.yaml
 //
+// A file that did not exist is not stamped when its folder is: adding it
+// changes the folder's stamp.
 // Paths are relative to the pack directory when inside it. In text fields a
 // backslash escapes a tab, a newline, a carriage return or itself.
 constexpr std::string_view kFormat = "packhost-pack-index-2";
@@ -53,23 +56,26 @@ std::string escaped(std::string_view s) {
     return out;
 }
 
-std::string unescaped(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '\\') {
-            out += s[i];
-            continue;
-        }
-        if (++i == s.size()) throw std::runtime_error("a lone backslash");
-        switch (s[i]) {
+// Appends `s` without its escapes.
+void append_unescaped(std::string& out, std::string_view s) {
+    for (size_t slash = s.find('\\'); slash != std::string_view::npos; slash = s.find('\\')) {
+        out.append(s.data(), slash);
+        if (slash + 1 == s.size()) throw std::runtime_error("a lone backslash");
+        switch (s[slash + 1]) {
         case '\\': out += '\\'; break;
         case 't': out += '\t'; break;
         case 'n': out += '\n'; break;
         case 'r': out += '\r'; break;
         default: throw std::runtime_error("an unknown escape");
         }
+        s.remove_prefix(slash + 2);
     }
+    out.append(s.data(), s.size());
+}
+
+std::string unescaped(std::string_view s) {
+    std::string out;
+    append_unescaped(out, s);
     return out;
 }
 
@@ -81,10 +87,19 @@ std::string relative(const fs::path& dir, const std::string& path) {
     return path;
 }
 
-std::string absolute(const std::string& dir, std::string_view path) {
-    if (path == ".") return dir;
-    if (!path.empty() && path[0] == '/') return std::string(path);
-    return dir + "/" + std::string(path);
+// An escaped path from the index, made absolute again, into `out`.
+void absolute_into(std::string& out, const std::string& dir, std::string_view escaped_path) {
+    out.clear();
+    if (escaped_path == ".") {
+        out = dir;
+    } else if (!escaped_path.empty() && escaped_path[0] == '/') {
+        append_unescaped(out, escaped_path);
+    } else {
+        out.reserve(dir.size() + 1 + escaped_path.size());
+        out += dir;
+        out += '/';
+        append_unescaped(out, escaped_path);
+    }
 }
 
 void append_stamp(std::string& out, const fs::path& dir, const FileStamp& s) {
@@ -144,7 +159,7 @@ int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1
 // Whether the file an S line names still has that stamp. `path` is scratch.
 bool still_holds(std::string_view line, const std::string& dir, std::string& path) {
     auto f = fields<6>(line);
-    path = absolute(dir, unescaped(f[5]));
+    absolute_into(path, dir, f[5]);
     struct stat st {};
     bool exists = ::stat(path.c_str(), &st) == 0;
     if (f[0] != (exists ? "1" : "0")) return false;
@@ -253,12 +268,14 @@ std::optional<PackContent> PackIndex::find(const fs::path& dir) const {
             case 'K': c.metadata.keywords = list_from(rest); break;
             case 'D': c.metadata.dependencies = list_from(rest); break;
             case 'C': c.metadata.contributors = list_from(rest); break;
+            case 'G': c.config_schema = true; break;
             case 'N': c.native = from_description(Json::parse(rest)); break;
             case 'A': {
                 auto f = fields<3>(rest);
                 ActionFile a;
                 a.name = unescaped(f[0]);
-                a.file = absolute(d, unescaped(f[1]));
+                absolute_into(path, d, f[1]);
+                a.file = path;
                 a.meta_text = std::string(f[2]);
                 c.action_files.push_back(std::move(a));
                 break;
@@ -292,7 +309,12 @@ void PackIndex::put(const fs::path& dir, const PackContent& c) {
     }
     std::string lines;
     try {
+        std::set<std::string> folders;
         for (const auto& s : c.stamps) {
+            if (s.exists) folders.insert(s.path);
+        }
+        for (const auto& s : c.stamps) {
+            if (!s.exists && folders.count(fs::path(s.path).parent_path().string())) continue;
             lines += "S\t";
             append_stamp(lines, dir, s);
             lines += '\n';
@@ -307,6 +329,7 @@ void PackIndex::put(const fs::path& dir, const PackContent& c) {
         append_list(lines, 'K', m.keywords);
         append_list(lines, 'D', m.dependencies);
         append_list(lines, 'C', m.contributors);
+        if (c.config_schema) lines += "G\t\n";
         if (c.native) lines += "N\t" + describe(*c.native).dump() + "\n";
         for (const auto& a : c.action_files) {
             lines += "A\t" + escaped(a.name) + "\t" + escaped(relative(dir, a.file.string())) + "\t" +

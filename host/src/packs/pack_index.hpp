@@ -55,6 +55,7 @@ struct PackContent {
     PackMetadata metadata;
     std::optional<NativeLibrary> native;  // a description only: no function pointers
     std::vector<ActionFile> action_files;
+    bool config_schema = false;     // whether it has a config.schema.yaml (read at every start, like the config)
     std::vector<FileStamp> stamps;  // of everything the above came from: put() records them, find() checks them
 };
 
@@ -66,6 +67,7 @@ public:
 
     // The content of `dir` when every stamp taken with it still holds.
     std::optional<PackContent> find(const std::filesystem::path& dir) const;
+    bool knows(const std::filesystem::path& dir) const { return packs_.count(dir.native()) > 0; }
     void put(const std::filesystem::path& dir, const PackContent& content);
     // Drops entries for directories other than `keep`, and writes the
     // index (atomically, owner-only) when anything changed. A failure to
