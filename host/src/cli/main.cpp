@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <packhost/abi.h>
@@ -68,14 +69,26 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.fallthrough();
 
-    add_pack_commands(app, ctx);
-    add_action_commands(app, ctx);
-    add_run_command(app, ctx);
-    add_render_command(app, ctx);
-    add_execution_commands(app, ctx);
-    add_key_commands(app, ctx);
-    add_workflow_commands(app, ctx);
-    add_serve_command(app, ctx);
+    // Describing every command to CLI11 costs more than some commands take
+    // to run: `packhost run …` describes only `run`. Anything else (help, an
+    // option first, a typo) gets them all, and CLI11's messages about them.
+    using Adder = void (*)(CLI::App&, AppContext&);
+    static const std::pair<const char*, Adder> kCommands[] = {
+        {"pack", add_pack_commands},         {"action", add_action_commands},       {"run", add_run_command},
+        {"render", add_render_command},      {"execution", add_execution_commands}, {"key", add_key_commands},
+        {"workflow", add_workflow_commands}, {"serve", add_serve_command},
+    };
+    std::string_view first = argc > 1 ? argv[1] : "";
+    bool one = false;
+    for (const auto& [name, add] : kCommands) {
+        if (first == name) {
+            add(app, ctx);
+            one = true;
+        }
+    }
+    if (!one && first != "--version") {
+        for (const auto& [name, add] : kCommands) add(app, ctx);
+    }
 
     app.parse_complete_callback([&ctx] {
         packhost::core::setup_logging(ctx.log_level, ctx.log_format == "json" ? packhost::core::LogFormat::json
