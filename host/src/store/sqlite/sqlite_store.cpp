@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -404,6 +405,8 @@ private:
 
     static void migrate(SQLite::Database& db, const std::string& file) {
         const auto& m = sqlite::migrations();
+        // Most opens find the schema current: no write lock taken for them.
+        if (db.execAndGet("PRAGMA user_version").getInt() == static_cast<int>(m.size())) return;
         // Serialise migrations between processes opening a fresh file together.
         db.exec("BEGIN IMMEDIATE");
         try {
@@ -542,15 +545,13 @@ private:
         }
         std::lock_guard lock(write_mu_);
         SQLite::Transaction tx(writer_db_);
-        SQLite::Statement ins(writer_db_,
-                              "INSERT OR REPLACE INTO executions (id, action, runner_type, status, parameters, "
-                              "sealed_secrets, result, context, log, parent, owner, start_us, end_us, process) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        SQLite::Statement out(writer_db_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
-        SQLite::Statement wf(writer_db_, "INSERT OR REPLACE INTO workflow_state VALUES (?, ?, ?)");
         for (size_t i = 0; i < batch.size(); ++i) {
             if (auto* r = std::get_if<ExecutionRow>(&batch[i])) {
                 if (last[r->id] != i) continue;
+                auto& ins = prepared(insert_execution_,
+                                     "INSERT OR REPLACE INTO executions (id, action, runner_type, status, parameters, "
+                                     "sealed_secrets, result, context, log, parent, owner, start_us, end_us, process) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 ins.bind(1, r->id);
                 ins.bind(2, r->action);
                 ins.bind(3, r->runner_type);
@@ -573,6 +574,7 @@ private:
                 ins.reset();
             } else if (auto* w = std::get_if<StateRow>(&batch[i])) {
                 if (last_part[w->execution_id + '\n' + std::to_string(w->seq)] != i) continue;
+                auto& wf = prepared(insert_state_, "INSERT OR REPLACE INTO workflow_state VALUES (?, ?, ?)");
                 wf.bind(1, w->execution_id);
                 wf.bind(2, w->seq);
                 wf.bind(3, w->state);
@@ -580,6 +582,7 @@ private:
                 wf.reset();
             } else {
                 auto& o = std::get<OutputRecord>(batch[i]);
+                auto& out = prepared(insert_output_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
                 out.bind(1, o.execution_id);
                 out.bind(2, o.seq);
                 out.bind(3, o.stream);
@@ -592,11 +595,23 @@ private:
         tx.commit();
     }
 
+    // The writer's statements, each prepared when first needed and kept:
+    // a command that records one execution prepares one.
+    SQLite::Statement& prepared(std::optional<SQLite::Statement>& slot, const char* sql) {
+        if (!slot) {
+            slot.emplace(writer_db_, sql);
+        } else {
+            slot->reset();  // a write that failed may have left it mid-way
+        }
+        return *slot;
+    }
+
     std::string file_;
-    std::mutex write_mu_;  // writer_db_
+    std::mutex write_mu_;  // writer_db_ and the statements below
     SQLite::Database writer_db_;
     std::mutex read_mu_;  // reader_db_
     SQLite::Database reader_db_;
+    std::optional<SQLite::Statement> insert_execution_, insert_output_, insert_state_;  // before the databases go
 
     std::mutex mu_;
     std::condition_variable cv_, done_cv_;
