@@ -56,7 +56,7 @@ std::string own_packs() {
     return dir.string();
 }
 
-fs::path index_file() { return fs::path(test_home()) / "cache" / "pack-index.json"; }
+fs::path index_file() { return fs::path(test_home()) / "cache" / "pack-index"; }
 
 TEST(Startup, LibcurlIsLoadedOnlyWhenAnHttpRequestIsMade) {
     auto version = with_loader_log({"--version"});

@@ -47,7 +47,7 @@ Host& AppContext::host() {
         opts.store_file = store_path();
         opts.key_file = key_path();
         opts.configs_dir = home_dir() / "configs";
-        opts.pack_index_file = home_dir() / "cache" / "pack-index.json";
+        opts.pack_index_file = home_dir() / "cache" / "pack-index";
         std::string keep = retention;
         if (keep.empty()) {
             if (const char* r = std::getenv("PACKHOST_RETENTION")) keep = r;
