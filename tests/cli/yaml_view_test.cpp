@@ -143,6 +143,9 @@ TEST(YamlView, ReadsAsPeopleExpect) {
               "  count: \"3\"");
     EXPECT_EQ(cli::to_yaml(Json{{"bytes", "\xff ok \x1b[31m"}}), "bytes: \"\\xFF ok \\x1B[31m\"")
         << "not UTF-8 and escape sequences never reach the terminal raw";
+    // Lead bytes no UTF-8 sequence starts with, an overlong form, a surrogate.
+    EXPECT_EQ(cli::to_yaml(Json("\xf8\x80\x80 \xc0\xaf \xed\xa0\x80")),
+              "\"\\xF8\\x80\\x80 \\xC0\\xAF \\xED\\xA0\\x80\"");
 }
 
 }  // namespace packhost::testing

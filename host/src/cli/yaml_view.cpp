@@ -25,7 +25,7 @@ int32_t next_code_point(std::string_view s, size_t& i) {
         ++i;
         return c;
     }
-    size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
     if (n == 0 || i + n > s.size()) {
         ++i;
         return -1;
