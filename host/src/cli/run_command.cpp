@@ -25,7 +25,9 @@ extern "C" void on_interrupt(int) { interrupted.store(1); }
 
 // Ctrl-C, a kill and a closed terminal or SSH session (SIGHUP) cancel the
 // execution rather than kill packhost with it: its children are ended and
-// its record closed. From the submit until the record is printed.
+// its record closed. From the moment `run` starts (loading the packs and
+// the store can take a while) until the record is printed: a signal that
+// comes before the submit cancels the execution as soon as it exists.
 class CancelOnSignals {
 public:
     CancelOnSignals() {
@@ -69,6 +71,7 @@ Json human_view(const Json& record) {
 }
 
 int run(AppContext& ctx, const RunArgs& args) {
+    CancelOnSignals signals;
     auto action = ctx.host().registry().find(args.ref);
     if (!action) return usage_error(ctx, {"action '" + args.ref + "' is not registered (see 'packhost action list')"});
     Json params = Json::object();
@@ -131,8 +134,8 @@ std::vector<std::string> parse_parameters(const actions::Action& action, const s
 }
 
 int submit_and_wait(AppContext& ctx, executions::Request request) {
-    auto& host = ctx.host();
     CancelOnSignals signals;
+    auto& host = ctx.host();
     std::shared_ptr<executions::Execution> e;
     // Accepted once its record is on disk: an action that takes the process
     // down at once still leaves it behind (abandoned at the next start).
