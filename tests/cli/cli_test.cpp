@@ -196,8 +196,10 @@ TEST(Cli, SecretsNeverPrinted) {
 
 TEST(Cli, InterruptCancelsTheExecution) {
     std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "run",
-                                  "core.sleep", "seconds=10",   "--json"};
-    auto r = run_process(argv, {{"PACKHOST_HOME", test_home()}}, "", SIGINT, 300);
+                                  "core.sleep", "seconds=30",   "--json"};
+    // Late enough for the action to be running even where packhost is slow
+    // to start (an ASan build maps 700 MB: 0.5-0.8 s before main).
+    auto r = run_process(argv, {{"PACKHOST_HOME", test_home()}}, "", SIGINT, 2000);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(json::parse(r.out)["status"], "canceled");
     EXPECT_TRUE(contains(r.err, "canceling execution"));
