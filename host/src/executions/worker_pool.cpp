@@ -36,7 +36,7 @@ void WorkerPool::start_worker() {
     Worker* raw = w.get();
     raw->thread = std::thread([this, raw] { loop(*raw); });
     threads_.push_back(std::move(w));
-    ++idle_;
+    idle_.fetch_add(1, std::memory_order_relaxed);
 }
 
 WorkerPool::~WorkerPool() { stop(std::chrono::milliseconds(2000)); }
@@ -52,7 +52,8 @@ void WorkerPool::post(Job job) {
         queue_.push_back(std::move(job));
         queued_.fetch_add(1, std::memory_order_release);
         // Every started worker is busy with one already: start another.
-        if (idle_ < queue_.size() && threads_.size() < max_threads_ && !stopping_) start_worker();
+        if (idle_.load(std::memory_order_relaxed) < queue_.size() && threads_.size() < max_threads_ && !stopping_)
+            start_worker();
         wake = sleepers_ > 0;
     }
     if (wake) cv_.notify_one();
@@ -80,7 +81,7 @@ void WorkerPool::loop(Worker& self) {
             job = std::move(queue_.front());
             queue_.pop_front();
             queued_.fetch_sub(1, std::memory_order_relaxed);
-            --idle_;
+            idle_.fetch_sub(1, std::memory_order_relaxed);
         }
         handler_(std::move(job));
         for (int i = 0; t_next; ++i) {
@@ -95,8 +96,7 @@ void WorkerPool::loop(Worker& self) {
             t_next = nullptr;
             handler_(std::move(next));
         }
-        std::lock_guard lock(mu_);
-        ++idle_;
+        idle_.fetch_add(1, std::memory_order_relaxed);
     }
     {
         std::lock_guard lock(mu_);

@@ -53,7 +53,10 @@ private:
     std::atomic<size_t> queued_{0};
     size_t max_threads_;
     size_t sleepers_ = 0;
-    size_t idle_ = 0;  // started workers not running a job: spinning or asleep
+    // Started workers not running a job (spinning or asleep). Atomic, so that
+    // finishing a job takes no lock; post() reads it only to decide whether
+    // to start a thread, and one started too many is harmless.
+    std::atomic<size_t> idle_{0};
     bool stopping_ = false;
     std::vector<std::unique_ptr<Worker>> threads_;
     size_t abandoned_ = 0;
