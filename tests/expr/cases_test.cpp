@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "expr/template.hpp"
+#include "support/python_values.hpp"
 
 using packhost::Json;
 using packhost::expr::Context;
@@ -17,29 +18,6 @@ using packhost::expr::Template;
 using packhost::expr::TemplateError;
 
 namespace {
-
-// Equal as Python values of the same type: 1 and 1.0 differ, as in jinja2.
-bool same(const Json& a, const Json& b) {
-    if (a.is_number_float() != b.is_number_float()) return false;
-    if (a.is_number() && b.is_number()) return a.is_number_float() ? a.get<double>() == b.get<double>() : a == b;
-    if (a.type() != b.type()) return false;
-    if (a.is_array()) {
-        if (a.size() != b.size()) return false;
-        for (size_t i = 0; i < a.size(); ++i) {
-            if (!same(a[i], b[i])) return false;
-        }
-        return true;
-    }
-    if (a.is_object()) {
-        if (a.size() != b.size()) return false;
-        for (auto it = a.begin(); it != a.end(); ++it) {
-            auto o = b.find(it.key());
-            if (o == b.end() || !same(it.value(), *o)) return false;
-        }
-        return true;
-    }
-    return a == b;
-}
 
 const Json& table() {
     static const Json t = [] {
@@ -107,7 +85,7 @@ TEST_P(Jinja2, Case) {
         ASSERT_EQ(text, c["text"].get<std::string>()) << "the text differs from jinja2's";
         if (c.contains("value")) {
             Json v = t->render_value(ctx);
-            EXPECT_TRUE(same(v, c["value"]))
+            EXPECT_TRUE(packhost::testing::same_python_value(v, c["value"]))
                 << "typed value\n  jinja2: " << c["value"].dump() << "\n  packhost: " << v.dump();
         }
     } catch (const std::exception& e) {

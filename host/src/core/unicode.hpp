@@ -25,5 +25,7 @@ bool is_lower(std::string_view text);
 
 // Python's str.isspace() of one code point (for split() and strip()).
 bool is_space_code_point(char32_t c);
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
 
 }  // namespace packhost::core::unicode

@@ -19,6 +19,10 @@ struct TestFn {
 };
 
 const FilterFn* find_filter(std::string_view name);
+// StackStorm's functions (json_parse, regex_match, version_compare...):
+// filters that Orquesta also lets workflows call as functions,
+// `json_parse(x)` being `x | json_parse`.
+bool is_st2_function(std::string_view name);
 const TestFn* find_test(std::string_view name);
 
 // A method of a str, dict or list value (`s.upper()`, `d.items()`);

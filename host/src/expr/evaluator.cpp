@@ -170,7 +170,18 @@ Value Call::eval(Evaluator& ev) const {
         throw EvalError("'" + type_name(fn) + "' is not callable");
     }
     Value fn = ev.eval(*callee);
-    if (fn.is_undefined()) throw EvalError(fn.hint());
+    if (fn.is_undefined()) {
+        // json_parse(x) is x | json_parse, as Orquesta registers StackStorm's functions.
+        auto* name = dynamic_cast<const Name*>(callee.get());
+        if (name && is_st2_function(name->name)) {
+            CallArgs args = ev.eval_args(this->args);
+            if (args.positional.empty()) throw EvalError(name->name + "() needs the value to work on");
+            Value input = std::move(args.positional.front());
+            args.positional.erase(args.positional.begin());
+            return ev.apply_filter(name->name, input, args);
+        }
+        throw EvalError(fn.hint());
+    }
     if (!fn.is_object() || !fn.obj()->callable()) throw EvalError("'" + type_name(fn) + "' is not callable");
     CallArgs args = ev.eval_args(this->args);
     return fn.obj()->call(args);

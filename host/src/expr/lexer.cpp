@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/unicode.hpp"
+#include "expr/python_escapes.hpp"
 #include "expr/template_error.hpp"
 
 namespace packhost::expr {
@@ -11,24 +13,6 @@ namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 class Lexer {
 public:
@@ -236,43 +220,8 @@ private:
                 continue;
             }
             if (pos_ >= s_.size()) throw TemplateError::at(s_, b, "unexpected end of string");
-            char e = s_[pos_++];
-            switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case '0': out += '\0'; break;
-            case 'a': out += '\a'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'v': out += '\v'; break;
-            case '\\': out += '\\'; break;
-            case '\'': out += '\''; break;
-            case '"': out += '"'; break;
-            case '\n': break;
-            case 'x':
-            case 'u':
-            case 'U': {
-                size_t n = e == 'x' ? 2 : (e == 'u' ? 4 : 8);
-                if (pos_ + n > s_.size()) throw TemplateError::at(s_, pos_, "truncated escape in string");
-                uint32_t cp = 0;
-                for (size_t i = 0; i < n; ++i) {
-                    char h = s_[pos_ + i];
-                    if (!std::isxdigit(static_cast<unsigned char>(h))) {
-                        throw TemplateError::at(s_, pos_, "invalid escape in string");
-                    }
-                    cp = cp * 16 +
-                         uint32_t(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
-                }
-                pos_ += n;
-                append_utf8(out, cp);
-                break;
-            }
-            default:
-                // Python keeps unknown escapes as written.
-                out += '\\';
-                out += e;
-            }
+            std::string bad = decode_python_escape(s_, pos_, out);
+            if (!bad.empty()) throw TemplateError::at(s_, pos_, bad + " in string");
         }
         out_.push_back({Tok::string, std::move(out), b});
     }

@@ -12,6 +12,7 @@
 #include "core/semver.hpp"
 #include "expr/builtin_helpers.hpp"
 #include "expr/builtins.hpp"
+#include "expr/jsonpath.hpp"
 #include "expr/secret_text.hpp"
 #include "expr/st2_values.hpp"
 
@@ -305,12 +306,115 @@ Value f_decrypt_kv(Evaluator&, const Value& in, CallArgs&) {
     }
 }
 
+// semver.match(value, ">=1.2.0"): one comparison, the operator first.
+Value f_version_match(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("version_match", {"pattern"});
+    const Value* p = arg(a, 0, "pattern");
+    if (!p) throw EvalError("version_match() needs a pattern such as '>=1.0.0'");
+    std::string pattern = to_str(*p);
+    size_t op_len = 0;
+    while (op_len < pattern.size() && op_len < 2 && std::string("<>=!").find(pattern[op_len]) != std::string::npos)
+        ++op_len;
+    std::string op = pattern.substr(0, op_len);
+    if (op != ">" && op != "<" && op != ">=" && op != "<=" && op != "==" && op != "!=") {
+        throw EvalError("version_match: '" + pattern + "' must start with one of >, <, >=, <=, ==, !=");
+    }
+    int c = version_of(in, "version_match").compare(version_of(Value(Json(pattern.substr(op_len))), "version_match"));
+    bool ok = op == ">"    ? c > 0
+              : op == "<"  ? c < 0
+              : op == ">=" ? c >= 0
+              : op == "<=" ? c <= 0
+              : op == "==" ? c == 0
+                           : c != 0;
+    return Json(ok);
+}
+
+Value f_version_strip_patch(Evaluator&, const Value& in, CallArgs&) {
+    auto v = version_of(in, "version_strip_patch");
+    return Json(std::to_string(v.major) + "." + std::to_string(v.minor));
+}
+
+// "1h3m5s": the largest units first, from the first that is not zero.
+Value f_to_human_time_from_seconds(Evaluator&, const Value& in, CallArgs&) {
+    const Json& j = in.to_json();
+    if (j.is_null()) return Json(nullptr);
+    if (!is_number(j) || j.is_boolean())
+        throw EvalError("to_human_time_from_seconds: the value must be a number of seconds");
+    double s = as_double(j);
+    if (s == 0) return Json("0s");
+    if (s < 1) return Json(to_str(in) + "\u03bcs");
+    int64_t total = j.is_number_float() ? static_cast<int64_t>(std::nearbyint(s)) : as_int(j);
+    int64_t days_total = total / 86400;
+    // datetime(1, 1, 1) + timedelta: whole years of the proleptic calendar, then days.
+    int64_t years = 0, year = 1;
+    auto year_days = [](int64_t y) { return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 366 : 365; };
+    while (days_total >= year_days(year)) {
+        days_total -= year_days(year++);
+        ++years;
+    }
+    // The day of the month only (datetime.day - 1): months are dropped, as StackStorm drops them.
+    int64_t day_of_year = days_total,
+            month_days[] = {31, year_days(year) == 366 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int64_t m : month_days) {
+        if (day_of_year < m) break;
+        day_of_year -= m;
+    }
+    int64_t parts[] = {years, day_of_year, (total / 3600) % 24, (total / 60) % 60, total % 60};
+    const char* units[] = {"y", "d", "h", "m", "s"};
+    size_t first = 0;
+    while (first < 5 && parts[first] == 0) ++first;
+    if (first == 5) return Json("0s");
+    std::string out;
+    for (size_t i = first; i < 5; ++i) out += std::to_string(parts[i]) + units[i];
+    return Json(out);
+}
+
+Value f_jsonpath_query(Evaluator&, const Value& in, CallArgs& a) {
+    a.check("jsonpath_query", {"query"});
+    const Value* q = arg(a, 0, "query");
+    if (!q || !q->to_json().is_string()) throw EvalError("jsonpath_query() needs a query string");
+    std::vector<Json> found;
+    try {
+        found = jsonpath_find(in.to_json(), q->to_json().get<std::string>());
+    } catch (const std::invalid_argument& e) {
+        throw EvalError(e.what());
+    }
+    if (found.empty()) return Json(nullptr);
+    Json out = Json::array();
+    for (auto& f : found) out.push_back(std::move(f));
+    return out;
+}
+
+// json.dumps(value) with Python's default separators.
+Value f_to_complex(Evaluator&, const Value& in, CallArgs&) { return Json(python_json_dumps(in.to_json())); }
+
 Value f_use_none(Evaluator&, const Value& in, CallArgs&) {
     if (in.is_json() && in.json().is_null()) return Json(kNoneMagic);
     return in;
 }
 
 }  // namespace
+
+bool is_st2_function(std::string_view name) {
+    static const std::string_view kNames[] = {"to_json_string",     "from_json_string",
+                                              "to_yaml_string",     "from_yaml_string",
+                                              "json_escape",        "regex_match",
+                                              "regex_replace",      "regex_search",
+                                              "regex_substring",    "use_none",
+                                              "basename",           "dirname",
+                                              "version_compare",    "version_more_than",
+                                              "version_less_than",  "version_equal",
+                                              "version_bump_major", "version_bump_minor",
+                                              "version_bump_patch", "json_parse",
+                                              "json_dump",          "yaml_parse",
+                                              "yaml_dump",          "to_complex",
+                                              "jsonpath_query",     "to_human_time_from_seconds",
+                                              "version_match",      "version_strip_patch"};
+    for (auto n : kNames) {
+        if (n == name) return true;
+    }
+    return false;
+}
 
 void register_st2_filters(std::vector<std::pair<std::string_view, FilterFn>>& t) {
     t.insert(t.end(), {
@@ -334,6 +438,16 @@ void register_st2_filters(std::vector<std::pair<std::string_view, FilterFn>>& t)
                           {"version_bump_minor", {f_bump_minor}},
                           {"version_bump_patch", {f_bump_patch}},
                           {"decrypt_kv", {f_decrypt_kv}},
+                          // The names Orquesta's catalog gives the same functions.
+                          {"json_parse", {f_from_json_string}},
+                          {"json_dump", {f_to_json_string}},
+                          {"yaml_parse", {f_from_yaml_string}},
+                          {"yaml_dump", {f_to_yaml_string}},
+                          {"to_complex", {f_to_complex}},
+                          {"jsonpath_query", {f_jsonpath_query}},
+                          {"to_human_time_from_seconds", {f_to_human_time_from_seconds}},
+                          {"version_match", {f_version_match}},
+                          {"version_strip_patch", {f_version_strip_patch}},
                       });
 }
 

@@ -49,19 +49,6 @@ bool is_template(std::string_view text) {
     return text.find("{{") != std::string_view::npos || text.find("{%") != std::string_view::npos;
 }
 
-std::shared_ptr<const Template> TemplateCache::get(const std::string& source) {
-    {
-        std::shared_lock lock(mu_);
-        auto it = by_source_.find(source);
-        if (it != by_source_.end()) return it->second;
-    }
-    auto compiled = Template::compile(source);
-    std::unique_lock lock(mu_);
-    if (by_source_.size() >= capacity_) by_source_.clear();  // crude, but bounded and rare
-    by_source_.emplace(source, compiled);
-    return compiled;
-}
-
 void add_global_functions(Context& context) {
     context.define_function("range", [](CallArgs& a) -> Value {
         std::vector<int64_t> n;

@@ -10,15 +10,13 @@
 // generated from): default Environment settings, Undefined that renders
 // empty, Python's int/float arithmetic and str()/repr() of values.
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "expr/ast.hpp"
 #include "expr/context.hpp"
+#include "expr/source_cache.hpp"
 #include "expr/template_error.hpp"
 
 namespace packhost::expr {
@@ -50,16 +48,7 @@ private:
 bool is_template(std::string_view text);
 
 // Compiled templates by source text, shared by every render. Thread-safe.
-class TemplateCache {
-public:
-    explicit TemplateCache(size_t capacity = 4096) : capacity_(capacity) {}
-    std::shared_ptr<const Template> get(const std::string& source);
-
-private:
-    size_t capacity_;
-    std::shared_mutex mu_;
-    std::unordered_map<std::string, std::shared_ptr<const Template>> by_source_;
-};
+using TemplateCache = SourceCache<Template>;
 
 // Functions every template has: range(), dict().
 void add_global_functions(Context& context);
