@@ -65,8 +65,8 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
     // A workflow definition is checked when its pack loads: every problem, each with its line.
     EXPECT_EQ(r["bad_workflow"],
               fixture("bad_workflow") +
-                  "/actions/workflows/broken.yaml:4: task 'first': YAQL expressions (<% %>) are "
-                  "not supported; write Jinja ({{ ... }}) instead: \"core.echo message=<% ctx().x %>\"\n" +
+                  "/actions/workflows/broken.yaml:4: task 'first': bad expression \"core.echo message=<% ctx(.x %>\": "
+                  "YAQL grammar error: unexpected '.' in <% ctx(.x %>\n" +
                   fixture("bad_workflow") +
                   "/actions/workflows/broken.yaml:6: task 'first': do names 'nowhere', which is "
                   "neither a task nor a command (continue, fail, noop, retry)");

@@ -297,3 +297,19 @@ TEST_F(Orquesta, InvalidTaskInputFailsTheTaskWithTheValidationMessage) {
     EXPECT_EQ(e->result()["errors"][0]["task_id"], "nap");
     EXPECT_TRUE(children(e->id()).empty());
 }
+
+TEST_F(Orquesta, AWorkflowInYaqlRunsAsStackStormRunsIt) {
+    auto e = run("flows.yaql_report", {{"hosts", {"web1", "skip-me", "db22"}}});
+    ASSERT_EQ(e->status(), Status::succeeded) << error_text(*e);
+    EXPECT_EQ(e->result()["output"], (json{{"listing", {"A", "BB", "C"}},
+                                           {"names", {"srv-web1", "srv-db22"}},
+                                           {"count", 2},
+                                           {"first", "SRV-WEB1"},
+                                           {"summary", "2 hosts, first srv-web1"},
+                                           {"by_length", {8}}}));
+    auto kids = children(e->id());
+    ASSERT_EQ(kids.size(), 3u);
+    EXPECT_EQ(kids[0].action, "core.local");
+    EXPECT_EQ(kids[1].parameters["message"], "srv-web1") << "inline input in YAQL, rendered per item";
+    EXPECT_EQ(kids[2].parameters["message"], "srv-db22");
+}

@@ -9,10 +9,14 @@ expr::TemplateCache& template_cache() {
     return cache;
 }
 
-bool is_yaql(std::string_view text) {
-    auto open = text.find("<%");
-    return open != std::string_view::npos && text.find("%>", open + 2) != std::string_view::npos;
+expr::yaql::TemplateCache& yaql_cache() {
+    static expr::yaql::TemplateCache cache(16384);
+    return cache;
 }
+
+bool is_yaql(std::string_view text) { return expr::yaql::has_expressions(text); }
+
+bool has_expression(std::string_view text) { return expr::is_template(text) || is_yaql(text); }
 
 void check_expressions(const YAML::Node& node, const std::string& where, Problems& problems,
                        expr::TemplateCache& cache) {
@@ -27,10 +31,17 @@ void check_expressions(const YAML::Node& node, const std::string& where, Problem
     if (!node.IsScalar()) return;
     const std::string& text = node.Scalar();
     if (is_yaql(text)) {
-        problems.add(line_of(node), where +
-                                        ": YAQL expressions (<% %>) are not supported; write Jinja ({{ ... }}) "
-                                        "instead: \"" +
-                                        text + "\"");
+        if (expr::is_template(text)) {
+            problems.add(line_of(node),
+                         where + ": YAQL (<% %>) and Jinja ({{ }}) are mixed in one value: \"" + text + "\"");
+            return;
+        }
+        try {
+            yaql_cache().get(text);
+        } catch (const expr::TemplateError& e) {
+            size_t line = line_of(node) + (e.line() > 0 ? e.line() - 1 : 0);
+            problems.add(line, where + ": bad expression \"" + text + "\": " + e.message());
+        }
         return;
     }
     if (!expr::is_template(text)) return;
@@ -44,16 +55,44 @@ void check_expressions(const YAML::Node& node, const std::string& where, Problem
 
 namespace {
 
+// YAQL's `$`: the workflow's context, what ctx() gives.
+expr::Value yaql_root(const expr::Context& context) {
+    expr::Value ctx = context.lookup("ctx");
+    if (!ctx.is_object() || !ctx.obj()->callable()) return Json::object();
+    expr::CallArgs none;
+    try {
+        return ctx.obj()->call(none);
+    } catch (const expr::EvalError&) {
+        return Json::object();
+    }
+}
+
+Json render_yaql(const std::string& text, const expr::Context& context) {
+    try {
+        return yaql_cache().get(text)->render_value(context, yaql_root(context));
+    } catch (const expr::yaql::KeyError& e) {
+        throw ExpressionError(std::string("YaqlEvaluationException: ") + e.what());
+    } catch (const expr::TemplateError& e) {
+        throw ExpressionError("YaqlEvaluationException: Unable to evaluate expression '" + e.source() + "'. " +
+                              e.message());
+    }
+}
+
 Json render_at(const Json& value, const expr::Context& context, expr::TemplateCache& cache, size_t depth) {
     if (value.is_string()) {
         const auto& text = value.get_ref<const std::string&>();
-        if (!expr::is_template(text)) return value;
+        bool yaql = is_yaql(text);
+        if (!yaql && !expr::is_template(text)) return value;
         Json out;
-        try {
-            out = cache.get(text)->render_value(context);
-        } catch (const expr::TemplateError& e) {
-            throw ExpressionError("JinjaEvaluationException: Unable to evaluate expression '" + text + "'. " +
-                                  e.message());
+        if (yaql) {
+            out = render_yaql(text, context);
+        } else {
+            try {
+                out = cache.get(text)->render_value(context);
+            } catch (const expr::TemplateError& e) {
+                throw ExpressionError("JinjaEvaluationException: Unable to evaluate expression '" + text + "'. " +
+                                      e.message());
+            }
         }
         // A value at the limit placed `depth` levels down would pass it.
         if (out.is_structured() && core::json_depth(out) + depth > core::kMaxJsonDepth) {

@@ -10,12 +10,19 @@ namespace {
 
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// A value runs to the first blank outside quotes, brackets and {{ }} / {% %}.
+// A value runs to the first blank outside quotes, brackets, {{ }} / {% %}
+// and YAQL's <% %>.
 size_t value_end(const std::string& s, size_t i) {
     int depth = 0;
     char quote = 0;
     for (; i < s.size(); ++i) {
         char c = s[i];
+        if (!quote && c == '<' && i + 1 < s.size() && s[i + 1] == '%') {
+            size_t close = s.find("%>", i + 2);
+            if (close == std::string::npos) throw std::invalid_argument("unterminated <% in inline input");
+            i = close + 1;
+            continue;
+        }
         if (quote) {
             if (c == '\\' && i + 1 < s.size()) {
                 ++i;

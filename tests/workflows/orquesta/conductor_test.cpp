@@ -4,10 +4,16 @@
 // between rounds the conductor is rebuilt from the parts it recorded, as
 // another process would. No actions, threads, clock or store. The
 // expected sequences, routes, statuses and errors are Orquesta's for the
-// same workflows (its native conducting tests), in Jinja.
+// same workflows (its native conducting tests). Every test runs twice: with
+// the definitions in Jinja as written, and in YAQL (<% %>) as Orquesta's
+// own fixtures are written.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,8 +28,33 @@ using json = packhost::Json;
 
 namespace {
 
+// Which language the definitions are read in (the test's parameter).
+bool g_yaql = false;
+
+// A definition in YAQL: each {{ expr }} written as <% expr %>, with YAQL's
+// spelling of the two Jinja filters the definitions use.
+std::string in_yaql(std::string text) {
+    auto replace = [&text](const std::string& from, const std::string& to) {
+        for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+            text.replace(at, from.size(), to);
+    };
+    replace(" | upper", ".toUpper()");
+    replace(" | length", ".len()");
+    replace("{{", "<%");
+    replace("}}", "%>");
+    return text;
+}
+
 std::shared_ptr<const Workflow> load(const std::string& name) {
     std::string file = std::string(WORKFLOW_DEFINITIONS_DIR) + "/orquesta/" + name + ".yaml";
+    if (g_yaql) {
+        std::ifstream in(file);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        file = (std::filesystem::temp_directory_path() /
+                ("packhost-yaql-" + std::to_string(::getpid()) + "-" + name + ".yaml"))
+                   .string();
+        std::ofstream(file) << in_yaql(text);
+    }
     packhost::workflows::Problems problems(file);
     auto wf = parse(file, problems, packhost::workflows::template_cache());
     if (!problems.empty()) throw std::runtime_error(problems.text());
@@ -101,9 +132,18 @@ json failed_error(const std::string& task) {
     return json{{"type", "error"}, {"message", "Execution failed. See result for details."}, {"task_id", task}};
 }
 
+class Conducting : public ::testing::TestWithParam<bool> {
+protected:
+    void SetUp() override { g_yaql = GetParam(); }
+    void TearDown() override { g_yaql = false; }
+};
+
 }  // namespace
 
-TEST(Conductor, SequentialTasksPublishForTheNextAndTheOutput) {
+INSTANTIATE_TEST_SUITE_P(Languages, Conducting, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Yaql" : "Jinja"; });
+
+TEST_P(Conducting, SequentialTasksPublishForTheNextAndTheOutput) {
     Rehearsal r("sequential", {{"name", "ops"}});
     r.conduct({{"task1", Status::succeeded, "ops"}});
     EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task3"}));
@@ -112,7 +152,7 @@ TEST(Conductor, SequentialTasksPublishForTheNextAndTheOutput) {
     EXPECT_EQ(r.output(), (json{{"greeting", "hello ops"}, {"shout", "HELLO OPS"}}));
 }
 
-TEST(Conductor, HandsOutRenderedActionsWithTheirInput) {
+TEST_P(Conducting, HandsOutRenderedActionsWithTheirInput) {
     Rehearsal r("sequential", {{"name", "ops"}});
     r.conductor->request_workflow_status(Status::running);
     auto next = r.conductor->get_next_tasks();
@@ -124,21 +164,21 @@ TEST(Conductor, HandsOutRenderedActionsWithTheirInput) {
     EXPECT_EQ(r.conductor->task_context("task1", 0)["st2"]["workflow_execution_id"], "wf-1");
 }
 
-TEST(Conductor, JoinCountRunsTheJoinOnceWhenEveryBranchSucceeds) {
+TEST_P(Conducting, JoinCountRunsTheJoinOnceWhenEveryBranchSucceeds) {
     Rehearsal r("join_count");
     r.conduct();
     EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task7", "task8"}));
     EXPECT_EQ(r.status(), Status::succeeded);
 }
 
-TEST(Conductor, JoinCountIsSatisfiedWhileABranchStillRuns) {
+TEST_P(Conducting, JoinCountIsSatisfiedWhileABranchStillRuns) {
     Rehearsal r("join_count");
     r.conduct({{"task6", Status::running}});
     EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task8"}));
     EXPECT_EQ(r.status(), Status::running);
 }
 
-TEST(Conductor, JoinCountIsSatisfiedWhenOneBranchFailsAndIsRemediated) {
+TEST_P(Conducting, JoinCountIsSatisfiedWhenOneBranchFailsAndIsRemediated) {
     Rehearsal r("join_count");
     r.conduct({{"task6", Status::failed}});
     EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task6", "noop__r1", "task3", "task5", "task8"}));
@@ -153,7 +193,7 @@ TEST(Conductor, JoinCountIsSatisfiedWhenOneBranchFailsAndIsRemediated) {
     EXPECT_EQ(later.status(), Status::succeeded);
 }
 
-TEST(Conductor, JoinCountNotSatisfiedFailsTheWorkflowAsUnreachable) {
+TEST_P(Conducting, JoinCountNotSatisfiedFailsTheWorkflowAsUnreachable) {
     Rehearsal r("join_count");
     r.conduct({{"task5", Status::failed}, {"task7", Status::failed}});
     EXPECT_EQ(r.sequence(),
@@ -168,7 +208,7 @@ TEST(Conductor, JoinCountNotSatisfiedFailsTheWorkflowAsUnreachable) {
     EXPECT_EQ(r.conductor->errors(), (json{failed_error("task5"), failed_error("task7"), unreachable}));
 }
 
-TEST(Conductor, AnUnremediatedFailureFailsFastAndTheRestOfTheRoundStillReports) {
+TEST_P(Conducting, AnUnremediatedFailureFailsFastAndTheRestOfTheRoundStillReports) {
     Rehearsal r("join_count");
     r.conduct({{"task3", Status::failed}, {"task5", Status::failed}, {"task7", Status::failed}});
     EXPECT_EQ(r.sequence(),
@@ -177,7 +217,7 @@ TEST(Conductor, AnUnremediatedFailureFailsFastAndTheRestOfTheRoundStillReports) 
     EXPECT_EQ(r.conductor->errors(), (json{failed_error("task3"), failed_error("task5"), failed_error("task7")}));
 }
 
-TEST(Conductor, JoinCountsInboundTasksNotTransitions) {
+TEST_P(Conducting, JoinCountsInboundTasksNotTransitions) {
     // task2 reaches task4 by two transitions: that is one inbound task of
     // the two `join: 2` waits for.
     Rehearsal r("join_twice");
@@ -193,7 +233,7 @@ TEST(Conductor, JoinCountsInboundTasksNotTransitions) {
     EXPECT_EQ(ok.status(), Status::succeeded);
 }
 
-TEST(Conductor, JoinMergesWhatEveryBranchPublishedOverTheInitialVars) {
+TEST_P(Conducting, JoinMergesWhatEveryBranchPublishedOverTheInitialVars) {
     for (int run = 0; run < 3; ++run) {  // the same answer every run
         Rehearsal r("join_context");
         r.conduct({{"task2", Status::succeeded, "Fee fi"},
@@ -209,7 +249,7 @@ TEST(Conductor, JoinMergesWhatEveryBranchPublishedOverTheInitialVars) {
     }
 }
 
-TEST(Conductor, WithoutJoinATaskRunsOncePerBranchOnARouteOfItsOwn) {
+TEST_P(Conducting, WithoutJoinATaskRunsOncePerBranchOnARouteOfItsOwn) {
     Rehearsal r("no_join");
     r.conduct();
     EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task3", "task4__r1", "task4__r2"}));
@@ -217,7 +257,7 @@ TEST(Conductor, WithoutJoinATaskRunsOncePerBranchOnARouteOfItsOwn) {
     EXPECT_EQ(r.status(), Status::succeeded);
 }
 
-TEST(Conductor, ContinueAfterAFailureEndsTheWorkflowFailed) {
+TEST_P(Conducting, ContinueAfterAFailureEndsTheWorkflowFailed) {
     Rehearsal ok("error_continue");
     ok.conduct();
     EXPECT_EQ(ok.sequence(), (Seq{"task1", "task2", "continue__r1"}));
@@ -234,7 +274,7 @@ TEST(Conductor, ContinueAfterAFailureEndsTheWorkflowFailed) {
     EXPECT_EQ(r.conductor->errors(), (json{failed_error("task1")}));
 }
 
-TEST(Conductor, NoopAfterAFailureEndsTheWorkflowSucceeded) {
+TEST_P(Conducting, NoopAfterAFailureEndsTheWorkflowSucceeded) {
     Rehearsal ok("error_noop");
     ok.conduct();
     EXPECT_EQ(ok.sequence(), (Seq{"task1", "task2", "continue"}));
@@ -248,7 +288,7 @@ TEST(Conductor, NoopAfterAFailureEndsTheWorkflowSucceeded) {
     EXPECT_EQ(r.conductor->errors(), (json{failed_error("task1")})) << "a handled failure is still logged";
 }
 
-TEST(Conductor, RemediationThenFailEndsTheWorkflowFailed) {
+TEST_P(Conducting, RemediationThenFailEndsTheWorkflowFailed) {
     Rehearsal r("error_fail");
     r.conduct({{"task1", Status::failed}});
     EXPECT_EQ(r.sequence(), (Seq{"task1", "task3", "fail"}));
@@ -257,7 +297,7 @@ TEST(Conductor, RemediationThenFailEndsTheWorkflowFailed) {
     EXPECT_EQ(r.conductor->errors(), (json{failed_error("task1"), failed_error("fail")}));
 }
 
-TEST(Conductor, ATaskNamedNextToFailStillRunsAfterTheWorkflowFailed) {
+TEST_P(Conducting, ATaskNamedNextToFailStillRunsAfterTheWorkflowFailed) {
     Rehearsal r("fail_and_log");
     r.conduct({{"task1", Status::failed}});
     EXPECT_EQ(r.sequence(), (Seq{"task1", "fail", "log"}));
@@ -269,7 +309,7 @@ TEST(Conductor, ATaskNamedNextToFailStillRunsAfterTheWorkflowFailed) {
     EXPECT_EQ(ok.status(), Status::succeeded);
 }
 
-TEST(Conductor, RetryRunsTheSameTaskStateAgainAfterItsDelay) {
+TEST_P(Conducting, RetryRunsTheSameTaskStateAgainAfterItsDelay) {
     Rehearsal r("retry");
     r.conductor->request_workflow_status(Status::running);
     auto next = r.conductor->get_next_tasks();
@@ -294,7 +334,7 @@ TEST(Conductor, RetryRunsTheSameTaskStateAgainAfterItsDelay) {
     EXPECT_EQ(r.output(), (json{{"status", "succeeded"}}));
 }
 
-TEST(Conductor, RetriesExhaustedEndTheWorkflowFailed) {
+TEST_P(Conducting, RetriesExhaustedEndTheWorkflowFailed) {
     Rehearsal r("retry");
     r.conduct(
         {{"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}, {"task1", Status::failed}});
@@ -303,7 +343,7 @@ TEST(Conductor, RetriesExhaustedEndTheWorkflowFailed) {
     EXPECT_EQ(r.status(), Status::failed);
 }
 
-TEST(Conductor, ALoopRunsTheTaskAgainAsNewTaskStates) {
+TEST_P(Conducting, ALoopRunsTheTaskAgainAsNewTaskStates) {
     Rehearsal r("cycle");
     r.conduct();
     EXPECT_EQ(r.sequence(), (Seq{"init", "check", "check", "check", "check", "done"}));
@@ -311,7 +351,7 @@ TEST(Conductor, ALoopRunsTheTaskAgainAsNewTaskStates) {
     EXPECT_EQ(r.output(), (json{{"count", 3}}));
 }
 
-TEST(Conductor, WithItemsHandsOutItemsAsTheConcurrencyAllows) {
+TEST_P(Conducting, WithItemsHandsOutItemsAsTheConcurrencyAllows) {
     Rehearsal r("items", {{"hosts", {"a", "b", "c"}}});
     r.conductor->request_workflow_status(Status::running);
     auto next = r.conductor->get_next_tasks();
@@ -349,7 +389,7 @@ TEST(Conductor, WithItemsHandsOutItemsAsTheConcurrencyAllows) {
     EXPECT_EQ(r.output(), (json{{"replies", {"a", "b", "c"}}}));
 }
 
-TEST(Conductor, WithItemsFailsWhenAnItemFailsOnceAllEnded) {
+TEST_P(Conducting, WithItemsFailsWhenAnItemFailsOnceAllEnded) {
     Rehearsal r("items", {{"hosts", {"a", "b"}}});
     r.conductor->request_workflow_status(Status::running);
     r.conductor->get_next_tasks();
@@ -363,7 +403,7 @@ TEST(Conductor, WithItemsFailsWhenAnItemFailsOnceAllEnded) {
     EXPECT_EQ(r.status(), Status::failed);
 }
 
-TEST(Conductor, WithItemsOverAnEmptyListIsHandedOutWithNoAction) {
+TEST_P(Conducting, WithItemsOverAnEmptyListIsHandedOutWithNoAction) {
     Rehearsal r("items", {{"hosts", json::array()}});
     r.conductor->request_workflow_status(Status::running);
     auto next = r.conductor->get_next_tasks();
@@ -377,7 +417,7 @@ TEST(Conductor, WithItemsOverAnEmptyListIsHandedOutWithNoAction) {
     EXPECT_EQ(r.output(), (json{{"replies", json::array()}}));
 }
 
-TEST(Conductor, ATaskThatDoesNotRenderFailsTheWorkflowAndTakesNoTransition) {
+TEST_P(Conducting, ATaskThatDoesNotRenderFailsTheWorkflowAndTakesNoTransition) {
     Rehearsal r("bad_input");
     r.conduct();
     EXPECT_TRUE(r.sequence().empty());
@@ -386,13 +426,15 @@ TEST(Conductor, ATaskThatDoesNotRenderFailsTheWorkflowAndTakesNoTransition) {
     const auto& e = r.conductor->errors()[0];
     EXPECT_EQ(e["task_id"], "task1");
     EXPECT_EQ(e["route"], 0);
-    EXPECT_EQ(e["message"].get<std::string>().rfind(
-                  "JinjaEvaluationException: Unable to evaluate expression '{{ ctx().nothing.here }}'.", 0),
-              0u)
-        << e;
+    // Orquesta's words for each language.
+    std::string expected = GetParam()
+                               ? "YaqlEvaluationException: Unable to resolve key 'nothing' in expression "
+                                 "'<% ctx().nothing.here %>' from context."
+                               : "JinjaEvaluationException: Unable to evaluate expression '{{ ctx().nothing.here }}'.";
+    EXPECT_EQ(e["message"].get<std::string>().rfind(expected, 0), 0u) << e;
 }
 
-TEST(Conductor, InputAndVarsThatDoNotRenderFailTheWorkflowBeforeAnyTask) {
+TEST_P(Conducting, InputAndVarsThatDoNotRenderFailTheWorkflowBeforeAnyTask) {
     Rehearsal r("sequential", {{"name", "{{ ctx().nobody.knows }}"}});
     EXPECT_EQ(r.status(), Status::failed);
     EXPECT_TRUE(r.conductor->get_next_tasks().empty());
@@ -400,7 +442,7 @@ TEST(Conductor, InputAndVarsThatDoNotRenderFailTheWorkflowBeforeAnyTask) {
     EXPECT_EQ(r.conductor->errors()[0].value("task_id", ""), "");
 }
 
-TEST(Conductor, PauseWaitsForTheActiveTaskAndResumeGoesOn) {
+TEST_P(Conducting, PauseWaitsForTheActiveTaskAndResumeGoesOn) {
     Rehearsal r("sequential", {{"name", "ops"}});
     r.conductor->request_workflow_status(Status::running);
     r.conductor->get_next_tasks();
@@ -421,7 +463,7 @@ TEST(Conductor, PauseWaitsForTheActiveTaskAndResumeGoesOn) {
     EXPECT_EQ(r.status(), Status::running);
 }
 
-TEST(Conductor, PauseWithNothingActivePausesAtOnce) {
+TEST_P(Conducting, PauseWithNothingActivePausesAtOnce) {
     Rehearsal r("sequential", {{"name", "ops"}});
     r.conductor->request_workflow_status(Status::running);
     r.conductor->request_workflow_status(Status::paused);
@@ -430,7 +472,7 @@ TEST(Conductor, PauseWithNothingActivePausesAtOnce) {
     EXPECT_EQ(r.status(), Status::resuming) << "task1 is staged: there is work left";
 }
 
-TEST(Conductor, CancelWaitsForTheActiveTaskThenEndsCanceled) {
+TEST_P(Conducting, CancelWaitsForTheActiveTaskThenEndsCanceled) {
     Rehearsal r("sequential", {{"name", "ops"}});
     r.conductor->request_workflow_status(Status::running);
     r.conductor->get_next_tasks();
@@ -443,7 +485,7 @@ TEST(Conductor, CancelWaitsForTheActiveTaskThenEndsCanceled) {
     EXPECT_THROW(r.conductor->request_workflow_status(Status::paused), std::logic_error);
 }
 
-TEST(Conductor, TaskStatusFunctionsSeeTheCurrentTask) {
+TEST_P(Conducting, TaskStatusFunctionsSeeTheCurrentTask) {
     Rehearsal r("error_fail");
     r.conductor->request_workflow_status(Status::running);
     r.conductor->get_next_tasks();

@@ -16,7 +16,7 @@ namespace {
 const char* const kCommands[] = {"continue", "fail", "noop", "retry"};
 
 bool is_int(const Json& j) { return j.is_number_integer() || j.is_number_unsigned(); }
-bool is_template_text(const Json& j) { return j.is_string() && expr::is_template(j.get_ref<const std::string&>()); }
+bool is_template_text(const Json& j) { return j.is_string() && has_expression(j.get_ref<const std::string&>()); }
 
 // `[{a: 1}, {b: 2}]` or `{a: 1, b: 2}` as ordered pairs.
 std::vector<std::pair<std::string, Json>> pairs(const YAML::Node& node, const std::string& where, Problems& problems) {
@@ -131,8 +131,6 @@ private:
             t.action_line = line_of(a);
             if (!a.IsScalar()) {
                 problems_.add(t.action_line, where + ": action must be an action ref");
-            } else if (is_yaql(a.Scalar())) {
-                t.action = a.Scalar().substr(0, a.Scalar().find(' '));  // the YAQL was reported above
             } else {
                 try {
                     auto inl = parse_inline_action(a.Scalar());
@@ -200,8 +198,8 @@ private:
             problems_.add(line_of(w), where + ": with must give items (an expression yielding a list)");
             return;
         }
-        // `host in {{ ctx().hosts }}` / `a, b in {{ zip(...) }}`
-        size_t brace = items.find("{{");
+        // `host in {{ ctx().hosts }}` / `a, b in <% zip(...) %>`
+        size_t brace = std::min(items.find("{{"), items.find("<%"));
         size_t in = brace == std::string::npos ? std::string::npos : items.rfind(" in ", brace);
         if (in != std::string::npos &&
             items.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_, \t") >= in) {
@@ -209,8 +207,9 @@ private:
             if (t.item_names.empty()) problems_.add(line_of(w), where + ": with: no item name before 'in'");
             items = items.substr(in + 4);
         }
-        if (!expr::is_template(items)) {
-            problems_.add(line_of(w), where + ": with items must be an expression ({{ ... }}), got \"" + items + "\"");
+        if (!has_expression(items)) {
+            problems_.add(line_of(w),
+                          where + ": with items must be an expression (<% ... %> or {{ ... }}), got \"" + items + "\"");
             return;
         }
         t.items = items;
