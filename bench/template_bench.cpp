@@ -1,4 +1,5 @@
 // Template costs (issue: templates and expressions):
+//  - the same expressions in YAQL next to Jinja
 //  - render of a compiled `{{ trigger.body.project | upper }}` against a 1 KB context (goal <= 1 us)
 //  - render of a 20-line template with a loop and filters
 //  - compile time of each
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "expr/template.hpp"
+#include "expr/yaql/template.hpp"
 
 namespace {
 
@@ -96,5 +98,26 @@ int main() {
     std::printf("  %-55s %10.2f us\n", "  compile", compile_report / 1000);
     std::printf("\n  compile/render: simple %.1fx, report %.1fx\n", compile_simple / render_simple,
                 compile_report / render_report);
+
+    // The same expressions in YAQL, as Orquesta workflows write them ($ is the context).
+    std::printf("\nYAQL next to Jinja (typed value of one expression):\n");
+    const std::pair<const char*, const char*> pairs[] = {
+        {"{{ trigger.body.project | upper }}", "<% $.trigger.body.project.toUpper() %>"},
+        {"{{ trigger.body.usage | map(attribute='hours') | sum }}", "<% $.trigger.body.usage.select($.hours).sum() %>"},
+        {"{{ trigger.body.usage | selectattr('hours', 'gt', 14) | list | length }}",
+         "<% $.trigger.body.usage.where($.hours > 14).len() %>"},
+        {"{{ trigger.body.owner.name == 'jtopjian' and 'cloud' in trigger.body.owner.team }}",
+         "<% $.trigger.body.owner.name = jtopjian and cloud in $.trigger.body.owner.team %>"},
+    };
+    for (const auto& [jinja, yaql] : pairs) {
+        auto j = Template::compile(jinja);
+        auto y = packhost::expr::yaql::Template::compile(yaql);
+        Value root = Value::borrow(vars);
+        Json a = j->render_value(ctx), b = y->render_value(ctx, root);
+        if (a != b) std::printf("  (results differ: %s vs %s)\n", a.dump().c_str(), b.dump().c_str());
+        double jn = median_ns(2000, 300, [&] { (void)j->render_value(ctx); });
+        double yn = median_ns(2000, 300, [&] { (void)y->render_value(ctx, root); });
+        std::printf("  %-58s %8.0f ns\n  %-58s %8.0f ns   (%.2fx Jinja)\n", jinja, jn, yaql, yn, yn / jn);
+    }
     return out.empty() ? 1 : 0;
 }

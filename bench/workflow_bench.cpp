@@ -1,6 +1,7 @@
 // Workflow engine costs, recording on (a real SQLite store):
 //  (a) a 1,000-task linear Orquesta chain of native core.noop tasks:
-//      cost per task transition (goal: <= 20 us)
+//      cost per task transition (goal: <= 20 us); the same chain with a
+//      `when` and a `publish` on every transition, in Jinja and in YAQL
 //  (b) with-items over 100 / 1,000 / 10,000 items, concurrency 10:
 //      cost per item and the growth ratio (goal: linear; 10,000 <= 1 s)
 // The definitions are generated into a temporary pack. Numbers are
@@ -11,10 +12,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "host.hpp"
@@ -41,6 +44,22 @@ fs::path make_pack(const fs::path& root, size_t chain_length) {
         if (i + 1 < chain_length) chain += "    next:\n      - do: t" + std::to_string(i + 1) + "\n";
     }
     write(pack / "actions/workflows/chain.yaml", chain);
+    // The chain again, each transition testing and publishing: {{ }} or <% %>.
+    for (const auto& [name, open, close] :
+         {std::tuple{"chain_jinja", "{{", "}}"}, std::tuple{"chain_yaql", "<%", "%>"}}) {
+        std::string text = "version: 1.0\nvars:\n  - count: 0\noutput:\n  - count: \"" + std::string(open) +
+                           " ctx().count " + close + "\"\ntasks:\n";
+        for (size_t i = 0; i < chain_length; ++i) {
+            text += "  t" + std::to_string(i) + ":\n    action: core.noop\n    next:\n      - when: \"" + open +
+                    " succeeded() " + close + "\"\n        publish:\n          - count: \"" + open +
+                    " ctx().count + 1 " + close + "\"\n";
+            if (i + 1 < chain_length) text += "        do: t" + std::to_string(i + 1) + "\n";
+        }
+        write(pack / ("actions/workflows/" + std::string(name) + ".yaml"), text);
+        write(pack / ("actions/" + std::string(name) + ".yaml"),
+              "name: " + std::string(name) + "\nrunner_type: orquesta\nentry_point: workflows/" + name +
+                  ".yaml\nparameters: {}\n");
+    }
     write(pack / "actions/items.yaml",
           "name: items\nrunner_type: orquesta\nentry_point: workflows/items.yaml\n"
           "parameters:\n  n: {type: integer, required: true}\n");
@@ -101,6 +120,13 @@ int main() {
             "(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
             "(goal <= 20 us)\n",
             kChain, median(chain) * 1e3, per_transition_us);
+
+        for (const char* ref : {"wfbench.chain_jinja", "wfbench.chain_yaql"}) {
+            std::vector<double> t;
+            for (int i = 0; i < chain_runs; ++i) t.push_back(run_seconds(host, ref, packhost::Json::object()));
+            std::printf("    same, `when` + `publish` per transition (%s): %.2f us per task transition\n",
+                        std::strchr(ref, '_') + 1, median(t) / kChain * 1e6);
+        }
 
         if (std::getenv("WFBENCH_CHAIN_ONLY")) return 0;
         std::printf("\n(b) with-items, concurrency 10:\n");
