@@ -466,7 +466,7 @@ TEST(Cli, OutputCapIsConfigurable) {
     auto r = packhost_cmd({"--output-cap", "10", "run", "core.local", "cmd=echo 0123456789abcdef", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto rec = json::parse(r.out);
-    EXPECT_EQ(rec["result"]["stdout"], "0123456789\n[packhost: output cut at 10 bytes]\n");
+    EXPECT_EQ(rec["result"]["stdout"], "0123456789\n[packhost: output cut at 10 bytes]");
     EXPECT_EQ(rec["output"][0]["data"], "0123456789abcdef\n") << "the stored output chunks are whole";
 }
 

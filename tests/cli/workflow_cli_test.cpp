@@ -68,7 +68,7 @@ TEST(WorkflowCli, TwoLanguageExampleAsOrquesta) {
     EXPECT_TRUE(contains(get.out, "└─ report")) << get.out;
     auto child = json::parse(packhost_cmd({"execution", "get", doc["tree"][0]["id"], "--json"}).out);
     EXPECT_EQ(child["parent"], id);
-    EXPECT_EQ(child["result"]["stdout"], "prj-0042\n");
+    EXPECT_EQ(child["result"]["stdout"], "prj-0042");
 }
 
 TEST(WorkflowCli, TwoLanguageExampleAsActionChain) {
@@ -91,7 +91,7 @@ TEST(WorkflowCli, ScriptsRunWhenThePacksPathIsRelative) {
                                   "--json"};
     auto r = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}});
     ASSERT_EQ(r.exit_code, 0) << relative << "\n" << r.out << r.err;
-    EXPECT_EQ(json::parse(r.out)["result"]["stdout"], "prj-0007\n");
+    EXPECT_EQ(json::parse(r.out)["result"]["stdout"], "prj-0007");
 }
 
 TEST(WorkflowCli, AFailingStepFailsTheWorkflowWithItsMessage) {
@@ -137,6 +137,29 @@ TEST(WorkflowCli, InspectReportsEveryProblemWithItsLine) {
     auto j = json::parse(packhost_cmd({"workflow", "inspect", f, "--json"}).out);
     EXPECT_EQ(j["valid"], false);
     EXPECT_GE(j["problems"].size(), 9u);
+}
+
+// Valid Orquesta is not flagged (an output reading an earlier one, a dotted
+// variable name, YAQL and StackStorm functions); unknown functions and task()
+// naming no task, or asked outside a task, are.
+TEST(WorkflowCli, InspectKnowsOrquestasFunctionsAndNames) {
+    std::string f = definition("functions_and_names.yaml");
+    auto r = packhost_cmd({"workflow", "inspect", f, "--json"});
+    EXPECT_EQ(r.exit_code, 1);
+    auto j = json::parse(r.out);
+    std::vector<std::string> problems;
+    for (const auto& p : j["problems"]) problems.push_back(p.dump());
+    auto has = [&](const std::string& text) {
+        for (const auto& p : problems) {
+            if (p.find(text) != std::string::npos) return true;
+        }
+        return false;
+    };
+    EXPECT_TRUE(has("task 'first': unknown function 'frobnicate'")) << r.out;
+    EXPECT_TRUE(has("task 'first': unknown function 'nosuch'")) << r.out;
+    EXPECT_TRUE(has("task 'second': task('nowhere') names no task of the workflow")) << r.out;
+    EXPECT_TRUE(has("output 'status': task() without a task name is only known inside a task")) << r.out;
+    EXPECT_EQ(problems.size(), 4u) << r.out;
 }
 
 TEST(WorkflowCli, InspectRefusesALoopWithoutAWayOut) {

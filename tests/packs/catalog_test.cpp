@@ -62,13 +62,17 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
               fixture("bad_semver") + "/pack.yaml: version \"1.0\" is not semver (MAJOR.MINOR.PATCH, e.g. \"1.0.0\")");
     EXPECT_EQ(r["bad_ref"], fixture("bad_ref") + "/pack.yaml: ref \"Bad-Ref\" must match ^[a-z0-9_]+$");
     EXPECT_EQ(r["bad_yaml"].rfind(fixture("bad_yaml") + "/pack.yaml: invalid YAML at line", 0), 0u) << r["bad_yaml"];
-    // A workflow definition is checked when its pack loads: every problem, each with its line.
+    // A workflow definition is checked when its pack loads: every problem of every file, each with its line.
     EXPECT_EQ(r["bad_workflow"],
               fixture("bad_workflow") +
                   "/actions/workflows/broken.yaml:4: task 'first': bad expression \"core.echo message=<% ctx(.x %>\": "
                   "YAQL grammar error: unexpected '.' in <% ctx(.x %>\n" +
                   fixture("bad_workflow") +
                   "/actions/workflows/broken.yaml:6: task 'first': do names 'nowhere', which is "
+                  "neither a task nor a command (continue, fail, noop, retry)\n" +
+                  // and the problems of its other workflow: every file's, not only the first's
+                  fixture("bad_workflow") +
+                  "/actions/workflows/unknown_task.yaml:6: task 'only': do names 'elsewhere', which is "
                   "neither a task nor a command (continue, fail, noop, retry)");
     EXPECT_EQ(r.size(), 15u);  // and bad_runner, missing_entry, bad_override: see the runner tests
 

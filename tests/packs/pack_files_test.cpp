@@ -95,7 +95,7 @@ TEST_F(PackFiles, EntryPointsMustStayInsideThePack) {
     for (const auto& [name, reason] : r) EXPECT_EQ(reason.find("root:"), std::string::npos) << "nothing was read";
     auto e = packhost::testing::run_and_wait(*h, "inside.x");
     EXPECT_EQ(e->status(), executions::Status::succeeded) << e->result().dump();
-    EXPECT_EQ(e->result()["stdout"], "inside\n");
+    EXPECT_EQ(e->result()["stdout"], "inside");
 }
 
 TEST_F(PackFiles, OversizedAndOverNestedYamlIsRefusedSayingWhy) {

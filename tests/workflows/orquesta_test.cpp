@@ -301,12 +301,17 @@ TEST_F(Orquesta, InvalidTaskInputFailsTheTaskWithTheValidationMessage) {
 TEST_F(Orquesta, AWorkflowInYaqlRunsAsStackStormRunsIt) {
     auto e = run("flows.yaql_report", {{"hosts", {"web1", "skip-me", "db22"}}});
     ASSERT_EQ(e->status(), Status::succeeded) << error_text(*e);
-    EXPECT_EQ(e->result()["output"], (json{{"listing", {"A", "BB", "C"}},
-                                           {"names", {"srv-web1", "srv-db22"}},
-                                           {"count", 2},
-                                           {"first", "SRV-WEB1"},
-                                           {"summary", "2 hosts, first srv-web1"},
-                                           {"by_length", {8}}}));
+    EXPECT_EQ(
+        e->result()["output"],
+        (json{{"listing", {"A", "BB", "C"}},
+              {"names", {"srv-web1", "srv-db22"}},
+              {"count", 2},
+              {"first", "SRV-WEB1"},
+              {"summary", "2 hosts, first srv-web1"},
+              {"by_length", {8}},
+              {"from_task", {"srv-web1", "srv-db22"}},
+              {"st2_keys", {"action_execution_id", "api_url", "api_user", "pack", "user", "workflow_execution_id"}},
+              {"pack", "flows"}}));
     auto kids = children(e->id());
     ASSERT_EQ(kids.size(), 3u);
     EXPECT_EQ(kids[0].action, "core.local");

@@ -68,10 +68,17 @@ void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack, co
     }
     std::vector<Entry> entries;
     std::vector<std::string> refs;
+    // Every action that is refused, not only the first: a pack author fixes them in one go.
+    std::string refused;
     for (auto& [name, build] : found) {
         Entry e{pack->metadata.ref, nullptr, std::move(build)};
         if (!pack->from_index) {
-            e.action = e.build();  // refused now, with the reason, rather than at first use
+            try {
+                e.action = e.build();  // refused now, with the reason, rather than at first use
+            } catch (const std::invalid_argument& error) {
+                refused += (refused.empty() ? "" : "\n") + std::string(error.what());
+                continue;
+            }
             e.build = nullptr;
             name = e.action->name;
         }
@@ -84,6 +91,7 @@ void Registry::add_pack(const std::shared_ptr<const packs::LoadedPack>& pack, co
         refs.push_back(pack->metadata.ref + "." + name);
         entries.push_back(std::move(e));
     }
+    if (!refused.empty()) throw std::invalid_argument(refused);
     std::unique_lock lock(mu_);
     for (const auto& r : refs) {
         if (by_ref_.count(r)) throw std::invalid_argument("action " + r + " is already registered");

@@ -32,10 +32,16 @@ public:
     // Undefined (with jinja2's "'x' is undefined") when unknown.
     Value lookup(const std::string& name) const;
 
+    // jinja2's StrictUndefined, as Orquesta renders workflows: an undefined
+    // value printed, returned or tested for truth is an error, not "".
+    void set_strict(bool strict) { strict_ = strict; }
+    bool strict() const { return strict_; }
+
 private:
     const Json* vars_ = nullptr;
     std::vector<std::pair<std::string, Value>> extra_;
     std::function<std::optional<Value>(const std::string&)> resolver_;
+    bool strict_ = false;
 };
 
 // A callable Object wrapping a C++ function.

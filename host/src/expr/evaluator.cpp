@@ -202,7 +202,7 @@ Value Test::eval(Evaluator& ev) const {
 
 Value Unary::eval(Evaluator& ev) const {
     Value v = ev.eval(*operand);
-    if (op == '!') return Json(!truthy(v));
+    if (op == '!') return Json(!ev.truth(v));
     if (op == '-') return negate(v);
     return positive(v);
 }
@@ -210,11 +210,11 @@ Value Unary::eval(Evaluator& ev) const {
 Value Binary::eval(Evaluator& ev) const {
     if (op == "and") {
         Value l = ev.eval(*left);
-        return truthy(l) ? ev.eval(*right) : l;
+        return ev.truth(l) ? ev.eval(*right) : l;
     }
     if (op == "or") {
         Value l = ev.eval(*left);
-        return truthy(l) ? l : ev.eval(*right);
+        return ev.truth(l) ? l : ev.eval(*right);
     }
     Value l = ev.eval(*left);
     Value r = ev.eval(*right);
@@ -255,7 +255,7 @@ Value Compare::eval(Evaluator& ev) const {
 }
 
 Value CondExpr::eval(Evaluator& ev) const {
-    if (truthy(ev.eval(*test))) return ev.eval(*then);
+    if (ev.truth(ev.eval(*test))) return ev.eval(*then);
     if (otherwise) return ev.eval(*otherwise);
     return Value::undefined("the inline if-expression evaluated to false and no else section was defined");
 }
@@ -264,7 +264,10 @@ Value CondExpr::eval(Evaluator& ev) const {
 
 void OutputNode::render(Evaluator& ev, std::string& out) const {
     Value v = ev.eval(*expr);
-    if (v.is_undefined()) return;
+    if (v.is_undefined()) {
+        if (ev.context().strict()) throw TemplateError::at(ev.source(), expr->offset, "UndefinedError: " + v.hint());
+        return;
+    }
     if (v.is_json() && v.json().is_string()) {
         Budget::charge_bytes(v.json().get_ref<const std::string&>().size());
         out += v.json().get_ref<const std::string&>();
@@ -277,7 +280,7 @@ void OutputNode::render(Evaluator& ev, std::string& out) const {
 
 void IfNode::render(Evaluator& ev, std::string& out) const {
     for (const auto& [cond, body] : branches) {
-        if (truthy(ev.eval(*cond))) {
+        if (ev.truth(ev.eval(*cond))) {
             ev.render(body, out);
             return;
         }
@@ -358,7 +361,7 @@ void ForNode::render(Evaluator& ev, std::string& out) const {
         for (const auto& item : items) {
             ev.count_iteration(offset);
             bind(item);
-            if (truthy(ev.eval(*filter))) kept.push_back(item);
+            if (ev.truth(ev.eval(*filter))) kept.push_back(item);
         }
         ev.pop_frame();
         items = std::move(kept);

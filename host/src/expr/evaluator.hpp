@@ -29,6 +29,12 @@ public:
     const std::string& source() const { return source_; }
     const Context& context() const { return context_; }
 
+    // Python's truth of `v`; an undefined one is an error when the context is strict.
+    bool truth(const Value& v) const {
+        if (v.is_undefined() && context_.strict()) throw EvalError("UndefinedError: " + v.hint());
+        return truthy(v);
+    }
+
     // Counts one loop iteration; throws past the per-render budget.
     void count_iteration(size_t offset);
 

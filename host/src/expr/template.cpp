@@ -42,7 +42,10 @@ Json Template::render_value(const Context& context) const {
     if (!single_) return render(context);
     Budget::Scope budget;
     Evaluator ev(source_, context);
-    return std::move(ev.eval(*single_)).take();
+    Value v = ev.eval(*single_);
+    if (v.is_undefined() && context.strict())
+        throw TemplateError::at(source_, single_->offset, "UndefinedError: " + v.hint());
+    return std::move(v).take();
 }
 
 bool is_template(std::string_view text) {

@@ -57,8 +57,7 @@ TEST_F(LocalShell, CoreLocalRunsACommand) {
     EXPECT_EQ(e->status(), Status::succeeded);
     EXPECT_EQ(
         e->result(),
-        (json{
-            {"succeeded", true}, {"failed", false}, {"return_code", 0}, {"stdout", "hello\n"}, {"stderr", "oops\n"}}));
+        (json{{"succeeded", true}, {"failed", false}, {"return_code", 0}, {"stdout", "hello"}, {"stderr", "oops"}}));
     auto j = e->to_json();
     ASSERT_TRUE(j.contains("output")) << "output streamed as chunks";
 }
@@ -67,7 +66,7 @@ TEST_F(LocalShell, FailingAndMissingCommands) {
     auto e = run("core.local", {{"cmd", "echo partial; exit 3"}});
     EXPECT_EQ(e->status(), Status::failed);
     EXPECT_EQ(e->result()["return_code"], 3);
-    EXPECT_EQ(e->result()["stdout"], "partial\n");
+    EXPECT_EQ(e->result()["stdout"], "partial");
     auto missing = run("core.local", {{"cmd", "no-such-command-xyz"}});
     EXPECT_EQ(missing->status(), Status::failed);
     EXPECT_EQ(missing->result()["return_code"], 127);
@@ -79,10 +78,10 @@ TEST_F(LocalShell, EnvCwdAndTemplatedCmd) {
     auto e =
         run("core.local",
             {{"cmd", "echo $GREETING $ST2_ACTION_PACK_NAME; pwd"}, {"env", {{"GREETING", "hi"}}}, {"cwd", "/tmp"}});
-    EXPECT_EQ(e->result()["stdout"], "hi core\n/tmp\n");
+    EXPECT_EQ(e->result()["stdout"], "hi core\n/tmp");
     auto said = run("scripts.say", {{"message", "it works"}});
     EXPECT_EQ(said->status(), Status::succeeded);
-    EXPECT_EQ(said->result()["stdout"], "said: it works\n");
+    EXPECT_EQ(said->result()["stdout"], "said: it works");
     EXPECT_THROW(run("scripts.say", {{"message", "x"}, {"cmd", "rm -rf /"}}), core::ValidationError)
         << "cmd is immutable";
     EXPECT_THROW(run("core.local", {{"cmd", "true"}, {"sudo", true}}), core::ValidationError) << "sudo is immutable";
@@ -98,10 +97,9 @@ TEST_F(LocalShell, ScriptArgumentsFollowStackStorm) {
     EXPECT_EQ(e->status(), Status::succeeded) << e->result();
     // positional by position (a missing one stays as ""), then named in
     // declaration order (StackStorm's dict order).
-    EXPECT_EQ(e->result()["stdout"],
-              "[a b]\n[]\n[c]\n[--name=n]\n[--verbose=1]\n[--hosts=h1,h2]\n[--opts={\"k\":1}]\n");
+    EXPECT_EQ(e->result()["stdout"], "[a b]\n[]\n[c]\n[--name=n]\n[--verbose=1]\n[--hosts=h1,h2]\n[--opts={\"k\":1}]");
     auto dash = run("scripts.args", {{"name", "n"}, {"kwarg_op", "-"}});
-    EXPECT_EQ(dash->result()["stdout"], "[]\n[]\n[]\n[-name=n]\n");
+    EXPECT_EQ(dash->result()["stdout"], "[]\n[]\n[]\n[-name=n]");
 }
 
 TEST_F(LocalShell, ScriptsInOtherLanguages) {
@@ -112,9 +110,9 @@ TEST_F(LocalShell, ScriptsInOtherLanguages) {
     auto unknown = run("scripts.lookup", {{"project", "nobody"}});
     EXPECT_EQ(unknown->status(), Status::failed);
     EXPECT_EQ(unknown->result()["return_code"], 3);
-    EXPECT_EQ(unknown->result()["stderr"], "unknown project nobody\n");
+    EXPECT_EQ(unknown->result()["stderr"], "unknown project nobody");
     auto pl = run("scripts.perl_sum", {{"a", 40}, {"b", 2}});
-    EXPECT_EQ(pl->result()["stdout"], "42\n");
+    EXPECT_EQ(pl->result()["stdout"], "42");
 }
 
 TEST_F(LocalShell, NotExecutableScript) {
@@ -130,7 +128,7 @@ TEST_F(LocalShell, FiftyMegabytesAreCutVisibly) {
     std::string out = e->result()["stdout"];
     EXPECT_LT(out.size(), 5u << 20);
     EXPECT_NE(out.find("[packhost: output cut at 4194304 bytes]"), std::string::npos);
-    EXPECT_EQ(e->result()["stderr"], "done\n") << "the process ran to its end";
+    EXPECT_EQ(e->result()["stderr"], "done") << "the process ran to its end";
 }
 
 TEST_F(LocalShell, TimeoutKillsTheWholeGroup) {
@@ -139,7 +137,7 @@ TEST_F(LocalShell, TimeoutKillsTheWholeGroup) {
     auto e = run("scripts.spawner", {{"pidfile", pidfile.string()}});
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
     EXPECT_EQ(e->status(), Status::timeout);
-    EXPECT_EQ(e->result()["stdout"], "started\n") << "output up to the timeout is kept";
+    EXPECT_EQ(e->result()["stdout"], "started") << "output up to the timeout is kept";
     EXPECT_EQ(e->result()["error"], "execution timed out");
     std::ifstream in(pidfile);
     pid_t child = 0;
@@ -166,7 +164,7 @@ TEST_F(LocalShell, CancelARunningScript) {
     host_->scheduler().cancel(e->id());
     e->wait();
     EXPECT_EQ(e->status(), Status::canceled);
-    EXPECT_EQ(e->result()["stdout"], "begun\n");
+    EXPECT_EQ(e->result()["stdout"], "begun");
 }
 
 TEST_F(LocalShell, InvalidUtf8IsKeptSafely) {

@@ -434,6 +434,29 @@ TEST_P(Conducting, ATaskThatDoesNotRenderFailsTheWorkflowAndTakesNoTransition) {
     EXPECT_EQ(e["message"].get<std::string>().rfind(expected, 0), 0u) << e;
 }
 
+// Orquesta renders with jinja2's StrictUndefined (and YAQL has no undefined):
+// a value that is not there fails the workflow; it is not printed as "".
+TEST_P(Conducting, AnUndefinedValueInAPublishOrAConditionFailsTheWorkflow) {
+    for (const char* name : {"publish_undefined", "when_undefined"}) {
+        SCOPED_TRACE(name);
+        Rehearsal r(name);
+        r.conduct();
+        EXPECT_EQ(r.sequence(), (Seq{"task1"}));
+        EXPECT_EQ(r.status(), Status::failed);
+        ASSERT_EQ(r.conductor->errors().size(), 1u) << r.conductor->errors();
+        const auto& e = r.conductor->errors()[0];
+        EXPECT_EQ(e["task_id"], "task1");
+        EXPECT_EQ(e["task_transition_id"], "task2__t0");
+        std::string message = e["message"];
+        EXPECT_NE(message.find(GetParam() ? "YaqlEvaluationException: Unable to resolve key"
+                                          : "JinjaEvaluationException: Unable to evaluate expression"),
+                  std::string::npos)
+            << message;
+        EXPECT_NE(message.find(name == std::string("publish_undefined") ? "nobody" : "missing"), std::string::npos)
+            << message;
+    }
+}
+
 TEST_P(Conducting, InputAndVarsThatDoNotRenderFailTheWorkflowBeforeAnyTask) {
     Rehearsal r("sequential", {{"name", "{{ ctx().nobody.knows }}"}});
     EXPECT_EQ(r.status(), Status::failed);

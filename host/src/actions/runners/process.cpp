@@ -192,6 +192,18 @@ ProcessOutcome run_process(const ProcessSpec& spec, Invocation& inv, const Proce
     return out;
 }
 
+namespace {
+
+// StackStorm's strip_shell_chars: the one line end a command's output
+// finishes with is not part of the result ("hi\n" is "hi").
+std::string without_last_line_end(std::string text) {
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    return text;
+}
+
+}  // namespace
+
 RunOutcome shell_outcome(const ProcessOutcome& p) {
     if (!p.spawn_error.empty()) {
         return {RunOutcome::Kind::failed, Json{{"error", p.spawn_error},
@@ -205,8 +217,8 @@ RunOutcome shell_outcome(const ProcessOutcome& p) {
     Json result{{"succeeded", ok},
                 {"failed", !ok},
                 {"return_code", p.return_code},
-                {"stdout", p.stdout_text},
-                {"stderr", p.stderr_text}};
+                {"stdout", without_last_line_end(p.stdout_text)},
+                {"stderr", without_last_line_end(p.stderr_text)}};
     if (p.timed_out) {
         result["error"] = "execution timed out";
         return {RunOutcome::Kind::timeout, result};

@@ -121,6 +121,7 @@ Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& ca
 // --- expressions -------------------------------------------------------------------
 
 void Conductor::define_functions() {
+    functions_.set_strict(true);  // Orquesta renders with jinja2's StrictUndefined
     expr::add_global_functions(functions_);
     functions_.define_function("ctx", [this](expr::CallArgs& a) -> expr::Value {
         a.check("ctx", {"name"});
@@ -164,6 +165,45 @@ void Conductor::define_functions() {
         if (const auto* r = a.get(1, "route"); r && r->json().is_number_integer()) route = r->json().get<int>();
         return Json(std::string(to_string(lookup_status(state_, id, route))));
     });
+    // Orquesta's zip(a, b, ..., pad=x): zip_longest, null lists as empty; one list is itself.
+    functions_.define_function("zip", [](expr::CallArgs& a) -> expr::Value {
+        a.check("zip", {});
+        Json pad = nullptr;
+        for (const auto& [k, v] : a.named) {
+            if (k != "pad") throw expr::EvalError("zip() got an unexpected keyword argument '" + k + "'");
+            pad = v.to_json();
+        }
+        std::vector<Json> lists;
+        size_t longest = 0;
+        for (const auto& v : a.positional) {
+            const Json& j = v.to_json();
+            if (!j.is_null() && !j.is_array()) throw expr::EvalError("zip(): every argument must be a list");
+            lists.push_back(j.is_null() ? Json::array() : j);
+            longest = std::max(longest, lists.back().size());
+        }
+        if (lists.size() == 1) return lists[0];
+        Json out = Json::array();
+        for (size_t i = 0; i < longest; ++i) {
+            Json row = Json::array();
+            for (const auto& l : lists) row.push_back(i < l.size() ? l[i] : pad);
+            out.push_back(std::move(row));
+        }
+        return out;
+    });
+    // Orquesta's json(): a dict as it is, JSON text parsed.
+    functions_.define_function("json", [](expr::CallArgs& a) -> expr::Value {
+        a.check("json", {"s"});
+        const auto* v = a.get(0, "s");
+        if (!v) throw expr::EvalError("json() needs a value");
+        const Json& j = v->to_json();
+        if (j.is_object()) return *v;
+        if (!j.is_string()) throw expr::EvalError("TypeError: Given object is not typeof string.");
+        try {
+            return parse_json(j.get<std::string>());
+        } catch (const std::exception& e) {
+            throw expr::EvalError(std::string("ValueError: ") + e.what());
+        }
+    });
     // StackStorm's task(): a task's latest run on this route (or the given one).
     functions_.define_function("task", [this](expr::CallArgs& a) -> expr::Value {
         a.check("task", {"task_id", "route"});
@@ -186,6 +226,12 @@ void Conductor::define_functions() {
             result = *scope_.result;
         } else if (auto r = results_.find({t.id, t.route}); r != results_.end()) {
             result = r->second;
+        }
+        // A task with items: StackStorm's task execution keeps each item's result under "items".
+        if (const Node& node = graph_->at(t.id); node.task && node.task->items && result.is_array()) {
+            Json items = Json::array();
+            for (auto& r : result) items.push_back(Json{{"result", std::move(r)}});
+            result = Json{{"items", std::move(items)}};
         }
         Json wf_id = nullptr;
         if (state_.context_count() > 0) {

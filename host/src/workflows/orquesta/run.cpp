@@ -25,7 +25,9 @@ void Run::on_start() {
     Json st2{{"action_execution_id", inv_.execution_id()},
              {"workflow_execution_id", inv_.execution_id()},
              {"user", inv_.user()},
-             {"api_user", inv_.user()}};
+             {"api_user", inv_.user()},
+             {"pack", nullptr},
+             {"api_url", nullptr}};  // there until known: a strict expression reading it must not fail
     Json context = Json::object();
     if (auto c = Json::parse(inv_.context_json(), nullptr, false); c.is_object()) {
         for (const char* key : {"pack", "source_channel", "api_url"}) {
