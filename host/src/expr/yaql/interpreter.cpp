@@ -36,11 +36,6 @@ std::string what_is(const Value& v) {
 bool is_int(const Json& j) { return j.is_number_integer() || j.is_number_unsigned(); }
 bool is_num(const Json& j) { return j.is_number(); }
 
-Json checked(long double exact, int64_t value) {
-    if (exact != static_cast<long double>(value)) throw EvalError("integer overflow");
-    return value;
-}
-
 Json arithmetic(const std::string& op, const Value& av, const Value& bv) {
     const Json& a = av.to_json();
     const Json& b = bv.to_json();
@@ -67,7 +62,6 @@ Json arithmetic(const std::string& op, const Value& av, const Value& bv) {
                 --q;
                 m += y;
             }
-            (void)checked;
             return op == "/" ? q : m;
         }
         double x = as_double(a), y = as_double(b);
@@ -438,13 +432,7 @@ Value Interpreter::member(const Node& n) {
     Value left = eval(*n.kids[0]);
     if (n.null_safe && !left.is_object() && left.json().is_null()) return Json(nullptr);
     const Node& right = *n.kids[1];
-    if (right.kind == Node::Kind::keyword) {
-        try {
-            return attribute(left, right.text);
-        } catch (const KeyMissing&) {
-            throw;
-        }
-    }
+    if (right.kind == Node::Kind::keyword) return attribute(left, right.text);
     return eval_with(right, left);
 }
 
