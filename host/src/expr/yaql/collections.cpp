@@ -85,7 +85,8 @@ Value set(Args& a) {
         std::vector<Value> out;
         for (size_t i = 0; i < a.size(); ++i) {
             Value v = a.at(i);
-            if (std::none_of(out.begin(), out.end(), [&](const Value& o) { return equal(o.to_json(), v.to_json()); }))
+            if (std::none_of(out.begin(), out.end(),
+                             [&](const Value& o) { return py_equal(o.to_json(), v.to_json()); }))
                 out.push_back(std::move(v));
         }
         return to_list(out);
@@ -133,7 +134,7 @@ Value items(Args& a) {
 bool has_item(const Json& collection, const Json& x) {
     if (collection.is_object()) return x.is_string() && collection.contains(x.get_ref<const std::string&>());
     Budget::charge_steps(collection.size());
-    return std::any_of(collection.begin(), collection.end(), [&](const Json& e) { return equal(e, x); });
+    return std::any_of(collection.begin(), collection.end(), [&](const Json& e) { return py_equal(e, x); });
 }
 
 Value contains(Args& a) {
@@ -154,7 +155,7 @@ Value contains_value(Args& a) {
     a.expect_count(2, 2);
     const Json& d = dict_at(a, 0);
     Budget::charge_steps(d.size());
-    return Json(std::any_of(d.begin(), d.end(), [&](const Json& v) { return equal(v, json_at(a, 1)); }));
+    return Json(std::any_of(d.begin(), d.end(), [&](const Json& v) { return py_equal(v, json_at(a, 1)); }));
 }
 
 Value is_list(Args& a) {
@@ -211,7 +212,7 @@ std::vector<Json> unique(const Json& j) {
     std::vector<Json> out;
     for (const auto& e : j) {
         Budget::charge_steps(out.size());
-        if (std::none_of(out.begin(), out.end(), [&](const Json& o) { return equal(o, e); })) out.push_back(e);
+        if (std::none_of(out.begin(), out.end(), [&](const Json& o) { return py_equal(o, e); })) out.push_back(e);
     }
     return out;
 }
@@ -262,7 +263,7 @@ Value remove_items(Args& a) {
     Json out = Json::array();
     for (auto& e : items_of(a.at(0), a)) {
         bool drop = false;
-        for (size_t i = 1; i < a.size() && !drop; ++i) drop = equal(e.to_json(), json_at(a, i));
+        for (size_t i = 1; i < a.size() && !drop; ++i) drop = py_equal(e.to_json(), json_at(a, i));
         if (!drop) out.push_back(e.to_json());
     }
     return out;

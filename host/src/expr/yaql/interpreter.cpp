@@ -128,10 +128,10 @@ bool compare(const std::string& op, const Value& av, const Value& bv) {
     bool numbers = is_num(a) && is_num(b);
     bool strings = a.is_string() && b.is_string();
     if (!numbers && !strings) no_operator(op, av, bv);
-    if (op == "<") return lib::less(a, b);
-    if (op == ">") return lib::less(b, a);
-    if (op == "<=") return !lib::less(b, a);
-    return !lib::less(a, b);
+    if (op == "<") return py_less(a, b);
+    if (op == ">") return py_less(b, a);
+    if (op == "<=") return !py_less(b, a);
+    return !py_less(a, b);
 }
 
 bool contains(const Value& item, const Value& in) {
@@ -144,7 +144,7 @@ bool contains(const Value& item, const Value& in) {
     if (c.is_array()) {
         Budget::charge_steps(c.size());
         for (const auto& e : c) {
-            if (lib::equal(e, x)) return true;
+            if (py_equal(e, x)) return true;
         }
         return false;
     }
@@ -485,8 +485,8 @@ Value Interpreter::binary(const Node& n) {
     if (op == "and") return truthy(a) ? eval(*n.kids[1]) : a;
     if (op == "or") return truthy(a) ? a : eval(*n.kids[1]);
     Value b = eval(*n.kids[1]);
-    if (op == "=") return Json(lib::equal(a.to_json(), b.to_json()));
-    if (op == "!=") return Json(!lib::equal(a.to_json(), b.to_json()));
+    if (op == "=") return Json(py_equal(a.to_json(), b.to_json()));
+    if (op == "!=") return Json(!py_equal(a.to_json(), b.to_json()));
     if (op == "<" || op == ">" || op == "<=" || op == ">=") return Json(compare(op, a, b));
     if (op == "in") return Json(contains(a, b));
     if (op == "=~") return Json(regex_matches(a, b, op));
@@ -522,10 +522,6 @@ std::string to_text(const Json& j) {
     if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
     return expr::to_str(j);
 }
-
-bool equal(const Json& a, const Json& b) { return py_equal(a, b); }
-
-bool less(const Json& a, const Json& b) { return py_less(a, b); }
 
 }  // namespace lib
 

@@ -126,9 +126,6 @@ std::vector<Value> items_of(const Value& v, const Args& args);
 bool is_collection(const Json& j);
 // Python's str() as YAQL prints: null, true, false, 1.5, text, [1, 2], {'a': 1}.
 std::string to_text(const Json& j);
-// YAQL's equality and order (numbers across int/float; null before anything).
-bool equal(const Json& a, const Json& b);
-bool less(const Json& a, const Json& b);
 }  // namespace lib
 
 }  // namespace packhost::expr::yaql

@@ -22,6 +22,9 @@ void add_collections(Table& t);
 void add_strings(Table& t);
 void add_values(Table& t);
 
+// A number, not a boolean (JSON's true is no number to YAQL's arithmetic).
+inline bool numeric(const Json& j) { return j.is_number() && !j.is_boolean(); }
+
 // Argument helpers: the value at i as a given type, else no_match().
 inline const Json& json_at(Args& a, size_t i) { return a.at(i).to_json(); }
 inline std::string string_at(Args& a, size_t i) {

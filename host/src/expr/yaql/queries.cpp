@@ -66,7 +66,7 @@ Value distinct(Args& a) {
     for (auto& item : items_of(a.at(0), a)) {
         Json key = a.size() > 1 ? a.apply(1, item).to_json() : item.to_json();
         Budget::charge_steps(keys.size());
-        if (std::any_of(keys.begin(), keys.end(), [&](const Json& k) { return equal(k, key); })) continue;
+        if (std::any_of(keys.begin(), keys.end(), [&](const Json& k) { return py_equal(k, key); })) continue;
         keys.push_back(std::move(key));
         out.push_back(std::move(item));
     }
@@ -107,8 +107,6 @@ Value count(Args& a) {
     return Json(static_cast<int64_t>(j.size()));
 }
 
-bool numeric(const Json& j) { return j.is_number() && !j.is_boolean(); }
-
 Value sum(Args& a) {
     a.expect_count(1, 2);
     Value total = a.size() > 1 ? a.at(1) : Value(Json(0));
@@ -132,7 +130,7 @@ Value extreme(Args& a, bool want_max) {
     const Json& first = json_at(a, 0);
     if (a.size() == 2) {
         const Json& other = json_at(a, 1);
-        bool b_wins = want_max ? less(first, other) : less(other, first);
+        bool b_wins = want_max ? py_less(first, other) : py_less(other, first);
         return b_wins ? a.at(1) : a.at(0);
     }
     a.expect_count(1, 1);
@@ -143,7 +141,7 @@ Value extreme(Args& a, bool want_max) {
     Json best_key = items[0].to_json();
     for (size_t i = 1; i < items.size(); ++i) {
         Json key = items[i].to_json();
-        if (want_max ? less(best_key, key) : less(key, best_key)) {
+        if (want_max ? py_less(best_key, key) : py_less(key, best_key)) {
             best = i;
             best_key = std::move(key);
         }
@@ -203,7 +201,7 @@ Value order(Args& a, bool descending) {
     for (size_t i = 0; i < items.size(); ++i) keys.emplace_back(a.apply(1, items[i]).to_json(), i);
     Budget::charge_steps(builtin::sort_steps(keys.size()));
     std::stable_sort(keys.begin(), keys.end(), [&](const auto& x, const auto& y) {
-        return descending ? less(y.first, x.first) : less(x.first, y.first);
+        return descending ? py_less(y.first, x.first) : py_less(x.first, y.first);
     });
     std::vector<Value> out;
     for (const auto& k : keys) out.push_back(items[k.second]);
@@ -218,7 +216,7 @@ Value group_by(Args& a) {
     for (auto& item : items_of(a.at(0), a)) {
         Json key = a.apply(1, item).to_json();
         Value value = a.size() > 2 && a.has(2) ? a.apply(2, item) : item;
-        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return equal(g.first, key); });
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return py_equal(g.first, key); });
         Budget::charge_steps(groups.size());
         if (it == groups.end()) {
             groups.emplace_back(std::move(key), std::vector<Value>{});
@@ -389,7 +387,7 @@ Json merge_values(const Json& x, const Json& y) {
     if (x.is_array() && y.is_array()) {
         Json out = x;
         for (const auto& e : y) {
-            if (std::none_of(out.begin(), out.end(), [&](const Json& o) { return equal(o, e); })) out.push_back(e);
+            if (std::none_of(out.begin(), out.end(), [&](const Json& o) { return py_equal(o, e); })) out.push_back(e);
         }
         return out;
     }

@@ -294,7 +294,7 @@ Value index_of(Args& a, bool last) {
     auto items = items_of(a.at(0), a);
     int64_t found = -1;
     for (size_t i = 0; i < items.size(); ++i) {
-        if (equal(items[i].to_json(), json_at(a, 1))) {
+        if (py_equal(items[i].to_json(), json_at(a, 1))) {
             found = static_cast<int64_t>(i);
             if (!last) break;
         }

@@ -10,8 +10,6 @@
 namespace packhost::expr::yaql::lib {
 namespace {
 
-bool numeric(const Json& j) { return j.is_number() && !j.is_boolean(); }
-
 Value to_int(Args& a) {
     a.expect_count(1, 1);
     const Json& j = json_at(a, 0);
