@@ -141,7 +141,7 @@ TEST(WorkflowCli, InspectReportsEveryProblemWithItsLine) {
 
 // Valid Orquesta is not flagged (an output reading an earlier one, a dotted
 // variable name, YAQL and StackStorm functions); unknown functions and task()
-// naming no task, or asked outside a task, are.
+// naming no task, or asked outside a task, are; so is one value mixing YAQL and Jinja.
 TEST(WorkflowCli, InspectKnowsOrquestasFunctionsAndNames) {
     std::string f = definition("functions_and_names.yaml");
     auto r = packhost_cmd({"workflow", "inspect", f, "--json"});
@@ -159,7 +159,8 @@ TEST(WorkflowCli, InspectKnowsOrquestasFunctionsAndNames) {
     EXPECT_TRUE(has("task 'first': unknown function 'nosuch'")) << r.out;
     EXPECT_TRUE(has("task 'second': task('nowhere') names no task of the workflow")) << r.out;
     EXPECT_TRUE(has("output 'status': task() without a task name is only known inside a task")) << r.out;
-    EXPECT_EQ(problems.size(), 4u) << r.out;
+    EXPECT_TRUE(has("YAQL (<% %>) and Jinja ({{ }}) are mixed in one value")) << r.out;
+    EXPECT_EQ(problems.size(), 5u) << r.out;
 }
 
 TEST(WorkflowCli, InspectRefusesALoopWithoutAWayOut) {
