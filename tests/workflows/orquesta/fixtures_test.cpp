@@ -1,0 +1,292 @@
+// The shapes of Orquesta's native fixtures (joins reached by several
+// transitions, splits, decisions, loops with forks, failing at once, output
+// after a failure), each on its success path and its failure paths, with
+// the task sequences, routes and statuses Orquesta's own conducting tests
+// expect for them. The definitions are ours; every test runs in Jinja and
+// in YAQL.
+#include <gtest/gtest.h>
+
+#include "rehearsal.hpp"
+
+using namespace packhost;
+using namespace packhost::workflows::orquesta;
+using namespace packhost::workflows::orquesta::rehearsal;
+
+namespace {
+
+class OrquestaFixtures : public InBothLanguages {};
+
+json unreachable_join(const std::string& task) {
+    return json{{"type", "error"},
+                {"message", "UnreachableJoinError: The join task|route \"" + task +
+                                "|0\" is partially satisfied but unreachable."},
+                {"task_id", task},
+                {"route", 0}};
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Languages, OrquestaFixtures, ::testing::Values(false, true), language_name);
+
+// A branch reaching the join by its success, failure and completion
+// transitions counts as one inbound task: the join runs once, whichever way
+// each branch ended (a failure there is handled by its transition).
+TEST_P(OrquestaFixtures, JoinAllCountsEachInboundTaskOnceWhateverTransitionsItTook) {
+    const Seq all{"task1", "task2", "task4", "task3", "task5", "task6", "task7"};
+    for (const auto& mocks : std::vector<std::vector<Mock>>{{},
+                                                            {{"task3", Status::failed}},
+                                                            {{"task5", Status::failed}},
+                                                            {{"task3", Status::failed}, {"task5", Status::failed}}}) {
+        SCOPED_TRACE(mocks.size() == 0 ? "none failed" : mocks[0].task + " failed, " + std::to_string(mocks.size()));
+        Rehearsal r("join_all_complex");
+        r.conduct(mocks);
+        EXPECT_EQ(r.sequence(), all);
+        EXPECT_EQ(r.routes(), json::parse("[[]]"));
+        EXPECT_EQ(r.status(), Status::succeeded);
+    }
+}
+
+TEST_P(OrquestaFixtures, JoinCountCountsInboundTasksAcrossTheirTransitions) {
+    Rehearsal ok("join_count_complex");
+    ok.conduct();
+    EXPECT_EQ(ok.sequence(), (Seq{"task1", "task2", "task4", "task6", "task3", "task5", "task7", "task8", "task9"}));
+    EXPECT_EQ(ok.status(), Status::succeeded);
+
+    struct Case {
+        const char* failing;
+        Seq sequence;
+        const char* routes;
+    };
+    for (const auto& c : {
+             Case{"task6",
+                  {"task1", "task2", "task4", "task6", "noop__r1", "task3", "task5", "task8", "task9"},
+                  R"([[], ["task6__t0"]])"},
+             Case{"task4",
+                  {"task1", "task2", "task4", "noop__r1", "task6", "task3", "task7", "task8", "task9"},
+                  R"([[], ["task4__t0"]])"},
+             Case{"task2",
+                  {"task1", "task2", "noop__r1", "task4", "task6", "task5", "task7", "task8", "task9"},
+                  R"([[], ["task2__t0"]])"},
+         }) {
+        SCOPED_TRACE(c.failing);
+        Rehearsal r("join_count_complex");
+        r.conduct({{c.failing, Status::failed}});
+        EXPECT_EQ(r.sequence(), c.sequence);
+        EXPECT_EQ(r.routes(), json::parse(c.routes));
+        EXPECT_EQ(r.status(), Status::succeeded) << "two branches still reached the join";
+    }
+}
+
+TEST_P(OrquestaFixtures, JoinCountWithTwoBranchesGoneFailsTheWorkflow) {
+    struct Case {
+        const char* first;
+        const char* second;
+        Seq sequence;
+        const char* routes;
+    };
+    for (const auto& c : {
+             Case{"task4",
+                  "task6",
+                  {"task1", "task2", "task4", "noop__r1", "task6", "noop__r2", "task3"},
+                  R"([[], ["task4__t0"], ["task6__t0"]])"},
+             Case{"task2",
+                  "task4",
+                  {"task1", "task2", "noop__r1", "task4", "noop__r2", "task6", "task7"},
+                  R"([[], ["task2__t0"], ["task4__t0"]])"},
+             Case{"task2",
+                  "task6",
+                  {"task1", "task2", "noop__r1", "task4", "task6", "noop__r2", "task5"},
+                  R"([[], ["task2__t0"], ["task6__t0"]])"},
+         }) {
+        SCOPED_TRACE(std::string(c.first) + " and " + c.second);
+        Rehearsal r("join_count_complex");
+        r.conduct({{c.first, Status::failed}, {c.second, Status::failed}});
+        EXPECT_EQ(r.sequence(), c.sequence);
+        EXPECT_EQ(r.routes(), json::parse(c.routes));
+        EXPECT_EQ(r.status(), Status::failed);
+    }
+}
+
+TEST_P(OrquestaFixtures, JoinOnSuccessFailsWhenABranchFailsAndTheJoinCannotBeReached) {
+    Rehearsal ok("join_on_succeeded");
+    ok.conduct();
+    EXPECT_EQ(ok.sequence(), (Seq{"task1", "task2", "task4", "task3", "task5", "task6", "task7"}));
+    EXPECT_EQ(ok.status(), Status::succeeded);
+
+    for (const auto& mocks : std::vector<std::vector<Mock>>{{{"task3", Status::failed}},
+                                                            {{"task5", Status::failed}},
+                                                            {{"task3", Status::failed}, {"task5", Status::failed}}}) {
+        Rehearsal r("join_on_succeeded");
+        r.conduct(mocks);
+        EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task3", "task5"}));
+        EXPECT_EQ(r.status(), Status::failed);
+    }
+}
+
+TEST_P(OrquestaFixtures, JoinOnCompletionRunsTheJoinHoweverTheBranchesEnded) {
+    for (const auto& mocks : std::vector<std::vector<Mock>>{{},
+                                                            {{"task3", Status::failed}},
+                                                            {{"task5", Status::failed}},
+                                                            {{"task3", Status::failed}, {"task5", Status::failed}}}) {
+        Rehearsal r("join_on_completed");
+        r.conduct(mocks);
+        EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task3", "task5", "task6", "task7"}));
+        EXPECT_EQ(r.status(), Status::succeeded);
+    }
+}
+
+TEST_P(OrquestaFixtures, JoinOnFailureNeedsEveryBranchToFail) {
+    Rehearsal none("join_on_failed");
+    none.conduct();
+    EXPECT_EQ(none.sequence(), (Seq{"task1", "task2", "task4", "task3", "task5"}));
+    EXPECT_EQ(none.status(), Status::succeeded) << "no branch took its transition: nothing left to run";
+
+    for (const char* failing : {"task3", "task5"}) {
+        SCOPED_TRACE(failing);
+        Rehearsal r("join_on_failed");
+        r.conduct({{failing, Status::failed}});
+        EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task4", "task3", "task5"}));
+        EXPECT_EQ(r.status(), Status::failed);
+        EXPECT_EQ(r.conductor->errors(), (json{failed_error(failing), unreachable_join("task6")}));
+    }
+
+    Rehearsal both("join_on_failed");
+    both.conduct({{"task3", Status::failed}, {"task5", Status::failed}});
+    EXPECT_EQ(both.sequence(), (Seq{"task1", "task2", "task4", "task3", "task5", "task6", "task7"}));
+    EXPECT_EQ(both.status(), Status::succeeded);
+}
+
+TEST_P(OrquestaFixtures, ATaskReachedFromTwoRoutesSplitsAndEachTransitionKeepsItsRoute) {
+    Rehearsal r("splits_mixed");
+    r.conduct();
+    EXPECT_EQ(r.sequence(),
+              (Seq{"task1", "task2", "task3__r1", "task3__r2", "task4__r3", "task4__r4", "task5__r3", "task5__r4"}));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task1__t0"], ["task2__t0"],
+                                          ["task1__t0", "task3__t0"], ["task2__t0", "task3__t0"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    // The second route's task3 fails: it goes on by its failure transition.
+    Rehearsal alt("splits_mixed");
+    alt.conduct({{"task3", Status::failed, nullptr, 2}});
+    EXPECT_EQ(alt.sequence(), r.sequence());
+    EXPECT_EQ(alt.routes(), json::parse(R"([[], ["task1__t0"], ["task2__t0"],
+                                            ["task1__t0", "task3__t0"], ["task2__t0", "task3__t1"]])"));
+    EXPECT_EQ(alt.status(), Status::succeeded);
+}
+
+TEST_P(OrquestaFixtures, TwoTransitionsToOneTaskSplitEveryRouteAgainAndEachRouteJoinsOnItsOwn) {
+    Rehearsal r("splits_transition");
+    r.conduct();
+    Seq expected{"task1", "task2", "task3__r1", "task3__r2"};
+    for (const char* task : {"task4", "task5", "task6", "task7"})
+        for (int route = 3; route <= 6; ++route) expected.push_back(std::string(task) + "__r" + std::to_string(route));
+    EXPECT_EQ(r.sequence(), expected);
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task1__t0"], ["task2__t0"],
+        ["task1__t0", "task3__t0"], ["task1__t0", "task3__t1"],
+        ["task2__t0", "task3__t0"], ["task2__t0", "task3__t1"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    // task3 failing on its first route ends that route; the workflow fails.
+    Rehearsal failing("splits_transition");
+    failing.conduct({{"task3", Status::failed, nullptr, 1}});
+    EXPECT_EQ(failing.status(), Status::failed);
+    EXPECT_EQ(failing.conductor->errors(), (json{failed_error("task3")}));
+}
+
+TEST_P(OrquestaFixtures, EveryTransitionTakenToTheSameTaskRunsItOnARouteOfItsOwn) {
+    Rehearsal r("transitions_to_one_task");
+    r.conduct();
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2__r1", "task2__r2"}));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task1__t0"], ["task1__t2"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    Rehearsal failed("transitions_to_one_task");
+    failed.conduct({{"task1", Status::failed}});
+    EXPECT_EQ(failed.sequence(), (Seq{"task1", "task2__r1", "task2__r2"}));
+    EXPECT_EQ(failed.routes(), json::parse(R"([[], ["task1__t0"], ["task1__t1"]])"));
+    EXPECT_EQ(failed.status(), Status::succeeded) << "task1's failure is handled by its transitions";
+}
+
+TEST_P(OrquestaFixtures, TheSameConditionTwiceTakesBothTransitions) {
+    Rehearsal r("same_condition_twice");
+    r.conduct();
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task3", "task4__r1", "task4__r2"}));
+    // A transition's id counts the edges between the same two tasks.
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task1__t0"], ["task1__t1"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    Rehearsal failed("same_condition_twice");
+    failed.conduct({{"task1", Status::failed}});
+    EXPECT_EQ(failed.sequence(), (Seq{"task1"}));
+    EXPECT_EQ(failed.status(), Status::failed);
+}
+
+TEST_P(OrquestaFixtures, TheInputDecidesTheBranch) {
+    for (const char* which : {"a", "b", "c"}) {
+        Rehearsal r("decision", {{"which", which}});
+        r.conduct();
+        EXPECT_EQ(r.sequence(), (Seq{"t1", which})) << r.conductor->errors();
+        EXPECT_EQ(r.status(), Status::succeeded);
+    }
+    // The conditions do not test t1's status: its failure takes the branch
+    // too, and is remediated by it.
+    Rehearsal failed("decision", {{"which", "b"}});
+    failed.conduct({{"t1", Status::failed}});
+    EXPECT_EQ(failed.sequence(), (Seq{"t1", "b"}));
+    EXPECT_EQ(failed.status(), Status::succeeded);
+}
+
+TEST_P(OrquestaFixtures, AForkOutOfALoopRunsEachTimeAroundUntilTheLoopEnds) {
+    Rehearsal r("cycle_fork");
+    r.conduct({{"query", Status::succeeded, true}, {"query", Status::succeeded, false}});
+    EXPECT_EQ(r.sequence(), (Seq{"init", "query", "decide_cheer", "decide_work", "cheer", "notify_work", "toil",
+                                 "query", "decide_cheer", "decide_work"}))
+        << r.conductor->errors();
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    // The second query fails: it has no transition for that.
+    Rehearsal failed("cycle_fork");
+    failed.conduct({{"query", Status::succeeded, true}, {"query", Status::failed}});
+    EXPECT_EQ(failed.sequence(),
+              (Seq{"init", "query", "decide_cheer", "decide_work", "cheer", "notify_work", "toil", "query"}));
+    EXPECT_EQ(failed.status(), Status::failed);
+    EXPECT_EQ(failed.conductor->errors(), (json{failed_error("query")}));
+
+    // toil's transition has no condition: even failed, it loops back.
+    Rehearsal loops("cycle_fork");
+    loops.conduct({{"query", Status::succeeded, true}, {"toil", Status::failed}});
+    EXPECT_EQ(loops.sequence(), r.sequence());
+    EXPECT_EQ(loops.status(), Status::succeeded);
+}
+
+// `fail` next to another task, before or after it: the workflow is failed
+// at once, and the other task still runs (with what the failed task
+// published).
+TEST_P(OrquestaFixtures, FailNextToAnotherTaskFailsFirstAndTheOtherStillRuns) {
+    for (const char* name : {"log_then_fail", "fail_and_log"}) {
+        SCOPED_TRACE(name);
+        Rehearsal r(name);
+        r.conduct({{"task1", Status::failed, "All your base are belong to us!"}});
+        EXPECT_EQ(r.sequence(), (Seq{"task1", "fail", "log"}));
+        EXPECT_EQ(r.status(), Status::failed);
+        EXPECT_EQ(r.conductor->task_context("log", 0)["error"], "All your base are belong to us!");
+
+        Rehearsal ok(name);
+        ok.conduct();
+        EXPECT_EQ(ok.sequence(), (Seq{"task1"}));
+        EXPECT_EQ(ok.status(), Status::succeeded);
+    }
+}
+
+TEST_P(OrquestaFixtures, TheOutputIsRenderedAlsoWhenTheWorkflowFails) {
+    Rehearsal ok("output_on_error");
+    ok.conduct();
+    EXPECT_EQ(ok.status(), Status::succeeded);
+    EXPECT_EQ(ok.output(), (json{{"progress", 100}}));
+
+    Rehearsal r("output_on_error");
+    r.conduct({{"task2", Status::failed}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2"}));
+    EXPECT_EQ(r.status(), Status::failed);
+    EXPECT_EQ(r.output(), (json{{"progress", 25}}));
+}
