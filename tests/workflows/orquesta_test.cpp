@@ -318,3 +318,42 @@ TEST_F(Orquesta, AWorkflowInYaqlRunsAsStackStormRunsIt) {
     EXPECT_EQ(kids[1].parameters["message"], "srv-web1") << "inline input in YAQL, rendered per item";
     EXPECT_EQ(kids[2].parameters["message"], "srv-db22");
 }
+
+// StackStorm's st2kv() (its orquesta-st2kv examples): the system scope by
+// prefix, the run's user's scope without one, a secret opened only with
+// decrypt, a default when the key is missing, and StackStorm's error
+// when it is missing without one.
+TEST_F(Orquesta, St2kvReadsTheDatastoreInWorkflowExpressions) {
+    auto& ds = *host_->datastore();
+    ds.set("greeting", "hello", std::chrono::seconds(0), {"system", "", false});
+    ds.set("token", "eggplant", std::chrono::seconds(0), {"system", "", true});
+    auto probe = run("core.noop");
+    ds.set("mine", "SoDiamondEng", std::chrono::seconds(0), {"user", probe->user(), false});
+
+    auto opened = run("flows.kv_read", {{"key_name", "system.token"}, {"decrypt", true}, {"fallback", "stone"}});
+    ASSERT_EQ(opened->status(), Status::succeeded) << error_text(*opened);
+    json out = opened->result()["output"];
+    EXPECT_EQ(out["greeting"], "hello");
+    EXPECT_EQ(out["value"], "eggplant");
+    EXPECT_EQ(out["value_from_yaql"], "stone");
+    EXPECT_EQ(out["value_from_jinja"], "stone");
+    auto kids = children(opened->id());
+    ASSERT_EQ(kids.size(), 1u);
+    EXPECT_EQ(kids[0].parameters["message"], "eggplant") << "task input rendered with st2kv()";
+
+    auto sealed = run("flows.kv_read", {{"key_name", "system.token"}, {"fallback", ""}});
+    ASSERT_EQ(sealed->status(), Status::succeeded) << error_text(*sealed);
+    EXPECT_NE(sealed->result()["output"]["value"], "eggplant") << "a secret stays sealed without decrypt";
+    EXPECT_EQ(sealed->result()["output"]["value_from_jinja"], "") << "an empty default is a default";
+
+    auto user_scoped = run("flows.kv_read", {{"key_name", "mine"}});
+    ASSERT_EQ(user_scoped->status(), Status::succeeded) << error_text(*user_scoped);
+    EXPECT_EQ(user_scoped->result()["output"]["value"], "SoDiamondEng");
+    EXPECT_EQ(user_scoped->result()["output"]["value_from_yaql"], nullptr) << "fallback not given: null";
+
+    auto missing = run("flows.kv_read", {{"key_name", "system.matt"}, {"decrypt", true}});
+    ASSERT_EQ(missing->status(), Status::failed);
+    std::string first_error = missing->result()["errors"][0].value("message", "");
+    EXPECT_NE(first_error.find("The key \"matt\" does not exist in the StackStorm datastore."), std::string::npos)
+        << missing->result();
+}

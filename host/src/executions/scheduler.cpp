@@ -428,6 +428,24 @@ std::vector<actions::Orchestration::RecordedChild> Scheduler::recorded_children(
     return out;
 }
 
+std::optional<std::string> Scheduler::datastore_value(const actions::Invocation& run, const std::string& key,
+                                                      bool decrypt) {
+    if (!options_.datastore) return actions::Orchestration::datastore_value(run, key, decrypt);
+    // StackStorm's st2kv('system.k') / st2kv('k'): no scope means the user's.
+    store::Datastore::Options opt{"user", run.user(), decrypt};
+    std::string name = key;
+    for (const char* scope : {"system", "user"}) {
+        std::string prefix = std::string(scope) + ".";
+        if (key.rfind(prefix, 0) == 0) {
+            opt.scope = scope;
+            name = key.substr(prefix.size());
+        }
+    }
+    auto kv = options_.datastore->get(name, opt);
+    if (!kv) return std::nullopt;
+    return kv->value;
+}
+
 bool Scheduler::durable_before_spawn(const Execution& e, uint64_t ticket, actions::RunOutcome& outcome) {
     // A process outlives a killed host and does its work anyway, so one is
     // started only once its record is on disk: whoever continues a workflow

@@ -164,8 +164,9 @@ void calls_of(const Json& v, std::vector<CallSite>& out) {
 // Functions a workflow expression can call: the workflow's own, Jinja's
 // globals, StackStorm's, and (in YAQL) YAQL's library.
 bool known_function(const std::string& name, bool yaql) {
-    static const std::set<std::string> kWorkflow = {"ctx",         "result", "item", "succeeded", "failed", "completed",
-                                                    "task_status", "task",   "json", "zip",       "range",  "dict"};
+    static const std::set<std::string> kWorkflow = {"ctx",       "result",      "item", "succeeded", "failed",
+                                                    "completed", "task_status", "task", "json",      "zip",
+                                                    "range",     "dict",        "st2kv"};
     if (kWorkflow.count(name) || expr::is_st2_function(name)) return true;
     return yaql && expr::yaql::find_function(name, true) != nullptr;
 }

@@ -65,9 +65,10 @@ Status lookup_status(const WorkflowState& state, const std::string& task_id, int
 
 // --- construction -------------------------------------------------------------
 
-Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, const Json& inputs, Json context)
+Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, const Json& inputs, Json context,
+                     HostLookups host)
     : graph_(std::move(graph)), cache_(cache) {
-    define_functions();
+    define_functions(std::move(host));
     Json ctx = context.is_object() ? std::move(context) : Json::object();
     std::vector<std::string> errors;
     // Input: what the execution was given, else the default; each rendered
@@ -105,9 +106,10 @@ Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& ca
     }
 }
 
-Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, WorkflowState state)
+Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, WorkflowState state,
+                     HostLookups host)
     : graph_(std::move(graph)), cache_(cache), state_(std::move(state)) {
-    define_functions();
+    define_functions(std::move(host));
     for (const auto& t : state_.sequence()) {
         if (!graph_->find(t.id))
             throw std::runtime_error("recorded task '" + t.id + "' is not in the workflow definition any more");
@@ -120,7 +122,7 @@ Conductor::Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& ca
 
 // --- expressions -------------------------------------------------------------------
 
-void Conductor::define_functions() {
+void Conductor::define_functions(HostLookups host) {
     functions_.set_strict(true);  // Orquesta renders with jinja2's StrictUndefined
     expr::add_global_functions(functions_);
     functions_.define_function("ctx", [this](expr::CallArgs& a) -> expr::Value {
@@ -131,6 +133,30 @@ void Conductor::define_functions() {
         auto it = scope_.ctx->find(name);
         if (it == scope_.ctx->end()) throw expr::EvalError("The variable \"" + name + "\" is undefined.");
         return expr::Value::borrow(*it);
+    });
+    // StackStorm's st2kv('system.k', decrypt=true, default=...), with its words.
+    functions_.define_function("st2kv", [read = std::move(host.datastore_value)](expr::CallArgs& a) -> expr::Value {
+        a.check("st2kv", {"key", "decrypt", "default"});
+        const expr::Value* key = a.get(0, "key");
+        if (!key || !key->json().is_string()) throw expr::EvalError("st2kv(): Given key is not typeof string.");
+        const expr::Value* decrypt = a.get(1, "decrypt");
+        if (decrypt && !decrypt->json().is_boolean())
+            throw expr::EvalError("st2kv(): Decrypt parameter is not typeof bool.");
+        if (!read) throw expr::EvalError("st2kv(): this host keeps no datastore");
+        const std::string& name = key->json().get_ref<const std::string&>();
+        std::optional<std::string> value;
+        try {
+            value = read(name, decrypt && decrypt->json().get<bool>());
+        } catch (const std::exception& e) {
+            throw expr::EvalError(std::string("st2kv(): ") + e.what());
+        }
+        if (value) return Json(std::move(*value));
+        if (const expr::Value* fallback = a.get(2, "default")) return *fallback;
+        std::string bare = name;  // StackStorm names the key without its scope
+        for (const char* scope : {"system.", "user."}) {
+            if (name.rfind(scope, 0) == 0) bare = name.substr(std::char_traits<char>::length(scope));
+        }
+        throw expr::EvalError("The key \"" + bare + "\" does not exist in the StackStorm datastore.");
     });
     functions_.define_function("result", [this](expr::CallArgs& a) -> expr::Value {
         a.check("result", {});

@@ -8,6 +8,7 @@
 // (run.hpp) executes what it decides and records the parts it changed.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,15 +41,24 @@ struct TaskRequest {
     std::optional<int64_t> concurrency;
 };
 
+// What the runtime lends the conductor's expressions, which cannot reach
+// anything themselves: StackStorm's st2kv(key, decrypt) reads the datastore
+// through it (nullopt: no such key; throws when it cannot read).
+struct HostLookups {
+    std::function<std::optional<std::string>(const std::string& key, bool decrypt)> datastore_value;
+};
+
 class Conductor {
 public:
     // A new run: renders the input (`inputs` over the defaults) and vars on
     // top of `context` (what StackStorm puts under ctx().st2 and parent),
     // then stages the start tasks. Errors in input or vars fail the workflow
     // (status failed, errors() says why).
-    Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, const Json& inputs, Json context);
+    Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, const Json& inputs, Json context,
+              HostLookups host = {});
     // Goes on from a state restored from its recorded parts.
-    Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, WorkflowState state);
+    Conductor(std::shared_ptr<const Graph> graph, expr::TemplateCache& cache, WorkflowState state,
+              HostLookups host = {});
 
     Conductor(const Conductor&) = delete;
     Conductor& operator=(const Conductor&) = delete;
@@ -114,7 +124,7 @@ private:
         std::optional<double> delay;
     };
 
-    void define_functions();
+    void define_functions(HostLookups host);
     Json evaluate(const Json& value, const Scope& scope);
     bool evaluate_criteria(const std::string& expression, const Scope& scope);
 

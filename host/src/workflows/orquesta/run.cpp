@@ -18,6 +18,11 @@ double action_delay(const TaskRequest& t, const ActionRequest& a) {
 Run::Run(std::shared_ptr<const Workflow> workflow, actions::Invocation& invocation, expr::TemplateCache& cache)
     : WorkflowRun(invocation, "workflow"), workflow_(std::move(workflow)), cache_(cache) {}
 
+// The datastore, read as this run's user, for st2kv() in expressions.
+HostLookups Run::lookups() {
+    return {[this](const std::string& key, bool decrypt) { return orch_.datastore_value(inv_, key, decrypt); }};
+}
+
 // --- events --------------------------------------------------------------------------
 
 void Run::on_start() {
@@ -36,7 +41,8 @@ void Run::on_start() {
         if (c.contains("parent")) context["parent"] = c["parent"];
     }
     context["st2"] = std::move(st2);
-    conductor_ = std::make_unique<Conductor>(workflow_->graph, cache_, Json(inv_.parameters()), std::move(context));
+    conductor_ =
+        std::make_unique<Conductor>(workflow_->graph, cache_, Json(inv_.parameters()), std::move(context), lookups());
     if (conductor_->workflow_status() == Status::unset) conductor_->request_workflow_status(Status::running);
     request_next_tasks();
 }
@@ -265,7 +271,7 @@ void Run::on_restore() {
         on_start();
         return;
     }
-    conductor_ = std::make_unique<Conductor>(workflow_->graph, cache_, WorkflowState::restore(parts));
+    conductor_ = std::make_unique<Conductor>(workflow_->graph, cache_, WorkflowState::restore(parts), lookups());
     const auto& state = conductor_->state();
 
     // The children recorded for each task run (and item), oldest first.

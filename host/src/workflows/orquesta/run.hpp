@@ -44,6 +44,7 @@ private:
 
     // StackStorm's request_next_tasks: marks what the conductor hands out
     // as running, then starts it; again while tasks complete at once.
+    HostLookups lookups();
     void request_next_tasks();
     void request_task(const TaskRequest& task);
     void start_action(const std::string& task, int route, const ActionRequest& action, double delay);
