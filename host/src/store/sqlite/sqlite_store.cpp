@@ -77,22 +77,14 @@ public:
     // Serialised here, on the caller's thread: the writer then only binds
     // text, and every JSON tree is freed by the thread that built it.
     uint64_t save(ExecutionRecord r) override {
-        ExecutionRow row{std::move(r.id),
-                         std::move(r.action),
-                         std::move(r.runner_type),
-                         std::string(core::to_string(r.status)),
-                         dump(r.parameters),
-                         std::move(r.sealed_secrets),
-                         std::nullopt,
-                         dump(r.context),
-                         dump(r.log),
-                         std::move(r.parent),
-                         std::move(r.owner),
-                         std::move(r.process),
-                         r.start_us,
-                         r.end_us};
-        if (!r.result.is_null()) row.result = dump(r.result);
-        return push(std::move(row));
+        // The JSON is written out as text by the writer thread, and only for
+        // the last record of an execution in a batch: the caller (a worker
+        // between two tasks of a workflow) does not pay for it.
+        return push(ExecutionRow{std::move(r.id), std::move(r.action), std::move(r.runner_type),
+                                 std::string(core::to_string(r.status)), std::move(r.parameters),
+                                 std::move(r.sealed_secrets), std::move(r.result), std::move(r.context),
+                                 std::move(r.log), std::move(r.parent), std::move(r.owner), std::move(r.process),
+                                 r.start_us, r.end_us});
     }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
     void save_workflow_state(WorkflowStateRecord part) override {
@@ -359,9 +351,12 @@ private:
     }
 
     struct ExecutionRow {
-        std::string id, action, runner_type, status, parameters, sealed_secrets;
-        std::optional<std::string> result;
-        std::string context, log, parent, owner, process;
+        std::string id, action, runner_type, status;
+        Json parameters;
+        std::string sealed_secrets;
+        Json result;  // null: none yet
+        Json context, log;
+        std::string parent, owner, process;
         int64_t start_us, end_us;
     };
     struct StateRow {
@@ -556,15 +551,15 @@ private:
                 ins.bind(2, r->action);
                 ins.bind(3, r->runner_type);
                 ins.bind(4, r->status);
-                ins.bind(5, r->parameters);
+                ins.bind(5, dump(r->parameters));
                 ins.bind(6, r->sealed_secrets);
-                if (!r->result) {
+                if (r->result.is_null()) {
                     ins.bind(7);
                 } else {
-                    ins.bind(7, *r->result);
+                    ins.bind(7, dump(r->result));
                 }
-                ins.bind(8, r->context);
-                ins.bind(9, r->log);
+                ins.bind(8, dump(r->context));
+                ins.bind(9, dump(r->log));
                 ins.bind(10, r->parent);
                 ins.bind(11, r->owner);
                 ins.bind(12, r->start_us);
