@@ -80,11 +80,10 @@ public:
         // The JSON is written out as text by the writer thread, and only for
         // the last record of an execution in a batch: the caller (a worker
         // between two tasks of a workflow) does not pay for it.
-        return push(ExecutionRow{std::move(r.id), std::move(r.action), std::move(r.runner_type),
-                                 std::string(core::to_string(r.status)), std::move(r.parameters),
-                                 std::move(r.sealed_secrets), std::move(r.result), std::move(r.context),
-                                 std::move(r.log), std::move(r.parent), std::move(r.owner), std::move(r.process),
-                                 r.start_us, r.end_us});
+        return push(ExecutionRow{
+            std::move(r.id), std::move(r.action), std::move(r.runner_type), std::string(core::to_string(r.status)),
+            std::move(r.parameters), std::move(r.sealed_secrets), std::move(r.result), std::move(r.context),
+            std::move(r.log), std::move(r.parent), std::move(r.owner), std::move(r.process), r.start_us, r.end_us});
     }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
     void save_workflow_state(WorkflowStateRecord part) override {
