@@ -4,6 +4,8 @@
 // (json.loads/dumps, yaml.safe_load, jsonpath-rw, semver, the fuzzy time).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "expr/template.hpp"
 #include "expr/yaql/template.hpp"
 
@@ -94,4 +96,15 @@ TEST(St2Functions, HumanTimeFromSeconds) {
         EXPECT_EQ(jinja(std::string("{{ to_human_time_from_seconds(") + seconds + ") }}"), Json(text)) << seconds;
     }
     EXPECT_EQ(yaql("<% to_human_time_from_seconds(456) %>"), Json("7m36s"));
+}
+
+// jinja2's random filter: an item of the sequence (each of them, given
+// enough draws); an empty one is undefined, which fails a strict render.
+TEST(St2Functions, JinjaRandomPicksAnItemOfTheSequence) {
+    std::set<Json> seen;
+    for (int i = 0; i < 200; ++i) seen.insert(jinja("{{ ['a', 'b', 'c'] | random }}"));
+    EXPECT_EQ(seen, (std::set<Json>{"a", "b", "c"}));
+    EXPECT_EQ(jinja("{{ doc.servers | random | list | length }}"), 2) << "an object of the list, whole";
+    EXPECT_EQ(jinja("{{ 'x' | random }}"), "x") << "a string is a sequence of characters";
+    EXPECT_EQ(jinja("{{ [] | random is undefined }}"), true);
 }

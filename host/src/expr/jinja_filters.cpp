@@ -1,6 +1,7 @@
 // jinja2's built-in filters, with its argument names and defaults.
 #include <cmath>
 #include <cstdio>
+#include <random>
 
 #include "expr/builtin_helpers.hpp"
 #include "expr/builtins.hpp"
@@ -98,6 +99,15 @@ Value f_last(Evaluator&, const Value& in, CallArgs&) {
     auto items = iterate(in);
     if (items.empty()) return Value::undefined("No last item, sequence was empty.");
     return in.borrowed() ? items.back() : Value(items.back().to_json());
+}
+
+// jinja2's do_random: one item of the sequence, chosen at random.
+Value f_random(Evaluator&, const Value& in, CallArgs&) {
+    auto items = iterate(in);
+    if (items.empty()) return Value::undefined("No random item, sequence was empty.");
+    thread_local std::mt19937_64 generator{std::random_device{}()};
+    const Value& pick = items[std::uniform_int_distribution<size_t>(0, items.size() - 1)(generator)];
+    return in.borrowed() ? pick : Value(pick.to_json());
 }
 
 Json to_list(const std::vector<Value>& items) {
@@ -529,6 +539,7 @@ void register_jinja_filters(std::vector<std::pair<std::string_view, FilterFn>>& 
                           {"join", {f_join}},
                           {"first", {f_first}},
                           {"last", {f_last}},
+                          {"random", {f_random}},
                           {"sort", {f_sort}},
                           {"unique", {f_unique}},
                           {"reverse", {f_reverse}},
