@@ -74,12 +74,11 @@ public:
         writer_.join();
     }
 
-    // Serialised here, on the caller's thread: the writer then only binds
-    // text, and every JSON tree is freed by the thread that built it.
+    // The JSON is written out as text by the writer thread, and only for the
+    // last record of an execution in a batch: the caller (a worker between
+    // two tasks of a workflow) does not pay for it. Trees built here are
+    // freed there, which jemalloc (cmake/Dependencies.cmake) makes cheap.
     uint64_t save(ExecutionRecord r) override {
-        // The JSON is written out as text by the writer thread, and only for
-        // the last record of an execution in a batch: the caller (a worker
-        // between two tasks of a workflow) does not pay for it.
         return push(ExecutionRow{
             std::move(r.id), std::move(r.action), std::move(r.runner_type), std::string(core::to_string(r.status)),
             std::move(r.parameters), std::move(r.sealed_secrets), std::move(r.result), std::move(r.context),

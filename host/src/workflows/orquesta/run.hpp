@@ -42,9 +42,10 @@ private:
     void on_error(const std::string& message) override;
     void after_event() override;
 
+    // What the conductor's expressions may read through the host (st2kv()).
+    HostLookups lookups();
     // StackStorm's request_next_tasks: marks what the conductor hands out
     // as running, then starts it; again while tasks complete at once.
-    HostLookups lookups();
     void request_next_tasks();
     void request_task(const TaskRequest& task);
     void start_action(const std::string& task, int route, const ActionRequest& action, double delay);
