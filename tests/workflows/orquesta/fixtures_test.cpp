@@ -16,12 +16,24 @@ namespace {
 
 class OrquestaFixtures : public InBothLanguages {};
 
-json unreachable_join(const std::string& task) {
+json unreachable_join(const std::string& task, int route = 0) {
     return json{{"type", "error"},
-                {"message", "UnreachableJoinError: The join task|route \"" + task +
-                                "|0\" is partially satisfied but unreachable."},
+                {"message", "UnreachableJoinError: The join task|route \"" + task + "|" + std::to_string(route) +
+                                "\" is partially satisfied but unreachable."},
                 {"task_id", task},
-                {"route", 0}};
+                {"route", route}};
+}
+
+// "name__rN" for each of `routes`, in order.
+Seq on_routes(const std::string& task, std::initializer_list<int> routes) {
+    Seq out;
+    for (int r : routes) out.push_back(task + "__r" + std::to_string(r));
+    return out;
+}
+
+Seq operator+(Seq a, const Seq& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
 }
 
 }  // namespace
@@ -177,10 +189,9 @@ TEST_P(OrquestaFixtures, ATaskReachedFromTwoRoutesSplitsAndEachTransitionKeepsIt
 TEST_P(OrquestaFixtures, TwoTransitionsToOneTaskSplitEveryRouteAgainAndEachRouteJoinsOnItsOwn) {
     Rehearsal r("splits_transition");
     r.conduct();
-    Seq expected{"task1", "task2", "task3__r1", "task3__r2"};
-    for (const char* task : {"task4", "task5", "task6", "task7"})
-        for (int route = 3; route <= 6; ++route) expected.push_back(std::string(task) + "__r" + std::to_string(route));
-    EXPECT_EQ(r.sequence(), expected);
+    EXPECT_EQ(r.sequence(),
+              (Seq{"task1", "task2"} + on_routes("task3", {1, 2}) + on_routes("task4", {3, 4, 5, 6}) +
+               on_routes("task5", {3, 4, 5, 6}) + on_routes("task6", {3, 4, 5, 6}) + on_routes("task7", {3, 4, 5, 6})));
     EXPECT_EQ(r.routes(), json::parse(R"([[], ["task1__t0"], ["task2__t0"],
         ["task1__t0", "task3__t0"], ["task1__t0", "task3__t1"],
         ["task2__t0", "task3__t0"], ["task2__t0", "task3__t1"]])"));
@@ -191,6 +202,43 @@ TEST_P(OrquestaFixtures, TwoTransitionsToOneTaskSplitEveryRouteAgainAndEachRoute
     failing.conduct({{"task3", Status::failed, nullptr, 1}});
     EXPECT_EQ(failing.status(), Status::failed);
     EXPECT_EQ(failing.conductor->errors(), (json{failed_error("task3")}));
+}
+
+TEST_P(OrquestaFixtures, ASplitJoinsOnEachOfItsRoutesAndSplitsAgainAfterTheJoin) {
+    Rehearsal r("splits_and_join");
+    r.conduct();
+    EXPECT_EQ(r.sequence(),
+              (Seq{"task1", "task2", "task3", "task8__r1"} + on_routes("task4", {2, 3}) + on_routes("task5", {2, 3}) +
+               on_routes("task6", {2, 3}) + on_routes("task7", {2, 3}) + on_routes("task8", {4, 5})));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task1__t0"], ["task2__t0"], ["task3__t0"],
+                                          ["task2__t0", "task7__t0"], ["task3__t0", "task7__t0"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    // task5 fails on the second route: that route's join is never reached.
+    Rehearsal failed("splits_and_join");
+    failed.conduct({{"task5", Status::failed, nullptr, 3}});
+    EXPECT_EQ(failed.status(), Status::failed);
+    EXPECT_EQ(failed.conductor->errors(), (json{failed_error("task5")}));
+}
+
+TEST_P(OrquestaFixtures, NestedSplitsRunTheInnerTasksOnceForEveryRoute) {
+    Rehearsal r("splits_nested");
+    r.conduct();
+    EXPECT_EQ(r.sequence(),
+              (Seq{"task1", "task2", "task3"} + on_routes("task4", {1, 2}) + on_routes("task5", {1, 2}) +
+               on_routes("task6", {1, 2}) + on_routes("task7", {3, 4, 5, 6}) + on_routes("task8", {3, 4, 5, 6}) +
+               on_routes("task9", {3, 4, 5, 6}) + on_routes("task10", {3, 4, 5, 6})));
+    EXPECT_EQ(r.routes(), json::parse(R"([[], ["task2__t0"], ["task3__t0"],
+        ["task2__t0", "task5__t0"], ["task3__t0", "task5__t0"],
+        ["task2__t0", "task6__t0"], ["task3__t0", "task6__t0"]])"));
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    // task9 fails on route 5 after task8 reached that route's join: the
+    // join can never be satisfied there.
+    Rehearsal failed("splits_nested");
+    failed.conduct({{"task9", Status::failed, nullptr, 5}});
+    EXPECT_EQ(failed.status(), Status::failed);
+    EXPECT_EQ(failed.conductor->errors(), (json{failed_error("task9"), unreachable_join("task10", 5)}));
 }
 
 TEST_P(OrquestaFixtures, EveryTransitionTakenToTheSameTaskRunsItOnARouteOfItsOwn) {
