@@ -113,6 +113,8 @@ int main() {
 
         std::vector<double> chain;
         int chain_runs = std::getenv("WFBENCH_CHAIN_ONLY") ? 40 : 7;
+        // Fewer runs for an instruction count (valgrind --tool=callgrind).
+        if (const char* n = std::getenv("WFBENCH_RUNS")) chain_runs = std::max(1, std::atoi(n));
         for (int i = 0; i < chain_runs; ++i)
             chain.push_back(run_seconds(host, "wfbench.chain", packhost::Json::object()));
         double per_transition_us = median(chain) / kChain * 1e6;
