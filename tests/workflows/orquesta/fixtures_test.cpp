@@ -338,3 +338,43 @@ TEST_P(OrquestaFixtures, TheOutputIsRenderedAlsoWhenTheWorkflowFails) {
     EXPECT_EQ(r.status(), Status::failed);
     EXPECT_EQ(r.output(), (json{{"progress", 25}}));
 }
+
+TEST_P(OrquestaFixtures, TasksWithItemsSideBySidePublishTheirResultsInItemOrder) {
+    std::vector<Mock> results;
+    for (const auto& [i, v] : std::vector<std::pair<int, const char*>>{{0, "fee"}, {1, "fi"}, {2, "fo"}, {3, "fum"}})
+        results.push_back({"task1", Status::succeeded, v, -1, i});
+    for (const auto& [i, v] : std::vector<std::pair<int, const char*>>{{0, "fie"}, {1, "foh"}, {2, "fum"}})
+        results.push_back({"task2", Status::succeeded, v, -1, i});
+    Rehearsal r("items_in_parallel");
+    r.conduct(results);
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2", "task3"}));
+    EXPECT_EQ(r.status(), Status::succeeded);
+    EXPECT_EQ(r.output(), (json{{"t1_items", {"fee", "fi", "fo", "fum"}}, {"t2_items", {"fie", "foh", "fum"}}}));
+
+    // An item of task1 fails: task1 fails once all its items ended, and
+    // the join is never reached.
+    results[2].status = Status::failed;
+    Rehearsal failed("items_in_parallel");
+    failed.conduct(results);
+    EXPECT_EQ(failed.sequence(), (Seq{"task1", "task2"}));
+    EXPECT_EQ(failed.status(), Status::failed);
+}
+
+TEST_P(OrquestaFixtures, AFailedItemIsRemediatedByTheTasksFailureTransition) {
+    Rehearsal r("items_remediated");
+    r.conduct({{"task1", Status::succeeded, "fee", -1, 0},
+               {"task1", Status::succeeded, "fi", -1, 1},
+               {"task1", Status::failed, nullptr, -1, 2}});
+    EXPECT_EQ(r.sequence(), (Seq{"task1", "task2"}));
+    EXPECT_EQ(r.status(), Status::succeeded);
+    EXPECT_EQ(r.output(), (json{{"items", {"fee", "fi", nullptr}}}));
+
+    // Every item succeeds: nothing publishes `items`, and an output reading
+    // a value that is not there fails the workflow (Orquesta is strict).
+    Rehearsal ok("items_remediated");
+    ok.conduct();
+    EXPECT_EQ(ok.sequence(), (Seq{"task1"}));
+    EXPECT_EQ(ok.status(), Status::failed);
+    ASSERT_EQ(ok.conductor->errors().size(), 1u);
+    EXPECT_NE(ok.conductor->errors()[0]["message"].get<std::string>().find("items"), std::string::npos);
+}

@@ -64,12 +64,14 @@ struct Mock {
     Status status = Status::succeeded;
     json result = nullptr;
     int route = -1;  // the task's run on this route only; any route when -1
+    int item = -1;   // with items: this item only
 };
 
 struct Rehearsal {
     std::shared_ptr<const Workflow> wf;
     std::unique_ptr<Conductor> conductor;
-    std::map<int64_t, std::string> recorded;  // every part, as a store keeps it
+    std::map<int64_t, std::string> recorded;                   // every part, as a store keeps it
+    std::map<std::pair<std::string, int>, json> item_results;  // with items: each task run's results so far
 
     explicit Rehearsal(const std::string& name, json inputs = json::object())
         : wf(load(name)),
@@ -89,23 +91,40 @@ struct Rehearsal {
     }
 
     // Orquesta's rehearsal: each mock applies once, to the first run of its
-    // task (on its route, when it names one).
+    // task (on its route, or item, when it names one). The items a task
+    // hands out all start, then end in order, as one round.
     void conduct(std::vector<Mock> mocks = {}) {
+        auto take = [&mocks](const TaskRequest& t, int item) {
+            for (auto it = mocks.begin(); it != mocks.end(); ++it) {
+                if (it->task == t.id && (it->route < 0 || it->route == t.route) && (it->item < 0 || it->item == item)) {
+                    Mock m = *it;
+                    mocks.erase(it);
+                    return m;
+                }
+            }
+            return Mock{t.id};
+        };
         conductor->request_workflow_status(Status::running);
         auto queue = conductor->get_next_tasks();
         while (!queue.empty()) {
             reload();
             for (const auto& t : queue) {
-                conductor->update_task_state(t.id, t.route, Event::action(Status::running));
-                Mock m{t.id};
-                for (auto it = mocks.begin(); it != mocks.end(); ++it) {
-                    if (it->task == t.id && (it->route < 0 || it->route == t.route)) {
-                        m = *it;
-                        mocks.erase(it);
-                        break;
-                    }
+                if (!t.items_count || *t.items_count == 0) {
+                    conductor->update_task_state(t.id, t.route, Event::action(Status::running));
+                    Mock m = take(t, -1);
+                    conductor->update_task_state(t.id, t.route, Event::action(m.status, m.result));
+                    continue;
                 }
-                conductor->update_task_state(t.id, t.route, Event::action(m.status, m.result));
+                json& so_far = item_results[{t.id, t.route}];
+                if (so_far.is_null()) so_far = json(std::vector<json>(*t.items_count, nullptr));
+                for (const auto& a : t.actions)
+                    conductor->update_task_state(t.id, t.route, Event::item_event(*a.item, Status::running));
+                for (const auto& a : t.actions) {
+                    Mock m = take(t, static_cast<int>(*a.item));
+                    so_far[*a.item] = m.result;
+                    conductor->update_task_state(t.id, t.route,
+                                                 Event::item_event(*a.item, m.status, m.result, &so_far));
+                }
             }
             queue = conductor->get_next_tasks();
         }
