@@ -378,3 +378,52 @@ TEST_P(OrquestaFixtures, AFailedItemIsRemediatedByTheTasksFailureTransition) {
     ASSERT_EQ(ok.conductor->errors().size(), 1u);
     EXPECT_NE(ok.conductor->errors()[0]["message"].get<std::string>().find("items"), std::string::npos);
 }
+
+// Orquesta's splits-very-many shape: the routes are named by the edge taken
+// between two tasks (init__t0 is init's first edge to task2, although it is
+// its second transition).
+TEST_P(OrquestaFixtures, VeryManySplitsNameEachRouteByTheEdgesItTook) {
+    Rehearsal r("many_splits");
+    r.conduct();
+    EXPECT_EQ(r.sequence(),
+              (Seq{"init", "notify__r1", "task2__r2", "task5__r3", "task7__r3", "task9__r4", "task10__r4", "task11__r5",
+                   "task12__r5", "task13__r5", "task14__r6", "task15__r6", "task17__r7", "notify__r8"}));
+    json path = json::array();
+    json routes = json::array({json::array(), {"init__t1"}});
+    for (const char* edge :
+         {"init__t0", "task2__t0", "task7__t0", "task10__t0", "task13__t0", "task15__t0", "task17__t0"}) {
+        path.push_back(edge);
+        routes.push_back(path);
+    }
+    EXPECT_EQ(r.routes(), routes);
+    EXPECT_EQ(r.status(), Status::succeeded);
+
+    // Every switch on; task16 and task18 loop once on a false result.
+    json all_on = json::object();
+    for (int i = 1; i <= 8; ++i) all_on["fork" + std::to_string(i)] = true;
+    Rehearsal alt("many_splits", all_on);
+    alt.conduct({{"task16", Status::succeeded, false},
+                 {"task16", Status::succeeded, true},
+                 {"task18", Status::succeeded, false},
+                 {"task18", Status::succeeded, true}});
+    EXPECT_EQ(alt.sequence(),
+              (Seq{"init",       "notify__r1", "task1",      "task2__r2",  "task3__r2",  "task4__r2",  "task5__r3",
+                   "task6__r3",  "task8__r4",  "task9__r5",  "task11__r6", "task12__r6", "task13__r6", "task14__r7",
+                   "task16__r7", "task16__r7", "task17__r8", "task18__r8", "task18__r8", "task19__r8", "notify__r9"}));
+    path = json::array();
+    routes = json::array({json::array(), {"init__t0"}});
+    for (const char* edge :
+         {"task1__t0", "task4__t0", "task6__t0", "task8__t0", "task9__t0", "task13__t0", "task16__t0", "task19__t0"}) {
+        path.push_back(edge);
+        routes.push_back(path);
+    }
+    EXPECT_EQ(alt.routes(), routes);
+    EXPECT_EQ(alt.status(), Status::succeeded);
+
+    // task2 fails: its failure transition skips to task14.
+    Rehearsal failed("many_splits");
+    failed.conduct({{"task2", Status::failed}});
+    EXPECT_EQ(failed.sequence(),
+              (Seq{"init", "notify__r1", "task2__r2", "task14__r3", "task15__r3", "task17__r4", "notify__r5"}));
+    EXPECT_EQ(failed.status(), Status::succeeded);
+}
