@@ -138,11 +138,12 @@ public:
     virtual std::vector<RecordedChild> recorded_children(const std::string& execution_id) = 0;
 
     // StackStorm's st2kv() in workflow expressions: the datastore value of
-    // `key` ("system.NAME"; "user.NAME" or "NAME" in the run's user's
-    // scope) as stored, a secret opened when `decrypt`; nullopt when there
-    // is no such key. Throws std::runtime_error when the host keeps no
-    // datastore or a secret cannot be opened.
-    virtual std::optional<std::string> datastore_value(const Invocation& run, const std::string& key, bool decrypt);
+    // `name` in `scope` ("system", or "user": the run's user's) as stored,
+    // a secret opened when `decrypt`; nullopt when there is no such key.
+    // Throws std::runtime_error when the host keeps no datastore or a
+    // secret cannot be opened.
+    virtual std::optional<std::string> datastore_value(const Invocation& run, const std::string& scope,
+                                                       const std::string& name, bool decrypt);
 };
 
 // What a runner type can do, so the scheduler, the host and the CLI decide

@@ -15,7 +15,8 @@ RunOutcome Runner::resume(const Action& action, Invocation&) const {
         {{"error", "runner " + action.runner_type + " cannot continue an execution another process left unfinished"}}};
 }
 
-std::optional<std::string> Orchestration::datastore_value(const Invocation&, const std::string&, bool) {
+std::optional<std::string> Orchestration::datastore_value(const Invocation&, const std::string&, const std::string&,
+                                                          bool) {
     throw std::runtime_error("this host keeps no datastore");
 }
 

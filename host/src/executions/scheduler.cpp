@@ -428,20 +428,10 @@ std::vector<actions::Orchestration::RecordedChild> Scheduler::recorded_children(
     return out;
 }
 
-std::optional<std::string> Scheduler::datastore_value(const actions::Invocation& run, const std::string& key,
-                                                      bool decrypt) {
-    if (!options_.datastore) return actions::Orchestration::datastore_value(run, key, decrypt);
-    // StackStorm's st2kv('system.k') / st2kv('k'): no scope means the user's.
-    store::Datastore::Options opt{"user", run.user(), decrypt};
-    std::string name = key;
-    for (const char* scope : {"system", "user"}) {
-        std::string prefix = std::string(scope) + ".";
-        if (key.rfind(prefix, 0) == 0) {
-            opt.scope = scope;
-            name = key.substr(prefix.size());
-        }
-    }
-    auto kv = options_.datastore->get(name, opt);
+std::optional<std::string> Scheduler::datastore_value(const actions::Invocation& run, const std::string& scope,
+                                                      const std::string& name, bool decrypt) {
+    if (!options_.datastore) return actions::Orchestration::datastore_value(run, scope, name, decrypt);
+    auto kv = options_.datastore->get(name, {scope, run.user(), decrypt});
     if (!kv) return std::nullopt;
     return kv->value;
 }

@@ -96,8 +96,8 @@ public:
     void record_state(const actions::Invocation& run, actions::StatePart part) override;
     std::vector<actions::StatePart> recorded_state(const std::string& execution_id) override;
     std::vector<RecordedChild> recorded_children(const std::string& execution_id) override;
-    std::optional<std::string> datastore_value(const actions::Invocation& run, const std::string& key,
-                                               bool decrypt) override;
+    std::optional<std::string> datastore_value(const actions::Invocation& run, const std::string& scope,
+                                               const std::string& name, bool decrypt) override;
     void record_lost_child(const actions::Invocation& parent, const std::string& id, const std::string& action,
                            Json context, Json result) override;
 

@@ -1,6 +1,7 @@
 #include "workflows/orquesta/conductor.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -143,20 +144,23 @@ void Conductor::define_functions(HostLookups host) {
         if (decrypt && !decrypt->json().is_boolean())
             throw expr::EvalError("st2kv(): Decrypt parameter is not typeof bool.");
         if (!read) throw expr::EvalError("st2kv(): this host keeps no datastore");
-        const std::string& name = key->json().get_ref<const std::string&>();
+        // 'system.NAME', 'user.NAME', or 'NAME' in the user's scope.
+        std::string scope = "user", name = key->json().get<std::string>();
+        for (const char* s : {"system", "user"}) {
+            if (name.size() > std::strlen(s) && name.rfind(s, 0) == 0 && name[std::strlen(s)] == '.') {
+                scope = s;
+                name.erase(0, std::strlen(s) + 1);
+            }
+        }
         std::optional<std::string> value;
         try {
-            value = read(name, decrypt && decrypt->json().get<bool>());
+            value = read(scope, name, decrypt && decrypt->json().get<bool>());
         } catch (const std::exception& e) {
             throw expr::EvalError(std::string("st2kv(): ") + e.what());
         }
         if (value) return Json(std::move(*value));
         if (const expr::Value* fallback = a.get(2, "default")) return *fallback;
-        std::string bare = name;  // StackStorm names the key without its scope
-        for (const char* scope : {"system.", "user."}) {
-            if (name.rfind(scope, 0) == 0) bare = name.substr(std::char_traits<char>::length(scope));
-        }
-        throw expr::EvalError("The key \"" + bare + "\" does not exist in the StackStorm datastore.");
+        throw expr::EvalError("The key \"" + name + "\" does not exist in the StackStorm datastore.");
     });
     functions_.define_function("result", [this](expr::CallArgs& a) -> expr::Value {
         a.check("result", {});

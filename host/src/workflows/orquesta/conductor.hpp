@@ -42,10 +42,11 @@ struct TaskRequest {
 };
 
 // What the runtime lends the conductor's expressions, which cannot reach
-// anything themselves: StackStorm's st2kv(key, decrypt) reads the datastore
-// through it (nullopt: no such key; throws when it cannot read).
+// anything themselves: StackStorm's st2kv() reads the datastore through it
+// (scope "system" or "user"; nullopt: no such key; throws when it cannot read).
 struct HostLookups {
-    std::function<std::optional<std::string>(const std::string& key, bool decrypt)> datastore_value;
+    std::function<std::optional<std::string>(const std::string& scope, const std::string& name, bool decrypt)>
+        datastore_value;
 };
 
 class Conductor {

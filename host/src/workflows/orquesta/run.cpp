@@ -20,7 +20,9 @@ Run::Run(std::shared_ptr<const Workflow> workflow, actions::Invocation& invocati
 
 // The datastore, read as this run's user, for st2kv() in expressions.
 HostLookups Run::lookups() {
-    return {[this](const std::string& key, bool decrypt) { return orch_.datastore_value(inv_, key, decrypt); }};
+    return {[this](const std::string& scope, const std::string& name, bool decrypt) {
+        return orch_.datastore_value(inv_, scope, name, decrypt);
+    }};
 }
 
 // --- events --------------------------------------------------------------------------
