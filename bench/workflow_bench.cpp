@@ -109,7 +109,9 @@ int main() {
             std::fprintf(stderr, "the generated pack did not load\n");
             return 1;
         }
-        std::printf("workflow engine, recording on (SQLite), %u CPUs\n\n", std::thread::hardware_concurrency());
+        std::printf("workflow engine, %s, %u CPUs\n\n",
+                    options.store_file.empty() ? "no store (WFBENCH_NO_STORE)" : "recording on (SQLite)",
+                    std::thread::hardware_concurrency());
 
         std::vector<double> chain;
         int chain_runs = std::getenv("WFBENCH_CHAIN_ONLY") ? 40 : 7;

@@ -1,6 +1,9 @@
 #include "core/json_text.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <cmath>
 #include <vector>
 
@@ -47,6 +50,13 @@ size_t depth_of(const J& value, size_t limit) {
     return deepest;
 }
 
+template <class N>
+void append_integer(std::string& out, N n) {
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, res.ptr);
+}
+
 template <class J>
 void print(const J& v, int indent, size_t depth, std::string& out) {
     if (depth > kMaxPrintDepth)
@@ -57,6 +67,11 @@ void print(const J& v, int indent, size_t depth, std::string& out) {
         out.append(level * static_cast<size_t>(indent), ' ');
     };
     switch (v.type()) {
+    case J::value_t::null: out += "null"; return;
+    case J::value_t::boolean: out += v.template get<bool>() ? "true" : "false"; return;
+    case J::value_t::string: append_json_string(out, v.template get_ref<const std::string&>()); return;
+    case J::value_t::number_integer: append_integer(out, v.template get<int64_t>()); return;
+    case J::value_t::number_unsigned: append_integer(out, v.template get<uint64_t>()); return;
     case J::value_t::number_float: out += number_text(v.template get<double>()); return;
     case J::value_t::array: {
         if (v.empty()) {
@@ -86,7 +101,7 @@ void print(const J& v, int indent, size_t depth, std::string& out) {
             if (!first) out += ',';
             first = false;
             newline(depth + 1);
-            out += J(it.key()).dump(-1, ' ', false, J::error_handler_t::replace);
+            append_json_string(out, it.key());
             out += indent < 0 ? ":" : ": ";
             print(it.value(), indent, depth + 1, out);
         }
@@ -111,9 +126,12 @@ std::string number_text(double d) {
 
 std::string to_json_text(const Json& value, int indent) {
     std::string out;
+    out.reserve(256);
     print(value, indent, 0, out);
     return out;
 }
+
+void append_json_text(std::string& out, const Json& value) { print(value, -1, 0, out); }
 
 size_t json_depth_exceeded_at(std::string_view text, size_t limit) {
     size_t depth = 0;
@@ -154,17 +172,33 @@ void check_json_depth(const Json& value, const std::string& what, size_t limit) 
 }
 
 void append_json_string(std::string& out, std::string_view s) {
-    bool plain = true;
-    for (unsigned char c : s) {
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-            plain = false;
-            break;
-        }
+    // Nearly every string the host prints is printable ASCII: one table
+    // lookup per byte, then one copy.
+    static constexpr auto kPlain = [] {
+        std::array<bool, 256> t{};
+        for (int c = 0x20; c < 0x7f; ++c) t[c] = c != '"' && c != '\\';
+        return t;
+    }();
+    // Eight bytes at a time first: a byte below 0x20, at or above 0x7f, '"'
+    // or '\\' stops the fast path (the usual bit tricks for a zero byte).
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        uint64_t x;
+        std::memcpy(&x, s.data() + i, 8);
+        uint64_t special = (x & kHigh) | ((x - kOnes * 0x20) & ~x & kHigh) | has_zero(x ^ (kOnes * 0x7f)) |
+                           has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'));
+        if (special) break;
     }
-    if (plain) {
-        out += '"';
-        out += s;
-        out += '"';
+    while (i < s.size() && kPlain[static_cast<unsigned char>(s[i])]) ++i;
+    if (i == s.size()) {
+        size_t at = out.size();
+        out.resize(at + s.size() + 2);
+        char* p = out.data() + at;
+        p[0] = '"';
+        std::memcpy(p + 1, s.data(), s.size());
+        p[s.size() + 1] = '"';
         return;
     }
     out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 #include "executions/record_view.hpp"
 
 namespace packhost::executions {
@@ -35,7 +36,7 @@ Execution::Execution(std::string id, std::shared_ptr<const actions::Action> acti
       action_(std::move(action)),
       parameters_(std::move(parameters)),
       context_(std::move(context)),
-      context_json_(context_.dump(-1, ' ', false, Json::error_handler_t::replace)),
+      context_json_(core::to_json_text(context_)),
       user_(context_.value("user", std::string())),
       parent_id_(parent_of(context_)),
       config_json_(std::move(config_json)),

@@ -325,6 +325,7 @@ std::string Scheduler::start_child(const actions::Invocation& parent, const std:
     request.action = action;
     request.parameters = std::move(parameters);
     Json ctx = Json::object();
+    ctx.get_ref<Json::object_t&>().reserve(3 + (context.is_object() ? context.size() : 0));
     const Json& parent_ctx = p.context();
     if (parent_ctx.is_object()) {
         for (const char* k : {"user", "source_channel", "trace_tag"}) {

@@ -123,7 +123,7 @@ public:
         result.clear();
         error.clear();
         try {
-            params = inv.parameters().dump(-1, ' ', false, Json::error_handler_t::replace);
+            core::append_json_text(params, inv.parameters());
         } catch (const std::exception& e) {
             return {RunOutcome::Kind::failed, Json{{"error", std::string("cannot serialise parameters: ") + e.what()}}};
         }

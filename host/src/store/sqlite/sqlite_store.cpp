@@ -27,7 +27,15 @@
 namespace packhost::store {
 namespace {
 
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dump(const Json& j) {
+    try {
+        return core::to_json_text(j);
+    } catch (const core::JsonTextError&) {
+        // Deeper than the printer goes (a result wrapped by many workflow
+        // levels): nlohmann's recursion still manages; the record is kept.
+        return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+}
 
 // A stored value that cannot be read (written by something else, or nested
 // past the limit) shows as an error in its place rather than failing the

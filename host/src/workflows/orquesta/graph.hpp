@@ -7,8 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <map>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "workflows/orquesta/spec.hpp"
@@ -63,7 +63,12 @@ private:
     const Workflow* workflow_ = nullptr;
     std::vector<Node> nodes_;
     std::vector<Edge> edges_;
-    std::map<std::string, size_t, std::less<>> by_id_;
+    // Looked up by name several times per transition.
+    struct NameHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> by_id_;
     std::vector<size_t> roots_;
     std::vector<size_t> barriers_;
 };

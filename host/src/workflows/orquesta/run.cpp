@@ -171,14 +171,18 @@ Run::Key Run::key_of(const std::string& task, int route, std::optional<size_t> i
 }
 
 Json Run::child_context(const std::string& task, int route, const Key& key) const {
-    Json o{{"workflow_execution_id", inv_.execution_id()},
-           {"task_name", task},
-           {"task_id", task},
-           {"task_route", route},
-           {"seq", key.task},
-           {"attempt", key.attempt}};
+    // Built field by field: nlohmann's initializer lists copy every value.
+    Json c = Json::object();
+    Json& o = c["orquesta"] = Json::object();
+    o.get_ref<Json::object_t&>().reserve(7);
+    o["workflow_execution_id"] = inv_.execution_id();
+    o["task_name"] = task;
+    o["task_id"] = task;
+    o["task_route"] = route;
+    o["seq"] = key.task;
+    o["attempt"] = key.attempt;
     if (key.item >= 0) o["item_id"] = key.item;
-    return Json{{"orquesta", std::move(o)}};
+    return c;
 }
 
 void Run::start_action(const std::string& task, int route, const ActionRequest& action, double delay) {

@@ -20,7 +20,7 @@ int64_t context_key(int64_t id) { return -2 - id; }
 
 std::string key_of(const std::string& id, int route) { return id + "__r" + std::to_string(route); }
 
-std::string text(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string text(const Json& j) { return core::to_json_text(j); }
 
 Json backrefs_json(const Backrefs& b) {
     Json out = Json::object();

@@ -145,16 +145,23 @@ private:
     std::deque<ContextNode> contexts_;  // a deque: adding one keeps references to the others
     std::vector<std::vector<std::string>> routes_;
     std::vector<TaskState> sequence_;
-    // Task and route -> its latest sequence index; found by string_view.
-    struct KeyLess {
+    // Task and route -> its latest sequence index; found by string_view
+    // (looked up several times per transition: hashed, not ordered).
+    struct KeyHash {
+        using is_transparent = void;
+        template <typename K>
+        size_t operator()(const K& k) const {
+            return std::hash<std::string_view>{}(std::string_view(k.first)) * 31 + static_cast<size_t>(k.second);
+        }
+    };
+    struct KeyEqual {
         using is_transparent = void;
         template <typename A, typename B>
         bool operator()(const A& a, const B& b) const {
-            int c = std::string_view(a.first).compare(std::string_view(b.first));
-            return c < 0 || (c == 0 && a.second < b.second);
+            return a.second == b.second && std::string_view(a.first) == std::string_view(b.first);
         }
     };
-    std::map<std::pair<std::string, int>, size_t, KeyLess> latest_;
+    std::unordered_map<std::pair<std::string, int>, size_t, KeyHash, KeyEqual> latest_;
     std::array<size_t, 16> latest_counts_{};
     std::vector<StagedTask> staged_;
     int64_t next_uid_ = 0;
