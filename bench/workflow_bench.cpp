@@ -2,6 +2,8 @@
 //  (a) a 1,000-task linear Orquesta chain of native core.noop tasks:
 //      cost per task transition (goal: <= 20 us); the same chain with a
 //      `when` and a `publish` on every transition, in Jinja and in YAQL
+//      (WFBENCH_CHAIN_ONLY=1: only these; =bare, =jinja or =yaql: one chain;
+//      WFBENCH_RUNS=N: N runs each; WFBENCH_NO_STORE=1: no recording)
 //  (b) with-items over 100 / 1,000 / 10,000 items, concurrency 10:
 //      cost per item and the growth ratio (goal: linear; 10,000 <= 1 s)
 // The definitions are generated into a temporary pack. Numbers are
@@ -117,15 +119,23 @@ int main() {
         int chain_runs = std::getenv("WFBENCH_CHAIN_ONLY") ? 40 : 7;
         // Fewer runs for an instruction count (valgrind --tool=callgrind).
         if (const char* n = std::getenv("WFBENCH_RUNS")) chain_runs = std::max(1, std::atoi(n));
-        for (int i = 0; i < chain_runs; ++i)
-            chain.push_back(run_seconds(host, "wfbench.chain", packhost::Json::object()));
-        double per_transition_us = median(chain) / kChain * 1e6;
-        std::printf(
-            "(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
-            "(goal <= 20 us)\n",
-            kChain, median(chain) * 1e3, per_transition_us);
+        // WFBENCH_CHAIN_ONLY=jinja or =yaql: that chain alone (to profile it).
+        const char* only = std::getenv("WFBENCH_CHAIN_ONLY");
+        auto wanted = [&](const char* language) {
+            return !only || !*only || std::strcmp(only, "1") == 0 || std::strcmp(only, language) == 0;
+        };
+        if (wanted("bare")) {
+            for (int i = 0; i < chain_runs; ++i)
+                chain.push_back(run_seconds(host, "wfbench.chain", packhost::Json::object()));
+            double per_transition_us = median(chain) / kChain * 1e6;
+            std::printf(
+                "(a) %zu-task linear chain of core.noop:  %.1f ms per workflow, %.2f us per task transition "
+                "(goal <= 20 us)\n",
+                kChain, median(chain) * 1e3, per_transition_us);
+        }
 
         for (const char* ref : {"wfbench.chain_jinja", "wfbench.chain_yaql"}) {
+            if (!wanted(std::strchr(ref, '_') + 1)) continue;
             std::vector<double> t;
             for (int i = 0; i < chain_runs; ++i) t.push_back(run_seconds(host, ref, packhost::Json::object()));
             std::printf("    same, `when` + `publish` per transition (%s): %.2f us per task transition\n",

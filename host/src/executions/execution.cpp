@@ -36,7 +36,7 @@ Execution::Execution(std::string id, std::shared_ptr<const actions::Action> acti
       action_(std::move(action)),
       parameters_(std::move(parameters)),
       context_(std::move(context)),
-      context_json_(core::to_json_text(context_)),
+      context_json_(std::make_shared<const std::string>(core::to_json_text(context_))),
       user_(context_.value("user", std::string())),
       parent_id_(parent_of(context_)),
       config_json_(std::move(config_json)),
@@ -111,7 +111,7 @@ void Execution::started_process(long pid) {
         std::lock_guard lock(mu_);
         process_ = identity;
     }
-    if (store_) store_->save(snapshot(false, secrets_));
+    if (store_) store_->save(record_to_save(secrets_));
 }
 
 void Execution::report_progress(uint32_t per10000, std::string_view message) {
@@ -168,6 +168,17 @@ bool Execution::wait_for(std::chrono::nanoseconds timeout) const {
 }
 
 store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::SecretBox* secrets) const {
+    auto r = record_to_save(secrets, show_secrets);
+    r.context = context_;
+    r.context_text.reset();
+    return r;
+}
+
+store::ExecutionRecord Execution::record_to_save(const core::SecretBox* secrets) const {
+    return record_to_save(secrets, false);
+}
+
+store::ExecutionRecord Execution::record_to_save(const core::SecretBox* secrets, bool show_secrets) const {
     std::lock_guard lock(mu_);
     const auto& a = *action_;
     store::ExecutionRecord r;
@@ -178,11 +189,21 @@ store::ExecutionRecord Execution::snapshot(bool show_secrets, const core::Secret
     r.parameters = show_secrets ? parameters_ : a.parameters.masked(parameters_);
     if (secrets && !show_secrets && r.parameters != parameters_) r.sealed_secrets = secrets->seal(parameters_.dump());
     r.result = (show_secrets || a.output.empty()) ? result_ : a.output.masked(result_);
-    r.context = context_;
+    r.context_text = context_json_;
     r.parent = parent_id_;
     r.owner = store::this_process_owner();
     if (!core::is_completed(status_)) r.process = process_;
-    for (const auto& e : log_) r.log.push_back({{"status", to_string(e.status)}, {"timestamp", e.timestamp_us}});
+    // Saved at every status change: built without nlohmann's initializer
+    // lists, which copy every value.
+    auto& log = r.log.get_ref<Json::array_t&>();
+    log.reserve(log_.size());
+    for (const auto& e : log_) {
+        Json entry = Json::object();
+        entry.get_ref<Json::object_t&>().reserve(2);
+        entry["status"] = std::string(to_string(e.status));
+        entry["timestamp"] = e.timestamp_us;
+        log.push_back(std::move(entry));
+    }
     r.start_us = log_.front().timestamp_us;
     r.end_us = core::is_completed(status_) ? log_.back().timestamp_us : 0;
     return r;

@@ -47,7 +47,7 @@ public:
     bool stop_requested() const override;
     void append_output(actions::OutputStream stream, std::string_view chunk) override;
     void report_progress(uint32_t per10000, std::string_view message) override;
-    const std::string& context_json() const override { return context_json_; }
+    const std::string& context_json() const override { return *context_json_; }
     const Json& context() const { return context_; }
     const std::string& user() const override { return user_; }
     const std::string& config_json() const override;
@@ -96,13 +96,17 @@ public:
     // with `secrets` (when the action has secret parameters) so that a
     // re-run can use them.
     store::ExecutionRecord snapshot(bool show_secrets, const core::SecretBox* secrets) const;
+    // The record to save: a snapshot whose context goes as the text printed
+    // when the execution was made (not copied, not printed again).
+    store::ExecutionRecord record_to_save(const core::SecretBox* secrets) const;
 
 private:
+    store::ExecutionRecord record_to_save(const core::SecretBox* secrets, bool show_secrets) const;
     const std::string id_;
     const std::shared_ptr<const actions::Action> action_;
     const Json parameters_;
     const Json context_;
-    const std::string context_json_;
+    const std::shared_ptr<const std::string> context_json_;
     const std::string user_;
     const std::string parent_id_;
     const std::shared_ptr<const std::string> config_json_;  // shared by the pack's executions

@@ -62,10 +62,11 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
     if (request.timeout_seconds < 0) throw core::ValidationError("timeout must not be negative");
 
     Json context = Json::object();
+    context.get_ref<Json::object_t&>().reserve(2 + (request.context.is_object() ? request.context.size() : 0));
     context["user"] = options_.user;
     context["pack"] = action->pack;
     if (request.context.is_object()) {
-        for (auto& [k, v] : request.context.items()) context[k] = v;
+        for (auto& [k, v] : request.context.items()) context[k] = std::move(v);
     }
     Json params = action->parameters.complete(std::move(request.parameters));
     static const auto kNoConfigText = std::make_shared<const std::string>("{}");
@@ -454,7 +455,7 @@ bool Scheduler::durable_before_spawn(const Execution& e, uint64_t ticket, action
 }
 
 uint64_t Scheduler::record(const Execution& e) {
-    return options_.store ? options_.store->save(e.snapshot(false, options_.secrets)) : 0;
+    return options_.store ? options_.store->save(e.record_to_save(options_.secrets)) : 0;
 }
 
 size_t Scheduler::shutdown() {

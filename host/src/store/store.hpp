@@ -26,6 +26,11 @@ struct ExecutionRecord {
     std::string sealed_secrets;  // encrypted JSON object; empty when none
     Json result;
     Json context = Json::object();
+    // The context already printed as JSON text, when whoever saves the
+    // record has it (an execution prints its context once, for native
+    // actions): saved instead of `context`, which is then left empty.
+    // Records read back from a store carry `context` only.
+    std::shared_ptr<const std::string> context_text;
     Json log = Json::array();  // [{"status", "timestamp"}] (µs since epoch)
     std::string parent;        // parent execution id, or empty
     std::string owner;         // the process running it ("pid:start")

@@ -87,10 +87,11 @@ public:
     // two tasks of a workflow) does not pay for it. Trees built here are
     // freed there, which jemalloc (cmake/Dependencies.cmake) makes cheap.
     uint64_t save(ExecutionRecord r) override {
-        return push(ExecutionRow{
-            std::move(r.id), std::move(r.action), std::move(r.runner_type), std::string(core::to_string(r.status)),
-            std::move(r.parameters), std::move(r.sealed_secrets), std::move(r.result), std::move(r.context),
-            std::move(r.log), std::move(r.parent), std::move(r.owner), std::move(r.process), r.start_us, r.end_us});
+        return push(ExecutionRow{std::move(r.id), std::move(r.action), std::move(r.runner_type),
+                                 std::string(core::to_string(r.status)), std::move(r.parameters),
+                                 std::move(r.sealed_secrets), std::move(r.result), std::move(r.context),
+                                 std::move(r.context_text), std::move(r.log), std::move(r.parent), std::move(r.owner),
+                                 std::move(r.process), r.start_us, r.end_us});
     }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
     void save_workflow_state(WorkflowStateRecord part) override {
@@ -361,7 +362,9 @@ private:
         Json parameters;
         std::string sealed_secrets;
         Json result;  // null: none yet
-        Json context, log;
+        Json context;
+        std::shared_ptr<const std::string> context_text;  // when set, saved instead of `context`
+        Json log;
         std::string parent, owner, process;
         int64_t start_us, end_us;
     };
@@ -564,7 +567,11 @@ private:
                 } else {
                     ins.bind(7, dump(r->result));
                 }
-                ins.bind(8, dump(r->context));
+                if (r->context_text) {
+                    ins.bind(8, *r->context_text);
+                } else {
+                    ins.bind(8, dump(r->context));
+                }
                 ins.bind(9, dump(r->log));
                 ins.bind(10, r->parent);
                 ins.bind(11, r->owner);

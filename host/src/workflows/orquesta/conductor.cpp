@@ -469,8 +469,12 @@ TaskRequest Conductor::get_task(const StagedTask& staged) {
     const Node& node = graph_->at(staged.id);
     if (!node.task) throw std::logic_error("engine command '" + staged.id + "' cannot run as a task");
     const Task& task = *node.task;
+    // A task with nothing to render (no input, delay or items: most tasks
+    // of a chain) needs no copy of its context.
+    bool renders = !task.delay.is_null() || task.items || !(task.input.is_null() || task.input.empty());
+    static const Json kNoContext = Json::object();
     Json storage;
-    const Json& ctx = context_ref(staged.ctx, storage);
+    const Json& ctx = renders ? context_ref(staged.ctx, storage) : kNoContext;
     Scope scope{&ctx, &staged.id, staged.route};
     TaskRequest req;
     req.id = staged.id;
