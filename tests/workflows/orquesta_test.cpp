@@ -155,7 +155,7 @@ TEST_F(Orquesta, WithItemsOverANonListFailsTheTask) {
     auto e = run("flows.items_not_list");
     ASSERT_EQ(e->status(), Status::failed);
     std::string msg = e->result()["errors"][0]["message"];
-    EXPECT_NE(msg.find("with items must be a list, got str \"web1,web2\""), std::string::npos) << msg;
+    EXPECT_NE(msg.find("TypeError: The value of \"{{ ctx().hosts }}\" is not type of list."), std::string::npos) << msg;
 }
 
 TEST_F(Orquesta, RetryRunsTheTaskAgainUntilItSucceeds) {

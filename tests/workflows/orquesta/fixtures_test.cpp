@@ -427,3 +427,56 @@ TEST_P(OrquestaFixtures, VeryManySplitsNameEachRouteByTheEdgesItTook) {
               (Seq{"init", "notify__r1", "task2__r2", "task14__r3", "task15__r3", "task17__r4", "notify__r5"}));
     EXPECT_EQ(failed.status(), Status::succeeded);
 }
+
+// Orquesta's with-items rendering cases (test_task_rendering_for_with_items):
+// two lists zipped into named items, and the three ways an item goes wrong,
+// each failing the workflow before any action with Orquesta's own words.
+TEST_P(OrquestaFixtures, ZippedListsGiveEachItemBothNames) {
+    Rehearsal r("items_zipped");
+    r.conductor->request_workflow_status(Status::running);
+    auto next = r.conductor->get_next_tasks();
+    ASSERT_EQ(next.size(), 1u) << r.conductor->errors().dump() << " " << to_string(r.status());
+    EXPECT_EQ(next[0].items_count, 3u);
+    EXPECT_FALSE(next[0].concurrency);
+    ASSERT_EQ(next[0].actions.size(), 3u);
+    const char* expected[] = {"foobar", "fubar", "marcopolo"};
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(next[0].actions[i].action, "core.echo");
+        EXPECT_EQ(next[0].actions[i].item, i);
+        EXPECT_EQ(next[0].actions[i].input, (json{{"message", expected[i]}}));
+    }
+
+    Rehearsal run("items_zipped");
+    run.conduct({{"task1", Status::succeeded, "foobar", -1, 0},
+                 {"task1", Status::succeeded, "fubar", -1, 1},
+                 {"task1", Status::succeeded, "marcopolo", -1, 2}});
+    EXPECT_EQ(run.sequence(), (Seq{"task1", "continue"})) << "a transition without do goes to continue";
+    EXPECT_EQ(run.status(), Status::succeeded);
+    EXPECT_EQ(run.output(), (json{{"messages", {"foobar", "fubar", "marcopolo"}}}));
+}
+
+TEST_P(OrquestaFixtures, AnItemThatCannotBeReadFailsTheWorkflowBeforeAnyAction) {
+    auto expr = [](const std::string& inner) { return GetParam() ? "<% " + inner + " %>" : "{{ " + inner + " }}"; };
+    std::string engine = GetParam() ? "YaqlEvaluationException: " : "JinjaEvaluationException: ";
+    struct Case {
+        const char* workflow;
+        std::string message;
+    } cases[] = {
+        {"items_unknown_key", engine + "Unable to evaluate expression '" + expr("item(y)") +
+                                  "'. ExpressionEvaluationException: Item does not have key \"y\"."},
+        {"items_unnamed", engine + "Unable to evaluate expression '" + expr("item(x)") +
+                              "'. ExpressionEvaluationException: Item is not type of collections.Mapping."},
+        {"items_not_a_list", "TypeError: The value of \"" + expr("ctx(xs)") + "\" is not type of list."},
+    };
+    for (const auto& c : cases) {
+        Rehearsal r(c.workflow);
+        r.conductor->request_workflow_status(Status::running);
+        EXPECT_TRUE(r.conductor->get_next_tasks().empty()) << c.workflow;
+        EXPECT_EQ(r.status(), Status::failed) << c.workflow;
+        ASSERT_EQ(r.conductor->errors().size(), 1u) << c.workflow;
+        EXPECT_EQ(r.conductor->errors()[0]["type"], "error") << c.workflow;
+        EXPECT_EQ(r.conductor->errors()[0]["task_id"], "task1") << c.workflow;
+        EXPECT_EQ(r.conductor->errors()[0]["route"], 0) << c.workflow;
+        EXPECT_EQ(r.conductor->errors()[0]["message"], c.message) << c.workflow;
+    }
+}

@@ -128,11 +128,12 @@ void Conductor::define_functions(HostLookups host) {
     expr::add_global_functions(functions_);
     functions_.define_function("ctx", [this](expr::CallArgs& a) -> expr::Value {
         a.check("ctx", {"name"});
-        if (!scope_.ctx) throw expr::EvalError("The context is not set.");
+        if (!scope_.ctx) throw expr::EvalError("ExpressionEvaluationException: The context is not set.");
         if (!a.get(0, "name")) return expr::Value::borrow(*scope_.ctx);
         std::string name = arg_text(a, 0, "name", "ctx");
         auto it = scope_.ctx->find(name);
-        if (it == scope_.ctx->end()) throw expr::EvalError("The variable \"" + name + "\" is undefined.");
+        if (it == scope_.ctx->end())
+            throw expr::EvalError("VariableUndefinedError: The variable \"" + name + "\" is undefined.");
         return expr::Value::borrow(*it);
     });
     // StackStorm's st2kv('system.k', decrypt=true, default=...), with its words.
@@ -164,7 +165,8 @@ void Conductor::define_functions(HostLookups host) {
     });
     functions_.define_function("result", [this](expr::CallArgs& a) -> expr::Value {
         a.check("result", {});
-        if (!scope_.task) throw expr::EvalError("The current task is not set in the context.");
+        if (!scope_.task)
+            throw expr::EvalError("ExpressionEvaluationException: The current task is not set in the context.");
         if (!scope_.result) return Json(nullptr);
         return expr::Value::borrow(*scope_.result);
     });
@@ -173,15 +175,18 @@ void Conductor::define_functions(HostLookups host) {
         if (!scope_.item) throw expr::EvalError("item() is only known in a task with items");
         if (!a.get(0, "key")) return expr::Value::borrow(*scope_.item);
         std::string key = arg_text(a, 0, "key", "item");
-        if (!scope_.item->is_object()) throw expr::EvalError("Item is not type of collections.Mapping.");
+        if (!scope_.item->is_object())
+            throw expr::EvalError("ExpressionEvaluationException: Item is not type of collections.Mapping.");
         auto it = scope_.item->find(key);
-        if (it == scope_.item->end()) throw expr::EvalError("Item does not have key \"" + key + "\".");
+        if (it == scope_.item->end())
+            throw expr::EvalError("ExpressionEvaluationException: Item does not have key \"" + key + "\".");
         return expr::Value::borrow(*it);
     });
     auto status_is = [this](const char* fn, bool (*test)(Status)) {
         return [this, fn, test](expr::CallArgs& a) -> expr::Value {
             a.check(fn, {});
-            if (!scope_.task) throw expr::EvalError("The current task is not set in the context.");
+            if (!scope_.task)
+                throw expr::EvalError("ExpressionEvaluationException: The current task is not set in the context.");
             return Json(test(lookup_status(state_, *scope_.task, scope_.route)));
         };
     };
@@ -197,7 +202,6 @@ void Conductor::define_functions(HostLookups host) {
     });
     // Orquesta's zip(a, b, ..., pad=x): zip_longest, null lists as empty; one list is itself.
     functions_.define_function("zip", [](expr::CallArgs& a) -> expr::Value {
-        a.check("zip", {});
         Json pad = nullptr;
         for (const auto& [k, v] : a.named) {
             if (k != "pad") throw expr::EvalError("zip() got an unexpected keyword argument '" + k + "'");
@@ -438,8 +442,8 @@ Conductor::RenderedItems Conductor::render_items(const Task& task, const Scope& 
     RenderedItems r;
     Json items = evaluate(Json(*task.items), scope);
     if (!items.is_array()) {
-        throw std::runtime_error("TypeError: with items must be a list, got " + expr::python_type(items) + " " +
-                                 items.dump(-1, ' ', false, Json::error_handler_t::replace));
+        // Orquesta's words.
+        throw std::runtime_error("TypeError: The value of \"" + *task.items + "\" is not type of list.");
     }
     for (size_t i = 0; i < items.size(); ++i) {
         Json item = items[i];
