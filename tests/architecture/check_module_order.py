@@ -11,7 +11,7 @@ import re
 import sys
 
 # The module map, top to bottom (shared/DESIGN.md, "Module map").
-ORDER = ["core", "expr", "store", "packs", "actions", "executions", "workflows", "events", "chatops", "api", "cli"]
+ORDER = ["core", "http", "expr", "store", "packs", "actions", "executions", "workflows", "events", "chatops", "api", "cli"]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/', re.M)
 

@@ -150,7 +150,7 @@ TEST(Durability, SighupCancelsRunAndEndsItsChildren) {
 }
 
 TEST(Durability, SighupStopsServeLikeSigterm) {
-    auto r = run_process(packhost_argv({"serve"}), home_env(test_home()), "", SIGHUP, 1500);
+    auto r = run_process(packhost_argv({"serve", "--bind", "127.0.0.1:0"}), home_env(test_home()), "", SIGHUP, 1500);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, "packhost stopping")) << r.out;
 }

@@ -274,8 +274,9 @@ TEST(WorkflowCli, ServeContinuesKilledWorkflows) {
     std::string log = test_home() + "/serve.log";
     std::string id = run_and_kill_midway({"run", "flows.restartable", "log=" + log});
     ASSERT_FALSE(id.empty());
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
-                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR, "serve"};
+    std::vector<std::string> argv{
+        PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
+        "serve",      "--bind",       "127.0.0.1:0"};
     auto serve = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGTERM, 2500);
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_TRUE(contains(serve.out, "continuing 1 unfinished workflow(s)")) << serve.out;
@@ -335,8 +336,9 @@ TEST(WorkflowCli, ServeFailsAWorkflowItCannotReadBackAndContinuesTheOthers) {
                                 broken + "'"});
     ASSERT_EQ(sql.exit_code, 0) << sql.err;
 
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
-                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR, "serve"};
+    std::vector<std::string> argv{
+        PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
+        "serve",      "--bind",       "127.0.0.1:0"};
     auto serve = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGTERM, 2500);
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     auto a = json::parse(packhost_cmd({"execution", "get", broken, "--json"}).out);

@@ -1,7 +1,8 @@
-// packhost serve: the long-lived host. For now it continues the workflows
-// ended processes left unfinished and takes cancel/pause/resume requests
-// (through the store) until SIGINT or SIGTERM; the REST API, sensors and
-// rules will live here too.
+// packhost serve: the long-lived host. It continues the workflows ended
+// processes left unfinished, takes cancel/pause/resume requests (through the
+// store) and answers StackStorm's REST API on --bind, until SIGINT or
+// SIGTERM; then it stops accepting, lets running executions finish for
+// --drain-seconds and exits 0.
 #include <unistd.h>
 
 #include <atomic>
@@ -10,7 +11,11 @@
 #include <iostream>
 #include <thread>
 
+#include "api/rest_api.hpp"
+#include "core/errors.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_support.hpp"
+#include "http/server.hpp"
 
 namespace packhost::cli {
 namespace {
@@ -18,30 +23,106 @@ namespace {
 std::atomic<bool> stop_requested{false};
 extern "C" void on_stop_signal(int) { stop_requested.store(true); }
 
-void serve(AppContext& ctx) {
+struct ServeArgs {
+    std::string bind = "127.0.0.1:9101";
+    bool no_auth = false;
+    double drain_seconds = 30;
+    unsigned http_threads = 2;
+};
+
+bool is_loopback(const std::string& address) {
+    return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
+}
+
+// "host:port", "[v6]:port" or ":port" (loopback).
+std::pair<std::string, uint16_t> parse_bind(const std::string& bind) {
+    size_t colon = bind.rfind(':');
+    if (colon == std::string::npos) throw core::ValidationError("--bind must be ADDRESS:PORT, got '" + bind + "'");
+    std::string host = bind.substr(0, colon), port_text = bind.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "127.0.0.1";
+    if (host == "localhost") host = "127.0.0.1";
+    unsigned long port = 0;
+    try {
+        size_t used = 0;
+        port = std::stoul(port_text, &used);
+        if (used != port_text.size() || port > 65535) throw std::invalid_argument(port_text);
+    } catch (const std::exception&) {
+        throw core::ValidationError("--bind: '" + port_text + "' is not a port number");
+    }
+    return {host, static_cast<uint16_t>(port)};
+}
+
+void serve(AppContext& ctx, const ServeArgs& args) {
+    auto [address, port] = parse_bind(args.bind);
+    if (args.no_auth && !is_loopback(address)) {
+        throw core::ValidationError("--no-auth is only allowed on a loopback address (127.0.0.1, ::1); " + address +
+                                    " would let anyone on the network run actions");
+    }
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     // A closed terminal (SIGHUP) stops it the way SIGTERM does.
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);  // a client gone mid-response is an error code, not death
     auto& host = ctx.host();
+
+    api::RestOptions rest;
+    rest.require_auth = !args.no_auth;
+    api::RestApi api(host, rest);
+    http::ServerOptions http_options;
+    http_options.address = address;
+    http_options.port = port;
+    http_options.threads = args.http_threads;
+    http::Server server(http_options, [&api](const http::Request& r) { return api.handle(r); });
+    server.start();
+
     auto continued = host.control().continue_orphans();
-    std::cout << "packhost serving (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
+    std::cout << "packhost serving on http://"
+              << (address.find(':') != std::string::npos ? "[" + address + "]" : address) << ":" << server.port()
+              << " (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
               << host.registry().list().size() << " action(s); continuing " << continued.size()
-              << " unfinished workflow(s)" << std::endl;
+              << " unfinished workflow(s)" << (args.no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::cout << "packhost stopping; unfinished workflows stay recorded for the next start" << std::endl;
+
+    std::cout << "packhost stopping: no new requests; waiting up to " << args.drain_seconds
+              << " s for running executions" << std::endl;
+    server.stop();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(args.drain_seconds);
+    while (host.scheduler().unfinished() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    size_t left = host.scheduler().unfinished();
+    std::cout << "packhost stopped" << (left ? "; " + std::to_string(left) + " execution(s) left unfinished" : "")
+              << "; unfinished workflows stay recorded for the next start" << std::endl;
 }
 
 }  // namespace
 
 void add_serve_command(CLI::App& app, AppContext& ctx) {
+    auto args = std::make_shared<ServeArgs>();
     auto* cmd = app.add_subcommand("serve",
-                                   "Run as a long-lived host: continue workflows left unfinished by ended processes "
-                                   "and take cancel/pause/resume requests, until SIGINT or SIGTERM");
-    cmd->callback([&ctx] { serve(ctx); });
+                                   "Run as a long-lived host: StackStorm's REST API on --bind, continue workflows "
+                                   "left unfinished by ended processes, take cancel/pause/resume requests; until "
+                                   "SIGINT or SIGTERM");
+    cmd->add_option("--bind", args->bind, "ADDRESS:PORT to answer HTTP on (default 127.0.0.1:9101)");
+    cmd->add_flag("--no-auth", args->no_auth, "Accept requests without an API key (loopback addresses only)");
+    cmd->add_option("--drain-seconds", args->drain_seconds,
+                    "On stop, how long running executions may take to finish (default 30)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--http-threads", args->http_threads, "I/O threads of the HTTP server (default 2)")
+        ->check(CLI::Range(1, 64));
+    cmd->callback([&ctx, args] {
+        try {
+            serve(ctx, *args);
+        } catch (const core::ValidationError& e) {
+            ctx.exit_code = usage_error(ctx, e.problems());
+        } catch (const std::runtime_error& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            ctx.exit_code = kExitFailed;
+        }
+    });
 }
 
 }  // namespace packhost::cli

@@ -39,4 +39,11 @@ std::vector<std::shared_ptr<Execution>> History::recent(size_t limit) const {
     return out;
 }
 
+size_t History::unfinished_top_level() const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& e : order_) n += (!e->done() && e->parent_id().empty()) ? 1 : 0;
+    return n;
+}
+
 }  // namespace packhost::executions

@@ -21,6 +21,8 @@ public:
     std::shared_ptr<Execution> find(const std::string& id) const;
     // Newest first.
     std::vector<std::shared_ptr<Execution>> recent(size_t limit) const;
+    // Top-level executions not finished yet (a workflow's tasks end with it).
+    size_t unfinished_top_level() const;
 
 private:
     void trim();

@@ -66,6 +66,8 @@ public:
 
     std::shared_ptr<Execution> find(const std::string& id) const { return history_.find(id); }
     std::vector<std::shared_ptr<Execution>> recent(size_t limit) const { return history_.recent(limit); }
+    // Top-level executions still running here (what a graceful stop drains).
+    size_t unfinished() const { return history_.unfinished_top_level(); }
 
     // Cooperative: a queued execution ends canceled at once, a running one
     // is asked to stop. False when it had already finished. Throws

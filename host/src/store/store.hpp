@@ -66,6 +66,16 @@ struct WorkflowStateRecord {
     std::string state;  // JSON text
 };
 
+// A key for the REST API. The key itself is shown once, when made; the
+// store keeps a hash of it (hex SHA-256) to recognise it by.
+struct ApiKeyRecord {
+    std::string id;
+    std::string name;
+    std::string user;  // whom requests made with it act as
+    std::string key_hash;
+    int64_t created_us = 0;
+};
+
 // Something asked of the process that runs an execution.
 struct ControlRequest {
     std::string execution_id;
@@ -145,6 +155,12 @@ public:
     virtual bool kv_delete(const std::string& scope, const std::string& user, const std::string& name) = 0;
     virtual std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user,
                                           const std::string& prefix) = 0;
+
+    // API keys; written at once. A delete names the key by id or name.
+    virtual void api_key_add(const ApiKeyRecord& key) = 0;
+    virtual std::optional<ApiKeyRecord> api_key_by_hash(const std::string& key_hash) = 0;
+    virtual std::vector<ApiKeyRecord> api_keys() = 0;
+    virtual bool api_key_delete(const std::string& id_or_name) = 0;
 
     // Requests across processes: any process may ask, the owner takes them
     // (oldest first).

@@ -76,6 +76,16 @@ const std::vector<std::string>& migrations() {
         R"sql(
         ALTER TABLE executions ADD COLUMN process TEXT NOT NULL DEFAULT '';
         )sql",
+        // 5: API keys for the REST API; only a hash of each key is kept.
+        R"sql(
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            user TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE,
+            created_us INTEGER NOT NULL
+        );
+        )sql",
     };
     return m;
 }

@@ -301,6 +301,41 @@ public:
         return out;
     }
 
+    void api_key_add(const ApiKeyRecord& key) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Statement q(writer_db_, "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?)");
+        q.bind(1, key.id);
+        q.bind(2, key.name);
+        q.bind(3, key.user);
+        q.bind(4, key.key_hash);
+        q.bind(5, key.created_us);
+        q.exec();
+    }
+
+    std::optional<ApiKeyRecord> api_key_by_hash(const std::string& key_hash) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kApiKeySelect) + " WHERE key_hash = ?");
+        q.bind(1, key_hash);
+        if (!q.executeStep()) return std::nullopt;
+        return api_key_row(q);
+    }
+
+    std::vector<ApiKeyRecord> api_keys() override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kApiKeySelect) + " ORDER BY created_us, id");
+        std::vector<ApiKeyRecord> out;
+        while (q.executeStep()) out.push_back(api_key_row(q));
+        return out;
+    }
+
+    bool api_key_delete(const std::string& id_or_name) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Statement q(writer_db_, "DELETE FROM api_keys WHERE id = ? OR name = ?");
+        q.bind(1, id_or_name);
+        q.bind(2, id_or_name);
+        return q.exec() > 0;
+    }
+
     void request_control(const ControlRequest& request) override {
         std::lock_guard lock(write_mu_);
         SQLite::Statement q(writer_db_,
@@ -342,6 +377,11 @@ private:
         "SELECT id, action, runner_type, status, parameters, sealed_secrets, result, context, log, parent, owner, "
         "start_us, end_us, process FROM executions";
 
+    static constexpr const char* kApiKeySelect = "SELECT id, name, user, key_hash, created_us FROM api_keys";
+    static ApiKeyRecord api_key_row(SQLite::Statement& q) {
+        return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                q.getColumn(3).getString(), q.getColumn(4).getInt64()};
+    }
     static constexpr const char* kKvSelect = "SELECT scope, user, name, value, secret, expire_us, updated_us FROM kv";
     static constexpr const char* kLive = "(expire_us = 0 OR expire_us > ?)";
 

@@ -1,0 +1,45 @@
+#pragma once
+// One HTTP request and its response as the handlers see them: plain values,
+// no Beast types, so that the REST API (and later chat and webhooks) never
+// include the network library's headers.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/json_value.hpp"
+
+namespace packhost::http {
+
+struct Request {
+    std::string method;                                        // "GET", "POST", ...
+    std::string path;                                          // percent-decoded, without the query
+    std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
+    std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+    std::string body;
+    std::string remote;  // "address:port" of the peer
+    std::string user;    // whom it acts as, once authenticated
+
+    // The header's value, or empty (names are matched without case).
+    std::string_view header(std::string_view name) const;
+    // The query parameter's first value, if given.
+    const std::string* query_value(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static Response json(int status, const Json& body);
+    // StackStorm's error body: {"faultstring": message}.
+    static Response fault(int status, const std::string& message);
+};
+
+// "%41b+c" -> "Ab c" when `plus_is_space` (query strings); nullopt-free:
+// a malformed escape is kept as written.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+}  // namespace packhost::http

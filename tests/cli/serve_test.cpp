@@ -1,0 +1,128 @@
+// `packhost serve` as ops teams run it: a real process on 127.0.0.1, a key
+// made with `packhost apikey create`, the REST API called while it runs,
+// SIGTERM to stop it (exit 0), and the history still there afterwards.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using packhost::testing::run_process;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> packhost_argv(std::vector<std::string> args) {
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+// A port nothing listens on now (the kernel's choice; the test binds it next).
+uint16_t free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+}  // namespace
+
+TEST(Serve, AnswersTheApiWithAKeyMadeByTheCliAndStopsCleanly) {
+    packhost::testing::TempDir home("packhost-serve");
+    std::map<std::string, std::string> env{
+        {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
+
+    auto made = run_process(packhost_argv({"apikey", "create", "--name", "ci"}), env);
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    std::string key = made.out.substr(0, made.out.find('\n'));
+    ASSERT_EQ(key.size(), 64u) << made.out;
+    auto listed = run_process(packhost_argv({"apikey", "list", "--json"}), env);
+    ASSERT_EQ(listed.exit_code, 0);
+    auto keys = json::parse(listed.out);
+    ASSERT_EQ(keys.size(), 1u);
+    EXPECT_EQ(keys[0]["name"], "ci");
+    EXPECT_EQ(keys[0]["user"], "tester");
+    EXPECT_EQ(listed.out.find(key), std::string::npos) << "the key itself is never shown again";
+
+    uint16_t port = free_port();
+    int health = 0, created = 0;
+    std::string id, user;
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        for (int i = 0; i < 200 && health != 200; ++i) {
+            if (auto r = c.Get("/api/v1/health")) health = r->status;
+            if (health != 200) std::this_thread::sleep_for(20ms);
+        }
+        auto r = c.Post("/api/v1/executions", {{"St2-Api-Key", key}}, R"({"action": "core.noop"})", "application/json");
+        if (!r) return;
+        created = r->status;
+        auto e = json::parse(r->body, nullptr, false);
+        if (e.is_object() && e.contains("id")) {
+            id = e["id"];
+            user = e["context"]["user"];
+        }
+    });
+    auto serve =
+        run_process(packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env, "", SIGTERM, 3000);
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_NE(serve.out.find("packhost serving on http://127.0.0.1:" + std::to_string(port)), std::string::npos)
+        << serve.out;
+    EXPECT_NE(serve.out.find("packhost stopped"), std::string::npos) << serve.out;
+    EXPECT_EQ(health, 200);
+    EXPECT_EQ(created, 201);
+    EXPECT_EQ(user, "tester");
+    ASSERT_FALSE(id.empty());
+
+    // What the service ran is in the history the CLI reads.
+    auto got = run_process(packhost_argv({"execution", "get", id, "--json"}), env);
+    ASSERT_EQ(got.exit_code, 0) << got.err;
+    EXPECT_EQ(json::parse(got.out)["status"], "succeeded");
+
+    EXPECT_EQ(run_process(packhost_argv({"apikey", "delete", "ci"}), env).exit_code, 0);
+    auto again = run_process(packhost_argv({"apikey", "delete", "ci"}), env);
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_NE(again.err.find("no API key has the id or name 'ci'"), std::string::npos) << again.err;
+}
+
+TEST(Serve, RefusesToRunWithoutAuthOnANetworkAddress) {
+    packhost::testing::TempDir home("packhost-serve");
+    auto r = run_process(packhost_argv({"serve", "--bind", "0.0.0.0:0", "--no-auth"}),
+                         {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", home.path().string()}});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--no-auth is only allowed on a loopback address"), std::string::npos) << r.err;
+}
+
+TEST(Serve, APortInUseIsAClearErrorNotAHang) {
+    packhost::testing::TempDir home("packhost-serve");
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ASSERT_EQ(::listen(fd, 1), 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    std::string bind = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+    auto r = run_process(packhost_argv({"serve", "--bind", bind}),
+                         {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", home.path().string()}}, "", SIGTERM, 2000);
+    ::close(fd);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("cannot listen on " + bind), std::string::npos) << r.err;
+}

@@ -1,0 +1,351 @@
+// The HTTP server on real sockets on 127.0.0.1: routing, keep-alive, and
+// each kind of hostile client (oversized bodies and headers, garbage, a
+// byte a second, a client gone mid-response, a thousand open connections),
+// after each of which the server still answers the others.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/router.hpp"
+#include "http/server.hpp"
+
+using namespace packhost;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A raw client: what it sends is exactly what the test writes.
+class Conn {
+public:
+    explicit Conn(uint16_t port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ok_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
+    ~Conn() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
+    Conn(Conn&& o) noexcept : fd_(std::exchange(o.fd_, -1)), ok_(o.ok_) {}
+
+    bool ok() const { return ok_; }
+    bool send(const std::string& s) {
+        size_t at = 0;
+        while (at < s.size()) {
+            ssize_t n = ::send(fd_, s.data() + at, s.size() - at, MSG_NOSIGNAL);
+            if (n <= 0) return false;
+            at += static_cast<size_t>(n);
+        }
+        return true;
+    }
+    // Reads one response (headers and a Content-Length body); empty when the
+    // connection closed first or nothing came within `timeout`.
+    std::string response(std::chrono::milliseconds timeout = 5000ms) {
+        auto until = std::chrono::steady_clock::now() + timeout;
+        while (true) {
+            size_t end = buffer_.find("\r\n\r\n");
+            if (end != std::string::npos) {
+                size_t length = 0;
+                auto cl = buffer_.find("Content-Length: ");
+                if (cl != std::string::npos && cl < end) length = std::stoul(buffer_.substr(cl + 16));
+                if (buffer_.size() >= end + 4 + length) {
+                    std::string r = buffer_.substr(0, end + 4 + length);
+                    buffer_.erase(0, end + 4 + length);
+                    return r;
+                }
+            }
+            if (!fill(until)) return {};
+        }
+    }
+    // True when the server closed the connection within `timeout`.
+    bool closed_by_server(std::chrono::milliseconds timeout) {
+        auto until = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < until) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 20) > 0) {
+                char c[4096];
+                ssize_t n = ::recv(fd_, c, sizeof c, 0);
+                if (n <= 0) return true;
+                buffer_.append(c, static_cast<size_t>(n));
+            }
+        }
+        return false;
+    }
+    int fd() const { return fd_; }
+
+private:
+    bool fill(std::chrono::steady_clock::time_point until) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+        char c[65536];
+        ssize_t n = ::recv(fd_, c, sizeof c, 0);
+        if (n <= 0) return false;
+        buffer_.append(c, static_cast<size_t>(n));
+        return true;
+    }
+    int fd_ = -1;
+    bool ok_ = false;
+    std::string buffer_;
+};
+
+int status_of(const std::string& response) { return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0; }
+
+std::string get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"; }
+
+class HttpServer : public ::testing::Test {
+protected:
+    void SetUp() override {
+        router_.add("GET", "/hello/{name}", [](const http::Request&, const http::Params& p) {
+            return http::Response::json(200, Json{{"hello", p.at("name")}});
+        });
+        router_.add("POST", "/echo", [](const http::Request& r, const http::Params&) {
+            http::Response out;
+            out.content_type = "text/plain";
+            out.body = r.body;
+            return out;
+        });
+        router_.add("GET", "/big", [](const http::Request&, const http::Params&) {
+            http::Response out;
+            out.content_type = "text/plain";
+            out.body.assign(8 << 20, 'x');
+            return out;
+        });
+        router_.add("GET", "/query", [](const http::Request& r, const http::Params&) {
+            const std::string* v = r.query_value("q");
+            return http::Response::json(200, Json{{"q", v ? *v : ""}, {"path", r.path}});
+        });
+    }
+    void start(http::ServerOptions o = {}) {
+        o.port = 0;
+        server_ = std::make_unique<http::Server>(o, [this](const http::Request& r) { return router_.dispatch(r); });
+        server_->start();
+    }
+    uint16_t port() const { return server_->port(); }
+    // The server still answers a fresh client.
+    void still_serving() {
+        Conn c(port());
+        ASSERT_TRUE(c.ok());
+        ASSERT_TRUE(c.send(get("/hello/again")));
+        auto r = c.response();
+        EXPECT_EQ(status_of(r), 200) << r;
+    }
+
+    http::Router router_;
+    std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace
+
+TEST_F(HttpServer, RoutesByPathAndMethodAndKeepsTheConnection) {
+    start();
+    Conn c(port());
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c.send(get("/hello/world")));
+    auto r = c.response();
+    EXPECT_EQ(status_of(r), 200) << r;
+    EXPECT_NE(r.find("\"hello\": \"world\""), std::string::npos) << r;
+    EXPECT_NE(r.find("Content-Type: application/json"), std::string::npos) << r;
+    // The same connection serves the next requests.
+    ASSERT_TRUE(c.send(get("/nothing/here")));
+    r = c.response();
+    EXPECT_EQ(status_of(r), 404) << r;
+    EXPECT_NE(r.find("faultstring"), std::string::npos) << r;
+    ASSERT_TRUE(c.send("DELETE /hello/x HTTP/1.1\r\nHost: t\r\n\r\n"));
+    r = c.response();
+    EXPECT_EQ(status_of(r), 405) << r;
+    EXPECT_NE(r.find("Allow: GET"), std::string::npos) << r;
+    ASSERT_TRUE(c.send(get("/query?q=a%20b+c&x=1")));
+    r = c.response();
+    EXPECT_NE(r.find("\"q\": \"a b c\""), std::string::npos) << r;
+    EXPECT_EQ(server_->connections(), 1u);
+}
+
+TEST_F(HttpServer, AnswersPipelinedRequestsInOrder) {
+    start();
+    Conn c(port());
+    ASSERT_TRUE(c.send(get("/hello/one") + get("/hello/two")));
+    EXPECT_NE(c.response().find("one"), std::string::npos);
+    EXPECT_NE(c.response().find("two"), std::string::npos);
+}
+
+TEST_F(HttpServer, ABodyOverTheLimitIs413AndTheServerGoesOn) {
+    http::ServerOptions o;
+    o.max_body_bytes = 1024;
+    start(o);
+    Conn c(port());
+    std::string body(4096, 'a');
+    ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4096\r\n\r\n" + body));
+    auto r = c.response();
+    EXPECT_EQ(status_of(r), 413) << r;
+    EXPECT_NE(r.find("1024 bytes"), std::string::npos) << r;
+    // Within the limit, the body arrives whole.
+    Conn ok(port());
+    ASSERT_TRUE(ok.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"));
+    r = ok.response();
+    EXPECT_EQ(status_of(r), 200) << r;
+    EXPECT_EQ(r.substr(r.size() - 5), "hello");
+}
+
+TEST_F(HttpServer, AnswersExpectContinueBeforeTheBody) {
+    start();
+    Conn c(port());
+    ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
+    auto cont = c.response();
+    EXPECT_EQ(status_of(cont), 100) << cont;
+    ASSERT_TRUE(c.send("abc"));
+    auto r = c.response();
+    EXPECT_EQ(status_of(r), 200) << r;
+    EXPECT_EQ(r.substr(r.size() - 3), "abc");
+}
+
+TEST_F(HttpServer, AHeaderOfAMebibyteIs431) {
+    start();
+    Conn c(port());
+    std::string huge(1 << 20, 'h');
+    c.send("GET /hello/x HTTP/1.1\r\nHost: t\r\nX-Huge: " + huge + "\r\n\r\n");
+    auto r = c.response();
+    EXPECT_EQ(status_of(r), 431) << r.substr(0, 200);
+    // A request line of a mebibyte too.
+    Conn line(port());
+    line.send("GET /" + huge + " HTTP/1.1\r\nHost: t\r\n\r\n");
+    EXPECT_EQ(status_of(line.response()), 431);
+    still_serving();
+}
+
+TEST_F(HttpServer, GarbageIs400) {
+    start();
+    Conn c(port());
+    ASSERT_TRUE(c.send("THIS IS NOT HTTP\r\n\r\n"));
+    auto r = c.response();
+    EXPECT_EQ(status_of(r), 400) << r;
+    EXPECT_NE(r.find("Malformed HTTP request"), std::string::npos) << r;
+    Conn bad_length(port());
+    ASSERT_TRUE(bad_length.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: nope\r\n\r\n"));
+    EXPECT_EQ(status_of(bad_length.response()), 400);
+    still_serving();
+}
+
+TEST_F(HttpServer, AClientSendingAByteAtATimeIsCutOff) {
+    http::ServerOptions o;
+    o.request_timeout = 400ms;
+    start(o);
+    Conn slow(port());
+    std::string request = get("/hello/slow");
+    std::atomic<bool> done{false};
+    // Slowloris: a byte every 100 ms would take ~2.5 s for this request.
+    std::thread drip([&] {
+        for (char ch : request) {
+            if (done || !slow.send(std::string(1, ch))) return;
+            std::this_thread::sleep_for(100ms);
+        }
+    });
+    bool cut = slow.closed_by_server(2000ms);
+    done = true;
+    drip.join();
+    EXPECT_TRUE(cut) << "the server kept a trickling request open past its request timeout";
+    still_serving();
+}
+
+TEST_F(HttpServer, AnIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout) {
+    http::ServerOptions o;
+    o.idle_timeout = 300ms;
+    start(o);
+    Conn c(port());
+    ASSERT_TRUE(c.send(get("/hello/x")));
+    EXPECT_EQ(status_of(c.response()), 200);
+    EXPECT_TRUE(c.closed_by_server(2000ms));
+}
+
+TEST_F(HttpServer, AClientGoneMidResponseDoesNotDisturbTheOthers) {
+    start();
+    for (int i = 0; i < 5; ++i) {
+        Conn c(port());
+        ASSERT_TRUE(c.send(get("/big")));
+        // Read a little of the 8 MiB, then vanish (RST on close with unread data).
+        pollfd p{c.fd(), POLLIN, 0};
+        ::poll(&p, 1, 2000);
+        char buf[1024];
+        ASSERT_GT(::recv(c.fd(), buf, sizeof buf, 0), 0);
+    }
+    still_serving();
+}
+
+TEST_F(HttpServer, AThousandConcurrentKeepAliveConnectionsAreAllAnswered) {
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    ASSERT_GE(rl.rlim_cur, 2200u) << "this machine allows too few open files for the test";
+    start();
+    std::vector<Conn> conns;
+    conns.reserve(1000);
+    for (int i = 0; i < 1000; ++i) {
+        conns.emplace_back(port());
+        ASSERT_TRUE(conns.back().ok()) << "connection " << i;
+    }
+    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(conns[i].send(get("/hello/c" + std::to_string(i))));
+    for (int i = 0; i < 1000; ++i) {
+        auto r = conns[i].response(10000ms);
+        ASSERT_EQ(status_of(r), 200) << "connection " << i;
+        ASSERT_NE(r.find("c" + std::to_string(i) + "\""), std::string::npos);
+    }
+    // Still open: a second round on the same connections.
+    for (int i = 0; i < 1000; i += 100) {
+        ASSERT_TRUE(conns[i].send(get("/hello/again")));
+        EXPECT_EQ(status_of(conns[i].response()), 200);
+    }
+    EXPECT_EQ(server_->connections(), 1000u);
+}
+
+TEST_F(HttpServer, StopClosesIdleConnectionsAndFinishesTheAnswerBeingWritten) {
+    router_.add("GET", "/slow", [](const http::Request&, const http::Params&) {
+        std::this_thread::sleep_for(300ms);
+        return http::Response::json(200, Json{{"slow", true}});
+    });
+    start();
+    Conn idle(port());
+    ASSERT_TRUE(idle.send(get("/hello/x")));
+    ASSERT_EQ(status_of(idle.response()), 200);
+    Conn busy(port());
+    ASSERT_TRUE(busy.send(get("/slow")));
+    std::this_thread::sleep_for(100ms);  // the handler is running
+    std::thread stopper([&] { server_->stop(); });
+    auto r = busy.response();
+    EXPECT_EQ(status_of(r), 200) << r;
+    EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
+    EXPECT_TRUE(idle.closed_by_server(2000ms));
+    stopper.join();
+    Conn after(port());
+    EXPECT_FALSE(after.ok() && after.send(get("/hello/x")) && !after.response(500ms).empty());
+}
+
+TEST(HttpServerBind, AnAddressInUseIsAClearError) {
+    http::ServerOptions o;
+    o.port = 0;
+    http::Server first(o, [](const http::Request&) { return http::Response{}; });
+    o.port = first.port();
+    try {
+        http::Server second(o, [](const http::Request&) { return http::Response{}; });
+        FAIL() << "a second server bound the same port";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(o.port)), std::string::npos) << e.what();
+    }
+}
