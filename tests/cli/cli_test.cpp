@@ -166,16 +166,17 @@ TEST(Cli, RendersTemplatedParameters) {
 
 TEST(Cli, Render) {
     auto r = run_process({PACKHOST_BIN, "render", "{{ trigger.body.project | upper }}-{{ n + 1 }}", "--context", "-"},
-                         {}, R"({"trigger": {"body": {"project": "demo"}}, "n": 1})");
+                         {{"PACKHOST_HOME", test_home()}}, R"({"trigger": {"body": {"project": "demo"}}, "n": 1})");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "DEMO-2\n");
-    auto typed = run_process({PACKHOST_BIN, "render", "{{ [n, n * 2.5, none] }}", "--context", "-", "--json"}, {},
-                             R"({"n": 2})");
+    auto typed = run_process({PACKHOST_BIN, "render", "{{ [n, n * 2.5, none] }}", "--context", "-", "--json"},
+                             {{"PACKHOST_HOME", test_home()}}, R"({"n": 2})");
     EXPECT_EQ(json::parse(typed.out), json({2, 5.0, nullptr}));
-    auto bad = run_process({PACKHOST_BIN, "render", "line one\n{{ x | uper }}"});
+    auto bad = run_process({PACKHOST_BIN, "render", "line one\n{{ x | uper }}"}, {{"PACKHOST_HOME", test_home()}});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_EQ(bad.err, "error: template line 2, column 8: unknown filter 'uper'\n");
-    auto nocontext = run_process({PACKHOST_BIN, "render", "{{ 1 }}", "--context", "/nonexistent.json"});
+    auto nocontext = run_process({PACKHOST_BIN, "render", "{{ 1 }}", "--context", "/nonexistent.json"},
+                                 {{"PACKHOST_HOME", test_home()}});
     EXPECT_EQ(nocontext.exit_code, 2);
 }
 

@@ -75,16 +75,19 @@ class Session;
 struct Server::Impl {
     ServerOptions options;
     Handler handler;
-    net::io_context ioc;
-    tcp::acceptor acceptor{ioc};
-    net::steady_timer accept_retry{ioc};
-    std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
 
+    // Declared before the io_context: destroying it may end sessions
+    // still queued there, and each one leaves this map on its way out.
     mutable std::mutex mu;
     std::condition_variable cv;
     size_t running = 0;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+    net::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    net::steady_timer accept_retry{ioc};
+    std::vector<std::thread> threads;
 
     Impl(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
     void accept();
