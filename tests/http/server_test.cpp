@@ -327,14 +327,15 @@ TEST_F(HttpServer, StopClosesIdleConnectionsAndFinishesTheAnswerBeingWritten) {
     Conn busy(port());
     ASSERT_TRUE(busy.send(get("/slow")));
     std::this_thread::sleep_for(100ms);  // the handler is running
+    uint16_t bound = port();
     std::thread stopper([&] { server_->stop(); });
     auto r = busy.response();
     EXPECT_EQ(status_of(r), 200) << r;
     EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
     EXPECT_TRUE(idle.closed_by_server(2000ms));
     stopper.join();
-    Conn after(port());
-    EXPECT_FALSE(after.ok() && after.send(get("/hello/x")) && !after.response(500ms).empty());
+    Conn after(bound);
+    EXPECT_FALSE(after.ok()) << "the stopped server still accepted a connection";
 }
 
 TEST(HttpServerBind, AnAddressInUseIsAClearError) {
