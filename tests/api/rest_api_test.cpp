@@ -36,7 +36,7 @@ protected:
         api_ = std::make_unique<api::RestApi>(*host_, api::RestOptions{});
         http::ServerOptions so;
         so.port = 0;
-        server_ = std::make_unique<http::Server>(so, [this](const http::Request& r) { return api_->handle(r); });
+        server_ = std::make_unique<http::Server>(so, [this](http::Request& r) { return api_->handle(r); });
         server_->start();
         key_ = api::ApiKeys(*host_->store()).create("tests", "alice").key;
         client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());

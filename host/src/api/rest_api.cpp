@@ -91,14 +91,11 @@ std::string RestApi::authenticate(const Request& request, Response& denied) {
     return record->user;
 }
 
-Response RestApi::handle(const Request& request) {
+Response RestApi::handle(Request& request) {
     if (request.path != "/api/v1/health") {
         Response denied;
-        std::string user = authenticate(request, denied);
-        if (user.empty()) return denied;
-        Request as_user = request;
-        as_user.user = std::move(user);
-        return router_.dispatch(as_user);
+        request.user = authenticate(request, denied);
+        if (request.user.empty()) return denied;
     }
     return router_.dispatch(request);
 }

@@ -27,7 +27,8 @@ class RestApi {
 public:
     RestApi(Host& host, RestOptions options);
 
-    http::Response handle(const http::Request& request);
+    // Sets request.user once the key is checked.
+    http::Response handle(http::Request& request);
     const http::Router& router() const { return router_; }
 
 private:

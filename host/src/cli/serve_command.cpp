@@ -74,7 +74,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     http_options.address = address;
     http_options.port = port;
     http_options.threads = args.http_threads;
-    http::Server server(http_options, [&api](const http::Request& r) { return api.handle(r); });
+    http::Server server(http_options, [&api](http::Request& r) { return api.handle(r); });
     server.start();
 
     auto continued = host.control().continue_orphans();

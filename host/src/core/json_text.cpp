@@ -2,7 +2,6 @@
 
 #include <array>
 #include <charconv>
-#include <cstdint>
 #include <cstring>
 #include <cmath>
 #include <vector>
@@ -179,18 +178,7 @@ void append_json_string(std::string& out, std::string_view s) {
         for (int c = 0x20; c < 0x7f; ++c) t[c] = c != '"' && c != '\\';
         return t;
     }();
-    // Eight bytes at a time first: a byte below 0x20, at or above 0x7f, '"'
-    // or '\\' stops the fast path (the usual bit tricks for a zero byte).
-    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-    auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
     size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        uint64_t x;
-        std::memcpy(&x, s.data() + i, 8);
-        uint64_t special = (x & kHigh) | ((x - kOnes * 0x20) & ~x & kHigh) | has_zero(x ^ (kOnes * 0x7f)) |
-                           has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'));
-        if (special) break;
-    }
     while (i < s.size() && kPlain[static_cast<unsigned char>(s[i])]) ++i;
     if (i == s.size()) {
         size_t at = out.size();

@@ -38,8 +38,8 @@ struct Response {
     static Response fault(int status, const std::string& message);
 };
 
-// "%41b+c" -> "Ab c" when `plus_is_space` (query strings); nullopt-free:
-// a malformed escape is kept as written.
+// "%41b+c" -> "Ab c" when `plus_is_space` (query strings); a malformed
+// escape is kept as written.
 std::string percent_decode(std::string_view text, bool plus_is_space);
 
 }  // namespace packhost::http

@@ -26,7 +26,8 @@ struct ServerOptions {
     std::chrono::milliseconds idle_timeout{60000};     // between requests on a kept-alive connection
 };
 
-using Handler = std::function<Response(const Request&)>;
+// Gets the request to keep or change (authentication notes the user in it).
+using Handler = std::function<Response(Request&)>;
 
 class Server {
 public:

@@ -475,7 +475,7 @@ TaskRequest Conductor::get_task(const StagedTask& staged) {
     const Task& task = *node.task;
     // A task with nothing to render (no input, delay or items: most tasks
     // of a chain) needs no copy of its context.
-    bool renders = !task.delay.is_null() || task.items || !(task.input.is_null() || task.input.empty());
+    bool renders = !task.delay.is_null() || task.items || !task.input.empty();  // null is empty too
     static const Json kNoContext = Json::object();
     Json storage;
     const Json& ctx = renders ? context_ref(staged.ctx, storage) : kNoContext;
