@@ -1,5 +1,5 @@
 # Thin wrapper over scripts/install-deps, CMake and ctest.
-#   make run            install what is missing, build, show the host working
+#   make run            install what is missing, build, run the service on 127.0.0.1:9101 (state in ./var)
 #   make test           same set-up, then the whole suite through ctest
 #   make test SANITIZE=1  the same with AddressSanitizer + UBSan (build-asan/)
 #   make release-check  compile everything at -O3 with warnings as errors (build-release/)
@@ -40,20 +40,11 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# State (the SQLite store, the key, pack configs) lives in ./var.
+# The service in the foreground, its state (the SQLite store, the key, pack
+# configs, an API key for trying it) in ./var; Ctrl-C stops it.
 run: export PACKHOST_HOME := $(CURDIR)/var
 run: build
-	@echo "== packhost pack list"
-	@$(PACKHOST) pack list
-	@echo
-	@echo "== packhost action list"
-	@$(PACKHOST) action list
-	@echo
-	@echo "== packhost run core.echo message='hello from packhost'"
-	@$(PACKHOST) run core.echo message='hello from packhost'
-	@echo
-	@echo "== packhost execution list   (kept in ./var/packhost.db)"
-	@$(PACKHOST) execution list --limit 5
+	@scripts/run-service $(PACKHOST)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -66,6 +57,8 @@ bench: build
 	@$(BUILD)/bin/packhost-workflow-bench
 	@echo
 	@$(BUILD)/bin/packhost-startup-bench
+	@echo
+	@bench/http_load.sh $(PACKHOST)
 
 # libFuzzer on the template engine (clang, build-fuzz/) for FUZZ_SECONDS
 # in FUZZ_JOBS forked workers, seeded with every template of the jinja2

@@ -12,6 +12,7 @@ find_package(Threads REQUIRED)
 find_package(SQLiteCpp REQUIRED)
 find_package(CURL REQUIRED)
 find_package(ICU REQUIRED COMPONENTS uc)
+find_package(prometheus-cpp CONFIG REQUIRED)  # metrics; its config also looks for civetweb, zlib, curl
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

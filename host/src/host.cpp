@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
+#include "core/errors.hpp"
+#include "events/publishing_store.hpp"
 #include "actions/runners/native.hpp"
 #include "actions/runners/process.hpp"
 #include "core/ids.hpp"
@@ -38,11 +40,14 @@ Host::Host(HostOptions options)
     // the newest rather than answer "busy" forever.
     : options_(std::move(options)),
       triggers_(options_.trigger_queue_capacity, events::TriggerQueue::WhenFull::drop_oldest) {
+    // StackStorm's system trigger types that packhost emits.
+    trigger_types_.insert("core.st2.webhook");
     actions::register_action_runners(runner_types_);
     workflows::register_workflow_runners(runner_types_);
     if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
     if (!options_.store_file.empty()) {
         store_ = store::open_sqlite_store(options_.store_file.string());
+        if (options_.events) store_ = events::publishing_store(std::move(store_), *options_.events);
         // A workflow is kept for `packhost serve` or `execution resume` to
         // continue; everything else an ended process left running is lost.
         // A host killed with -9 leaves its scripts running under PID 1: their
@@ -212,10 +217,20 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
         spdlog::warn("[pack {}] dispatch of '{}' with a payload that is not a JSON object", pack, ref);
         return PH_ERR_INVALID_ARGUMENT;
     }
-    events::TriggerInstance instance{core::new_id(), ref, std::move(body), core::now_us()};
+    if (!emit_trigger(ref, std::move(body))) return PH_ERR_BUSY;
+    return PH_OK;
+}
+
+std::optional<std::string> Host::emit_trigger(const std::string& ref, Json payload) {
+    if (!trigger_types_.count(ref)) throw core::NotFound("trigger type '" + ref + "' is not known");
+    events::TriggerInstance instance{core::new_id(), ref, std::move(payload), core::now_us()};
     std::string id = instance.id;
+    // Recorded once the queue took it: one refused leaves no record, only
+    // the refusal its sender gets.
+    store::TriggerInstanceRecord record;
+    if (store_) record = {id, ref, instance.payload, instance.occurrence_us, "pending"};
     switch (triggers_.try_push(std::move(instance))) {
-    case events::TriggerQueue::Pushed::refused: return PH_ERR_BUSY;
+    case events::TriggerQueue::Pushed::refused: return std::nullopt;
     case events::TriggerQueue::Pushed::queued_dropping_oldest: {
         uint64_t dropped = triggers_.dropped();
         if (dropped == 1 || dropped % 10000 == 0) {
@@ -228,8 +243,9 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
     }
     case events::TriggerQueue::Pushed::queued: break;
     }
+    if (store_) store_->save_trigger_instance(std::move(record));
     spdlog::debug("trigger instance {} of {} queued", id, ref);
-    return PH_OK;
+    return id;
 }
 
 }  // namespace packhost

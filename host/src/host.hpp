@@ -14,6 +14,7 @@
 
 #include "actions/registry.hpp"
 #include "actions/runner_registry.hpp"
+#include "events/event_bus.hpp"
 #include "events/trigger_queue.hpp"
 #include "executions/control_service.hpp"
 #include "executions/scheduler.hpp"
@@ -42,6 +43,9 @@ struct HostOptions {
     executions::SchedulerOptions scheduler;
     packs::AbiVersion abi;  // what the host announces; tests lower/raise it
     size_t trigger_queue_capacity = 10000;
+    // Where what happens is published (packhost serve's event stream); the
+    // bus outlives the host. Null: nothing is published.
+    events::EventBus* events = nullptr;
 };
 
 class Host final : public packs::HostServices {
@@ -65,6 +69,12 @@ public:
     // Executions of earlier processes found unfinished at start, now abandoned.
     const std::vector<std::string>& abandoned_at_start() const { return abandoned_at_start_; }
     events::TriggerQueue& triggers() { return triggers_; }
+    // A trigger instance of a known trigger type (`payload` an object):
+    // recorded, queued for the rules, published. Returns its id; nullopt
+    // when the queue is full and refuses it. Throws core::NotFound for an
+    // unknown type.
+    std::optional<std::string> emit_trigger(const std::string& ref, Json payload);
+    bool has_trigger_type(std::string_view ref) const { return trigger_types_.count(ref) > 0; }
 
     // Start, wait for, cancel, pause, resume, re-run: here or in other processes.
     executions::ControlService& control() { return *control_; }

@@ -6,82 +6,21 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cctype>
 #include <chrono>
+#include <functional>
+#include <set>
 #include <filesystem>
 #include <memory>
 #include <thread>
 
 #include "api/api_keys.hpp"
-#include "api/rest_api.hpp"
-#include "host.hpp"
-#include "http/server.hpp"
-#include "support/temp_dir.hpp"
+#include "api/rest_fixture.hpp"
 
 using namespace packhost;
 using json = packhost::Json;
+using packhost::testing::RestApiTest;
 using namespace std::chrono_literals;
-
-namespace {
-
-class RestApiTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        dir_ = std::make_unique<packhost::testing::TempDir>("packhost-rest");
-        HostOptions o;
-        o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
-        o.store_file = *dir_ / "packhost.db";
-        o.key_file = *dir_ / "packhost.key";
-        o.scheduler.workers = 2;
-        host_ = std::make_unique<Host>(o);
-        api_ = std::make_unique<api::RestApi>(*host_, api::RestOptions{});
-        http::ServerOptions so;
-        so.port = 0;
-        server_ = std::make_unique<http::Server>(so, [this](http::Request& r) { return api_->handle(r); });
-        server_->start();
-        key_ = api::ApiKeys(*host_->store()).create("tests", "alice").key;
-        client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-        client_->set_read_timeout(10, 0);
-    }
-    void TearDown() override {
-        client_.reset();
-        server_->stop();
-        server_.reset();
-        api_.reset();
-        host_.reset();
-    }
-
-    httplib::Headers auth() const { return {{"St2-Api-Key", key_}}; }
-    httplib::Result post(const std::string& path, const json& body) {
-        return client_->Post(path, auth(), body.dump(), "application/json");
-    }
-    // Waits until the execution has ended; returns its record.
-    json wait_for(const std::string& id) {
-        for (int i = 0; i < 500; ++i) {
-            auto r = client_->Get("/api/v1/executions/" + id, auth());
-            if (r && r->status == 200) {
-                auto j = json::parse(r->body);
-                std::string s = j["status"];
-                if (s != "requested" && s != "scheduled" && s != "running" && s != "canceling") return j;
-            }
-            std::this_thread::sleep_for(20ms);
-        }
-        ADD_FAILURE() << "execution " << id << " did not end";
-        return nullptr;
-    }
-    static std::string fault(const httplib::Result& r) {
-        auto j = json::parse(r->body, nullptr, false);
-        return j.is_object() && j.contains("faultstring") ? j["faultstring"].get<std::string>() : "<" + r->body + ">";
-    }
-
-    std::unique_ptr<packhost::testing::TempDir> dir_;
-    std::unique_ptr<Host> host_;
-    std::unique_ptr<api::RestApi> api_;
-    std::unique_ptr<http::Server> server_;
-    std::unique_ptr<httplib::Client> client_;
-    std::string key_;
-};
-
-}  // namespace
 
 TEST_F(RestApiTest, HealthNeedsNoKeyEverythingElseDoes) {
     auto h = client_->Get("/api/v1/health");
@@ -234,4 +173,120 @@ TEST_F(RestApiTest, BadRequestsGetTheRightStatusAndSayWhy) {
 
     // Nothing of the above was started.
     EXPECT_EQ(json::parse(client_->Get("/api/v1/executions", auth())->body).size(), 0u);
+}
+
+TEST_F(RestApiTest, AnApiKeyGetsAShortLivedTokenAcceptedAsXAuthToken) {
+    auto made = client_->Post("/auth/v1/tokens", auth(), "", "application/json");
+    ASSERT_EQ(made->status, 201) << made->body;
+    auto t = json::parse(made->body);
+    EXPECT_EQ(t["user"], "alice");
+    EXPECT_TRUE(t["expiry"].is_string());
+    std::string token = t["token"];
+
+    httplib::Headers with_token{{"X-Auth-Token", token}};
+    EXPECT_EQ(client_->Get("/api/v1/actions", with_token)->status, 200);
+    EXPECT_EQ(client_->Get("/api/v1/actions?x-auth-token=" + token)->status, 200);
+    // Executions started with it act as the key's user.
+    auto run = client_->Post("/api/v1/executions", with_token, R"({"action": "core.noop"})", "application/json");
+    ASSERT_EQ(run->status, 201);
+    EXPECT_EQ(json::parse(run->body)["context"]["user"], "alice");
+
+    std::string tampered = token;
+    tampered[0] = tampered[0] == 'A' ? 'B' : 'A';  // another user's name, same tag
+    EXPECT_EQ(client_->Get("/api/v1/actions", httplib::Headers{{"X-Auth-Token", tampered}})->status, 401);
+    EXPECT_EQ(client_->Get("/api/v1/actions", httplib::Headers{{"X-Auth-Token", "x.y.z"}})->status, 401);
+    // No token without credentials; ttl within bounds.
+    EXPECT_EQ(client_->Post("/auth/v1/tokens", "", "application/json")->status, 401);
+    EXPECT_EQ(client_->Post("/auth/v1/tokens", auth(), R"({"ttl": 0})", "application/json")->status, 400);
+    EXPECT_EQ(client_->Post("/auth/v1/tokens", auth(), R"({"ttl": 999999})", "application/json")->status, 400);
+
+    // A token stops working when it expires.
+    auto brief = client_->Post("/auth/v1/tokens", auth(), R"({"ttl": 1})", "application/json");
+    ASSERT_EQ(brief->status, 201);
+    httplib::Headers brief_token{{"X-Auth-Token", json::parse(brief->body)["token"].get<std::string>()}};
+    EXPECT_EQ(client_->Get("/api/v1/actions", brief_token)->status, 200);
+    std::this_thread::sleep_for(2100ms);
+    EXPECT_EQ(client_->Get("/api/v1/actions", brief_token)->status, 401);
+}
+
+TEST_F(RestApiTest, TheOpenApiDocumentDescribesEveryRouteAndNoOther) {
+    auto r = client_->Get("/api/v1/openapi.json", auth());
+    ASSERT_EQ(r->status, 200);
+    auto doc = json::parse(r->body);
+    EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+    std::set<std::string> documented, served;
+    for (const auto& [path, ops] : doc["paths"].items()) {
+        for (const auto& [method, op] : ops.items()) {
+            documented.insert(method + " " + path);
+            EXPECT_TRUE(op.contains("responses")) << method << " " << path;
+        }
+    }
+    for (const auto& route : api_->router().routes()) {
+        std::string method = route.method;
+        for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        served.insert(method + " " + route.pattern);
+    }
+    EXPECT_EQ(documented, served);
+    // Every $ref points at something the document has.
+    std::function<void(const json&)> check_refs = [&](const json& j) {
+        if (j.is_object()) {
+            if (auto ref = j.find("$ref"); ref != j.end()) {
+                std::string pointer = ref->get<std::string>().substr(1);
+                EXPECT_TRUE(doc.contains(json::json_pointer(pointer))) << pointer;
+            }
+            for (const auto& [_, v] : j.items()) check_refs(v);
+        } else if (j.is_array()) {
+            for (const auto& v : j) check_refs(v);
+        }
+    };
+    check_refs(doc);
+}
+
+TEST_F(RestApiTest, MetricsCountExecutionsRequestsAndTriggerInstances) {
+    auto run = post("/api/v1/executions", {{"action", "core.noop"}});
+    ASSERT_EQ(run->status, 201);
+    std::string id = json::parse(run->body)["id"];
+    wait_for(id);
+    ASSERT_EQ(client_->Post("/api/v1/webhooks/metrics", auth(), "{}", "application/json")->status, 202);
+    EXPECT_EQ(client_->Get("/api/v1/executions/nope", auth())->status, 404);
+
+    EXPECT_EQ(client_->Get("/metrics")->status, 401);
+    auto m = client_->Get("/metrics", auth());
+    ASSERT_EQ(m->status, 200);
+    EXPECT_EQ(m->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0), 0u);
+    const std::string& text = m->body;
+    auto has = [&](const std::string& line) { return text.find(line) != std::string::npos; };
+    EXPECT_TRUE(has("# TYPE packhost_executions_started_total counter")) << text;
+    EXPECT_TRUE(has("packhost_executions_started_total{action=\"core.noop\"} 1")) << text;
+    EXPECT_TRUE(has("packhost_executions_finished_total{action=\"core.noop\",status=\"succeeded\"} 1")) << text;
+    EXPECT_TRUE(has("packhost_execution_duration_seconds_count{action=\"core.noop\"} 1")) << text;
+    EXPECT_TRUE(has("packhost_trigger_instances_total{trigger=\"core.st2.webhook\"} 1")) << text;
+    EXPECT_TRUE(has("packhost_packs_loaded ")) << text;
+    EXPECT_TRUE(has("packhost_executions_unfinished 0")) << text;
+    // By route pattern, never by the id in the path.
+    EXPECT_TRUE(has("route=\"/api/v1/executions/{id}\"")) << text;
+    EXPECT_TRUE(has("code=\"404\"")) << text;
+    EXPECT_FALSE(has(id)) << text;
+}
+
+class FullQueueTest : public RestApiTest {
+protected:
+    void SetUp() override {
+        options_.max_unfinished = 1;
+        RestApiTest::SetUp();
+    }
+};
+
+TEST_F(FullQueueTest, ExecutionsPastTheLimitGet429UntilOneFinishes) {
+    auto first = post("/api/v1/executions", {{"action", "core.sleep"}, {"parameters", {{"seconds", 30}}}});
+    ASSERT_EQ(first->status, 201);
+    std::string id = json::parse(first->body)["id"];
+    auto second = post("/api/v1/executions", {{"action", "core.noop"}});
+    EXPECT_EQ(second->status, 429);
+    EXPECT_NE(fault(second).find("try again later"), std::string::npos);
+    EXPECT_EQ(client_->Post("/api/v1/executions/" + id + "/re_run", auth(), "", "application/json")->status, 429);
+
+    client_->Delete("/api/v1/executions/" + id, auth());
+    wait_for(id);
+    EXPECT_EQ(post("/api/v1/executions", {{"action", "core.noop"}})->status, 201);
 }

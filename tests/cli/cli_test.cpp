@@ -18,6 +18,7 @@
 using packhost::testing::packhost_cmd;
 using packhost::testing::ProcessResult;
 using packhost::testing::run_process;
+using packhost::testing::run_process_signal_when;
 using packhost::testing::test_home;
 using json = nlohmann::json;
 
@@ -243,8 +244,11 @@ TEST(Cli, HistorySurvivesAndKilledRunsAreAbandoned) {
     std::string kept_id = json::parse(first.out)["id"];
 
     // A packhost killed mid-execution leaves it unfinished in the store...
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "run", "core.sleep", "seconds=30"};
-    auto killed = run_process(argv, {{"PACKHOST_HOME", test_home()}}, "", SIGKILL, 500);
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", BUNDLED_PACKS_DIR, "--log-level",
+                                  "debug",      "run",          "core.sleep",      "seconds=30"};
+    auto killed = run_process_signal_when(argv, {{"PACKHOST_HOME", test_home()}}, SIGKILL, [](const auto& so_far) {
+        return contains(so_far.err, "of core.sleep accepted");
+    });
     EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
 
     // ...and the next packhost finds the history and marks that one abandoned.

@@ -21,6 +21,7 @@
 
 using packhost::testing::packhost_cmd;
 using packhost::testing::run_process;
+using packhost::testing::run_process_signal_when;
 using packhost::testing::test_home;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
@@ -158,8 +159,9 @@ TEST(Durability, SighupStopsServeLikeSigterm) {
 TEST(Durability, TheNextHostEndsWhatAKilledOneLeftRunning) {
     std::string pidfile = test_home() + "/orphan.pid";
     fs::remove(pidfile);
-    auto killed = run_process(packhost_argv({"run", "core.local", "cmd=echo $$ > " + pidfile + "; exec sleep 30"}),
-                              home_env(test_home()), "", SIGKILL, 1500);
+    auto killed =
+        run_process_signal_when(packhost_argv({"run", "core.local", "cmd=echo $$ > " + pidfile + "; exec sleep 30"}),
+                                home_env(test_home()), SIGKILL, [&](const auto&) { return read_pid(pidfile) > 0; });
     EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
     pid_t child = read_pid(pidfile);
     ASSERT_GT(child, 0);

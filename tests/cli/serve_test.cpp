@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -63,7 +64,12 @@ TEST(Serve, AnswersTheApiWithAKeyMadeByTheCliAndStopsCleanly) {
     uint16_t port = free_port();
     int health = 0, created = 0;
     std::string id, user;
+    std::atomic<bool> client_done{false};
     std::thread client([&] {
+        struct Done {
+            std::atomic<bool>& flag;
+            ~Done() { flag = true; }
+        } done{client_done};
         httplib::Client c("127.0.0.1", port);
         for (int i = 0; i < 200 && health != 200; ++i) {
             if (auto r = c.Get("/api/v1/health")) health = r->status;
@@ -78,8 +84,9 @@ TEST(Serve, AnswersTheApiWithAKeyMadeByTheCliAndStopsCleanly) {
             user = e["context"]["user"];
         }
     });
-    auto serve =
-        run_process(packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env, "", SIGTERM, 3000);
+    auto serve = packhost::testing::run_process_signal_when(
+        packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env, SIGTERM,
+        [&](const auto&) { return client_done.load(); });
     client.join();
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_NE(serve.out.find("packhost serving on http://127.0.0.1:" + std::to_string(port)), std::string::npos)
@@ -125,4 +132,96 @@ TEST(Serve, APortInUseIsAClearErrorNotAHang) {
     ::close(fd);
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("cannot listen on " + bind), std::string::npos) << r.err;
+}
+
+TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
+    packhost::testing::TempDir home("packhost-serve");
+    std::map<std::string, std::string> env{
+        {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
+    auto made = run_process(packhost_argv({"apikey", "create", "--name", "remote"}), env);
+    std::string key = made.out.substr(0, made.out.find('\n'));
+    uint16_t port = free_port();
+    std::string url = "http://127.0.0.1:" + std::to_string(port);
+
+    // The client side runs without the server's home: nothing is read locally.
+    packhost::testing::TempDir elsewhere("packhost-remote-client");
+    std::map<std::string, std::string> client_env{
+        {"PACKHOST_HOME", elsewhere.path().string()}, {"PACKHOST_URL", url}, {"PACKHOST_API_KEY", key}};
+    std::atomic<bool> done{false};
+    packhost::testing::ProcessResult run, run_json, list, get, bad, failing, actions, packs, no_key;
+    std::thread client([&] {
+        for (int i = 0; i < 300; ++i) {
+            httplib::Client c("127.0.0.1", port);
+            if (auto r = c.Get("/api/v1/health"); r && r->status == 200) break;
+            std::this_thread::sleep_for(20ms);
+        }
+        run = run_process({PACKHOST_BIN, "run", "core.echo", "message=over http"}, client_env);
+        run_json = run_process({PACKHOST_BIN, "run", "core.local", "cmd=echo remote", "--json"}, client_env);
+        list = run_process({PACKHOST_BIN, "execution", "list", "--json"}, client_env);
+        std::string id = json::parse(run_json.out, nullptr, false).value("id", "");
+        get = run_process({PACKHOST_BIN, "execution", "get", id, "--json"}, client_env);
+        bad = run_process({PACKHOST_BIN, "run", "core.nope"}, client_env);
+        failing = run_process({PACKHOST_BIN, "run", "core.local", "cmd=exit 3"}, client_env);
+        actions = run_process({PACKHOST_BIN, "action", "list", "--pack", "core"}, client_env);
+        packs = run_process({PACKHOST_BIN, "pack", "list"}, client_env);
+        no_key = run_process({PACKHOST_BIN, "--url", url, "execution", "list"},
+                             {{"PACKHOST_HOME", elsewhere.path().string()}});
+        done = true;
+    });
+    auto serve = packhost::testing::run_process_signal_when(
+        packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env, SIGTERM,
+        [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.out.find("message: over http"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("status: succeeded"), std::string::npos) << run.out;
+    ASSERT_EQ(run_json.exit_code, 0) << run_json.err;
+    auto record = json::parse(run_json.out);
+    EXPECT_EQ(record["result"]["stdout"], "remote");
+    EXPECT_EQ(record["context"]["user"], "tester");
+    EXPECT_EQ(json::parse(list.out).size(), 2u) << list.out;
+    EXPECT_EQ(json::parse(get.out)["id"], record["id"]);
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("action 'core.nope' is not registered"), std::string::npos) << bad.err;
+    EXPECT_EQ(failing.exit_code, 1);
+    EXPECT_NE(actions.out.find("core.echo"), std::string::npos) << actions.out;
+    EXPECT_NE(packs.out.find("core"), std::string::npos) << packs.out;
+    EXPECT_EQ(no_key.exit_code, 2);
+    EXPECT_NE(no_key.err.find("Unauthorized"), std::string::npos) << no_key.err;
+    // Nothing was written where the client ran.
+    EXPECT_FALSE(std::filesystem::exists(elsewhere.path() / "packhost.db"));
+}
+
+TEST(Serve, WhatDoesNotFinishWithinTheDrainIsRecordedAbandoned) {
+    packhost::testing::TempDir home("packhost-serve");
+    std::map<std::string, std::string> env{
+        {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
+    uint16_t port = free_port();
+    std::atomic<bool> started{false};
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        for (int i = 0; i < 300; ++i) {
+            if (auto r = c.Post("/api/v1/executions", R"({"action": "core.sleep", "parameters": {"seconds": 60}})",
+                                "application/json");
+                r && r->status == 201) {
+                break;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        started = true;
+    });
+    auto serve = packhost::testing::run_process_signal_when(
+        packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port), "--no-auth", "--drain-seconds", "1"}),
+        env, SIGTERM, [&](const auto&) { return started.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_NE(serve.out.find("1 execution(s) abandoned"), std::string::npos) << serve.out;
+
+    auto list = run_process(packhost_argv({"execution", "list", "--json"}), env);
+    auto records = json::parse(list.out);
+    ASSERT_EQ(records.size(), 1u) << list.out;
+    EXPECT_EQ(records[0]["status"], "abandoned");
+    EXPECT_EQ(records[0]["result"]["error"], "packhost serve stopped before the execution finished (it waited 1 s)");
 }

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 #include <sstream>
 
 #include <csignal>
@@ -18,6 +20,7 @@
 
 using packhost::testing::packhost_cmd;
 using packhost::testing::run_process;
+using packhost::testing::run_process_signal_when;
 using packhost::testing::test_home;
 using json = nlohmann::json;
 
@@ -32,13 +35,28 @@ std::string read_file(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// `packhost run` of `argv` killed once its workflow has a running
-// core.sleep child; returns the workflow's id.
-std::string run_and_kill_midway(const std::vector<std::string>& run_args) {
+size_t occurrences(const std::string& hay, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + needle.size())) ++n;
+    return n;
+}
+
+// `packhost run` of `argv` killed once its workflow has started a child of
+// `child_ref` for the `nth` time; returns the workflow's id.
+std::string run_and_kill_midway(const std::vector<std::string>& run_args, const std::string& child_ref = "core.sleep",
+                                size_t nth = 1) {
     std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
-                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR, "--log-level", "debug"};
     argv.insert(argv.end(), run_args.begin(), run_args.end());
-    auto killed = run_process(argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, "", SIGKILL, 1500);
+    // A task's record is written in the next batch after it starts running.
+    std::optional<std::chrono::steady_clock::time_point> running_since;
+    auto killed = run_process_signal_when(
+        argv, {{"PACKHOST_PACKS_PATH", ""}, {"PACKHOST_HOME", test_home()}}, SIGKILL, [&](const auto& so_far) {
+            if (!running_since && occurrences(so_far.err, "of " + child_ref + " running") >= nth) {
+                running_since = std::chrono::steady_clock::now();
+            }
+            return running_since && std::chrono::steady_clock::now() - *running_since > std::chrono::milliseconds(500);
+        });
     EXPECT_EQ(killed.exit_code, 128 + SIGKILL) << killed.out << killed.err;
     auto list = json::parse(packhost_cmd({"execution", "list", "--action", run_args[1], "--json"}).out);
     EXPECT_FALSE(list.empty());
@@ -222,7 +240,7 @@ TEST(WorkflowCli, KilledWithItemsTaskRunsNoItemTwice) {
     // further item. Killed between two items, the rest run now. Either way
     // no item ran twice and each execution is in the tree.
     std::string log = test_home() + "/items.log";
-    std::string id = run_and_kill_midway({"run", "flows.items_restartable", "log=" + log});
+    std::string id = run_and_kill_midway({"run", "flows.items_restartable", "log=" + log}, "core.local", 3);
     ASSERT_FALSE(id.empty());
     auto r = packhost_cmd({"execution", "resume", id, "--json"});
     auto doc = json::parse(r.out);

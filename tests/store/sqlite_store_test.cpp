@@ -255,3 +255,32 @@ TEST_F(SqliteStore, TheWalStaysBetweenProcessesButSmall) {
     EXPECT_LT(fs::file_size(file_ + "-wal"), 1u << 20);
     EXPECT_EQ(open_sqlite_store(file_)->executions({std::nullopt, std::nullopt, std::nullopt, 5000}).size(), 2000u);
 }
+
+TEST_F(SqliteStore, TriggerInstancesAreKeptListedAndPurged) {
+    auto s = open_sqlite_store(file_);
+    s->save_trigger_instance({"t1", "core.st2.webhook", {{"url", "a"}}, 100, "pending"});
+    s->save_trigger_instance({"t2", "pack.other", {{"n", 2}}, 200, "pending"});
+    s->save_trigger_instance({"t3", "core.st2.webhook", {{"url", "b"}}, 300, "pending"});
+    s->save_trigger_instance({"t1", "core.st2.webhook", {{"url", "a"}}, 100, "processed"});  // replaces
+    s->flush();
+    auto t1 = s->trigger_instance("t1");
+    ASSERT_TRUE(t1);
+    EXPECT_EQ(t1->status, "processed");
+    EXPECT_EQ(t1->payload["url"], "a");
+    EXPECT_EQ(t1->occurrence_us, 100);
+    EXPECT_FALSE(s->trigger_instance("nope"));
+
+    TriggerInstanceFilter webhooks;
+    webhooks.trigger = "core.st2.webhook";
+    auto listed = s->trigger_instances(webhooks);
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_EQ(listed[0].id, "t3");  // newest first
+    TriggerInstanceFilter one;
+    one.limit = 1;
+    EXPECT_EQ(s->trigger_instances(one).size(), 1u);
+
+    // Retention takes instances older than the cut, as it takes executions.
+    s->purge(250);
+    EXPECT_EQ(s->trigger_instances({}).size(), 1u);
+    EXPECT_TRUE(s->trigger_instance("t3"));
+}

@@ -9,15 +9,16 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <thread>
 #include <stdexcept>
 
 extern char** environ;
 
 namespace packhost::testing {
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                          const std::string& stdin_text, int signal, int signal_after_ms) {
+namespace {
+
+ProcessResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                  const std::string& stdin_text, int signal, const std::function<bool(const ProcessResult&)>& ready) {
     int out_pipe[2], err_pipe[2], in_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(in_pipe, O_CLOEXEC)) {
         throw std::runtime_error("pipe failed");
@@ -60,20 +61,20 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     }
     close(in_pipe[1]);
 
-    std::thread killer;
-    if (signal != 0) {
-        killer = std::thread([pid, signal, signal_after_ms] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(signal_after_ms));
-            kill(pid, signal);
-        });
-    }
     ProcessResult r;
+    bool signaled = signal == 0;
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&r.out, &r.err};
     int open_fds = 2;
     char buf[65536];
     while (open_fds > 0) {
-        if (poll(fds, 2, -1) < 0) break;
+        if (!signaled && ready(r)) {
+            kill(pid, signal);
+            signaled = true;
+        }
+        int n_ready = poll(fds, 2, signaled ? -1 : 20);
+        if (n_ready < 0) break;
+        if (n_ready == 0) continue;
         for (int i = 0; i < 2; ++i) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             ssize_t n = read(fds[i].fd, buf, sizeof buf);
@@ -88,9 +89,24 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    if (killer.joinable()) killer.join();
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                          const std::string& stdin_text, int signal, int signal_after_ms) {
+    auto start = std::chrono::steady_clock::now();
+    auto due = start + std::chrono::milliseconds(signal_after_ms);
+    return run(argv, env, stdin_text, signal,
+               [due](const ProcessResult&) { return std::chrono::steady_clock::now() >= due; });
+}
+
+ProcessResult run_process_signal_when(const std::vector<std::string>& argv,
+                                      const std::map<std::string, std::string>& env, int signal,
+                                      const std::function<bool(const ProcessResult&)>& ready) {
+    return run(argv, env, "", signal, ready);
 }
 
 }  // namespace packhost::testing

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a real process for end-to-end tests: argv, environment additions,
 // captured stdout/stderr and exit status.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,5 +18,12 @@ struct ProcessResult {
 // many milliseconds (to test Ctrl-C handling).
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
                           const std::string& stdin_text = "", int signal = 0, int signal_after_ms = 0);
+
+// Sends `signal` once `ready` says so: asked with the output so far whenever
+// some arrives, and every 20 ms. For "kill it once it has got this far",
+// which a fixed delay cannot say on a loaded machine.
+ProcessResult run_process_signal_when(const std::vector<std::string>& argv,
+                                      const std::map<std::string, std::string>& env, int signal,
+                                      const std::function<bool(const ProcessResult&)>& ready);
 
 }  // namespace packhost::testing

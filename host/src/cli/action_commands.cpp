@@ -4,6 +4,7 @@
 
 #include "core/json_value.hpp"
 #include "cli/commands.hpp"
+#include "cli/remote.hpp"
 #include "cli/table.hpp"
 #include "core/json_text.hpp"
 
@@ -11,6 +12,20 @@ namespace packhost::cli {
 namespace {
 
 void action_list(AppContext& ctx, const std::string& pack) {
+    if (ctx.remote()) {
+        return remotely(ctx, [&] {
+            Json all = remote_call(ctx, "GET",
+                                   "/api/v1/actions" + (pack.empty() ? "" : "?pack=" + http::percent_encode(pack)));
+            if (ctx.json) {
+                std::cout << core::to_json_text(all, 2) << '\n';
+                return;
+            }
+            Table t({"REF", "RUNNER", "DESCRIPTION"});
+            for (const auto& a : all)
+                t.add({a.value("ref", ""), a.value("runner_type", ""), a.value("description", "")});
+            t.print(std::cout);
+        });
+    }
     auto actions = ctx.host().registry().list(pack.empty() ? std::nullopt : std::optional<std::string>(pack));
     if (ctx.json) {
         Json out = Json::array();

@@ -7,57 +7,63 @@
 #include "packs/discovery.hpp"
 
 namespace packhost::cli {
-namespace {
 
-// A positive number from a flag, else from the environment; 0 when neither says.
-size_t setting_number(size_t flag, const char* env) {
-    if (flag > 0) return flag;
-    const char* v = std::getenv(env);
-    if (!v || !*v) return 0;
-    char* end = nullptr;
-    unsigned long long n = std::strtoull(v, &end, 10);
-    if (*end != '\0' || n == 0) {
-        throw core::ValidationError(std::string(env) + " must be a positive whole number, got '" + v + "'");
+void AppContext::load_settings() {
+    std::string file = config_file;
+    bool given = !file.empty();
+    if (!given) {
+        if (const char* c = std::getenv("PACKHOST_CONFIG"); c && *c) file = c, given = true;
     }
-    return static_cast<size_t>(n);
+    settings = Settings::load(given ? std::filesystem::path(file) : home_dir() / "config.yaml", given);
+    settings.set_flag("packs.path", packs_path);
+    settings.set_flag("store.file", store_file);
+    settings.set_flag("secrets.key_file", key_file);
+    settings.set_flag("executions.retention", retention);
+    settings.set_flag("log.level", log_level);
+    settings.set_flag("log.format", log_format);
+    if (workers) settings.set_flag("executions.workers", std::to_string(workers));
+    if (output_cap) settings.set_flag("executions.output_cap", std::to_string(output_cap));
+    if (workflow_max_tasks) settings.set_flag("workflows.max_tasks", std::to_string(workflow_max_tasks));
+    if (workflow_max_state_mib) settings.set_flag("workflows.max_state_mib", std::to_string(workflow_max_state_mib));
+    settings.set_flag("client.url", url);
+    settings.set_flag("client.api_key", api_key);
 }
 
-}  // namespace
+http::Client* AppContext::remote() {
+    if (!remote_) {
+        std::string base = settings.text("client.url");
+        if (base.empty()) return nullptr;
+        try {
+            remote_ = std::make_unique<http::Client>(base);
+        } catch (const std::invalid_argument& e) {
+            throw core::ValidationError(std::string("--url: ") + e.what());
+        }
+        std::string key = settings.text("client.api_key");
+        if (!key.empty()) remote_->set_header("St2-Api-Key", key);
+    }
+    return remote_.get();
+}
 
 Host& AppContext::host() {
     if (!host_) {
         HostOptions opts;
-        std::string path = packs_path;
-        if (path.empty()) {
-            if (const char* env = std::getenv("PACKHOST_PACKS_PATH")) path = env;
-        }
+        std::string path = settings.text("packs.path");
         opts.packs_path = path.empty() ? packs::default_search_path(executable) : packs::parse_search_path(path);
-        opts.scheduler.workers = workers;
-        opts.output_cap = output_cap;
-        if (opts.output_cap == 0) {
-            if (const char* c = std::getenv("PACKHOST_OUTPUT_CAP"); c && *c)
-                opts.output_cap = std::strtoull(c, nullptr, 10);
+        opts.scheduler.workers = static_cast<size_t>(settings.number("executions.workers"));
+        opts.output_cap = static_cast<size_t>(settings.number("executions.output_cap"));
+        if (auto n = settings.number("workflows.max_tasks"); n > 0) {
+            opts.scheduler.workflow_limits.max_tasks = static_cast<size_t>(n);
         }
-        if (size_t n = setting_number(workflow_max_tasks, "PACKHOST_WORKFLOW_MAX_TASKS")) {
-            opts.scheduler.workflow_limits.max_tasks = n;
-        }
-        if (size_t mib = setting_number(workflow_max_state_mib, "PACKHOST_WORKFLOW_MAX_STATE")) {
-            opts.scheduler.workflow_limits.max_state_bytes = mib << 20;
+        if (auto mib = settings.number("workflows.max_state_mib"); mib > 0) {
+            opts.scheduler.workflow_limits.max_state_bytes = static_cast<size_t>(mib) << 20;
         }
         opts.store_file = store_path();
         opts.key_file = key_path();
         opts.configs_dir = home_dir() / "configs";
         opts.pack_index_file = home_dir() / "cache" / "pack-index";
-        std::string keep = retention;
-        if (keep.empty()) {
-            if (const char* r = std::getenv("PACKHOST_RETENTION")) keep = r;
-        }
-        if (!keep.empty()) {
-            auto secs = core::parse_duration_seconds(keep);
-            if (!secs) throw core::ValidationError("retention '" + keep + "' is not a duration (e.g. 30d)");
-            opts.retention = std::chrono::seconds(*secs);
-        }
+        opts.retention = std::chrono::seconds(settings.number("executions.retention"));
         if (const char* user = std::getenv("USER"); user && *user) opts.scheduler.user = user;
+        opts.events = events.get();
         host_ = std::make_unique<Host>(std::move(opts));
     }
     return *host_;
@@ -71,22 +77,14 @@ std::filesystem::path AppContext::home_dir() const {
     return std::filesystem::path(user_home && *user_home ? user_home : "/tmp") / ".local" / "share" / "packhost";
 }
 
-namespace {
-
-std::filesystem::path setting(const std::string& flag, const char* env, const std::filesystem::path& fallback) {
-    if (!flag.empty()) return flag;
-    if (const char* v = std::getenv(env); v && *v) return v;
-    return fallback;
-}
-
-}  // namespace
-
 std::filesystem::path AppContext::store_path() const {
-    return setting(store_file, "PACKHOST_STORE", home_dir() / "packhost.db");
+    std::string file = settings.text("store.file");
+    return file.empty() ? home_dir() / "packhost.db" : std::filesystem::path(file);
 }
 
 std::filesystem::path AppContext::key_path() const {
-    return setting(key_file, "PACKHOST_KEY_FILE", home_dir() / "keys" / "packhost.key");
+    std::string file = settings.text("secrets.key_file");
+    return file.empty() ? home_dir() / "keys" / "packhost.key" : std::filesystem::path(file);
 }
 
 bool AppContext::shutdown() { return host_ && host_->shutdown() > 0; }

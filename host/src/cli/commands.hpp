@@ -15,5 +15,6 @@ void add_key_commands(CLI::App& app, AppContext& ctx);
 void add_workflow_commands(CLI::App& app, AppContext& ctx);
 void add_serve_command(CLI::App& app, AppContext& ctx);
 void add_apikey_commands(CLI::App& app, AppContext& ctx);
+void add_config_commands(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/execution_tree.hpp"
+#include "cli/remote.hpp"
 #include "cli/run_support.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
@@ -26,7 +27,32 @@ struct ListArgs {
     size_t limit = 50;
 };
 
+void print_list(const std::vector<Json>& views) {
+    Table t({"ID", "ACTION", "STATUS", "STARTED", "ELAPSED"});
+    for (const auto& v : views) {
+        char elapsed[32];
+        std::snprintf(elapsed, sizeof elapsed, "%.3fs", v.value("elapsed_seconds", 0.0));
+        t.add({v.value("id", ""), v["action"].value("ref", ""), v.value("status", ""), v.value("start_timestamp", ""),
+               elapsed});
+    }
+    t.print(std::cout);
+}
+
+void remote_list(AppContext& ctx, const ListArgs& args) {
+    std::string q = "/api/v1/executions?limit=" + std::to_string(args.limit);
+    if (!args.action.empty()) q += "&action=" + http::percent_encode(args.action);
+    if (!args.status.empty()) q += "&status=" + http::percent_encode(args.status);
+    if (!args.parent.empty()) q += "&parent=" + http::percent_encode(args.parent);
+    Json all = remote_call(ctx, "GET", q);
+    if (ctx.json) {
+        std::cout << core::to_json_text(all, 2) << '\n';
+        return;
+    }
+    print_list(all.get<std::vector<Json>>());
+}
+
 void execution_list(AppContext& ctx, const ListArgs& args) {
+    if (ctx.remote()) return remotely(ctx, [&] { remote_list(ctx, args); });
     store::ExecutionFilter f;
     if (!args.status.empty()) {
         f.status = core::parse_status(args.status);
@@ -40,20 +66,13 @@ void execution_list(AppContext& ctx, const ListArgs& args) {
     if (!args.parent.empty()) f.parent = args.parent;
     f.limit = args.limit;
     auto records = store->executions(f);
+    std::vector<Json> views;
+    for (const auto& r : records) views.push_back(executions::record_view(r));
     if (ctx.json) {
-        Json out = Json::array();
-        for (const auto& r : records) out.push_back(executions::record_view(r));
-        std::cout << core::to_json_text(out, 2) << '\n';
+        std::cout << core::to_json_text(Json(views), 2) << '\n';
         return;
     }
-    Table t({"ID", "ACTION", "STATUS", "STARTED", "ELAPSED"});
-    for (const auto& r : records) {
-        int64_t end = r.end_us ? r.end_us : core::now_us();
-        char elapsed[32];
-        std::snprintf(elapsed, sizeof elapsed, "%.3fs", double(end - r.start_us) / 1e6);
-        t.add({r.id, r.action, std::string(core::to_string(r.status)), core::iso8601(r.start_us), elapsed});
-    }
-    t.print(std::cout);
+    print_list(views);
 }
 
 // The stored record, or nullopt after telling the user (exit status 2).
@@ -64,6 +83,12 @@ std::optional<store::ExecutionRecord> find_record(AppContext& ctx, const std::st
 }
 
 void execution_get(AppContext& ctx, const std::string& id) {
+    if (ctx.remote()) {
+        return remotely(ctx, [&] {
+            Json view = remote_call(ctx, "GET", "/api/v1/executions/" + http::percent_encode(id));
+            std::cout << (ctx.json ? core::to_json_text(view, 2) : to_yaml(view)) << '\n';
+        });
+    }
     auto* store = ctx.host().store();
     auto r = find_record(ctx, id);
     if (!r) return;

@@ -7,6 +7,7 @@
 #include "core/json_text.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
+#include "store/key_value_view.hpp"
 
 namespace packhost::cli {
 namespace {
@@ -26,15 +27,6 @@ store::Datastore::Options options(const KeyArgs& a, bool secret) {
     return {a.scope, a.scope == "user" ? current_user() : "", secret};
 }
 
-Json kv_json(const store::KeyValue& kv) {
-    Json j{
-        {"name", kv.name}, {"value", kv.value}, {"secret", kv.secret}, {"encrypted", kv.secret}, {"scope", kv.scope}};
-    if (!kv.user.empty()) j["user"] = kv.user;
-    j["expire_timestamp"] = kv.expire_us ? Json(core::iso8601(kv.expire_us)) : Json(nullptr);
-    j["updated_at"] = core::iso8601(kv.updated_us);
-    return j;
-}
-
 store::Datastore& datastore(AppContext& ctx) {
     auto* ds = ctx.host().datastore();
     if (!ds) throw core::ValidationError("the datastore needs a packhost home (--home / PACKHOST_HOME)");
@@ -44,11 +36,11 @@ store::Datastore& datastore(AppContext& ctx) {
 void print(AppContext& ctx, const std::vector<store::KeyValue>& kvs, bool single) {
     if (ctx.json) {
         if (single) {
-            std::cout << core::to_json_text(kv_json(kvs.front()), 2) << '\n';
+            std::cout << core::to_json_text(store::key_value_view(kvs.front()), 2) << '\n';
             return;
         }
         Json out = Json::array();
-        for (const auto& kv : kvs) out.push_back(kv_json(kv));
+        for (const auto& kv : kvs) out.push_back(store::key_value_view(kv));
         std::cout << core::to_json_text(out, 2) << '\n';
         return;
     }

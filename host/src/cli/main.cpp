@@ -50,12 +50,19 @@ int main(int argc, char** argv) {
     app.add_option(
         "--retention", ctx.retention,
         "Purge finished executions older than this at start, e.g. 30d (default: $PACKHOST_RETENTION, else keep all)");
-    app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error, critical or off")
-        ->capture_default_str();
-    app.add_option("--log-format", ctx.log_format, "Log lines as text or json")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
-    app.add_option("--workers", ctx.workers, "Worker threads for executions (default: one per CPU)");
+    app.add_option("--config", ctx.config_file,
+                   "The site configuration (default: $PACKHOST_CONFIG, else <home>/config.yaml); flags and "
+                   "environment variables win over it");
+    app.add_option("--url", ctx.url,
+                   "Talk to a packhost serve at this URL (http://host:port) instead of opening the store "
+                   "(default: $PACKHOST_URL): run, execution list|get, pack list, action list");
+    app.add_option("--api-key", ctx.api_key, "The API key for --url (default: $PACKHOST_API_KEY)");
+    app.add_option("--log-level", ctx.log_level,
+                   "trace, debug, info, warn, error, critical or off (default: $PACKHOST_LOG_LEVEL, else warn)");
+    app.add_option("--log-format", ctx.log_format,
+                   "Log lines as text or json (default: $PACKHOST_LOG_FORMAT, else text)");
+    app.add_option("--workers", ctx.workers,
+                   "Worker threads for executions (default: $PACKHOST_WORKERS, else one per CPU)");
     app.add_option("--output-cap", ctx.output_cap,
                    "Bytes of each output stream a script's result keeps; the rest is cut with a marker "
                    "(default: $PACKHOST_OUTPUT_CAP, else 4 MiB)");
@@ -77,6 +84,7 @@ int main(int argc, char** argv) {
         {"pack", add_pack_commands},         {"action", add_action_commands},       {"run", add_run_command},
         {"render", add_render_command},      {"execution", add_execution_commands}, {"key", add_key_commands},
         {"workflow", add_workflow_commands}, {"serve", add_serve_command},          {"apikey", add_apikey_commands},
+        {"config", add_config_commands},
     };
     std::string_view first = argc > 1 ? argv[1] : "";
     bool one = false;
@@ -91,8 +99,10 @@ int main(int argc, char** argv) {
     }
 
     app.parse_complete_callback([&ctx] {
-        packhost::core::setup_logging(ctx.log_level, ctx.log_format == "json" ? packhost::core::LogFormat::json
-                                                                              : packhost::core::LogFormat::text);
+        ctx.load_settings();
+        packhost::core::setup_logging(ctx.settings.text("log.level"), ctx.settings.text("log.format") == "json"
+                                                                          ? packhost::core::LogFormat::json
+                                                                          : packhost::core::LogFormat::text);
     });
 
     try {

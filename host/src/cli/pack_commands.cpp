@@ -3,6 +3,7 @@
 
 #include "core/json_value.hpp"
 #include "cli/commands.hpp"
+#include "cli/remote.hpp"
 #include "cli/table.hpp"
 #include "cli/yaml_view.hpp"
 #include "actions/pack_view.hpp"
@@ -15,6 +16,21 @@ using actions::pack_json;
 using actions::refused_pack_json;
 
 void pack_list(AppContext& ctx) {
+    if (ctx.remote()) {
+        return remotely(ctx, [&] {
+            Json loaded = remote_call(ctx, "GET", "/api/v1/packs");
+            if (ctx.json) {
+                std::cout << core::to_json_text(Json{{"loaded", loaded}}, 2) << '\n';
+                return;
+            }
+            Table t({"REF", "VERSION", "ACTIONS", "DESCRIPTION"});
+            for (const auto& p : loaded) {
+                t.add({p.value("ref", ""), p.value("version", ""),
+                       std::to_string(p.value("actions", Json::array()).size()), p.value("description", "")});
+            }
+            t.print(std::cout);
+        });
+    }
     auto& host = ctx.host();
     const auto& catalog = host.catalog();
     if (ctx.json) {

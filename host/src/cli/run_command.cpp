@@ -10,6 +10,7 @@
 #include "actions/casting.hpp"
 #include "cli/commands.hpp"
 #include "cli/execution_tree.hpp"
+#include "cli/remote.hpp"
 #include "cli/run_support.hpp"
 #include "cli/yaml_view.hpp"
 #include "core/json_text.hpp"
@@ -112,6 +113,12 @@ int usage_error(const AppContext& ctx, const std::vector<std::string>& problems)
 
 std::vector<std::string> parse_parameters(const actions::Action& action, const std::vector<std::string>& args,
                                           Json& params) {
+    return parse_parameters([&action](const std::string& key) { return action.parameters.find(key); }, args, params);
+}
+
+std::vector<std::string> parse_parameters(
+    const std::function<const core::JsonSchema::Node*(const std::string&)>& declared,
+    const std::vector<std::string>& args, Json& params) {
     std::vector<std::string> problems;
     for (const auto& kv : args) {
         size_t eq = kv.find('=');
@@ -125,7 +132,7 @@ std::vector<std::string> parse_parameters(const actions::Action& action, const s
             continue;
         }
         try {
-            params[key] = actions::cast_parameter(key, value, action.parameters.find(key));
+            params[key] = actions::cast_parameter(key, value, declared(key));
         } catch (const core::ValidationError& e) {
             problems.insert(problems.end(), e.problems().begin(), e.problems().end());
         }
@@ -176,19 +183,25 @@ int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>
     Json record = e->to_json();
     Json tree = host.store() && store_error.empty() ? execution_tree(*host.store(), host.runner_types(), e->id())
                                                     : Json::array();
-    if (ctx.json) {
-        if (!tree.empty()) record["tree"] = tree;
-        std::cout << core::to_json_text(record, 2) << '\n';
-    } else {
-        std::cout << to_yaml(human_view(record)) << '\n';
-        print_execution_tree(std::cout, tree);
-    }
+    int code = print_finished(ctx, std::move(record), std::move(tree));
     if (!store_error.empty()) {
         std::cerr << "error: execution " << e->id() << " ended " << core::to_string(e->status())
                   << " but its record could not be written: " << store_error << '\n';
         return kExitFailed;
     }
-    return e->status() == executions::Status::succeeded ? kExitOk : kExitFailed;
+    return code;
+}
+
+int print_finished(AppContext& ctx, Json record, Json tree) {
+    bool succeeded = record.value("status", "") == "succeeded";
+    if (ctx.json) {
+        if (!tree.empty()) record["tree"] = std::move(tree);
+        std::cout << core::to_json_text(record, 2) << '\n';
+    } else {
+        std::cout << to_yaml(human_view(record)) << '\n';
+        print_execution_tree(std::cout, tree);
+    }
+    return succeeded ? kExitOk : kExitFailed;
 }
 
 void add_run_command(CLI::App& app, AppContext& ctx) {
@@ -201,7 +214,13 @@ void add_run_command(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--timeout,-t", args->timeout, "Seconds before the execution times out (0, the default: no limit)")
         ->check(seconds_validator());
     cmd->add_flag("--json", ctx.json, "Print the execution record as one JSON object");
-    cmd->callback([&ctx, args] { ctx.exit_code = run(ctx, *args); });
+    cmd->callback([&ctx, args] {
+        if (ctx.remote()) {
+            remotely(ctx, [&] { ctx.exit_code = remote_run(ctx, args->ref, args->parameters, args->timeout); });
+            return;
+        }
+        ctx.exit_code = run(ctx, *args);
+    });
 }
 
 }  // namespace packhost::cli

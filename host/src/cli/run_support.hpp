@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 // What `run` and `execution re-run` share: key=value parsing, submitting an
 // execution, waiting for it (Ctrl-C cancels), and printing it.
 #include <string>
@@ -25,6 +26,10 @@ CLI::Validator seconds_validator();
 // problems, each naming its argument.
 std::vector<std::string> parse_parameters(const actions::Action& action, const std::vector<std::string>& args,
                                           Json& params);
+// The same, each parameter's type found by `declared` (nullptr: undeclared).
+std::vector<std::string> parse_parameters(
+    const std::function<const core::JsonSchema::Node*(const std::string&)>& declared,
+    const std::vector<std::string>& args, Json& params);
 
 // Returns the exit status: 0 succeeded, 1 failed/timeout/canceled, 2 refused.
 int submit_and_wait(AppContext& ctx, executions::Request request);
@@ -32,5 +37,8 @@ int submit_and_wait(AppContext& ctx, executions::Request request);
 // Waits for an execution (Ctrl-C cancels it), prints it with the tree of
 // its children, and returns the exit status.
 int wait_and_print(AppContext& ctx, const std::shared_ptr<executions::Execution>& e);
+// Prints a finished execution's record (and its workflow's tree) as `run`
+// does; returns 0 when it succeeded, else 1.
+int print_finished(AppContext& ctx, Json record, Json tree);
 
 }  // namespace packhost::cli

@@ -5,6 +5,7 @@
 // --drain-seconds and exits 0.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -23,11 +24,10 @@ namespace {
 std::atomic<bool> stop_requested{false};
 extern "C" void on_stop_signal(int) { stop_requested.store(true); }
 
+// As given on the command line; empty when not (the settings decide).
 struct ServeArgs {
-    std::string bind = "127.0.0.1:9101";
+    std::string bind, drain_seconds, http_threads, max_body_bytes;
     bool no_auth = false;
-    double drain_seconds = 30;
-    unsigned http_threads = 2;
 };
 
 bool is_loopback(const std::string& address) {
@@ -54,8 +54,16 @@ std::pair<std::string, uint16_t> parse_bind(const std::string& bind) {
 }
 
 void serve(AppContext& ctx, const ServeArgs& args) {
-    auto [address, port] = parse_bind(args.bind);
-    if (args.no_auth && !is_loopback(address)) {
+    auto& settings = ctx.settings;
+    settings.set_flag("api.bind", args.bind);
+    settings.set_flag("serve.drain_seconds", args.drain_seconds);
+    settings.set_flag("api.threads", args.http_threads);
+    settings.set_flag("api.max_body_bytes", args.max_body_bytes);
+    if (args.no_auth) settings.set_flag("api.no_auth", "true");
+    auto [address, port] = parse_bind(settings.text("api.bind"));
+    bool no_auth = settings.flag("api.no_auth");
+    auto drain_seconds = static_cast<double>(settings.number("serve.drain_seconds"));
+    if (no_auth && !is_loopback(address)) {
         throw core::ValidationError("--no-auth is only allowed on a loopback address (127.0.0.1, ::1); " + address +
                                     " would let anyone on the network run actions");
     }
@@ -65,15 +73,22 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     // A closed terminal (SIGHUP) stops it the way SIGTERM does.
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a client gone mid-response is an error code, not death
+    ctx.events = std::make_unique<events::EventBus>();
     auto& host = ctx.host();
 
     api::RestOptions rest;
-    rest.require_auth = !args.no_auth;
+    rest.require_auth = !no_auth;
+    rest.events = ctx.events.get();
+    rest.stream_max_buffered_bytes = static_cast<size_t>(settings.number("stream.max_buffered_bytes"));
+    rest.webhook_secrets = settings.secrets("webhooks");
+    rest.max_unfinished = static_cast<size_t>(settings.number("api.max_unfinished"));
     api::RestApi api(host, rest);
     http::ServerOptions http_options;
     http_options.address = address;
     http_options.port = port;
-    http_options.threads = args.http_threads;
+    http_options.threads = static_cast<unsigned>(std::clamp<int64_t>(settings.number("api.threads"), 1, 64));
+    http_options.max_body_bytes = static_cast<size_t>(settings.number("api.max_body_bytes"));
+    http_options.request_timeout = std::chrono::seconds(std::max<int64_t>(1, settings.number("api.request_timeout")));
     http::Server server(http_options, [&api](http::Request& r) { return api.handle(r); });
     server.start();
 
@@ -82,19 +97,26 @@ void serve(AppContext& ctx, const ServeArgs& args) {
               << (address.find(':') != std::string::npos ? "[" + address + "]" : address) << ":" << server.port()
               << " (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
               << host.registry().list().size() << " action(s); continuing " << continued.size()
-              << " unfinished workflow(s)" << (args.no_auth ? "; no authentication" : "") << std::endl;
+              << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
-    std::cout << "packhost stopping: no new requests; waiting up to " << args.drain_seconds
-              << " s for running executions" << std::endl;
+    std::cout << "packhost stopping: no new requests; waiting up to " << drain_seconds << " s for running executions"
+              << std::endl;
     server.stop();
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(args.drain_seconds);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(drain_seconds);
     while (host.scheduler().unfinished() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    size_t left = host.scheduler().unfinished();
-    std::cout << "packhost stopped" << (left ? "; " + std::to_string(left) + " execution(s) left unfinished" : "")
+    // What did not finish in time is recorded as abandoned, saying why;
+    // workflows stay recorded for the next start to continue.
+    size_t left = host.scheduler().abandon_unfinished(
+        "packhost serve stopped before the execution finished (it waited " +
+            std::to_string(settings.number("serve.drain_seconds")) + " s)",
+        [&host](const executions::Execution& e) {
+            return host.runner_types().capabilities(e.action().runner_type).resumable;
+        });
+    std::cout << "packhost stopped" << (left ? "; " + std::to_string(left) + " execution(s) abandoned" : "")
               << "; unfinished workflows stay recorded for the next start" << std::endl;
 }
 
@@ -106,13 +128,13 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
                                    "Run as a long-lived host: StackStorm's REST API on --bind, continue workflows "
                                    "left unfinished by ended processes, take cancel/pause/resume requests; until "
                                    "SIGINT or SIGTERM");
-    cmd->add_option("--bind", args->bind, "ADDRESS:PORT to answer HTTP on (default 127.0.0.1:9101)");
+    cmd->add_option("--bind", args->bind,
+                    "ADDRESS:PORT to answer HTTP on (default: $PACKHOST_BIND, api.bind, else 127.0.0.1:9101)");
     cmd->add_flag("--no-auth", args->no_auth, "Accept requests without an API key (loopback addresses only)");
     cmd->add_option("--drain-seconds", args->drain_seconds,
-                    "On stop, how long running executions may take to finish (default 30)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--http-threads", args->http_threads, "I/O threads of the HTTP server (default 2)")
-        ->check(CLI::Range(1, 64));
+                    "On stop, how long running executions may take to finish (default 30)");
+    cmd->add_option("--http-threads", args->http_threads, "I/O threads of the HTTP server (default 2)");
+    cmd->add_option("--max-body-bytes", args->max_body_bytes, "Largest request body accepted (default 1 MiB)");
     cmd->callback([&ctx, args] {
         try {
             serve(ctx, *args);

@@ -103,4 +103,18 @@ std::string SecretBox::unseal(std::string_view sealed) const {
     return out;
 }
 
+std::string SecretBox::tag(std::string_view purpose, std::string_view message) const {
+    char context[crypto_kdf_CONTEXTBYTES] = {};
+    purpose.copy(context, sizeof context);
+    unsigned char subkey[crypto_generichash_KEYBYTES];
+    crypto_kdf_derive_from_key(subkey, sizeof subkey, 1, context, key_.data());
+    unsigned char digest[32];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       subkey, sizeof subkey);
+    sodium_memzero(subkey, sizeof subkey);
+    char hex[2 * sizeof digest + 1];
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    return hex;
+}
+
 }  // namespace packhost::core

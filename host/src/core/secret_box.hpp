@@ -23,6 +23,11 @@ public:
     // Throws std::runtime_error when the text was not sealed with this key.
     std::string unseal(std::string_view sealed) const;
 
+    // A keyed hash of `message` (hex) under a key derived from this one for
+    // `purpose` (8 characters, e.g. "apitoken"): what the host signs, it
+    // alone can sign, and one purpose's tag is never another's.
+    std::string tag(std::string_view purpose, std::string_view message) const;
+
 private:
     std::array<unsigned char, kKeyBytes> key_{};
 };

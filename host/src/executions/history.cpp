@@ -8,6 +8,7 @@ void History::add(const std::shared_ptr<Execution>& e) {
     std::lock_guard lock(mu_);
     by_id_.emplace(e->id(), e);
     order_.push_back(e);
+    if (e->parent_id().empty() && !e->done()) open_top_level_.fetch_add(1, std::memory_order_relaxed);
     if (order_.size() > keep_finished_ + keep_finished_ / 4) trim();
 }
 
@@ -39,11 +40,17 @@ std::vector<std::shared_ptr<Execution>> History::recent(size_t limit) const {
     return out;
 }
 
-size_t History::unfinished_top_level() const {
+void History::closed(const Execution& e) {
+    if (e.parent_id().empty()) open_top_level_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+std::vector<std::shared_ptr<Execution>> History::unfinished_top_level_list() const {
     std::lock_guard lock(mu_);
-    size_t n = 0;
-    for (const auto& e : order_) n += (!e->done() && e->parent_id().empty()) ? 1 : 0;
-    return n;
+    std::vector<std::shared_ptr<Execution>> out;
+    for (const auto& e : order_) {
+        if (!e->done() && e->parent_id().empty()) out.push_back(e);
+    }
+    return out;
 }
 
 }  // namespace packhost::executions

@@ -1,6 +1,7 @@
 #pragma once
 // Executions by id, in memory: every live one plus the most recent finished
 // ones (a bounded window, so a long-running host does not grow without end).
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -21,8 +22,12 @@ public:
     std::shared_ptr<Execution> find(const std::string& id) const;
     // Newest first.
     std::vector<std::shared_ptr<Execution>> recent(size_t limit) const;
-    // Top-level executions not finished yet (a workflow's tasks end with it).
-    size_t unfinished_top_level() const;
+    // Top-level executions not finished yet (a workflow's tasks end with it):
+    // counted as they are added and closed, so asking costs nothing.
+    size_t unfinished_top_level() const { return open_top_level_.load(std::memory_order_relaxed); }
+    // Called once by whoever closes an execution added here.
+    void closed(const Execution& e);
+    std::vector<std::shared_ptr<Execution>> unfinished_top_level_list() const;
 
 private:
     void trim();
@@ -31,6 +36,7 @@ private:
     size_t keep_finished_;
     std::unordered_map<std::string, std::shared_ptr<Execution>> by_id_;
     std::deque<std::shared_ptr<Execution>> order_;  // oldest first
+    std::atomic<size_t> open_top_level_{0};
 };
 
 }  // namespace packhost::executions

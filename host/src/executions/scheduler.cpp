@@ -52,6 +52,8 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
     bool durable = request.durable;
     auto e = prepare(std::move(request));
     launch(e, durable);
+    // Said once it is durable when asked to be: tests kill a host at this line.
+    spdlog::debug("execution {} of {} accepted", e->id(), e->action().ref);
     return e;
 }
 
@@ -158,6 +160,7 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         // Recorded as running for every runner: a native action may run for
         // hours too, and `execution list --status running` must find it.
         uint64_t ticket = record(*e);
+        spdlog::debug("execution {} of {} running", e->id(), action.ref);
         if (!e->stop_requested() && !durable_before_spawn(*e, ticket, outcome)) return conclude(*e, std::move(outcome));
         if (!e->stop_requested()) outcome = action.runner->run(action, *e);
     } else if (e->done()) {
@@ -254,6 +257,7 @@ bool Scheduler::cancel(const std::string& id) {
 
 bool Scheduler::close(Execution& e, Status status, Json result, std::optional<Status> only_from) {
     if (!e.transition(status, std::move(result), only_from)) return false;
+    history_.closed(e);
     record(e);
     // After shutdown a workflow stops listening: it stays unfinished in the
     // store, for the next process to continue.
@@ -456,6 +460,16 @@ bool Scheduler::durable_before_spawn(const Execution& e, uint64_t ticket, action
 
 uint64_t Scheduler::record(const Execution& e) {
     return options_.store ? options_.store->save(e.record_to_save(options_.secrets)) : 0;
+}
+
+size_t Scheduler::abandon_unfinished(const std::string& reason, const std::function<bool(const Execution&)>& keep) {
+    size_t n = 0;
+    for (const auto& e : history_.unfinished_top_level_list()) {
+        if (keep && keep(*e)) continue;
+        e->request_cancel();
+        if (close(*e, Status::abandoned, Json{{"error", reason}})) ++n;
+    }
+    return n;
 }
 
 size_t Scheduler::shutdown() {

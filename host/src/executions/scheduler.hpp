@@ -68,6 +68,11 @@ public:
     std::vector<std::shared_ptr<Execution>> recent(size_t limit) const { return history_.recent(limit); }
     // Top-level executions still running here (what a graceful stop drains).
     size_t unfinished() const { return history_.unfinished_top_level(); }
+    // Closes every unfinished top-level execution as abandoned with
+    // `reason` (asking each to stop), except those `keep` keeps (workflows
+    // another start continues); returns how many. What a stop does once the
+    // drain has run out.
+    size_t abandon_unfinished(const std::string& reason, const std::function<bool(const Execution&)>& keep);
 
     // Cooperative: a queued execution ends canceled at once, a running one
     // is asked to stop. False when it had already finished. Throws

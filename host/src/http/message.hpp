@@ -3,6 +3,7 @@
 // no Beast types, so that the REST API (and later chat and webhooks) never
 // include the network library's headers.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,11 +28,16 @@ struct Request {
     const std::string* query_value(std::string_view name) const;
 };
 
+class Stream;
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // When set, the body is this stream (http/stream.hpp), written as it
+    // comes until it closes; the connection then closes too.
+    std::shared_ptr<Stream> stream;
 
     static Response json(int status, const Json& body);
     // StackStorm's error body: {"faultstring": message}.

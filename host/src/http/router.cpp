@@ -39,13 +39,14 @@ bool Router::match(const Entry& e, const std::vector<std::string>& path, Params&
     return true;
 }
 
-Response Router::dispatch(const Request& request) const {
+Response Router::dispatch(const Request& request, std::string* route) const {
     auto path = split_path(request.path);
     std::vector<std::string> allowed;
     for (const auto& e : entries_) {
         Params params;
         if (!match(e, path, params)) continue;
         if (e.method == request.method || (request.method == "HEAD" && e.method == "GET")) {
+            if (route) *route = e.pattern;
             return e.handler(request, params);
         }
         if (std::find(allowed.begin(), allowed.end(), e.method) == allowed.end()) allowed.push_back(e.method);

@@ -18,7 +18,9 @@ using RouteHandler = std::function<Response(const Request&, const Params&)>;
 class Router {
 public:
     void add(std::string method, std::string pattern, RouteHandler handler);
-    Response dispatch(const Request& request) const;
+    // `route`, when given, is set to the pattern that matched (empty when
+    // none did): what metrics count by.
+    Response dispatch(const Request& request, std::string* route = nullptr) const;
 
     struct Route {
         std::string method;

@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include <spdlog/spdlog.h>
+
+#include "http/stream.hpp"
 
 namespace packhost::http {
 namespace {
@@ -119,6 +122,7 @@ public:
     void close_if_idle() {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
             if (self->idle_) self->close();
+            if (self->body_stream_) self->body_stream_->close();
         });
     }
 
@@ -200,7 +204,63 @@ private:
             response = Response::fault(500, "Internal error");
         }
         if (head) response.body.clear();
+        if (response.stream && !head) return start_stream(std::move(response));
         respond(std::move(response), keep_alive);
+    }
+
+    // A streamed body: the headers, then whatever the stream gives until it
+    // closes or the client goes; delimited by closing the connection (no
+    // length, no chunking), as event streams are. No timeout: a reader that
+    // stops reading is ended by the stream's bound instead.
+    void start_stream(Response r) {
+        body_stream_ = std::move(r.stream);
+        std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " +
+                           std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(r.status))) +
+                           "\r\nServer: packhost\r\nContent-Type: " + r.content_type +
+                           "\r\nCache-Control: no-cache\r\nConnection: close\r\n";
+        for (const auto& [k, v] : r.headers) head += k + ": " + v + "\r\n";
+        head += "\r\n";
+        stream_.expires_never();
+        std::weak_ptr<Session> weak = weak_from_this();
+        body_stream_->set_waker([weak] {
+            if (auto self = weak.lock()) net::post(self->stream_.get_executor(), [self] { self->pump(); });
+        });
+        // The client going away ends the stream (its producer unsubscribes).
+        watch_client();
+        write_stream_part(std::move(head));
+    }
+
+    void watch_client() {
+        stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, size_t) {
+            if (!ec) return self->watch_client();
+            self->client_gone_ = true;
+            self->body_stream_->close();
+            self->pump();
+        });
+    }
+
+    void pump() {
+        if (writing_ || !body_stream_) return;
+        bool ended = false;
+        std::string part = body_stream_->take(ended);
+        if (ended || client_gone_) {
+            body_stream_->close();
+            return close();
+        }
+        if (!part.empty()) write_stream_part(std::move(part));
+    }
+
+    void write_stream_part(std::string part) {
+        writing_ = true;
+        auto data = std::make_shared<std::string>(std::move(part));
+        net::async_write(stream_, net::buffer(*data), [self = shared_from_this(), data](beast::error_code ec, size_t) {
+            self->writing_ = false;
+            if (ec) {
+                self->body_stream_->close();
+                return self->close();
+            }
+            self->pump();
+        });
     }
 
     void respond(Response r, bool keep_alive) {
@@ -231,6 +291,10 @@ private:
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     std::string remote_;
     bool idle_ = false;
+    std::shared_ptr<Stream> body_stream_;
+    bool writing_ = false;
+    bool client_gone_ = false;
+    char discard_[256];
 };
 
 void Server::Impl::accept() {

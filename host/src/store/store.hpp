@@ -76,6 +76,21 @@ struct ApiKeyRecord {
     int64_t created_us = 0;
 };
 
+// A trigger instance as StackStorm keeps it (TriggerInstanceDB): what
+// happened, when, and where its processing stands.
+struct TriggerInstanceRecord {
+    std::string id;
+    std::string trigger;  // the trigger type's ref, "core.st2.webhook"
+    Json payload = Json::object();
+    int64_t occurrence_us = 0;
+    std::string status = "pending";  // pending, processing, processed, processing_failed
+};
+
+struct TriggerInstanceFilter {
+    std::optional<std::string> trigger;
+    size_t limit = 50;
+};
+
 // Something asked of the process that runs an execution.
 struct ControlRequest {
     std::string execution_id;
@@ -107,6 +122,8 @@ public:
     virtual uint64_t save(ExecutionRecord record) = 0;
     virtual void append_output(OutputRecord chunk) = 0;
     virtual void save_workflow_state(WorkflowStateRecord part) = 0;
+    // Queued like save(); a later save of the same id replaces it.
+    virtual uint64_t save_trigger_instance(TriggerInstanceRecord record) = 0;
     // Returns once what the ticket stands for (and everything queued before
     // it) is on disk; throws StoreError when writing it failed. Concurrent
     // waiters share one commit.
@@ -128,6 +145,9 @@ public:
     virtual std::vector<OutputRecord> output(const std::string& id, int64_t after_seq = -1) = 0;
     // Ordered by seq.
     virtual std::vector<WorkflowStateRecord> workflow_state(const std::string& execution_id) = 0;
+    virtual std::optional<TriggerInstanceRecord> trigger_instance(const std::string& id) = 0;
+    // Newest first.
+    virtual std::vector<TriggerInstanceRecord> trigger_instances(const TriggerInstanceFilter& filter) = 0;
     // Every unfinished execution, oldest first.
     virtual std::vector<ExecutionRecord> unfinished() = 0;
     // Makes `new_owner` the owner of an unfinished execution still owned by
@@ -144,7 +164,8 @@ public:
         const std::function<bool(const ExecutionRecord&)>& keep = nullptr,
         const std::function<std::string(const ExecutionRecord&)>& before = nullptr) = 0;
     // Deletes finished executions (and their output and workflow state)
-    // that ended before `before_us`; returns how many.
+    // that ended before `before_us`, and trigger instances that occurred
+    // before it; returns how many executions.
     virtual size_t purge(int64_t before_us) = 0;
 
     // The datastore; written at once (not batched). Expired keys are never

@@ -86,6 +86,18 @@ const std::vector<std::string>& migrations() {
             created_us INTEGER NOT NULL
         );
         )sql",
+        // 6: trigger instances (webhooks, sensors), StackStorm's fields.
+        R"sql(
+        CREATE TABLE trigger_instances (
+            id TEXT PRIMARY KEY,
+            trigger TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            occurrence_us INTEGER NOT NULL,
+            status TEXT NOT NULL
+        );
+        CREATE INDEX trigger_instances_by_time ON trigger_instances(occurrence_us);
+        CREATE INDEX trigger_instances_by_trigger ON trigger_instances(trigger, occurrence_us);
+        )sql",
     };
     return m;
 }

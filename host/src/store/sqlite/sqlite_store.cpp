@@ -40,9 +40,10 @@ std::string dump(const Json& j) {
 // A stored value that cannot be read (written by something else, or nested
 // past the limit) shows as an error in its place rather than failing the
 // whole read. `fallback` keeps the shape callers expect (an object, a list).
-Json parse(const std::string& text, const std::string& id, const char* column, Json fallback) {
+// `record` names it: "execution ID".
+Json parse(const std::string& text, const std::string& record, const char* column, Json fallback) {
     try {
-        return core::parse_json(text, "execution " + id + ": stored " + column);
+        return core::parse_json(text, record + ": stored " + column);
     } catch (const core::JsonTextError& e) {
         spdlog::warn("{}", e.what());
         if (fallback.is_object()) fallback["error"] = e.what();
@@ -94,6 +95,7 @@ public:
                                  std::move(r.process), r.start_us, r.end_us});
     }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
+    uint64_t save_trigger_instance(TriggerInstanceRecord r) override { return push(std::move(r)); }
     void save_workflow_state(WorkflowStateRecord part) override {
         push(StateRow{std::move(part.execution_id), part.seq, std::move(part.state)});
     }
@@ -189,6 +191,28 @@ public:
         return out;
     }
 
+    std::optional<TriggerInstanceRecord> trigger_instance(const std::string& id) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kTriggerSelect) + " WHERE id = ?");
+        q.bind(1, id);
+        if (!q.executeStep()) return std::nullopt;
+        return trigger_row(q);
+    }
+
+    std::vector<TriggerInstanceRecord> trigger_instances(const TriggerInstanceFilter& f) override {
+        std::lock_guard lock(read_mu_);
+        std::string sql = kTriggerSelect;
+        if (f.trigger) sql += " WHERE trigger = ?";
+        sql += " ORDER BY occurrence_us DESC, id DESC LIMIT ?";
+        SQLite::Statement q(reader_db_, sql);
+        int i = 1;
+        if (f.trigger) q.bind(i++, *f.trigger);
+        q.bind(i, static_cast<int64_t>(f.limit));
+        std::vector<TriggerInstanceRecord> out;
+        while (q.executeStep()) out.push_back(trigger_row(q));
+        return out;
+    }
+
     std::vector<ExecutionRecord> unfinished() override {
         flush();
         std::lock_guard lock(read_mu_);
@@ -242,6 +266,9 @@ public:
         SQLite::Statement q(writer_db_, "DELETE FROM executions WHERE end_us != 0 AND end_us < ?");
         q.bind(1, before_us);
         size_t n = static_cast<size_t>(q.exec());
+        SQLite::Statement t(writer_db_, "DELETE FROM trigger_instances WHERE occurrence_us < ?");
+        t.bind(1, before_us);
+        t.exec();
         tx.commit();
         return n;
     }
@@ -382,6 +409,17 @@ private:
         return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                 q.getColumn(3).getString(), q.getColumn(4).getInt64()};
     }
+    static constexpr const char* kTriggerSelect =
+        "SELECT id, trigger, payload, occurrence_us, status FROM trigger_instances";
+    static TriggerInstanceRecord trigger_row(SQLite::Statement& q) {
+        TriggerInstanceRecord t;
+        t.id = q.getColumn(0).getString();
+        t.trigger = q.getColumn(1).getString();
+        t.payload = parse(q.getColumn(2).getString(), "trigger instance " + t.id, "payload", Json::object());
+        t.occurrence_us = q.getColumn(3).getInt64();
+        t.status = q.getColumn(4).getString();
+        return t;
+    }
     static constexpr const char* kKvSelect = "SELECT scope, user, name, value, secret, expire_us, updated_us FROM kv";
     static constexpr const char* kLive = "(expire_us = 0 OR expire_us > ?)";
 
@@ -413,7 +451,7 @@ private:
         int64_t seq;
         std::string state;
     };
-    using Item = std::variant<ExecutionRow, OutputRecord, StateRow>;
+    using Item = std::variant<ExecutionRow, OutputRecord, StateRow, TriggerInstanceRecord>;
 
     static SQLite::Database open(const std::string& file) {
         // SQLite gives the WAL and SHM files the database file's mode, so a
@@ -477,11 +515,13 @@ private:
         r.runner_type = q.getColumn(2).getString();
         // A status this packhost does not know (a newer one wrote it) reads as failed.
         r.status = core::parse_status(q.getColumn(3).getString()).value_or(core::Status::failed);
-        r.parameters = parse(q.getColumn(4).getString(), r.id, "parameters", Json::object());
+        r.parameters = parse(q.getColumn(4).getString(), "execution " + r.id, "parameters", Json::object());
         r.sealed_secrets = q.getColumn(5).getString();
-        r.result = q.getColumn(6).isNull() ? Json() : parse(q.getColumn(6).getString(), r.id, "result", Json::object());
-        r.context = parse(q.getColumn(7).getString(), r.id, "context", Json::object());
-        r.log = parse(q.getColumn(8).getString(), r.id, "log", Json::array());
+        r.result = q.getColumn(6).isNull()
+                       ? Json()
+                       : parse(q.getColumn(6).getString(), "execution " + r.id, "result", Json::object());
+        r.context = parse(q.getColumn(7).getString(), "execution " + r.id, "context", Json::object());
+        r.log = parse(q.getColumn(8).getString(), "execution " + r.id, "log", Json::array());
         r.parent = q.getColumn(9).getString();
         r.owner = q.getColumn(10).getString();
         r.start_us = q.getColumn(11).getInt64();
@@ -583,6 +623,7 @@ private:
         std::unordered_map<std::string, size_t> last, last_part;
         for (size_t i = 0; i < batch.size(); ++i) {
             if (auto* r = std::get_if<ExecutionRow>(&batch[i])) last[r->id] = i;
+            if (auto* t = std::get_if<TriggerInstanceRecord>(&batch[i])) last[t->id] = i;
             if (auto* w = std::get_if<StateRow>(&batch[i])) {
                 last_part[w->execution_id + '\n' + std::to_string(w->seq)] = i;
             }
@@ -628,6 +669,16 @@ private:
                 wf.bind(3, w->state);
                 wf.exec();
                 wf.reset();
+            } else if (auto* t = std::get_if<TriggerInstanceRecord>(&batch[i])) {
+                if (last[t->id] != i) continue;
+                auto& ti = prepared(insert_trigger_, "INSERT OR REPLACE INTO trigger_instances VALUES (?, ?, ?, ?, ?)");
+                ti.bind(1, t->id);
+                ti.bind(2, t->trigger);
+                ti.bind(3, dump(t->payload));
+                ti.bind(4, t->occurrence_us);
+                ti.bind(5, t->status);
+                ti.exec();
+                ti.reset();
             } else {
                 auto& o = std::get<OutputRecord>(batch[i]);
                 auto& out = prepared(insert_output_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
@@ -659,7 +710,8 @@ private:
     SQLite::Database writer_db_;
     std::mutex read_mu_;  // reader_db_
     SQLite::Database reader_db_;
-    std::optional<SQLite::Statement> insert_execution_, insert_output_, insert_state_;  // before the databases go
+    std::optional<SQLite::Statement> insert_execution_, insert_output_, insert_state_,
+        insert_trigger_;  // before the databases go
 
     std::mutex mu_;
     std::condition_variable cv_, done_cv_;
