@@ -149,6 +149,7 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
         {"PACKHOST_HOME", elsewhere.path().string()}, {"PACKHOST_URL", url}, {"PACKHOST_API_KEY", key}};
     std::atomic<bool> done{false};
     packhost::testing::ProcessResult run, run_json, list, get, bad, failing, actions, packs, no_key;
+    packhost::testing::ProcessResult key_set, key_get, key_missing, key_del, rerun, cancel, tail;
     std::thread client([&] {
         for (int i = 0; i < 300; ++i) {
             httplib::Client c("127.0.0.1", port);
@@ -166,6 +167,22 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
         packs = run_process({PACKHOST_BIN, "pack", "list"}, client_env);
         no_key = run_process({PACKHOST_BIN, "--url", url, "execution", "list"},
                              {{"PACKHOST_HOME", elsewhere.path().string()}});
+        key_set = run_process({PACKHOST_BIN, "key", "set", "region", "eu-west", "--json"}, client_env);
+        key_get = run_process({PACKHOST_BIN, "key", "get", "region"}, client_env);
+        key_del = run_process({PACKHOST_BIN, "key", "delete", "region"}, client_env);
+        key_missing = run_process({PACKHOST_BIN, "key", "get", "region"}, client_env);
+        rerun = run_process({PACKHOST_BIN, "execution", "re-run", id, "cmd=echo again", "--json"}, client_env);
+        httplib::Client c("127.0.0.1", port);
+        httplib::Headers h{{"St2-Api-Key", key}};
+        auto sleeper = c.Post("/api/v1/executions", h, R"({"action": "core.sleep", "parameters": {"seconds": 60}})",
+                              "application/json");
+        std::string sleeper_id = sleeper ? json::parse(sleeper->body).value("id", "") : "";
+        cancel = run_process({PACKHOST_BIN, "execution", "cancel", sleeper_id}, client_env);
+        auto talker = c.Post("/api/v1/executions", h,
+                             R"({"action": "core.local", "parameters": {"cmd": "echo one; sleep 0.5; echo two"}})",
+                             "application/json");
+        std::string talker_id = talker ? json::parse(talker->body).value("id", "") : "";
+        tail = run_process({PACKHOST_BIN, "execution", "tail", talker_id}, client_env);
         done = true;
     });
     auto serve = packhost::testing::run_process_signal_when(
@@ -190,6 +207,18 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
     EXPECT_NE(packs.out.find("core"), std::string::npos) << packs.out;
     EXPECT_EQ(no_key.exit_code, 2);
     EXPECT_NE(no_key.err.find("Unauthorized"), std::string::npos) << no_key.err;
+    EXPECT_EQ(key_set.exit_code, 0) << key_set.err;
+    EXPECT_EQ(json::parse(key_set.out, nullptr, false).value("value", ""), "eu-west") << key_set.out;
+    EXPECT_NE(key_get.out.find("eu-west"), std::string::npos) << key_get.out << key_get.err;
+    EXPECT_EQ(key_del.out, "deleted region\n");
+    EXPECT_EQ(key_missing.exit_code, 2);
+    EXPECT_EQ(key_missing.err, "error: key 'region' does not exist in the system scope\n");
+    EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_EQ(json::parse(rerun.out, nullptr, false)["result"].value("stdout", ""), "again") << rerun.out;
+    EXPECT_EQ(cancel.exit_code, 0) << cancel.out << cancel.err;
+    EXPECT_NE(cancel.out.find(": canceled"), std::string::npos) << cancel.out;
+    EXPECT_EQ(tail.exit_code, 0) << tail.err;
+    EXPECT_EQ(tail.out, "one\ntwo\n");
     // Nothing was written where the client ran.
     EXPECT_FALSE(std::filesystem::exists(elsewhere.path() / "packhost.db"));
 }

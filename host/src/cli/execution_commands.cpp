@@ -143,6 +143,14 @@ int report(AppContext& ctx, const executions::ControlService::Outcome& out, core
 // workflow whose process ended is continued here by `resume` (waited for
 // and printed as `run` does) and closed by `cancel`.
 void execution_control(AppContext& ctx, const std::string& id, core::Control kind) {
+    if (ctx.remote()) {
+        if (kind != core::Control::cancel) {
+            ctx.exit_code = usage_error(ctx, {"execution " + std::string(core::to_string(kind)) +
+                                              " is not available with --url yet (the REST API has no route for it)"});
+            return;
+        }
+        return remotely(ctx, [&] { ctx.exit_code = remote_cancel(ctx, id, kControlWait); });
+    }
     auto& control = ctx.host().control();
     executions::ControlService::Outcome out;
     try {
@@ -164,6 +172,7 @@ void execution_control(AppContext& ctx, const std::string& id, core::Control kin
 }
 
 void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<std::string>& overrides) {
+    if (ctx.remote()) return remotely(ctx, [&] { ctx.exit_code = remote_rerun(ctx, id, overrides); });
     auto& host = ctx.host();
     executions::Request request;
     try {
@@ -187,6 +196,7 @@ void execution_rerun(AppContext& ctx, const std::string& id, const std::vector<s
 }
 
 void execution_tail(AppContext& ctx, const std::string& id) {
+    if (ctx.remote()) return remotely(ctx, [&] { ctx.exit_code = remote_tail(ctx, id); });
     auto* store = ctx.host().store();
     if (!find_record(ctx, id)) return;
     int64_t seq = -1;

@@ -3,6 +3,7 @@
 
 #include "core/json_value.hpp"
 #include "cli/commands.hpp"
+#include "cli/remote.hpp"
 #include "cli/table.hpp"
 #include "core/json_text.hpp"
 #include "core/clock.hpp"
@@ -33,23 +34,40 @@ store::Datastore& datastore(AppContext& ctx) {
     return *ds;
 }
 
-void print(AppContext& ctx, const std::vector<store::KeyValue>& kvs, bool single) {
+// Keys as StackStorm's API shows them (store::key_value_view), from the
+// local datastore or from a server.
+void print(AppContext& ctx, const std::vector<Json>& kvs, bool single) {
     if (ctx.json) {
-        if (single) {
-            std::cout << core::to_json_text(store::key_value_view(kvs.front()), 2) << '\n';
-            return;
-        }
-        Json out = Json::array();
-        for (const auto& kv : kvs) out.push_back(store::key_value_view(kv));
-        std::cout << core::to_json_text(out, 2) << '\n';
+        std::cout << core::to_json_text(single ? kvs.front() : Json(kvs), 2) << '\n';
         return;
     }
     Table t({"NAME", "VALUE", "SECRET", "SCOPE", "EXPIRES"});
     for (const auto& kv : kvs) {
-        t.add(
-            {kv.name, kv.value, kv.secret ? "yes" : "no", kv.scope, kv.expire_us ? core::iso8601(kv.expire_us) : "-"});
+        const auto& expires = kv["expire_timestamp"];
+        t.add({kv.value("name", ""), kv.value("value", ""), kv.value("secret", false) ? "yes" : "no",
+               kv.value("scope", ""), expires.is_string() ? expires.get<std::string>() : "-"});
     }
     t.print(std::cout);
+}
+
+void print(AppContext& ctx, const std::vector<store::KeyValue>& kvs, bool single) {
+    std::vector<Json> views;
+    for (const auto& kv : kvs) views.push_back(store::key_value_view(kv));
+    print(ctx, views, single);
+}
+
+std::string key_target(const std::string& name, const KeyArgs& a, bool decrypt) {
+    return "/api/v1/keys/" + http::percent_encode(name) + "?scope=" + a.scope + (decrypt ? "&decrypt=true" : "");
+}
+
+// A key the server does not have: said as the local command says it.
+bool missing(AppContext& ctx, const RemoteError& e, const KeyArgs& a) {
+    if (e.exit_code() != kExitUsage || std::string_view(e.what()).find("not found") == std::string_view::npos) {
+        return false;
+    }
+    std::cerr << "error: key '" << a.name << "' does not exist in the " << a.scope << " scope\n";
+    ctx.exit_code = kExitUsage;
+    return true;
 }
 
 }  // namespace
@@ -71,9 +89,15 @@ void add_key_commands(CLI::App& app, AppContext& ctx) {
     set->add_flag("--encrypt,-e", a->encrypt, "Store the value encrypted (a secret)");
     scope_opt(set, *a);
     set->callback([&ctx, a] {
+        if (ctx.remote()) {
+            return remotely(ctx, [&] {
+                Json body{{"value", a->value}, {"secret", a->encrypt}, {"scope", a->scope}, {"ttl", a->ttl}};
+                print(ctx, std::vector<Json>{remote_call(ctx, "PUT", key_target(a->name, *a, false), body)}, true);
+            });
+        }
         datastore(ctx).set(a->name, a->value, std::chrono::seconds(a->ttl), options(*a, a->encrypt));
         auto kv = datastore(ctx).get(a->name, options(*a, false));
-        print(ctx, {*kv}, true);
+        print(ctx, std::vector<store::KeyValue>{*kv}, true);
     });
     set->add_flag("--json", ctx.json, "Print JSON");
 
@@ -84,13 +108,22 @@ void add_key_commands(CLI::App& app, AppContext& ctx) {
     get->add_flag("--json", ctx.json, "Print JSON");
     scope_opt(get, *g);
     get->callback([&ctx, g] {
+        if (ctx.remote()) {
+            return remotely(ctx, [&] {
+                try {
+                    print(ctx, std::vector<Json>{remote_call(ctx, "GET", key_target(g->name, *g, g->decrypt))}, true);
+                } catch (const RemoteError& e) {
+                    if (!missing(ctx, e, *g)) throw;
+                }
+            });
+        }
         auto kv = datastore(ctx).get(g->name, options(*g, g->decrypt));
         if (!kv) {
             std::cerr << "error: key '" << g->name << "' does not exist in the " << g->scope << " scope\n";
             ctx.exit_code = kExitUsage;
             return;
         }
-        print(ctx, {*kv}, true);
+        print(ctx, std::vector<store::KeyValue>{*kv}, true);
     });
 
     auto l = std::make_shared<KeyArgs>();
@@ -99,13 +132,33 @@ void add_key_commands(CLI::App& app, AppContext& ctx) {
     list->add_flag("--decrypt,-d", l->decrypt, "Show secrets' plaintext");
     list->add_flag("--json", ctx.json, "Print JSON");
     scope_opt(list, *l);
-    list->callback([&ctx, l] { print(ctx, datastore(ctx).list(l->prefix, options(*l, l->decrypt)), false); });
+    list->callback([&ctx, l] {
+        if (ctx.remote()) {
+            return remotely(ctx, [&] {
+                Json all = remote_call(ctx, "GET",
+                                       "/api/v1/keys?scope=" + l->scope + "&prefix=" + http::percent_encode(l->prefix) +
+                                           (l->decrypt ? "&decrypt=true" : ""));
+                print(ctx, all.get<std::vector<Json>>(), false);
+            });
+        }
+        print(ctx, datastore(ctx).list(l->prefix, options(*l, l->decrypt)), false);
+    });
 
     auto d = std::make_shared<KeyArgs>();
     auto* del = key->add_subcommand("delete", "Delete a key");
     del->add_option("name", d->name, "Key name")->required();
     scope_opt(del, *d);
     del->callback([&ctx, d] {
+        if (ctx.remote()) {
+            return remotely(ctx, [&] {
+                try {
+                    remote_call(ctx, "DELETE", key_target(d->name, *d, false));
+                    std::cout << "deleted " << d->name << '\n';
+                } catch (const RemoteError& e) {
+                    if (!missing(ctx, e, *d)) throw;
+                }
+            });
+        }
         if (!datastore(ctx).remove(d->name, options(*d, false))) {
             std::cerr << "error: key '" << d->name << "' does not exist in the " << d->scope << " scope\n";
             ctx.exit_code = kExitUsage;

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
                    "environment variables win over it");
     app.add_option("--url", ctx.url,
                    "Talk to a packhost serve at this URL (http://host:port) instead of opening the store "
-                   "(default: $PACKHOST_URL): run, execution list|get, pack list, action list");
+                   "(default: $PACKHOST_URL): run, execution list|get|cancel|re-run|tail, key, pack list, action list");
     app.add_option("--api-key", ctx.api_key, "The API key for --url (default: $PACKHOST_API_KEY)");
     app.add_option("--log-level", ctx.log_level,
                    "trace, debug, info, warn, error, critical or off (default: $PACKHOST_LOG_LEVEL, else warn)");

@@ -2,6 +2,7 @@
 // The CLI against a remote `packhost serve` (--url / PACKHOST_URL, with
 // --api-key / PACKHOST_API_KEY): the same commands, output, --json and exit
 // statuses, with the REST API in place of the store.
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -45,5 +46,13 @@ void remotely(AppContext& ctx, Fn fn) {
 // `packhost run` against the server: the action's parameters cast by its
 // declared types (read from the server), started, followed until it ends.
 int remote_run(AppContext& ctx, const std::string& ref, const std::vector<std::string>& parameters, double timeout);
+
+// `execution cancel ID`: asked, then followed for up to `wait`; printed as
+// the local command prints it. Returns the exit status.
+int remote_cancel(AppContext& ctx, const std::string& id, std::chrono::seconds wait);
+// `execution re-run ID [key=value ...]`, followed and printed as `run`.
+int remote_rerun(AppContext& ctx, const std::string& id, const std::vector<std::string>& overrides);
+// `execution tail ID`: its output as it comes, from the event stream.
+int remote_tail(AppContext& ctx, const std::string& id);
 
 }  // namespace packhost::cli

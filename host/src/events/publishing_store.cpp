@@ -62,6 +62,7 @@ public:
             j["execution_id"] = copy->execution_id;
             j["action_ref"] = action;
             j["output_type"] = copy->stream;
+            j["seq"] = copy->seq;
             j["data"] = copy->data;
             j["timestamp"] = core::iso8601(copy->timestamp_us);
             return core::to_json_text(j);

@@ -144,7 +144,9 @@ int Client::stream(const std::string& target, const std::function<bool(std::stri
     while (more && !parser.is_done()) {
         parser.get().body().data = chunk;
         parser.get().body().size = sizeof chunk;
-        bhttp::read(*d.stream, d.buffer, parser, ec);
+        // read_some: an event stream's parts are small and must come as
+        // they arrive, not once a buffer's worth has gathered.
+        bhttp::read_some(*d.stream, d.buffer, parser, ec);
         if (ec == bhttp::error::need_buffer) ec = {};
         size_t got = sizeof chunk - parser.get().body().size;
         if (got > 0) more = on_data(std::string_view(chunk, got));
