@@ -13,9 +13,7 @@ using http::Response;
 Json json_body(const Request& r, bool optional) {
     if (optional && r.body.empty()) return Json::object();
     auto type = r.header("content-type");
-    auto base = type.substr(0, type.find(';'));
-    while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-    if (base != "application/json") {
+    if (http::media_type(type) != "application/json") {
         throw Response::fault(415, "The request body must be JSON (Content-Type: application/json), got " +
                                        (type.empty() ? std::string("no Content-Type") : std::string(type)));
     }

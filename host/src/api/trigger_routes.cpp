@@ -23,23 +23,10 @@ bool private_header(std::string_view name) {
 Json webhook_body(const Request& r) {
     if (r.body.empty()) return nullptr;
     auto type = r.header("content-type");
-    auto base = type.substr(0, type.find(';'));
-    while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+    auto base = http::media_type(type);
     if (base == "application/x-www-form-urlencoded") {
         Json form = Json::object();
-        std::string_view text = r.body;
-        size_t at = 0;
-        while (at <= text.size()) {
-            size_t amp = text.find('&', at);
-            if (amp == std::string_view::npos) amp = text.size();
-            std::string_view pair = text.substr(at, amp - at);
-            if (!pair.empty()) {
-                size_t eq = pair.find('=');
-                form[http::percent_decode(pair.substr(0, eq), true)] =
-                    eq == std::string_view::npos ? "" : http::percent_decode(pair.substr(eq + 1), true);
-            }
-            at = amp + 1;
-        }
+        for (auto& [k, v] : http::parse_form(r.body)) form[k] = std::move(v);
         return form;
     }
     if (base != "application/json") {

@@ -71,4 +71,27 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> parse_form(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> out;
+    size_t at = 0;
+    while (at <= text.size()) {
+        size_t amp = text.find('&', at);
+        if (amp == std::string_view::npos) amp = text.size();
+        std::string_view pair = text.substr(at, amp - at);
+        if (!pair.empty()) {
+            size_t eq = pair.find('=');
+            out.emplace_back(percent_decode(pair.substr(0, eq), true),
+                             eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true));
+        }
+        at = amp + 1;
+    }
+    return out;
+}
+
+std::string_view media_type(std::string_view content_type) {
+    auto base = content_type.substr(0, content_type.find(';'));
+    while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+    return base;
+}
+
 }  // namespace packhost::http

@@ -48,4 +48,10 @@ struct Response {
 // escape is kept as written.
 std::string percent_decode(std::string_view text, bool plus_is_space);
 
+// "a=1&b=two+words" (a query string, a form body) as decoded pairs, in order.
+std::vector<std::pair<std::string, std::string>> parse_form(std::string_view text);
+
+// "application/json; charset=utf-8" -> "application/json".
+std::string_view media_type(std::string_view content_type);
+
 }  // namespace packhost::http

@@ -47,21 +47,7 @@ Request to_request(bhttp::request<bhttp::string_body>&& r, const std::string& re
     std::string_view target(r.target().data(), r.target().size());
     size_t q = target.find('?');
     out.path = percent_decode(target.substr(0, q), false);
-    if (q != std::string_view::npos) {
-        std::string_view query = target.substr(q + 1);
-        size_t at = 0;
-        while (at <= query.size()) {
-            size_t amp = query.find('&', at);
-            if (amp == std::string_view::npos) amp = query.size();
-            std::string_view pair = query.substr(at, amp - at);
-            if (!pair.empty()) {
-                size_t eq = pair.find('=');
-                out.query.emplace_back(percent_decode(pair.substr(0, eq), true),
-                                       eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true));
-            }
-            at = amp + 1;
-        }
-    }
+    if (q != std::string_view::npos) out.query = parse_form(target.substr(q + 1));
     for (const auto& field : r) {
         std::string name(field.name_string());
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
