@@ -18,8 +18,6 @@ JOBS ?= $(shell nproc)
 # ccache (installed by scripts/install-deps) makes rebuilds after a pull cheap.
 ifneq ($(shell command -v ccache 2>/dev/null),)
 CMAKE_FLAGS += -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
-# What ccache needs to cache files built with a precompiled header.
-export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 endif
 PREFIX ?= /usr/local
 PACKHOST := $(BUILD)/bin/packhost

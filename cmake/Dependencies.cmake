@@ -35,9 +35,3 @@ if(PACKHOST_BUILD_TESTS)
   pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # the fake HTTP servers
 endif()
 
-# The heavy headers nearly every file includes, precompiled once per target
-# that uses them (host/, tests/): CI builds three configurations from a
-# clean clone.
-set(PACKHOST_PRECOMPILED_HEADERS
-  <nlohmann/json.hpp> <spdlog/spdlog.h> <yaml-cpp/yaml.h>
-  <filesystem> <functional> <map> <memory> <mutex> <string> <vector>)
