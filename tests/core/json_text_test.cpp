@@ -72,5 +72,24 @@ TEST(JsonText, RefusesToPrintPastThePrintDepth) {
     EXPECT_THROW(to_json_text(deep), JsonTextError);
 }
 
+TEST(JsonText, MemoryBytesGrowWithStringsKeysAndNodesAndNeedNoRecursion) {
+    size_t scalar = json_memory_bytes(Json(1));
+    EXPECT_GT(scalar, 0u);
+    EXPECT_EQ(json_memory_bytes(Json(std::string(1000, 'a'))), scalar + 1000);
+    Json object = {{"key", std::string(500, 'b')}};
+    EXPECT_GE(json_memory_bytes(object), 2 * scalar + 500 + 3);
+    Json array = Json::array();
+    for (int i = 0; i < 100; ++i) array.push_back(object);
+    EXPECT_GT(json_memory_bytes(array), 100 * json_memory_bytes(object));
+    // A value nested far past any printer's limit is weighed all the same.
+    Json deep = Json::array();
+    for (int i = 0; i < 100000; ++i) {
+        Json outer = Json::array();
+        outer.push_back(std::move(deep));
+        deep = std::move(outer);
+    }
+    EXPECT_EQ(json_memory_bytes(deep), 100001 * scalar);
+}
+
 }  // namespace
 }  // namespace packhost::core

@@ -1,4 +1,4 @@
-// The event bus: ids that keep increasing, a bounded ring replayed after a
+// The event bus: ids that keep increasing, a ring bounded in count and bytes replayed after a
 // reader's last id, sinks that leave by returning false or by unsubscribing
 // from inside a delivery, and data rendered once, only when read.
 #include <gtest/gtest.h>
@@ -81,4 +81,40 @@ TEST(EventBus, DataIsRenderedOnceAndOnlyWhenRead) {
     EXPECT_EQ(kept->data(), "{\"a\":1}");
     EXPECT_EQ(kept->data(), "{\"a\":1}");
     EXPECT_EQ(renders, 1);
+}
+
+TEST(EventBus, TheRingIsBoundedInBytesToo) {
+    EventBus bus(100, 1000);
+    auto publish = [&](size_t bytes) {
+        auto e = std::make_shared<Event>();
+        e->type = "t";
+        e->approx_bytes = bytes;
+        e->render = [bytes] { return std::to_string(bytes); };
+        bus.publish(std::move(e));
+    };
+    for (int i = 0; i < 10; ++i) publish(300);
+    EXPECT_EQ(bus.ring_size(), 3u) << "three of 300 bytes fit in 1000, not four";
+    EXPECT_EQ(bus.ring_bytes(), 900u);
+    publish(5000);
+    EXPECT_EQ(bus.ring_size(), 1u) << "the newest is kept whatever it weighs, alone";
+    EXPECT_EQ(bus.ring_bytes(), 5000u);
+    std::vector<std::string> replayed;
+    bus.subscribe([&](const EventPtr& e) { return replayed.push_back(e->data()), true; }, 1);
+    EXPECT_EQ(replayed, (std::vector<std::string>{"5000"}));
+    publish(10);
+    EXPECT_EQ(bus.ring_size(), 1u);
+    EXPECT_EQ(bus.ring_bytes(), 10u);
+}
+
+TEST(EventBus, RenderingDropsTheCopyItRendersFrom) {
+    EventBus bus;
+    auto held = std::make_shared<std::string>(10000, 'x');
+    std::weak_ptr<std::string> watch = held;
+    EventPtr kept;
+    bus.subscribe([&](const EventPtr& e) { return kept = e, true; });
+    bus.publish("t", [held] { return std::string("\"") + *held + "\""; });
+    held.reset();
+    EXPECT_FALSE(watch.expired()) << "kept for rendering";
+    EXPECT_EQ(kept->data().size(), 10002u);
+    EXPECT_TRUE(watch.expired()) << "the text replaces the copy";
 }

@@ -73,7 +73,8 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     // A closed terminal (SIGHUP) stops it the way SIGTERM does.
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a client gone mid-response is an error code, not death
-    ctx.events = std::make_unique<events::EventBus>();
+    ctx.events = std::make_unique<events::EventBus>(static_cast<size_t>(settings.number("stream.ring_events")),
+                                                    static_cast<size_t>(settings.number("stream.ring_bytes")));
     auto& host = ctx.host();
 
     api::RestOptions rest;

@@ -166,6 +166,28 @@ Json parse_json(std::string_view text, const std::string& what) { return parse<J
 
 size_t json_depth(const Json& value, size_t limit) { return depth_of(value, limit); }
 
+size_t json_memory_bytes(const Json& value) {
+    size_t bytes = 0;
+    std::vector<const Json*> todo{&value};
+    while (!todo.empty()) {
+        const Json* node = todo.back();
+        todo.pop_back();
+        bytes += sizeof(Json);
+        if (node->is_string()) {
+            bytes += node->get_ref<const std::string&>().size();
+        } else if (node->is_object()) {
+            // An ordered object is a vector of (key, value) pairs.
+            for (auto it = node->begin(); it != node->end(); ++it) {
+                bytes += sizeof(std::string) + it.key().size();
+                todo.push_back(&*it);
+            }
+        } else if (node->is_array()) {
+            for (const auto& child : *node) todo.push_back(&child);
+        }
+    }
+    return bytes;
+}
+
 void check_json_depth(const Json& value, const std::string& what, size_t limit) {
     if (depth_of(value, limit) > limit) throw JsonTextError(too_deep(what, limit));
 }

@@ -38,6 +38,10 @@ Json parse_json(std::string_view text, const std::string& what);
 // counted without recursion and without looking past `limit` + 1.
 size_t json_depth(const Json& value, size_t limit = kMaxJsonDepth);
 
+// About how many bytes `value` holds in memory (its nodes, strings and
+// keys), counted without recursion: what a bounded cache of values weighs.
+size_t json_memory_bytes(const Json& value);
+
 // Throws JsonTextError("<what>: nested deeper than N levels") when `value`
 // nests deeper than `limit`.
 void check_json_depth(const Json& value, const std::string& what, size_t limit = kMaxJsonDepth);

@@ -5,12 +5,17 @@
 namespace packhost::events {
 
 const std::string& Event::data() const {
-    std::call_once(rendered, [this] { text = render ? render() : std::string("{}"); });
+    std::call_once(rendered, [this] {
+        text = render ? render() : std::string("{}");
+        render = nullptr;
+    });
     return text;
 }
 
-EventBus::EventBus(size_t ring_capacity)
-    : capacity_(ring_capacity ? ring_capacity : 1), next_id_(static_cast<uint64_t>(core::now_us())) {}
+EventBus::EventBus(size_t ring_capacity, size_t ring_max_bytes)
+    : capacity_(ring_capacity ? ring_capacity : 1),
+      max_bytes_(ring_max_bytes),
+      next_id_(static_cast<uint64_t>(core::now_us())) {}
 
 void EventBus::publish(std::string type, std::function<std::string()> render) {
     auto e = std::make_shared<Event>();
@@ -24,7 +29,12 @@ void EventBus::publish(std::shared_ptr<Event> e) {
         std::lock_guard lock(mu_);
         e->id = next_id_++;
         ring_.push_back(e);
-        if (ring_.size() > capacity_) ring_.pop_front();
+        bytes_ += e->approx_bytes;
+        // The newest stays whatever it weighs: a reader must at least get it.
+        while (ring_.size() > capacity_ || (bytes_ > max_bytes_ && ring_.size() > 1)) {
+            bytes_ -= ring_.front()->approx_bytes;
+            ring_.pop_front();
+        }
         // Delivered under the lock: every sink sees events in id order, and
         // one subscribing meanwhile gets each event exactly once.
         delivering_ = std::this_thread::get_id();
@@ -58,6 +68,16 @@ void EventBus::unsubscribe(uint64_t token) {
     }
     std::lock_guard lock(mu_);
     sinks_.erase(token);
+}
+
+size_t EventBus::ring_size() const {
+    std::lock_guard lock(mu_);
+    return ring_.size();
+}
+
+size_t EventBus::ring_bytes() const {
+    std::lock_guard lock(mu_);
+    return bytes_;
 }
 
 size_t EventBus::subscribers() const {

@@ -3,8 +3,8 @@
 // (st2.execution__create, st2.execution__update,
 // st2.execution.output__create, st2.trigger_instance__create), for
 // whoever listens: the HTTP stream, later chat and metrics. The last events
-// are kept in a bounded ring so that a reader that reconnects with the last
-// id it saw gets what it missed.
+// are kept in a ring, bounded in count and in bytes, so that a reader that
+// reconnects with the last id it saw gets what it missed.
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -27,11 +27,16 @@ struct Event {
     std::string ref;
     std::string status;
     double elapsed_seconds = -1;
+    // About what the event holds in memory (the copy `render` keeps),
+    // set by the publisher: the ring is bounded in bytes too.
+    size_t approx_bytes = 0;
     // The data as JSON text, made when first asked for: most events are
     // never read, and a busy host should not print each one.
     const std::string& data() const;
 
-    std::function<std::string()> render;  // set by the publisher
+    // Set by the publisher; dropped once called, so that an event holds
+    // either the copy it renders from or its text, not both.
+    mutable std::function<std::string()> render;
     mutable std::once_flag rendered;
     mutable std::string text;
 };
@@ -43,7 +48,10 @@ public:
     // Ids start at the time the bus was made (µs), so that they keep
     // increasing across restarts: an id from before one is older than
     // anything in the ring.
-    explicit EventBus(size_t ring_capacity = 4096);
+    // The ring keeps at most `ring_capacity` events and, past the newest,
+    // `ring_max_bytes` of them (a few executions with large results must not
+    // pin gigabytes).
+    explicit EventBus(size_t ring_capacity = 4096, size_t ring_max_bytes = size_t{64} << 20);
 
     // Gives `event` its id and delivers it.
     void publish(std::shared_ptr<Event> event);
@@ -59,10 +67,15 @@ public:
     // Also from inside a sink (a stream that closes while fed).
     void unsubscribe(uint64_t token);
     size_t subscribers() const;
+    // What the ring holds now (for tests and metrics).
+    size_t ring_size() const;
+    size_t ring_bytes() const;
 
 private:
     mutable std::mutex mu_;
     size_t capacity_;
+    size_t max_bytes_;
+    size_t bytes_ = 0;  // the ring's events' approx_bytes
     uint64_t next_id_;
     std::deque<EventPtr> ring_;
     uint64_t next_token_ = 1;

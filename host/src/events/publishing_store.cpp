@@ -7,6 +7,13 @@
 namespace packhost::events {
 namespace {
 
+size_t approx_bytes(const store::ExecutionRecord& r) {
+    size_t bytes = sizeof(Event) + sizeof(r) + r.id.size() + r.action.size() + r.sealed_secrets.size();
+    for (const Json* j : {&r.parameters, &r.result, &r.context, &r.log}) bytes += core::json_memory_bytes(*j);
+    if (r.context_text) bytes += r.context_text->size();
+    return bytes;
+}
+
 class PublishingStore final : public store::Store {
 public:
     PublishingStore(std::unique_ptr<store::Store> inner, EventBus& bus) : inner_(std::move(inner)), bus_(bus) {}
@@ -32,6 +39,7 @@ public:
         e->ref = record.action;
         e->status = std::string(core::to_string(record.status));
         if (record.end_us != 0) e->elapsed_seconds = static_cast<double>(record.end_us - record.start_us) / 1e6;
+        e->approx_bytes = approx_bytes(*copy);
         e->render = [copy] {
             // Saved records carry their context as the text printed once.
             if (copy->context_text && copy->context.empty()) {
@@ -57,6 +65,7 @@ public:
         auto e = std::make_shared<Event>();
         e->type = "st2.execution.output__create";
         e->ref = action;
+        e->approx_bytes = sizeof(Event) + sizeof(chunk) + chunk.execution_id.size() + chunk.data.size();
         e->render = [copy, action] {
             Json j = Json::object();
             j["execution_id"] = copy->execution_id;
@@ -77,6 +86,7 @@ public:
         e->type = record.status == "pending" ? "st2.trigger_instance__create" : "st2.trigger_instance__update";
         e->ref = record.trigger;
         e->status = record.status;
+        e->approx_bytes = sizeof(Event) + sizeof(record) + record.id.size() + core::json_memory_bytes(record.payload);
         e->render = [copy] { return core::to_json_text(trigger_instance_view(*copy)); };
         bus_.publish(std::move(e));
         return inner_->save_trigger_instance(std::move(record));
