@@ -266,6 +266,8 @@ TEST_F(RestApiTest, MetricsCountExecutionsRequestsAndTriggerInstances) {
     // By route pattern, never by the id in the path.
     EXPECT_TRUE(has("route=\"/api/v1/executions/{id}\"")) << text;
     EXPECT_TRUE(has("code=\"404\"")) << text;
+    // Counted with the code it was answered with, though given later.
+    EXPECT_TRUE(has("{code=\"201\",method=\"POST\",route=\"/api/v1/executions\"} 1")) << text;
     EXPECT_FALSE(has(id)) << text;
 }
 

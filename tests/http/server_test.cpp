@@ -12,10 +12,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "http/pending.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 
@@ -336,6 +338,101 @@ TEST_F(HttpServer, StopClosesIdleConnectionsAndFinishesTheAnswerBeingWritten) {
     stopper.join();
     Conn after(bound);
     EXPECT_FALSE(after.ok()) << "the stopped server still accepted a connection";
+}
+
+// Responses given later (POST /api/v1/executions waits for the store's
+// commit that way): the routes keep what they promised here.
+class Promised {
+public:
+    void add(http::Router& router) {
+        router.add("GET", "/later", [this](const http::Request&, const http::Params&) {
+            auto p = std::make_shared<http::Pending>();
+            std::lock_guard lock(mu_);
+            pending_.push_back(p);
+            return http::Response::later(p);
+        });
+    }
+    size_t count() {
+        std::lock_guard lock(mu_);
+        return pending_.size();
+    }
+    std::shared_ptr<http::Pending> at(size_t i) {
+        std::lock_guard lock(mu_);
+        return pending_.at(i);
+    }
+    bool wait_for(size_t n) {
+        for (int i = 0; i < 500 && count() < n; ++i) std::this_thread::sleep_for(10ms);
+        return count() >= n;
+    }
+
+private:
+    std::mutex mu_;
+    std::vector<std::shared_ptr<http::Pending>> pending_;
+};
+
+TEST_F(HttpServer, AResponseGivenLaterHoldsNoIoThreadAndKeepsTheConnection) {
+    Promised promised;
+    promised.add(router_);
+    http::ServerOptions o;
+    o.threads = 1;
+    start(o);
+    std::vector<Conn> waiting;
+    for (int i = 0; i < 5; ++i) {
+        waiting.emplace_back(port());
+        ASSERT_TRUE(waiting.back().send(get("/later")));
+    }
+    ASSERT_TRUE(promised.wait_for(5));
+    // Five requests wait and the one I/O thread still answers another.
+    still_serving();
+    EXPECT_TRUE(waiting[0].response(100ms).empty()) << "answered before it was given";
+    promised.at(0)->then([](http::Response& r) { r.headers.emplace_back("X-Seen", "yes"); });
+    for (size_t i = 0; i < 5; ++i) {
+        std::thread([p = promised.at(i), i] {
+            p->finish([i] { return http::Response::json(201, Json{{"n", i}}); });
+        }).join();
+    }
+    for (size_t i = 0; i < 5; ++i) {
+        auto r = waiting[i].response();
+        EXPECT_EQ(status_of(r), 201) << r;
+        EXPECT_NE(r.find("\"n\": " + std::to_string(i)), std::string::npos) << r;
+        if (i == 0) {
+            EXPECT_NE(r.find("X-Seen: yes"), std::string::npos) << r;
+        }
+    }
+    // Kept alive: the same connection asks again.
+    ASSERT_TRUE(waiting[2].send(get("/hello/more")));
+    EXPECT_EQ(status_of(waiting[2].response()), 200);
+    // Finishing twice, or a make that throws, is no crash.
+    ASSERT_TRUE(waiting[3].send(get("/later")));
+    ASSERT_TRUE(promised.wait_for(6));
+    promised.at(5)->finish([]() -> http::Response { throw std::runtime_error("defect"); });
+    promised.at(5)->finish([] { return http::Response::json(200, Json::object()); });
+    EXPECT_EQ(status_of(waiting[3].response()), 500);
+}
+
+TEST_F(HttpServer, StopWaitsForResponsesGivenLaterAndAbandonsThoseNeverGiven) {
+    Promised promised;
+    promised.add(router_);
+    http::ServerOptions o;
+    o.request_timeout = 600ms;
+    start(o);
+    Conn given(port()), never(port());
+    ASSERT_TRUE(given.send(get("/later")));
+    ASSERT_TRUE(promised.wait_for(1));
+    ASSERT_TRUE(never.send(get("/later")));
+    ASSERT_TRUE(promised.wait_for(2));
+    auto began = std::chrono::steady_clock::now();
+    std::thread stopper([&] { server_->stop(); });
+    std::this_thread::sleep_for(100ms);
+    promised.at(0)->finish([] { return http::Response::json(201, Json::object()); });
+    auto r = given.response();
+    EXPECT_EQ(status_of(r), 201) << r;
+    EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
+    EXPECT_TRUE(never.closed_by_server(3000ms)) << "abandoned once the request timeout passed";
+    stopper.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 5s);
+    // Given after the server has gone: nothing happens.
+    promised.at(1)->finish([] { return http::Response::json(201, Json::object()); });
 }
 
 TEST(HttpServerBind, AnAddressInUseIsAClearError) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "core/clock.hpp"
@@ -283,4 +284,32 @@ TEST_F(SqliteStore, TriggerInstancesAreKeptListedAndPurged) {
     s->purge(250);
     EXPECT_EQ(s->trigger_instances({}).size(), 1u);
     EXPECT_TRUE(s->trigger_instance("t3"));
+}
+
+TEST_F(SqliteStore, WhenDurableCallsBackOnceEachTicketIsOnDiskInTicketOrder) {
+    auto s = open_sqlite_store(file_);
+    std::mutex mu;
+    std::vector<uint64_t> told;
+    std::vector<uint64_t> tickets;
+    for (int i = 0; i < 50; ++i) {
+        auto t = s->save(record("d" + std::to_string(i), "core.echo", "scheduled", 100 + i));
+        tickets.push_back(t);
+        s->when_durable(t, [&, t](std::exception_ptr e) {
+            EXPECT_FALSE(e);
+            // On disk by now: a reader sees it.
+            std::lock_guard lock(mu);
+            told.push_back(t);
+        });
+    }
+    s->flush();
+    for (int i = 0; i < 100; ++i) {
+        {
+            std::lock_guard lock(mu);
+            if (told.size() == tickets.size()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::lock_guard lock(mu);
+    EXPECT_EQ(told, tickets);
+    EXPECT_TRUE(s->execution("d49"));
 }

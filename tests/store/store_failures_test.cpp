@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "host.hpp"
@@ -28,6 +29,14 @@ protected:
     }
     void TearDown() override {
         if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+    }
+    // A host with the bundled packs whose store is on the small disk.
+    HostOptions host_options() const {
+        HostOptions o;
+        o.packs_path = {BUNDLED_PACKS_DIR};
+        o.store_file = dir_ / "packhost.db";
+        o.scheduler.workers = 1;
+        return o;
     }
     packhost::testing::TempDir temp_{"packhost-fulldisk"};
     const fs::path& dir_ = temp_.path();
@@ -76,11 +85,7 @@ TEST_F(FullDisk, AFailedWriteIsReportedKeptAndWrittenOnceThereIsRoom) {
 }
 
 TEST_F(FullDisk, ADurableRequestTheStoreCannotRecordIsRefusedAndNeverRuns) {
-    HostOptions o;
-    o.packs_path = {BUNDLED_PACKS_DIR};
-    o.store_file = dir_ / "packhost.db";
-    o.scheduler.workers = 1;
-    Host host(o);
+    Host host(host_options());
     std::string marker = (fs::temp_directory_path() / ("packhost-refused-" + std::to_string(::getpid()))).string();
     fs::remove(marker);
     executions::Request r;
@@ -94,6 +99,58 @@ TEST_F(FullDisk, ADurableRequestTheStoreCannotRecordIsRefusedAndNeverRuns) {
     } catch (const store::StoreError& e) {
         EXPECT_NE(std::string(e.what()).find("database or disk is full"), std::string::npos) << e.what();
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_FALSE(fs::exists(marker)) << "it never ran";
+    fs::remove(marker);
+}
+
+TEST_F(FullDisk, WhenDurableIsToldOfTheFailureAndLaterOfNothingAlreadyWritten) {
+    auto store = store::open_sqlite_store((dir_ / "packhost.db").string());
+    auto small = store->save(big_record("0123456789abcdef0123456a", 10));
+    store->wait_durable(small);
+    std::exception_ptr at_once = std::make_exception_ptr(std::runtime_error("not called"));
+    store->when_durable(small, [&](std::exception_ptr e) { at_once = e; });
+    EXPECT_FALSE(at_once) << "already on disk: called at once, with no error";
+
+    auto ticket = store->save(big_record("0123456789abcdef01234567", 3u << 20));
+    std::promise<std::string> told;
+    store->when_durable(ticket, [&](std::exception_ptr e) {
+        try {
+            if (e) std::rethrow_exception(e);
+            told.set_value("no error");
+        } catch (const store::StoreError& err) {
+            told.set_value(err.what());
+        }
+    });
+    auto f = told.get_future();
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_NE(f.get().find("database or disk is full"), std::string::npos);
+}
+
+TEST_F(FullDisk, AnAsyncDurableRequestTheStoreCannotRecordIsRefusedAndNeverRuns) {
+    Host host(host_options());
+    std::string marker =
+        (fs::temp_directory_path() / ("packhost-refused-async-" + std::to_string(::getpid()))).string();
+    fs::remove(marker);
+    executions::Request r;
+    r.action = "core.local";
+    r.parameters = {{"cmd", "touch " + marker + " # " + std::string(3u << 20, 'x')}};
+    r.durable = true;
+    std::promise<std::pair<std::string, std::string>> accepted;
+    host.scheduler().submit(std::move(r), [&](const std::shared_ptr<executions::Execution>& e, std::exception_ptr err) {
+        std::string why = "no error";
+        try {
+            if (err) std::rethrow_exception(err);
+        } catch (const store::StoreError& se) {
+            why = se.what();
+        }
+        accepted.set_value({why, std::string(core::to_string(e->status()))});
+    });
+    auto f = accepted.get_future();
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    auto [why, status] = f.get();
+    EXPECT_NE(why.find("database or disk is full"), std::string::npos) << why;
+    EXPECT_EQ(status, "failed");
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_FALSE(fs::exists(marker)) << "it never ran";
     fs::remove(marker);

@@ -6,6 +6,7 @@
 #include "core/status.hpp"
 #include "executions/record_view.hpp"
 #include "host.hpp"
+#include "http/pending.hpp"
 #include "store/store.hpp"
 
 namespace packhost::api {
@@ -21,6 +22,28 @@ void refuse_when_full(Host& host, const RestOptions& options) {
         throw Response::fault(429, "Too many executions are waiting (" + std::to_string(options.max_unfinished) +
                                        " accepted and unfinished); try again later.");
     }
+}
+
+// 201 with the execution once its record is on disk. The I/O thread does
+// not wait for the store's commit: many requests share one, while the
+// thread goes on serving others.
+Response start_once_recorded(Host& host, executions::Request request) {
+    request.durable = true;
+    auto pending = std::make_shared<http::Pending>();
+    host.control().start(std::move(request),
+                         [pending](const std::shared_ptr<executions::Execution>& e, std::exception_ptr error) {
+                             pending->finish([e, error] {
+                                 if (!error) return Response::json(201, e->to_json());
+                                 std::string why = "unknown error";
+                                 try {
+                                     std::rethrow_exception(error);
+                                 } catch (const std::exception& err) {
+                                     why = err.what();
+                                 }
+                                 return Response::fault(503, "the store cannot take it now: " + why);
+                             });
+                         });
+    return Response::later(std::move(pending));
 }
 
 }  // namespace
@@ -49,9 +72,7 @@ void add_execution_routes(http::Router& r, Host& host, const RestOptions& option
                   throw core::NotFound("Action \"" + request.action + "\" cannot be found.");
               }
               request.context["user"] = req.user;
-              request.durable = true;
-              auto e = host.control().start(std::move(request));
-              return Response::json(201, e->to_json());
+              return start_once_recorded(host, std::move(request));
           }));
 
     r.add("GET", "/api/v1/executions", guarded([&host](const Request& req, const Params&) {
@@ -100,9 +121,7 @@ void add_execution_routes(http::Router& r, Host& host, const RestOptions& option
                   for (auto& [k, v] : o->items()) request.parameters[k] = v;
               }
               request.context["user"] = req.user;
-              request.durable = true;
-              auto e = host.control().start(std::move(request));
-              return Response::json(201, e->to_json());
+              return start_once_recorded(host, std::move(request));
           }));
 
     r.add("GET", "/api/v1/executions/{id}/output", guarded([&host](const Request& req, const Params& p) {

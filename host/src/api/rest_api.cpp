@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "core/clock.hpp"
 #include "host.hpp"
+#include "http/pending.hpp"
 
 namespace packhost::api {
 
@@ -84,7 +85,13 @@ Response RestApi::handle(Request& request) {
     Response out;
     if (request.path != "/api/v1/health") request.user = authenticate(request, out);
     if (request.path == "/api/v1/health" || !request.user.empty()) out = router_.dispatch(request, &route);
-    metrics_.count_request(request.method, route.empty() ? "unmatched" : route, out.status);
+    if (route.empty()) route = "unmatched";
+    if (out.pending) {
+        out.pending->then(
+            [this, method = request.method, route](Response& r) { metrics_.count_request(method, route, r.status); });
+    } else {
+        metrics_.count_request(request.method, route, out.status);
+    }
     return out;
 }
 

@@ -94,6 +94,9 @@ public:
 
     void save_workflow_state(store::WorkflowStateRecord part) override { inner_->save_workflow_state(std::move(part)); }
     void wait_durable(uint64_t ticket) override { inner_->wait_durable(ticket); }
+    void when_durable(uint64_t ticket, std::function<void(std::exception_ptr)> done) override {
+        inner_->when_durable(ticket, std::move(done));
+    }
     void flush() override { inner_->flush(); }
     Health health() override { return inner_->health(); }
     std::optional<store::ExecutionRecord> execution(const std::string& id) override { return inner_->execution(id); }

@@ -34,6 +34,11 @@ public:
     ControlService& operator=(const ControlService&) = delete;
 
     std::shared_ptr<Execution> start(Request request) { return scheduler_.submit(std::move(request)); }
+    // Without waiting for a durable request's record (Scheduler::submit):
+    // what serves many requests on a few threads uses this.
+    void start(Request request, Scheduler::Accepted accepted) {
+        scheduler_.submit(std::move(request), std::move(accepted));
+    }
 
     // The request that runs a recorded execution's action again with its
     // parameters, secret ones included (unsealed). Throws core::NotFound for

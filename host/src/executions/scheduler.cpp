@@ -94,24 +94,67 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
 }
 
 void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable) {
+    uint64_t ticket = admit(e);
+    if (durable && ticket != 0) {
+        try {
+            options_.store->wait_durable(ticket);
+        } catch (const store::StoreError&) {
+            refuse(*e, std::current_exception());
+            throw;
+        }
+    }
+    start_running(e);
+}
+
+void Scheduler::submit(Request request, Accepted accepted) {
+    bool durable = request.durable;
+    auto e = prepare(std::move(request));
+    uint64_t ticket = admit(e);
+    if (!durable || ticket == 0) {
+        start_running(e);
+        accepted(e, nullptr);
+        return;
+    }
+    {
+        std::lock_guard lock(accepting_mu_);
+        ++accepting_;
+    }
+    options_.store->when_durable(ticket, [this, e, accepted = std::move(accepted)](std::exception_ptr error) {
+        if (error) {
+            refuse(*e, error);
+        } else {
+            start_running(e);
+            spdlog::debug("execution {} of {} accepted", e->id(), e->action().ref);
+        }
+        accepted(e, error);
+        std::lock_guard lock(accepting_mu_);
+        --accepting_;
+        accepting_cv_.notify_all();
+    });
+}
+
+uint64_t Scheduler::admit(const std::shared_ptr<Execution>& e) {
     history_.add(e);
     e->transition(Status::scheduled);
     // A workflow's task is recorded once it runs: one that never ran is
     // simply started again after a restart, and workflows stay cheap to record.
-    if (e->parent_id().empty()) {
-        uint64_t ticket = record(*e);
-        if (durable && options_.store) {
-            try {
-                options_.store->wait_durable(ticket);
-            } catch (const store::StoreError& err) {
-                // Not accepted: it never runs, and says why if its record
-                // can be written later after all.
-                e->request_cancel();
-                close(*e, Status::failed, Json{{"error", std::string("not accepted: ") + err.what()}});
-                throw;
-            }
-        }
+    return e->parent_id().empty() && options_.store ? record(*e) : 0;
+}
+
+void Scheduler::refuse(Execution& e, const std::exception_ptr& error) {
+    std::string why = "the store cannot write it";
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& err) {
+        why = err.what();
     }
+    // Not accepted: it never runs, and says why if its record can be
+    // written later after all.
+    e.request_cancel();
+    close(e, Status::failed, Json{{"error", "not accepted: " + why}});
+}
+
+void Scheduler::start_running(const std::shared_ptr<Execution>& e) {
     if (e->deadline_ns() != 0) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(e->deadline_ns(), [this, weak] { on_deadline(weak); });
@@ -474,6 +517,11 @@ size_t Scheduler::abandon_unfinished(const std::string& reason, const std::funct
 
 size_t Scheduler::shutdown() {
     if (shut_down_.exchange(true)) return abandoned_;
+    {
+        // Each ends soon: the store's writer answers every ticket, written or not.
+        std::unique_lock lock(accepting_mu_);
+        accepting_cv_.wait(lock, [&] { return accepting_ == 0; });
+    }
     auto unstarted = pool_.stop(options_.stop_grace + std::chrono::milliseconds(500));
     for (auto& e : unstarted) {
         // A workflow's task that never started is left as it is recorded:

@@ -4,6 +4,9 @@
 // succeeded | failed | timeout | canceled.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,6 +67,15 @@ public:
     // is then closed as failed and never runs).
     std::shared_ptr<Execution> submit(Request request);
 
+    // The same without waiting for a durable request's record: `accepted`
+    // gets the execution once its record is on disk (it then runs), or the
+    // store's error (it is then closed as failed and never runs). Called on
+    // the store's writer thread, or on this one when there is nothing to
+    // wait for; must be quick. A request refused before anything is
+    // recorded throws, as from submit().
+    using Accepted = std::function<void(const std::shared_ptr<Execution>&, std::exception_ptr)>;
+    void submit(Request request, Accepted accepted);
+
     std::shared_ptr<Execution> find(const std::string& id) const { return history_.find(id); }
     std::vector<std::shared_ptr<Execution>> recent(size_t limit) const { return history_.recent(limit); }
     // Top-level executions still running here (what a graceful stop drains).
@@ -116,6 +128,12 @@ private:
     struct Lane;
     std::shared_ptr<Execution> prepare(Request request);
     void launch(const std::shared_ptr<Execution>& e, bool durable = false);
+    // launch() in three steps: into the history and recorded (the store's
+    // ticket, 0 when not recorded); refused when its record cannot be
+    // written; handed to the workers.
+    uint64_t admit(const std::shared_ptr<Execution>& e);
+    void refuse(Execution& e, const std::exception_ptr& error);
+    void start_running(const std::shared_ptr<Execution>& e);
     void execute(std::shared_ptr<Execution> e);
     void run(const std::shared_ptr<Execution>& e);
     // Turns a runner's outcome into the execution's terminal status.
@@ -145,6 +163,11 @@ private:
     WorkerPool pool_;  // last: its threads use everything above
     std::atomic<bool> shut_down_{false};
     size_t abandoned_ = 0;
+    // Durable submissions whose record the store has not yet committed:
+    // shutdown() waits for them before it stops the workers.
+    std::mutex accepting_mu_;
+    std::condition_variable accepting_cv_;
+    size_t accepting_ = 0;
 };
 
 // The execution behind an invocation the scheduler handed to a runner.

@@ -39,6 +39,12 @@ const std::string* Request::query_value(std::string_view name) const {
     return nullptr;
 }
 
+Response Response::later(std::shared_ptr<Pending> pending) {
+    Response r;
+    r.pending = std::move(pending);
+    return r;
+}
+
 Response Response::json(int status, const Json& body) {
     Response r;
     r.status = status;

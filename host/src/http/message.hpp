@@ -29,6 +29,7 @@ struct Request {
 };
 
 class Stream;
+class Pending;
 
 struct Response {
     int status = 200;
@@ -38,8 +39,12 @@ struct Response {
     // When set, the body is this stream (http/stream.hpp), written as it
     // comes until it closes; the connection then closes too.
     std::shared_ptr<Stream> stream;
+    // When set, the response is what `pending` is finished with later
+    // (http/pending.hpp); the rest of this one is not used.
+    std::shared_ptr<Pending> pending;
 
     static Response json(int status, const Json& body);
+    static Response later(std::shared_ptr<Pending> pending);
     // StackStorm's error body: {"faultstring": message}.
     static Response fault(int status, const std::string& message);
 };

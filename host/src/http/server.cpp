@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cctype>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -17,10 +18,12 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
+#include "http/pending.hpp"
 #include "http/stream.hpp"
 
 namespace packhost::http {
@@ -73,6 +76,7 @@ struct Server::Impl {
     std::condition_variable cv;
     size_t running = 0;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    std::unordered_set<std::shared_ptr<Pending>> pendings;  // responses given later, not yet delivered
 
     net::io_context ioc;
     tcp::acceptor acceptor{ioc};
@@ -189,9 +193,39 @@ private:
             spdlog::error("http {} {}: {}", request.method, request.path, e.what());
             response = Response::fault(500, "Internal error");
         }
+        if (response.pending) return await(std::move(response.pending), keep_alive, head);
         if (head) response.body.clear();
         if (response.stream && !head) return start_stream(std::move(response));
         respond(std::move(response), keep_alive);
+    }
+
+    // The response comes from another thread later; until then this
+    // connection has no operation under way, so a work guard keeps the I/O
+    // threads running for it (a stopping server abandons it instead).
+    void await(std::shared_ptr<Pending> pending, bool keep_alive, bool head) {
+        {
+            std::lock_guard lock(server_.mu);
+            server_.pendings.insert(pending);
+        }
+        pending->on_finish([self = shared_from_this(), weak = std::weak_ptr<Pending>(pending), keep_alive, head,
+                            guard = net::make_work_guard(stream_.get_executor())](Pending::Make make) {
+            net::post(self->stream_.get_executor(), [self, weak, keep_alive, head, make = std::move(make)] {
+                {
+                    std::lock_guard lock(self->server_.mu);
+                    if (auto p = weak.lock()) self->server_.pendings.erase(p);
+                }
+                self->server_.cv.notify_all();
+                Response response;
+                try {
+                    response = make();
+                } catch (const std::exception& e) {
+                    spdlog::error("http: making a response given later: {}", e.what());
+                    response = Response::fault(500, "Internal error");
+                }
+                if (head) response.body.clear();
+                self->respond(std::move(response), keep_alive);
+            });
+        });
     }
 
     // A streamed body: the headers, then whatever the stream gives until it
@@ -367,6 +401,19 @@ void Server::stop() {
     }
     for (auto& s : live) s->close_if_idle();
     live.clear();
+    // Responses given later are waited for as long as a request may take;
+    // those still not given then are abandoned (their connections close).
+    std::vector<std::shared_ptr<Pending>> late;
+    {
+        std::unique_lock lock(impl_->mu);
+        if (!impl_->threads.empty()) {
+            impl_->cv.wait_for(lock, impl_->options.request_timeout, [&] { return impl_->pendings.empty(); });
+        }
+        late.assign(impl_->pendings.begin(), impl_->pendings.end());
+        impl_->pendings.clear();
+    }
+    for (auto& p : late) p->abandon();
+    late.clear();
     if (impl_->threads.empty()) return;
     // Responses being written finish; a client that reads nothing is not
     // waited for past the request timeout.

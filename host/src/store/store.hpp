@@ -3,6 +3,7 @@
 // interface, so that an embedded SQLite file serves one host and PostgreSQL
 // several; the rest of packhost sees only this.
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -128,6 +129,11 @@ public:
     // it) is on disk; throws StoreError when writing it failed. Concurrent
     // waiters share one commit.
     virtual void wait_durable(uint64_t ticket) = 0;
+    // The same without waiting: `done` gets null once what the ticket stands
+    // for is on disk, or the StoreError when writing it failed. Called on
+    // the store's writer thread (so it must be quick and must not wait on
+    // the store), or at once on the caller's when there is nothing to wait for.
+    virtual void when_durable(uint64_t ticket, std::function<void(std::exception_ptr)> done) = 0;
     // Returns once everything queued before the call is on disk; throws
     // StoreError when writing it failed.
     virtual void flush() = 0;

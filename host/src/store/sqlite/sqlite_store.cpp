@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -118,6 +119,35 @@ public:
         done_cv_.wait(lock, [&] { return written_ >= ticket || failed_upto_ >= ticket; });
         --flush_waiters_;
         if (written_ < ticket) throw StoreError("store " + file_ + ": cannot write: " + last_error_);
+    }
+
+    std::exception_ptr cannot_write() const {
+        return std::make_exception_ptr(
+            StoreError("store " + file_ + ": cannot write: " + (last_error_.empty() ? "closed" : last_error_)));
+    }
+
+    // Under mu_: the callbacks for tickets up to `upto`, taken out to be
+    // called outside the lock.
+    std::vector<std::function<void(std::exception_ptr)>> take_callbacks(uint64_t upto) {
+        std::vector<std::function<void(std::exception_ptr)>> due;
+        auto end = durable_callbacks_.upper_bound(upto);
+        for (auto it = durable_callbacks_.begin(); it != end; ++it) due.push_back(std::move(it->second));
+        durable_callbacks_.erase(durable_callbacks_.begin(), end);
+        return due;
+    }
+
+    void when_durable(uint64_t ticket, std::function<void(std::exception_ptr)> done) override {
+        std::exception_ptr error;
+        {
+            std::lock_guard lock(mu_);
+            if (written_ < ticket && !writer_gone_) {
+                durable_callbacks_.emplace(ticket, std::move(done));
+                cv_.notify_one();
+                return;
+            }
+            if (written_ < ticket) error = cannot_write();
+        }
+        done(error);
     }
 
     Health health() override {
@@ -339,12 +369,18 @@ public:
         q.exec();
     }
 
+    // Asked on every request to the API: prepared once, and reset after
+    // each use so that it holds no read snapshot between requests.
     std::optional<ApiKeyRecord> api_key_by_hash(const std::string& key_hash) override {
         std::lock_guard lock(read_mu_);
-        SQLite::Statement q(reader_db_, std::string(kApiKeySelect) + " WHERE key_hash = ?");
+        if (!api_key_lookup_) api_key_lookup_.emplace(reader_db_, std::string(kApiKeySelect) + " WHERE key_hash = ?");
+        auto& q = *api_key_lookup_;
+        q.reset();
         q.bind(1, key_hash);
-        if (!q.executeStep()) return std::nullopt;
-        return api_key_row(q);
+        std::optional<ApiKeyRecord> found;
+        if (q.executeStep()) found = api_key_row(q);
+        q.reset();
+        return found;
     }
 
     std::vector<ApiKeyRecord> api_keys() override {
@@ -568,9 +604,10 @@ private:
                     // A moment to let a burst gather into one transaction (and
                     // the threads producing it run without waking us per
                     // record), unless someone waits for the disk.
-                    if (queue_.size() < kBatchGather && !stopping_ && flush_waiters_ == 0) {
+                    if (queue_.size() < kBatchGather && !stopping_ && flush_waiters_ == 0 &&
+                        durable_callbacks_.empty()) {
                         cv_.wait_for(lock, std::chrono::microseconds(500),
-                                     [&] { return stopping_ || flush_waiters_ > 0; });
+                                     [&] { return stopping_ || flush_waiters_ > 0 || !durable_callbacks_.empty(); });
                     }
                 }
                 if (!queue_.empty()) {
@@ -582,40 +619,59 @@ private:
                     }
                     upto = enqueued_;
                 }
-                if (batch.empty()) {
-                    if (stopping_) return;
-                    continue;
-                }
+                if (batch.empty() && !stopping_) continue;
             }
+            if (batch.empty()) return writer_stopped();  // stopping, and all is written
             try {
                 write(batch);
             } catch (const std::exception& e) {
                 ++failures;
                 bool give_up = false;
+                std::vector<std::function<void(std::exception_ptr)>> failed;
+                std::exception_ptr error;
                 {
                     std::lock_guard lock(mu_);
                     last_error_ = e.what();
                     failed_upto_ = upto;
                     give_up = stopping_ && failures >= kAttemptsAtStop;
+                    failed = take_callbacks(upto);
+                    if (!failed.empty()) error = cannot_write();
                 }
                 done_cv_.notify_all();
+                for (auto& done : failed) done(error);
                 if (failures == 1 || give_up) {
                     spdlog::error("store {}: writing {} records failed: {}{}", file_, batch.size(), e.what(),
                                   give_up ? "; stopping without them" : "; trying again");
                 }
-                if (give_up) return;
+                if (give_up) return writer_stopped();
                 continue;
             }
             if (failures > 0) spdlog::info("store {}: writing works again ({} records written)", file_, batch.size());
             failures = 0;
             batch.clear();
+            std::vector<std::function<void(std::exception_ptr)>> written;
             {
                 std::lock_guard lock(mu_);
                 written_ = upto;
                 last_error_.clear();
+                written = take_callbacks(upto);
             }
             done_cv_.notify_all();
+            for (auto& done : written) done(nullptr);
         }
+    }
+
+    // Whoever still waits for a ticket is told it will not be written.
+    void writer_stopped() {
+        std::vector<std::function<void(std::exception_ptr)>> left;
+        std::exception_ptr error;
+        {
+            std::lock_guard lock(mu_);
+            writer_gone_ = true;
+            left = take_callbacks(UINT64_MAX);
+            if (!left.empty()) error = cannot_write();
+        }
+        for (auto& done : left) done(error);
     }
 
     void write(std::vector<Item>& batch) {
@@ -711,7 +767,8 @@ private:
     std::mutex read_mu_;  // reader_db_
     SQLite::Database reader_db_;
     std::optional<SQLite::Statement> insert_execution_, insert_output_, insert_state_,
-        insert_trigger_;  // before the databases go
+        insert_trigger_;                               // before the databases go
+    std::optional<SQLite::Statement> api_key_lookup_;  // reader_db_'s, under read_mu_
 
     std::mutex mu_;
     std::condition_variable cv_, done_cv_;
@@ -723,6 +780,8 @@ private:
     bool stopping_ = false;
     bool writer_idle_ = false;  // waiting for work: the next push wakes it
     int flush_waiters_ = 0;
+    std::multimap<uint64_t, std::function<void(std::exception_ptr)>> durable_callbacks_;  // by ticket
+    bool writer_gone_ = false;
     static constexpr size_t kBatchGather = 256;
     std::thread writer_;  // last: uses everything above
 };
