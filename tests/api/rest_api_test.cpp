@@ -127,6 +127,41 @@ TEST_F(RestApiTest, ARunningExecutionIsCanceled) {
     EXPECT_EQ(ended["status"], "canceled");
 }
 
+TEST_F(RestApiTest, AWorkflowIsPausedAndResumedAsStackStormAsks) {
+    auto created = post("/api/v1/executions", {{"action", "flows.pausable"}, {"parameters", {{"seconds", 1}}}});
+    ASSERT_EQ(created->status, 201) << created->body;
+    std::string id = json::parse(created->body)["id"];
+    auto put = [&](const Json& body) {
+        return client_->Put("/api/v1/executions/" + id, auth(), body.dump(), "application/json");
+    };
+    auto status_of = [&] { return json::parse(client_->Get("/api/v1/executions/" + id, auth())->body)["status"]; };
+    for (int i = 0; i < 250 && status_of() != "running"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto paused = put({{"status", "pausing"}});
+    ASSERT_EQ(paused->status, 200) << paused->body;
+    std::string now = json::parse(paused->body)["status"];
+    EXPECT_TRUE(now == "pausing" || now == "paused") << now;
+    for (int i = 0; i < 250 && status_of() != "paused"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(status_of(), "paused") << "once its running task ended";
+    auto resumed = put({{"status", "resuming"}});
+    ASSERT_EQ(resumed->status, 200) << resumed->body;
+    EXPECT_EQ(wait_for(id)["status"], "succeeded");
+
+    EXPECT_EQ(put({{"status", "pausing"}})->status, 409) << "finished already";
+    auto wrong = put({{"status", "succeeded"}});
+    EXPECT_EQ(wrong->status, 400);
+    EXPECT_NE(fault(wrong).find("'status' must be \"pausing\" or \"resuming\""), std::string::npos) << fault(wrong);
+    auto noop = post("/api/v1/executions", {{"action", "core.sleep"}, {"parameters", {{"seconds", 5}}}});
+    std::string sleeper = json::parse(noop->body)["id"];
+    auto not_workflow =
+        client_->Put("/api/v1/executions/" + sleeper, auth(), R"({"status": "pausing"})", "application/json");
+    EXPECT_EQ(not_workflow->status, 400);
+    EXPECT_NE(fault(not_workflow).find("only workflows"), std::string::npos) << fault(not_workflow);
+    client_->Delete("/api/v1/executions/" + sleeper, auth());
+    EXPECT_EQ(client_->Put("/api/v1/executions/nope", auth(), R"({"status": "pausing"})", "application/json")->status,
+              404);
+}
+
 TEST_F(RestApiTest, BadRequestsGetTheRightStatusAndSayWhy) {
     auto raw = [&](const std::string& body, const std::string& type) {
         return client_->Post("/api/v1/executions", auth(), body, type);

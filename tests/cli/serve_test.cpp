@@ -151,6 +151,8 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
     std::atomic<bool> done{false};
     packhost::testing::ProcessResult run, run_json, list, get, bad, failing, actions, packs, no_key;
     packhost::testing::ProcessResult key_set, key_get, key_missing, key_del, rerun, cancel, tail;
+    packhost::testing::ProcessResult show, show_missing, paused, resumed;
+    std::string flow_id;
     std::thread client([&] {
         for (int i = 0; i < 300; ++i) {
             httplib::Client c("127.0.0.1", port);
@@ -166,6 +168,8 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
         failing = run_process({PACKHOST_BIN, "run", "core.local", "cmd=exit 3"}, client_env);
         actions = run_process({PACKHOST_BIN, "action", "list", "--pack", "core"}, client_env);
         packs = run_process({PACKHOST_BIN, "pack", "list"}, client_env);
+        show = run_process({PACKHOST_BIN, "action", "show", "core.local"}, client_env);
+        show_missing = run_process({PACKHOST_BIN, "action", "show", "core.nope"}, client_env);
         no_key = run_process({PACKHOST_BIN, "--url", url, "execution", "list"},
                              {{"PACKHOST_HOME", elsewhere.path().string()}});
         key_set = run_process({PACKHOST_BIN, "key", "set", "region", "eu-west", "--json"}, client_env);
@@ -184,6 +188,16 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
                              "application/json");
         std::string talker_id = talker ? json::parse(talker->body).value("id", "") : "";
         tail = run_process({PACKHOST_BIN, "execution", "tail", talker_id}, client_env);
+        auto flow = c.Post("/api/v1/executions", h, R"({"action": "flows.pausable", "parameters": {"seconds": 1}})",
+                           "application/json");
+        flow_id = flow ? json::parse(flow->body).value("id", "") : "";
+        for (int i = 0; i < 250; ++i) {
+            auto r = c.Get("/api/v1/executions/" + flow_id, h);
+            if (r && json::parse(r->body).value("status", "") == "running") break;
+            std::this_thread::sleep_for(20ms);
+        }
+        paused = run_process({PACKHOST_BIN, "execution", "pause", flow_id}, client_env);
+        resumed = run_process({PACKHOST_BIN, "execution", "resume", flow_id}, client_env);
         done = true;
     });
     auto serve = packhost::testing::run_process_signal_when(
@@ -206,6 +220,11 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
     EXPECT_EQ(failing.exit_code, 1);
     EXPECT_NE(actions.out.find("core.echo"), std::string::npos) << actions.out;
     EXPECT_NE(packs.out.find("core"), std::string::npos) << packs.out;
+    auto local_show = run_process(packhost_argv({"action", "show", "core.local"}), env);
+    EXPECT_EQ(show.exit_code, 0) << show.err;
+    EXPECT_EQ(show.out, local_show.out) << "the same text over HTTP as from the local packs";
+    EXPECT_NE(show.out.find("cmd"), std::string::npos) << show.out;
+    EXPECT_EQ(show_missing.exit_code, 2);
     EXPECT_EQ(no_key.exit_code, 2);
     EXPECT_NE(no_key.err.find("Unauthorized"), std::string::npos) << no_key.err;
     EXPECT_EQ(key_set.exit_code, 0) << key_set.err;
@@ -220,6 +239,12 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
     EXPECT_NE(cancel.out.find(": canceled"), std::string::npos) << cancel.out;
     EXPECT_EQ(tail.exit_code, 0) << tail.err;
     EXPECT_EQ(tail.out, "one\ntwo\n");
+    EXPECT_EQ(paused.exit_code, 0) << paused.out << paused.err;
+    EXPECT_EQ(paused.out, "execution " + flow_id + ": paused\n");
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+    EXPECT_TRUE(resumed.out == "execution " + flow_id + ": running\n" ||
+                resumed.out == "execution " + flow_id + ": succeeded\n")
+        << resumed.out;
     // Nothing was written where the client ran.
     EXPECT_FALSE(std::filesystem::exists(elsewhere.path() / "packhost.db"));
 }

@@ -40,6 +40,8 @@ Json Action::to_json() const {
              {"runner_type", runner_type},
              {"enabled", enabled},
              {"parameters", std::move(params)}};
+    // packhost's own: whether a native action may run several calls at once.
+    out["reentrant"] = reentrant;
     if (!output_schema.is_null()) out["output_schema"] = output_schema;
     return out;
 }

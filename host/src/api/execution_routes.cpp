@@ -112,6 +112,29 @@ void add_execution_routes(http::Router& r, Host& host, const RestOptions& option
               return Response::json(200, executions::record_view(out.record));
           }));
 
+    // StackStorm's pause and resume: PUT {"status": "pausing"|"resuming"}.
+    // Asked, not waited for (pausing lasts until the running tasks end).
+    r.add("PUT", "/api/v1/executions/{id}", guarded([&host](const Request& req, const Params& p) {
+              Json body = json_body(req);
+              auto status = body.find("status");
+              std::string wanted = status != body.end() && status->is_string() ? status->get<std::string>() : "";
+              executions::ControlService::Outcome out;
+              if (wanted == "pausing") {
+                  out = host.control().pause(p.at("id"), std::chrono::milliseconds(0));
+              } else if (wanted == "resuming") {
+                  out = host.control().resume(p.at("id"), std::chrono::milliseconds(0));
+              } else {
+                  throw core::ValidationError(
+                      "'status' must be \"pausing\" or \"resuming\" (pause or resume a workflow)");
+              }
+              using Kind = executions::ControlService::Outcome::Kind;
+              if (out.kind == Kind::already_finished) {
+                  return Response::fault(409, "execution " + out.record.id + " has already finished: " +
+                                                  std::string(core::to_string(out.record.status)));
+              }
+              return Response::json(200, executions::record_view(out.record));
+          }));
+
     r.add("POST", "/api/v1/executions/{id}/re_run", guarded([&host, &options](const Request& req, const Params& p) {
               refuse_when_full(host, options);
               Json body = json_body(req, true);

@@ -58,6 +58,7 @@ std::string_view openapi_document() {
     },
     "/api/v1/executions/{id}": {
       "get": {"summary": "One execution", "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {"200": {"description": "The execution"}, "404": {"$ref": "#/components/responses/Fault"}}},
+      "put": {"summary": "Pause or resume a workflow (asked, not waited for)", "parameters": [{"$ref": "#/components/parameters/id"}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["pausing", "resuming"]}}}}}}, "responses": {"200": {"description": "The execution, pausing, paused, resuming or running"}, "400": {"$ref": "#/components/responses/Fault"}, "404": {"$ref": "#/components/responses/Fault"}, "409": {"$ref": "#/components/responses/Fault"}}},
       "delete": {"summary": "Cancel an execution", "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {"200": {"description": "The execution, canceling or canceled"}, "404": {"$ref": "#/components/responses/Fault"}, "409": {"$ref": "#/components/responses/Fault"}}}
     },
     "/api/v1/executions/{id}/re_run": {

@@ -38,37 +38,58 @@ void action_list(AppContext& ctx, const std::string& pack) {
     t.print(std::cout);
 }
 
-void action_show(AppContext& ctx, const std::string& ref) {
-    auto action = ctx.host().registry().find(ref);
-    if (!action) {
-        std::cerr << "error: action '" << ref << "' is not registered (see 'packhost action list')\n";
-        ctx.exit_code = kExitUsage;
-        return;
+// From the action's JSON (Action::to_json, or GET /api/v1/actions/{ref}):
+// the same text whichever way it came.
+void print_action(const Json& a) {
+    std::cout << "ref:         " << a.value("ref", "") << '\n'
+              << "pack:        " << a.value("pack", "") << '\n'
+              << "runner:      " << a.value("runner_type", "") << '\n'
+              << "description: " << a.value("description", "") << '\n';
+    if (auto r = a.find("reentrant"); r != a.end() && r->is_boolean()) {
+        std::cout << "reentrant:   " << (r->get<bool>() ? "yes" : "no") << '\n';
     }
-    if (ctx.json) {
-        std::cout << core::to_json_text(action->to_json(), 2) << '\n';
-        return;
-    }
-    std::cout << "ref:         " << action->ref << '\n'
-              << "pack:        " << action->pack << '\n'
-              << "runner:      " << action->runner_type << '\n'
-              << "description: " << action->description << '\n'
-              << "reentrant:   " << (action->reentrant ? "yes" : "no") << "\n\n";
-    auto rows = action->parameters.rows();
-    if (rows.empty()) {
+    std::cout << '\n';
+    const Json& params = a.contains("parameters") && a["parameters"].is_object() ? a["parameters"] : Json::object();
+    if (params.empty()) {
         std::cout << "Parameters: none\n";
         return;
     }
     std::cout << "Parameters:\n";
     Table t({"NAME", "TYPE", "REQUIRED", "DEFAULT", "DESCRIPTION"});
-    for (const auto& r : rows) {
-        std::string desc = r.description;
-        if (r.secret) desc += desc.empty() ? "(secret)" : " (secret)";
-        if (r.immutable) desc += desc.empty() ? "(immutable)" : " (immutable)";
-        t.add({r.name, r.type.empty() ? "any" : r.type, r.required ? "yes" : "no",
-               r.default_value ? r.default_value->dump() : "", desc});
+    for (const auto& [name, p] : params.items()) {
+        std::string desc = p.value("description", "");
+        if (p.value("secret", false)) desc += desc.empty() ? "(secret)" : " (secret)";
+        if (p.value("immutable", false)) desc += desc.empty() ? "(immutable)" : " (immutable)";
+        t.add({name, p.value("type", "any"), p.value("required", false) ? "yes" : "no",
+               p.contains("default") ? p["default"].dump() : "", desc});
     }
     t.print(std::cout);
+}
+
+void action_show(AppContext& ctx, const std::string& ref) {
+    Json action;
+    if (ctx.remote()) {
+        return remotely(ctx, [&] {
+            action = remote_call(ctx, "GET", "/api/v1/actions/" + http::percent_encode(ref));
+            if (ctx.json) {
+                std::cout << core::to_json_text(action, 2) << '\n';
+                return;
+            }
+            print_action(action);
+        });
+    }
+    auto found = ctx.host().registry().find(ref);
+    if (!found) {
+        std::cerr << "error: action '" << ref << "' is not registered (see 'packhost action list')\n";
+        ctx.exit_code = kExitUsage;
+        return;
+    }
+    action = found->to_json();
+    if (ctx.json) {
+        std::cout << core::to_json_text(action, 2) << '\n';
+        return;
+    }
+    print_action(action);
 }
 
 }  // namespace

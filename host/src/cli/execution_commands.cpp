@@ -144,12 +144,10 @@ int report(AppContext& ctx, const executions::ControlService::Outcome& out, core
 // and printed as `run` does) and closed by `cancel`.
 void execution_control(AppContext& ctx, const std::string& id, core::Control kind) {
     if (ctx.remote()) {
-        if (kind != core::Control::cancel) {
-            ctx.exit_code = usage_error(ctx, {"execution " + std::string(core::to_string(kind)) +
-                                              " is not available with --url yet (the REST API has no route for it)"});
-            return;
-        }
-        return remotely(ctx, [&] { ctx.exit_code = remote_cancel(ctx, id, kControlWait); });
+        return remotely(ctx, [&] {
+            ctx.exit_code = kind == core::Control::cancel ? remote_cancel(ctx, id, kControlWait)
+                                                          : remote_pause_resume(ctx, id, kind, kControlWait);
+        });
     }
     auto& control = ctx.host().control();
     executions::ControlService::Outcome out;

@@ -142,6 +142,46 @@ int remote_cancel(AppContext& ctx, const std::string& id, std::chrono::seconds w
     return status == "canceled" ? kExitOk : kExitFailed;
 }
 
+int remote_pause_resume(AppContext& ctx, const std::string& id, core::Control kind, std::chrono::seconds wait) {
+    std::string target = "/api/v1/executions/" + http::percent_encode(id);
+    bool pause = kind == core::Control::pause;
+    Json record;
+    try {
+        record = remote_call(ctx, "PUT", target, Json{{"status", pause ? "pausing" : "resuming"}});
+    } catch (const RemoteError& e) {
+        if (std::string_view(e.what()).find("has already finished") != std::string_view::npos) {
+            std::cerr << "error: " << e.what() << "\n";
+            return kExitFailed;
+        }
+        if (e.exit_code() != kExitUsage) throw;
+        return usage_error(ctx, {e.what()});
+    }
+    // What the local command waits for (ControlService's reached_for).
+    auto reached = [pause](const Json& r) {
+        std::string s = r.value("status", "");
+        if (finished(r)) return true;
+        return pause ? s == "paused" : s != "paused" && s != "pausing" && s != "resuming";
+    };
+    auto until = std::chrono::steady_clock::now() + wait;
+    for (auto step = std::chrono::milliseconds(5); !reached(record) && std::chrono::steady_clock::now() < until;
+         step = std::min(step * 2, std::chrono::milliseconds(200))) {
+        std::this_thread::sleep_for(step);
+        record = remote_call(ctx, "GET", target);
+    }
+    std::string status = record.value("status", "");
+    if (ctx.json) {
+        std::cout << core::to_json_text(record, 2) << '\n';
+    } else {
+        std::cout << "execution " << id << ": " << status << "\n";
+    }
+    if (!reached(record)) {
+        std::cerr << "error: execution " << id << " did not " << core::to_string(kind) << " within " << wait.count()
+                  << " s (still " << status << ")\n";
+        return kExitFailed;
+    }
+    return kExitOk;
+}
+
 int remote_tail(AppContext& ctx, const std::string& id) {
     std::string target = "/api/v1/executions/" + http::percent_encode(id);
     Json record;
