@@ -17,6 +17,8 @@ struct TemplateScope {
     Json config_context = Json::object();  // the pack's configuration
     // `st2kv.system.KEY` / `st2kv.user.KEY`; null until a datastore exists.
     std::shared_ptr<const expr::Object> st2kv;
+    // A rule's trigger instance payload (`trigger`); null when not from a rule.
+    Json trigger;
 };
 
 // Renders every template in `params` (already completed with defaults).

@@ -16,5 +16,6 @@ void add_workflow_commands(CLI::App& app, AppContext& ctx);
 void add_serve_command(CLI::App& app, AppContext& ctx);
 void add_apikey_commands(CLI::App& app, AppContext& ctx);
 void add_config_commands(CLI::App& app, AppContext& ctx);
+void add_rule_commands(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

@@ -69,8 +69,8 @@ TEST(Criteria, AMissingKeyIsNullAndAKeyHoldingNullDoesNotExist) {
     EXPECT_TRUE(check(Json::parse(R"({"trigger.body.absent": {"type": "nexists"}})"), kPayload).matched);
     EXPECT_TRUE(check(Json::parse(R"({"trigger.body.nothing": {"type": "nexists"}})"), kPayload).matched);
     EXPECT_TRUE(check(Json::parse(R"({"trigger.body.key1": {"type": "exists"}})"), kPayload).matched);
-    EXPECT_FALSE(check(Json::parse(R"({"trigger.body.absent": {"type": "equals", "pattern": null}})"), kPayload)
-                     .matched);
+    EXPECT_FALSE(
+        check(Json::parse(R"({"trigger.body.absent": {"type": "equals", "pattern": null}})"), kPayload).matched);
     // A type mismatch is a criterion that does not hold, not an error.
     auto mismatch = check(Json::parse(R"({"trigger.body.count": {"type": "startswith", "pattern": "3"}})"), kPayload);
     EXPECT_FALSE(mismatch.matched);
@@ -120,20 +120,18 @@ TEST(Criteria, SearchConditionsOverAListAMappingAndNested) {
 
 TEST(Criteria, PatternsAreRenderedOneExpressionTyped) {
     // {{ }} alone keeps the value's type: 3 equals 3, not "3".
-    EXPECT_TRUE(check(Json::parse(R"({"trigger.body.count": {"type": "equals", "pattern": "{{ 1 + 2 }}"}})"),
-                      kPayload)
+    EXPECT_TRUE(check(Json::parse(R"({"trigger.body.count": {"type": "equals", "pattern": "{{ 1 + 2 }}"}})"), kPayload)
                     .matched);
     EXPECT_TRUE(check(Json::parse(R"({"trigger.body.key1": {"type": "equals",
                                       "pattern": "{{ trigger.single.to_value | lower }}"}})"),
                       Json::parse(R"({"body": {"key1": "open"}, "single": {"to_value": "Open"}})"))
                     .matched);
     // Text around it: rendered as text.
-    EXPECT_TRUE(check(Json::parse(R"({"trigger.body.key1": {"type": "equals", "pattern": "value{{ 1 }}"}})"),
-                      kPayload)
+    EXPECT_TRUE(check(Json::parse(R"({"trigger.body.key1": {"type": "equals", "pattern": "value{{ 1 }}"}})"), kPayload)
                     .matched);
     // A pattern that fails to render: the criterion does not hold, and why is said.
-    auto failed = check(Json::parse(R"({"trigger.body.key1": {"type": "equals", "pattern": "{{ 1 / 0 }}"}})"),
-                        kPayload);
+    auto failed =
+        check(Json::parse(R"({"trigger.body.key1": {"type": "equals", "pattern": "{{ 1 / 0 }}"}})"), kPayload);
     EXPECT_FALSE(failed.matched);
     EXPECT_EQ(failed.failed, "trigger.body.key1");
     EXPECT_NE(failed.error.find("Failed to render pattern value \"{{ 1 / 0 }}\" for key \"trigger.body.key1\""),

@@ -28,7 +28,7 @@ const std::vector<Case>& cases() {
         {"equals", "a", "a", true},
         {"eq", 1, 1.0, true},
         {"equals", 1, "1", false},
-        {"equals", true, 1, true},  // Python: True == 1
+        {"equals", true, 1, true},            // Python: True == 1
         {"equals", nullptr, nullptr, false},  // a null pattern never equals
         {"equals", Json::array({1, 2}), Json::array({1, 2}), true},
         {"equals", Json{{"a", 1}}, Json{{"a", 1.0}}, true},
@@ -39,7 +39,7 @@ const std::vector<Case>& cases() {
         {"iequals", "ABC", "abc", true},
         {"ieq", "ÉTÉ", "été", true},
         {"iequals", "Straße", "STRASSE", false},  // 'ß'.lower() stays 'ß'
-        {"iequals", 1, 1, false},  // int has no lower(): false
+        {"iequals", 1, 1, false},                 // int has no lower(): false
         {"iequals", "a", nullptr, false},
         {"contains", "hello world", "lo w", true},
         {"contains", Json::array({"a", "b"}), "b", true},
@@ -104,7 +104,7 @@ const std::vector<Case>& cases() {
         {"td_lt", "2024-01-01T00:00:00Z", 30, false},
         {"timediff_gt", "2024-01-01T00:00:00Z", 30, true},
         {"td_gt", "2024-01-01T00:00:00Z", 120, false},
-        {"td_lt", "2024-01-01 00:00:30", 60, true},           // no zone: UTC
+        {"td_lt", "2024-01-01 00:00:30", 60, true},          // no zone: UTC
         {"td_gt", "2024-01-01T01:00:00+01:00", 59.5, true},  // 00:00Z, 60 s ago
         {"td_lt", "2024-01-01T00:00:59.5-00:00", 1, true},
         {"td_lt", "not a date", 10, false},

@@ -73,7 +73,8 @@ void parse_into(const Json& criteria, const std::string& where, std::vector<Crit
         } else {
             c.op = find_operator(c.type);
             if (!c.op) {
-                problems.push_back(at + ".type: unknown operator '" + c.type + "' (one of: " + allowed_operators() + ")");
+                problems.push_back(at + ".type: unknown operator '" + c.type + "' (one of: " + allowed_operators() +
+                                   ")");
                 continue;
             }
         }

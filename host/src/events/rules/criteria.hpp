@@ -20,14 +20,14 @@
 namespace packhost::events::rules {
 
 struct Criterion {
-    std::string key;   // as written, `#tag` included
-    std::string path;  // the key without its tag
-    std::string type;  // the operator's name as written
+    std::string key;        // as written, `#tag` included
+    std::string path;       // the key without its tag
+    std::string type;       // the operator's name as written
     Operator op = nullptr;  // null for search
     Json pattern;           // as written (rendered per trigger instance when a string with {{ }})
     bool templated = false;
-    std::string condition;               // search only
-    std::vector<Criterion> children;     // search only, keys under `item.`
+    std::string condition;            // search only
+    std::vector<Criterion> children;  // search only, keys under `item.`
 };
 
 // Renders a pattern that holds template syntax with `context`'s names

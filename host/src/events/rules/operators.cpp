@@ -71,7 +71,8 @@ bool greaterthan(const Json& v, const Json& p, int64_t) {
     return !p.is_null() && guarded([&] { return expr::py_less(p, v); });
 }
 bool matchwildcard(const Json& v, const Json& p, int64_t) {
-    return strings(v, p) && guarded([&] { return core::Regex::compile(wildcard_to_regex(str(p))).match_start(str(v)); });
+    return strings(v, p) &&
+           guarded([&] { return core::Regex::compile(wildcard_to_regex(str(p))).match_start(str(v)); });
 }
 // Deprecated in StackStorm: re.match (anchored at the start) with DOTALL.
 bool matchregex(const Json& v, const Json& p, int64_t) {
@@ -99,22 +100,38 @@ bool inside(const Json& v, const Json& p, int64_t) { return !p.is_null() && py_i
 bool ninside(const Json& v, const Json& p, int64_t) { return !p.is_null() && py_not_in(v, p); }
 
 constexpr std::array<std::pair<std::string_view, Operator>, 32> kOperators{{
-    {"equals", equals},           {"eq", equals},
-    {"nequals", nequals},         {"neq", nequals},
-    {"iequals", iequals},         {"ieq", iequals},
-    {"contains", contains},       {"ncontains", ncontains},
-    {"icontains", icontains},     {"incontains", incontains},
-    {"startswith", startswith},   {"istartswith", istartswith},
-    {"endswith", endswith},       {"iendswith", iendswith},
-    {"matchwildcard", matchwildcard}, {"matchregex", matchregex},
-    {"regex", regex},             {"iregex", iregex},
-    {"lessthan", lessthan},       {"lt", lessthan},
-    {"greaterthan", greaterthan}, {"gt", greaterthan},
-    {"timediff_lt", timediff<true>}, {"td_lt", timediff<true>},
-    {"timediff_gt", timediff<false>}, {"td_gt", timediff<false>},
-    {"exists", exists},           {"nexists", nexists},
-    {"inside", inside},           {"in", inside},
-    {"ninside", ninside},         {"nin", ninside},
+    {"equals", equals},
+    {"eq", equals},
+    {"nequals", nequals},
+    {"neq", nequals},
+    {"iequals", iequals},
+    {"ieq", iequals},
+    {"contains", contains},
+    {"ncontains", ncontains},
+    {"icontains", icontains},
+    {"incontains", incontains},
+    {"startswith", startswith},
+    {"istartswith", istartswith},
+    {"endswith", endswith},
+    {"iendswith", iendswith},
+    {"matchwildcard", matchwildcard},
+    {"matchregex", matchregex},
+    {"regex", regex},
+    {"iregex", iregex},
+    {"lessthan", lessthan},
+    {"lt", lessthan},
+    {"greaterthan", greaterthan},
+    {"gt", greaterthan},
+    {"timediff_lt", timediff<true>},
+    {"td_lt", timediff<true>},
+    {"timediff_gt", timediff<false>},
+    {"td_gt", timediff<false>},
+    {"exists", exists},
+    {"nexists", nexists},
+    {"inside", inside},
+    {"in", inside},
+    {"ninside", ninside},
+    {"nin", ninside},
 }};
 
 // Digits at `s[at..at+n)` as a number; false when any is not a digit.
@@ -178,11 +195,15 @@ std::string wildcard_to_regex(std::string_view w) {
             i = j + 1;
             std::string escaped;
             for (char s : set) {
-                if (s == '\\') escaped += "\\\\";
-                else escaped += s;
+                if (s == '\\')
+                    escaped += "\\\\";
+                else
+                    escaped += s;
             }
-            if (!escaped.empty() && escaped[0] == '!') escaped[0] = '^';
-            else if (!escaped.empty() && escaped[0] == '^') escaped = "\\" + escaped;
+            if (!escaped.empty() && escaped[0] == '!')
+                escaped[0] = '^';
+            else if (!escaped.empty() && escaped[0] == '^')
+                escaped = "\\" + escaped;
             out += "[" + escaped + "]";
         } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
             out += c;

@@ -1,0 +1,136 @@
+// `packhost rule test` as st2-rule-tester: a rule file and a trigger
+// instance file in, whether it matches, the criterion that failed and the
+// rendered action parameters out (cast when the action is registered,
+// rendered only when not), st2kv.system from the local datastore, exit
+// statuses 0/1/2, bad files named with their line or field.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.hpp"
+
+using namespace packhost::testing;
+using json = nlohmann::json;
+
+namespace {
+
+std::string write(const std::string& name, const std::string& text) {
+    std::filesystem::create_directories(test_home());
+    std::string path = test_home() + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+const char* kRule = R"(---
+name: on_push
+pack: ci
+description: Runs the build when main is pushed.
+enabled: true
+trigger:
+  type: core.st2.webhook
+  parameters: {url: github}
+criteria:
+  trigger.body.ref: {type: equals, pattern: refs/heads/main}
+  trigger.headers['X-GitHub-Event']: {type: iequals, pattern: PUSH}
+  trigger.body.commits: {type: search, condition: any, pattern: {item.author: {type: equals, pattern: "{{ st2kv.system.reviewer }}"}}}
+action:
+  ref: core.local
+  parameters:
+    cmd: "echo build {{ trigger.body.repository }} at {{ trigger.body.commits[0].id }}"
+)";
+
+const char* kInstance = R"({"trigger": "core.st2.webhook", "payload": {
+  "url": "github", "headers": {"X-GitHub-Event": "push"},
+  "body": {"ref": "refs/heads/main", "repository": "packhost",
+           "commits": [{"id": "abc123", "author": "alice"}, {"id": "def456", "author": "bob"}]}}})";
+
+json test_json(const std::string& rule, const std::string& instance, int& exit_code) {
+    auto r = packhost_cmd({"rule", "test", "--rule", rule, "--trigger-instance", instance, "--json"});
+    exit_code = r.exit_code;
+    auto j = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+    return j;
+}
+
+}  // namespace
+
+TEST(RuleTest, AMatchingRuleShowsTheCastParametersItWouldRunWith) {
+    ASSERT_EQ(packhost_cmd({"key", "set", "reviewer", "bob"}).exit_code, 0);
+    std::string rule = write("rule.yaml", kRule), instance = write("instance.json", kInstance);
+    int code = -1;
+    auto out = test_json(rule, instance, code);
+    EXPECT_EQ(code, 0);
+    EXPECT_EQ(out["matches"], true) << out.dump();
+    EXPECT_TRUE(out["failed_criterion"].is_null());
+    EXPECT_TRUE(out["error"].is_null());
+    EXPECT_EQ(out["action_parameters"]["cmd"], "echo build packhost at abc123");
+    EXPECT_TRUE(out["action_parameters"].contains("timeout")) << "core.local's defaults are filled in: " << out.dump();
+    // The text form says the same for people.
+    auto text = packhost_cmd({"rule", "test", "--rule", rule, "--trigger-instance", instance});
+    EXPECT_EQ(text.exit_code, 0);
+    EXPECT_EQ(text.out.rfind("=== RULE MATCHES ===\n", 0), 0u) << text.out;
+}
+
+TEST(RuleTest, ANonMatchingRuleNamesTheCriterionThatFailed) {
+    ASSERT_EQ(packhost_cmd({"key", "set", "reviewer", "carol"}).exit_code, 0);
+    std::string rule = write("rule.yaml", kRule), instance = write("instance.json", kInstance);
+    int code = -1;
+    auto out = test_json(rule, instance, code);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(out["matches"], false);
+    EXPECT_EQ(out["failed_criterion"], "trigger.body.commits");
+    EXPECT_TRUE(out["action_parameters"].is_null());
+
+    // Another trigger type: not a match, and why.
+    std::string other = write("other.json", R"({"trigger": "core.st2.IntervalTimer", "payload": {}})");
+    out = test_json(rule, other, code);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(out["error"],
+              "rule.trigger \"core.st2.webhook\" and trigger.ref \"core.st2.IntervalTimer\" do not match");
+    auto text = packhost_cmd({"rule", "test", "--rule", rule, "--trigger-instance", other});
+    EXPECT_EQ(text.out.rfind("=== RULE DOES NOT MATCH ===\n", 0), 0u) << text.out;
+}
+
+TEST(RuleTest, AnUnregisteredActionsParametersAreRenderedNotCast) {
+    std::string rule = write("rule.yaml", R"(
+name: elsewhere
+trigger: {type: pack.event}
+action:
+  ref: notinstalled.report
+  parameters: {count: "{{ trigger.n }}", label: "n={{ trigger.n }}", fixed: 7, items: ["{{ trigger.n + 1 }}"]}
+)");
+    std::string instance = write("instance.yaml", "trigger: pack.event\npayload:\n  n: 3\n");
+    int code = -1;
+    auto out = test_json(rule, instance, code);
+    EXPECT_EQ(code, 0);
+    EXPECT_EQ(out["action_parameters"], json::parse(R"({"count": 3, "label": "n=3", "fixed": 7, "items": [4]})"))
+        << out.dump();
+}
+
+TEST(RuleTest, BadFilesAreNamedWithTheirLineOrField) {
+    std::string instance = write("instance.json", kInstance);
+    auto broken = write("broken.yaml", "name: x\ntrigger: [unclosed\n");
+    auto r = packhost_cmd({"rule", "test", "--rule", broken, "--trigger-instance", instance});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(broken + ":"), std::string::npos) << r.err;
+
+    auto incomplete = write("incomplete.yaml",
+                            "name: x\ntrigger: {type: core.st2.webhook}\n"
+                            "criteria:\n  trigger.a: {type: like, pattern: b}\n");
+    r = packhost_cmd({"rule", "test", "--rule", incomplete, "--trigger-instance", instance});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("error: " + incomplete + ": action: required"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("error: " + incomplete + ": criteria.trigger.a.type: unknown operator 'like'"),
+              std::string::npos)
+        << r.err;
+
+    auto rule = write("rule.yaml", kRule);
+    auto no_trigger = write("no-trigger.json", R"({"payload": {}})");
+    r = packhost_cmd({"rule", "test", "--rule", rule, "--trigger-instance", no_trigger});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(no_trigger + ": a trigger instance is {trigger: TRIGGER_TYPE_REF"), std::string::npos)
+        << r.err;
+}
