@@ -134,3 +134,26 @@ TEST(RuleTest, BadFilesAreNamedWithTheirLineOrField) {
     EXPECT_NE(r.err.find(no_trigger + ": a trigger instance is {trigger: TRIGGER_TYPE_REF"), std::string::npos)
         << r.err;
 }
+
+TEST(RuleCommands, ListAndGetThePacksRules) {
+    auto list = packhost_cmd({"rule", "list", "--pack", "flows", "--json"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    auto rules = json::parse(list.out);
+    ASSERT_EQ(rules.size(), 1u) << list.out;
+    EXPECT_EQ(rules[0]["ref"], "flows.echo_webhook");
+    EXPECT_EQ(rules[0]["trigger"]["type"], "core.st2.webhook");
+    EXPECT_EQ(rules[0]["action"]["ref"], "core.local");
+    auto text = packhost_cmd({"rule", "list"});
+    EXPECT_NE(text.out.find("flows.echo_webhook"), std::string::npos) << text.out;
+    auto got = packhost_cmd({"rule", "get", "flows.echo_webhook"});
+    EXPECT_EQ(got.exit_code, 0);
+    EXPECT_EQ(json::parse(got.out)["criteria"]["trigger.url"]["pattern"], "echo");
+    auto missing = packhost_cmd({"rule", "get", "flows.nope"});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("rule 'flows.nope' is not in any loaded pack"), std::string::npos) << missing.err;
+    // Nothing enforced yet in this home; an unknown id is an error.
+    auto none = packhost_cmd({"rule-enforcement", "list", "--json"});
+    EXPECT_EQ(none.exit_code, 0) << none.err;
+    EXPECT_EQ(json::parse(none.out).size(), 0u);
+    EXPECT_EQ(packhost_cmd({"rule-enforcement", "get", "nope"}).exit_code, 2);
+}

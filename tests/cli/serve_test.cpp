@@ -249,6 +249,63 @@ TEST(Serve, TheCliTalksToARemoteServeWithUrlAndApiKey) {
     EXPECT_FALSE(std::filesystem::exists(elsewhere.path() / "packhost.db"));
 }
 
+TEST(Serve, AWebhookFiresAPacksRuleWhichRunsItsActionWithTheBody) {
+    packhost::testing::TempDir home("packhost-serve");
+    std::map<std::string, std::string> env{
+        {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
+    auto made = run_process(packhost_argv({"apikey", "create"}), env);
+    std::string key = made.out.substr(0, made.out.find('\n'));
+    uint16_t port = free_port();
+    std::atomic<bool> done{false};
+    std::string stdout_of_run, rule_of_run;
+    int posted = 0, ignored = 0;
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        httplib::Headers h{{"St2-Api-Key", key}};
+        for (int i = 0; i < 300; ++i) {
+            if (auto r = c.Get("/api/v1/health"); r && r->status == 200) break;
+            std::this_thread::sleep_for(20ms);
+        }
+        // flows/rules/echo_webhook.yaml: the "echo" webhook with a message.
+        if (auto r = c.Post("/api/v1/webhooks/echo", h, R"({"message": "hi there"})", "application/json")) {
+            posted = r->status;
+        }
+        if (auto r = c.Post("/api/v1/webhooks/other", h, R"({"message": "not for the rule"})", "application/json")) {
+            ignored = r->status;
+        }
+        for (int i = 0; i < 300 && stdout_of_run.empty(); ++i) {
+            std::this_thread::sleep_for(20ms);
+            auto r = c.Get("/api/v1/executions?action=core.local", h);
+            if (!r) continue;
+            for (const auto& e : json::parse(r->body, nullptr, false)) {
+                if (e.value("status", "") != "succeeded") continue;
+                stdout_of_run = e["result"].value("stdout", "");
+                rule_of_run = e["context"]["rule"].value("ref", "");
+            }
+        }
+        done = true;
+    });
+    auto serve = packhost::testing::run_process_signal_when(
+        packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env, SIGTERM,
+        [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_NE(serve.out.find(" rule(s)"), std::string::npos) << serve.out;
+    EXPECT_EQ(posted, 202);
+    EXPECT_EQ(ignored, 202);
+    EXPECT_EQ(stdout_of_run, "got hi there");
+    EXPECT_EQ(rule_of_run, "flows.echo_webhook");
+    auto listed = run_process(packhost_argv({"execution", "list", "--action", "core.local", "--json"}), env);
+    EXPECT_EQ(json::parse(listed.out, nullptr, false).size(), 1u) << "the other webhook ran nothing: " << listed.out;
+    auto enforced = run_process(packhost_argv({"rule-enforcement", "list", "--json"}), env);
+    auto records = json::parse(enforced.out, nullptr, false);
+    ASSERT_EQ(records.size(), 1u) << enforced.out << enforced.err;
+    EXPECT_EQ(records[0]["rule"]["ref"], "flows.echo_webhook");
+    EXPECT_EQ(records[0]["status"], "succeeded");
+    auto one = run_process(packhost_argv({"rule-enforcement", "get", records[0]["id"]}), env);
+    EXPECT_EQ(json::parse(one.out, nullptr, false)["execution_id"], records[0]["execution_id"]);
+}
+
 TEST(Serve, WhatDoesNotFinishWithinTheDrainIsRecordedAbandoned) {
     packhost::testing::TempDir home("packhost-serve");
     std::map<std::string, std::string> env{

@@ -17,5 +17,6 @@ void add_serve_command(CLI::App& app, AppContext& ctx);
 void add_apikey_commands(CLI::App& app, AppContext& ctx);
 void add_config_commands(CLI::App& app, AppContext& ctx);
 void add_rule_commands(CLI::App& app, AppContext& ctx);
+void add_rule_enforcement_commands(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

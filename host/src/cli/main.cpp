@@ -81,10 +81,18 @@ int main(int argc, char** argv) {
     // option first, a typo) gets them all, and CLI11's messages about them.
     using Adder = void (*)(CLI::App&, AppContext&);
     static const std::pair<const char*, Adder> kCommands[] = {
-        {"pack", add_pack_commands},         {"action", add_action_commands},       {"run", add_run_command},
-        {"render", add_render_command},      {"execution", add_execution_commands}, {"key", add_key_commands},
-        {"workflow", add_workflow_commands}, {"serve", add_serve_command},          {"apikey", add_apikey_commands},
-        {"config", add_config_commands},     {"rule", add_rule_commands},
+        {"pack", add_pack_commands},
+        {"action", add_action_commands},
+        {"run", add_run_command},
+        {"render", add_render_command},
+        {"execution", add_execution_commands},
+        {"key", add_key_commands},
+        {"workflow", add_workflow_commands},
+        {"serve", add_serve_command},
+        {"apikey", add_apikey_commands},
+        {"config", add_config_commands},
+        {"rule", add_rule_commands},
+        {"rule-enforcement", add_rule_enforcement_commands},
     };
     std::string_view first = argc > 1 ? argv[1] : "";
     bool one = false;

@@ -1,32 +1,22 @@
-// packhost rule test --rule FILE --trigger-instance FILE: StackStorm's
-// st2-rule-tester. Offline: it reads the two files, the loaded packs (to
-// cast the action's parameters when it is registered) and the local
-// datastore (st2kv.system), and runs nothing.
+// packhost rule list|get (the packs' rules), rule test --rule FILE
+// --trigger-instance FILE (StackStorm's st2-rule-tester: offline, it reads
+// the two files, the loaded packs to cast the action's parameters, and the
+// local datastore for st2kv.system, and runs nothing), and
+// rule-enforcement list|get (what rules did, from the store).
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
+#include "cli/table.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/json_text.hpp"
-#include "core/yaml_file.hpp"
-#include "core/yaml_json.hpp"
+#include "events/rules/engine.hpp"
 #include "events/rules/trial.hpp"
 #include "host.hpp"
 
 namespace packhost::cli {
 namespace {
-
-// A YAML (or JSON) file as JSON; core::ValidationError naming it.
-Json read_document(const std::string& file) {
-    try {
-        return core::yaml_to_json(core::load_yaml_file(file));
-    } catch (const core::YamlFileError& e) {
-        throw core::ValidationError(file + (e.line() ? ":" + std::to_string(e.line()) : "") + ": " + e.what());
-    } catch (const std::exception& e) {
-        throw core::ValidationError(file + ": " + e.what());
-    }
-}
 
 struct RuleTestArgs {
     std::string rule_file;
@@ -38,8 +28,8 @@ int rule_test(AppContext& ctx, const RuleTestArgs& args) {
     std::string trigger;
     Json payload;
     try {
-        rule = events::rules::Rule::parse(read_document(args.rule_file), args.rule_file);
-        Json instance = read_document(args.instance_file);
+        rule = events::rules::Rule::parse(events::rules::read_document(args.rule_file), args.rule_file);
+        Json instance = events::rules::read_document(args.instance_file);
         if (!instance.is_object() || !instance.contains("trigger") || !instance["trigger"].is_string()) {
             throw core::ValidationError(args.instance_file +
                                         ": a trigger instance is {trigger: TRIGGER_TYPE_REF, payload: {...}}");
@@ -71,11 +61,110 @@ int rule_test(AppContext& ctx, const RuleTestArgs& args) {
     return trial.matches ? kExitOk : kExitFailed;
 }
 
+std::vector<events::rules::Rule> pack_rules(AppContext& ctx) {
+    std::vector<std::filesystem::path> dirs;
+    std::vector<std::string> refs;
+    for (const auto& pack : ctx.host().catalog().loaded()) {
+        dirs.push_back(pack->metadata.dir);
+        refs.push_back(pack->metadata.ref);
+    }
+    std::vector<std::string> problems;
+    auto rules = events::rules::load_pack_rules(dirs, refs, problems);
+    for (const auto& p : problems) std::cerr << "warning: rule left out: " << p << '\n';
+    return rules;
+}
+
+void rule_list(AppContext& ctx, const std::string& pack) {
+    Json all = Json::array();
+    Table t({"REF", "TRIGGER", "ACTION", "ENABLED", "DESCRIPTION"});
+    for (const auto& r : pack_rules(ctx)) {
+        if (!pack.empty() && r.pack != pack) continue;
+        all.push_back(r.to_json());
+        t.add({r.ref(), r.trigger_type, r.action_ref, r.enabled ? "yes" : "no", r.description});
+    }
+    if (ctx.json) {
+        std::cout << core::to_json_text(all, 2) << '\n';
+    } else {
+        t.print(std::cout);
+    }
+}
+
+void rule_get(AppContext& ctx, const std::string& ref) {
+    for (const auto& r : pack_rules(ctx)) {
+        if (r.ref() != ref) continue;
+        std::cout << core::to_json_text(r.to_json(), 2) << '\n';
+        return;
+    }
+    ctx.exit_code = usage_error(ctx, {"rule '" + ref + "' is not in any loaded pack (see 'packhost rule list')"});
+}
+
+Json enforcement_json(const store::RuleEnforcementRecord& e) {
+    Json j = Json::object();
+    j["id"] = e.id;
+    j["rule"] = {{"ref", e.rule}};
+    j["trigger_instance_id"] = e.trigger_instance_id;
+    j["execution_id"] = e.execution_id;
+    j["failure_reason"] = e.failure_reason;
+    j["enforced_at"] = core::iso8601(e.enforced_us);
+    j["status"] = e.status();
+    return j;
+}
+
+struct EnforcementArgs {
+    std::string rule, trigger_instance, id;
+    size_t limit = 50;
+};
+
+void enforcement_list(AppContext& ctx, const EnforcementArgs& args) {
+    auto* store = ctx.host().store();
+    std::vector<store::RuleEnforcementRecord> found;
+    if (store) {
+        store::RuleEnforcementFilter f;
+        if (!args.rule.empty()) f.rule = args.rule;
+        if (!args.trigger_instance.empty()) f.trigger_instance = args.trigger_instance;
+        f.limit = args.limit;
+        found = store->rule_enforcements(f);
+    }
+    if (ctx.json) {
+        Json all = Json::array();
+        for (const auto& e : found) all.push_back(enforcement_json(e));
+        std::cout << core::to_json_text(all, 2) << '\n';
+        return;
+    }
+    Table t({"ID", "RULE", "TRIGGER INSTANCE", "EXECUTION", "ENFORCED AT", "STATUS / WHY"});
+    for (const auto& e : found) {
+        t.add({e.id, e.rule, e.trigger_instance_id, e.execution_id, core::iso8601(e.enforced_us),
+               e.failure_reason.empty() ? e.status() : e.status() + ": " + e.failure_reason});
+    }
+    t.print(std::cout);
+}
+
+void enforcement_get(AppContext& ctx, const std::string& id) {
+    auto* store = ctx.host().store();
+    auto e = store ? store->rule_enforcement(id) : std::nullopt;
+    if (!e) {
+        ctx.exit_code = usage_error(ctx, {"rule enforcement '" + id + "' does not exist"});
+        return;
+    }
+    std::cout << core::to_json_text(enforcement_json(*e), 2) << '\n';
+}
+
 }  // namespace
 
 void add_rule_commands(CLI::App& app, AppContext& ctx) {
-    auto* rule = app.add_subcommand("rule", "Rules: test one against a trigger instance");
+    auto* rule =
+        app.add_subcommand("rule", "Rules: list the packs' rules, show one, test one against a trigger instance");
     rule->require_subcommand(1);
+    auto pack = std::make_shared<std::string>();
+    auto* list = rule->add_subcommand("list", "The loaded packs' rules (rules/*.yaml)");
+    list->add_option("--pack,-p", *pack, "Only this pack's rules");
+    list->add_flag("--json", ctx.json, "Print JSON");
+    list->callback([&ctx, pack] { rule_list(ctx, *pack); });
+    auto ref = std::make_shared<std::string>();
+    auto* get = rule->add_subcommand("get", "One rule, as JSON");
+    get->add_option("ref", *ref, "The rule's ref (pack.name)")->required();
+    get->add_flag("--json", ctx.json, "Print JSON (the default)");
+    get->callback([&ctx, ref] { rule_get(ctx, *ref); });
     auto args = std::make_shared<RuleTestArgs>();
     auto* test =
         rule->add_subcommand("test",
@@ -86,6 +175,22 @@ void add_rule_commands(CLI::App& app, AppContext& ctx) {
         ->required();
     test->add_flag("--json", ctx.json, "Print {matches, failed_criterion, action_parameters, error}");
     test->callback([&ctx, args] { ctx.exit_code = rule_test(ctx, *args); });
+}
+
+void add_rule_enforcement_commands(CLI::App& app, AppContext& ctx) {
+    auto* enf = app.add_subcommand("rule-enforcement", "What rules did with trigger instances (from the store)");
+    enf->require_subcommand(1);
+    auto eargs = std::make_shared<EnforcementArgs>();
+    auto* elist = enf->add_subcommand("list", "Rule enforcements, newest first");
+    elist->add_option("--rule", eargs->rule, "Only this rule's (pack.name)");
+    elist->add_option("--trigger-instance", eargs->trigger_instance, "Only this trigger instance's");
+    elist->add_option("--limit,-n", eargs->limit, "At most this many (default 50)");
+    elist->add_flag("--json", ctx.json, "Print JSON");
+    elist->callback([&ctx, eargs] { enforcement_list(ctx, *eargs); });
+    auto* eget = enf->add_subcommand("get", "One rule enforcement, as JSON");
+    eget->add_option("id", eargs->id, "Its id")->required();
+    eget->add_flag("--json", ctx.json, "Print JSON (the default)");
+    eget->callback([&ctx, eargs] { enforcement_get(ctx, eargs->id); });
 }
 
 }  // namespace packhost::cli

@@ -10,9 +10,13 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <filesystem>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "api/rest_api.hpp"
+#include "events/rules/engine.hpp"
 #include "core/errors.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
@@ -93,12 +97,29 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     http::Server server(http_options, [&api](http::Request& r) { return api.handle(r); });
     server.start();
 
+    // Rules from the packs run on trigger instances (webhooks, sensors).
+    std::vector<std::filesystem::path> pack_dirs;
+    std::vector<std::string> pack_refs;
+    for (const auto& pack : host.catalog().loaded()) {
+        pack_dirs.push_back(pack->metadata.dir);
+        pack_refs.push_back(pack->metadata.ref);
+    }
+    std::vector<std::string> rule_problems;
+    auto rules = events::rules::load_pack_rules(pack_dirs, pack_refs, rule_problems);
+    for (const auto& p : rule_problems) spdlog::warn("rule left out: {}", p);
+    events::rules::Engine engine(host.registry(), host.store(), host.datastore(), [&host](executions::Request r) {
+        r.durable = true;
+        return host.control().start(std::move(r))->id();
+    });
+    for (auto& rule : rules) engine.add(std::move(rule));
+    events::rules::Dispatcher dispatcher(engine, host.triggers());
+
     auto continued = host.control().continue_orphans();
     std::cout << "packhost serving on http://"
               << (address.find(':') != std::string::npos ? "[" + address + "]" : address) << ":" << server.port()
               << " (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
-              << host.registry().list().size() << " action(s); continuing " << continued.size()
-              << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
+              << host.registry().list().size() << " action(s), " << engine.size() << " rule(s); continuing "
+              << continued.size() << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));

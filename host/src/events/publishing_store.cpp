@@ -93,6 +93,15 @@ public:
     }
 
     void save_workflow_state(store::WorkflowStateRecord part) override { inner_->save_workflow_state(std::move(part)); }
+    void save_rule_enforcement(store::RuleEnforcementRecord record) override {
+        inner_->save_rule_enforcement(std::move(record));
+    }
+    std::optional<store::RuleEnforcementRecord> rule_enforcement(const std::string& id) override {
+        return inner_->rule_enforcement(id);
+    }
+    std::vector<store::RuleEnforcementRecord> rule_enforcements(const store::RuleEnforcementFilter& f) override {
+        return inner_->rule_enforcements(f);
+    }
     void wait_durable(uint64_t ticket) override { inner_->wait_durable(ticket); }
     void when_durable(uint64_t ticket, std::function<void(std::exception_ptr)> done) override {
         inner_->when_durable(ticket, std::move(done));

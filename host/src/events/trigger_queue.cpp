@@ -3,16 +3,32 @@
 namespace packhost::events {
 
 TriggerQueue::Pushed TriggerQueue::try_push(TriggerInstance instance) {
-    std::lock_guard lock(mu_);
     Pushed pushed = Pushed::queued;
-    if (queue_.size() >= capacity_) {
-        if (when_full_ == WhenFull::refuse || capacity_ == 0) return Pushed::refused;
-        queue_.pop_front();
-        ++dropped_;
-        pushed = Pushed::queued_dropping_oldest;
+    {
+        std::lock_guard lock(mu_);
+        if (queue_.size() >= capacity_) {
+            if (when_full_ == WhenFull::refuse || capacity_ == 0) return Pushed::refused;
+            queue_.pop_front();
+            ++dropped_;
+            pushed = Pushed::queued_dropping_oldest;
+        }
+        queue_.push_back(std::move(instance));
     }
-    queue_.push_back(std::move(instance));
+    arrived_.notify_one();
     return pushed;
+}
+
+std::vector<TriggerInstance> TriggerQueue::wait_drain(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    arrived_.wait_for(lock, timeout, [&] { return !queue_.empty(); });
+    std::vector<TriggerInstance> out(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+    queue_.clear();
+    return out;
+}
+
+void TriggerQueue::set_when_full(WhenFull when_full) {
+    std::lock_guard lock(mu_);
+    when_full_ = when_full;
 }
 
 std::vector<TriggerInstance> TriggerQueue::drain() {

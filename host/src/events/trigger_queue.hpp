@@ -4,6 +4,8 @@
 // full it refuses ("busy") while something drains it; while nothing does
 // (no rules engine yet), it keeps the newest and drops the oldest instead,
 // so that a sensor is not told "busy" forever.
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -32,12 +34,18 @@ public:
     Pushed try_push(TriggerInstance instance);
     // Everything queued so far, oldest first.
     std::vector<TriggerInstance> drain();
+    // The same, waiting up to `timeout` for something to arrive (the rules
+    // engine's consumer).
+    std::vector<TriggerInstance> wait_drain(std::chrono::milliseconds timeout);
+    // Once a consumer drains it, a full queue refuses instead of dropping.
+    void set_when_full(WhenFull when_full);
     size_t size() const;
     // How many were dropped to make room.
     uint64_t dropped() const;
 
 private:
     mutable std::mutex mu_;
+    std::condition_variable arrived_;
     size_t capacity_;
     WhenFull when_full_;
     std::deque<TriggerInstance> queue_;

@@ -1,5 +1,7 @@
 #include "packs/pack_files.hpp"
 
+#include <algorithm>
+
 #include "packs/pack_error.hpp"
 
 namespace packhost::packs {
@@ -21,6 +23,19 @@ fs::path file_in_pack(const fs::path& pack_dir, const fs::path& base, const std:
     if (r != root.end()) refuse("points outside the pack (to " + target.string() + ")");
     if (!fs::is_regular_file(target, ec)) refuse("does not exist (" + target.string() + ")");
     return target;
+}
+
+std::vector<std::filesystem::path> yaml_files_in(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return files;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        auto ext = e.path().extension();
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
 }
 
 }  // namespace packhost::packs

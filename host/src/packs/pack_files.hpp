@@ -6,6 +6,7 @@
 // /bin/sh as its "script".
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace packhost::packs {
 
@@ -14,5 +15,9 @@ namespace packhost::packs {
 // when it is absolute, leaves the pack, or does not exist.
 std::filesystem::path file_in_pack(const std::filesystem::path& pack_dir, const std::filesystem::path& base,
                                    const std::string& relative, const std::string& where, const std::string& field);
+
+// The *.yaml and *.yml files directly in `dir` (a pack's actions/ or
+// rules/), in name order; none when there is no such folder.
+std::vector<std::filesystem::path> yaml_files_in(const std::filesystem::path& dir);
 
 }  // namespace packhost::packs

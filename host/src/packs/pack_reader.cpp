@@ -48,16 +48,7 @@ std::optional<fs::path> native_library_path(const PackMetadata& m, AbiVersion ho
 
 std::vector<ActionFile> read_action_files(const fs::path& pack_dir) {
     std::vector<ActionFile> out;
-    fs::path dir = pack_dir / "actions";
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return out;
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-        auto ext = e.path().extension();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
+    for (const auto& f : yaml_files_in(pack_dir / "actions")) {
         try {
             FileStamp stamp = stamp_of(f);
             YAML::Node doc = core::load_yaml_file(f);

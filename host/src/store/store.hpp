@@ -92,6 +92,24 @@ struct TriggerInstanceFilter {
     size_t limit = 50;
 };
 
+// What a rule did with a trigger instance (StackStorm's rule enforcement):
+// the execution it started, or why it could not.
+struct RuleEnforcementRecord {
+    std::string id;
+    std::string rule;  // the rule's ref
+    std::string trigger_instance_id;
+    std::string execution_id;    // empty when it failed
+    std::string failure_reason;  // empty when it succeeded
+    int64_t enforced_us = 0;
+    std::string status() const { return failure_reason.empty() ? "succeeded" : "failed"; }
+};
+
+struct RuleEnforcementFilter {
+    std::optional<std::string> rule;
+    std::optional<std::string> trigger_instance;
+    size_t limit = 50;
+};
+
 // Something asked of the process that runs an execution.
 struct ControlRequest {
     std::string execution_id;
@@ -125,6 +143,7 @@ public:
     virtual void save_workflow_state(WorkflowStateRecord part) = 0;
     // Queued like save(); a later save of the same id replaces it.
     virtual uint64_t save_trigger_instance(TriggerInstanceRecord record) = 0;
+    virtual void save_rule_enforcement(RuleEnforcementRecord record) = 0;
     // Returns once what the ticket stands for (and everything queued before
     // it) is on disk; throws StoreError when writing it failed. Concurrent
     // waiters share one commit.
@@ -154,6 +173,9 @@ public:
     virtual std::optional<TriggerInstanceRecord> trigger_instance(const std::string& id) = 0;
     // Newest first.
     virtual std::vector<TriggerInstanceRecord> trigger_instances(const TriggerInstanceFilter& filter) = 0;
+    virtual std::optional<RuleEnforcementRecord> rule_enforcement(const std::string& id) = 0;
+    // Newest first.
+    virtual std::vector<RuleEnforcementRecord> rule_enforcements(const RuleEnforcementFilter& filter) = 0;
     // Every unfinished execution, oldest first.
     virtual std::vector<ExecutionRecord> unfinished() = 0;
     // Makes `new_owner` the owner of an unfinished execution still owned by

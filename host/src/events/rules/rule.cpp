@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/yaml_file.hpp"
+#include "core/yaml_json.hpp"
 
 namespace packhost::events::rules {
 namespace {
@@ -59,13 +61,37 @@ Rule Rule::parse(const Json& doc, const std::string& where) {
     };
     part("trigger", "type", "{type: TRIGGER_TYPE_REF, parameters: {...}}", r.trigger_type, r.trigger_parameters);
     try {
-        r.criteria = Criteria::parse(doc.value("criteria", Json()), where + ": criteria");
+        r.criteria_doc = doc.value("criteria", Json::object());
+        r.criteria = Criteria::parse(r.criteria_doc, where + ": criteria");
     } catch (const core::ValidationError& e) {
         problems.insert(problems.end(), e.problems().begin(), e.problems().end());
     }
     part("action", "ref", "{ref: ACTION_REF, parameters: {...}}", r.action_ref, r.action_parameters);
     if (!problems.empty()) throw core::ValidationError(problems);
     return r;
+}
+
+Json Rule::to_json() const {
+    Json out = Json::object();
+    out["ref"] = ref();
+    out["name"] = name;
+    out["pack"] = pack;
+    out["description"] = description;
+    out["enabled"] = enabled;
+    out["trigger"] = {{"type", trigger_type}, {"parameters", trigger_parameters}};
+    out["criteria"] = criteria_doc.is_null() ? Json::object() : criteria_doc;
+    out["action"] = {{"ref", action_ref}, {"parameters", action_parameters}};
+    return out;
+}
+
+Json read_document(const std::filesystem::path& file) {
+    try {
+        return core::yaml_to_json(core::load_yaml_file(file));
+    } catch (const core::YamlFileError& e) {
+        throw core::ValidationError(file.string() + (e.line() ? ":" + std::to_string(e.line()) : "") + ": " + e.what());
+    } catch (const std::exception& e) {
+        throw core::ValidationError(file.string() + ": " + e.what());
+    }
 }
 
 }  // namespace packhost::events::rules

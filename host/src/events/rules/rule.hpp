@@ -3,6 +3,7 @@
 // `packhost rule create|test`): when a trigger instance of `trigger.type`
 // satisfies `criteria`, run `action.ref` with `action.parameters` rendered
 // from the instance's payload (`trigger`) and the datastore (`st2kv`).
+#include <filesystem>
 #include <string>
 
 #include "core/json_value.hpp"
@@ -11,6 +12,7 @@
 namespace packhost::events::rules {
 
 struct Rule {
+    Json criteria_doc;  // the criteria as written
     std::string name;
     std::string pack = "default";
     std::string description;
@@ -22,10 +24,17 @@ struct Rule {
     Json action_parameters = Json::object();
 
     std::string ref() const { return pack + "." + name; }
+    // StackStorm's API shape: ref, name, pack, description, enabled,
+    // trigger {type, parameters}, criteria (as written), action {ref, parameters}.
+    Json to_json() const;
 
     // From the rule's YAML/JSON document. Throws core::ValidationError with
     // every problem, each naming `where` (the file) and the field.
     static Rule parse(const Json& doc, const std::string& where);
 };
+
+// A YAML (or JSON) file as JSON: a rule or a trigger instance. Throws
+// core::ValidationError naming the file and, when it has one, the line.
+Json read_document(const std::filesystem::path& file);
 
 }  // namespace packhost::events::rules

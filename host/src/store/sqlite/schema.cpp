@@ -98,6 +98,20 @@ const std::vector<std::string>& migrations() {
         CREATE INDEX trigger_instances_by_time ON trigger_instances(occurrence_us);
         CREATE INDEX trigger_instances_by_trigger ON trigger_instances(trigger, occurrence_us);
         )sql",
+        // 7: what rules did with trigger instances (StackStorm's rule enforcements).
+        R"sql(
+        CREATE TABLE rule_enforcements (
+            id TEXT PRIMARY KEY,
+            rule TEXT NOT NULL,
+            trigger_instance_id TEXT NOT NULL,
+            execution_id TEXT NOT NULL,
+            failure_reason TEXT NOT NULL,
+            enforced_us INTEGER NOT NULL
+        );
+        CREATE INDEX rule_enforcements_by_time ON rule_enforcements(enforced_us);
+        CREATE INDEX rule_enforcements_by_rule ON rule_enforcements(rule, enforced_us);
+        CREATE INDEX rule_enforcements_by_instance ON rule_enforcements(trigger_instance_id);
+        )sql",
     };
     return m;
 }

@@ -97,6 +97,7 @@ public:
     }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
     uint64_t save_trigger_instance(TriggerInstanceRecord r) override { return push(std::move(r)); }
+    void save_rule_enforcement(RuleEnforcementRecord r) override { push(std::move(r)); }
     void save_workflow_state(WorkflowStateRecord part) override {
         push(StateRow{std::move(part.execution_id), part.seq, std::move(part.state)});
     }
@@ -243,6 +244,32 @@ public:
         return out;
     }
 
+    std::optional<RuleEnforcementRecord> rule_enforcement(const std::string& id) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kEnforcementSelect) + " WHERE id = ?");
+        q.bind(1, id);
+        if (!q.executeStep()) return std::nullopt;
+        return enforcement_row(q);
+    }
+
+    std::vector<RuleEnforcementRecord> rule_enforcements(const RuleEnforcementFilter& f) override {
+        std::lock_guard lock(read_mu_);
+        std::string sql = kEnforcementSelect;
+        std::vector<std::string> where;
+        if (f.rule) where.emplace_back("rule = ?");
+        if (f.trigger_instance) where.emplace_back("trigger_instance_id = ?");
+        for (size_t i = 0; i < where.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + where[i];
+        sql += " ORDER BY enforced_us DESC, id DESC LIMIT ?";
+        SQLite::Statement q(reader_db_, sql);
+        int i = 1;
+        if (f.rule) q.bind(i++, *f.rule);
+        if (f.trigger_instance) q.bind(i++, *f.trigger_instance);
+        q.bind(i, static_cast<int64_t>(f.limit));
+        std::vector<RuleEnforcementRecord> out;
+        while (q.executeStep()) out.push_back(enforcement_row(q));
+        return out;
+    }
+
     std::vector<ExecutionRecord> unfinished() override {
         flush();
         std::lock_guard lock(read_mu_);
@@ -299,6 +326,9 @@ public:
         SQLite::Statement t(writer_db_, "DELETE FROM trigger_instances WHERE occurrence_us < ?");
         t.bind(1, before_us);
         t.exec();
+        SQLite::Statement re(writer_db_, "DELETE FROM rule_enforcements WHERE enforced_us < ?");
+        re.bind(1, before_us);
+        re.exec();
         tx.commit();
         return n;
     }
@@ -456,6 +486,12 @@ private:
         t.status = q.getColumn(4).getString();
         return t;
     }
+    static constexpr const char* kEnforcementSelect =
+        "SELECT id, rule, trigger_instance_id, execution_id, failure_reason, enforced_us FROM rule_enforcements";
+    static RuleEnforcementRecord enforcement_row(SQLite::Statement& q) {
+        return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getInt64()};
+    }
     static constexpr const char* kKvSelect = "SELECT scope, user, name, value, secret, expire_us, updated_us FROM kv";
     static constexpr const char* kLive = "(expire_us = 0 OR expire_us > ?)";
 
@@ -487,7 +523,7 @@ private:
         int64_t seq;
         std::string state;
     };
-    using Item = std::variant<ExecutionRow, OutputRecord, StateRow, TriggerInstanceRecord>;
+    using Item = std::variant<ExecutionRow, OutputRecord, StateRow, TriggerInstanceRecord, RuleEnforcementRecord>;
 
     static SQLite::Database open(const std::string& file) {
         // SQLite gives the WAL and SHM files the database file's mode, so a
@@ -735,6 +771,17 @@ private:
                 ti.bind(5, t->status);
                 ti.exec();
                 ti.reset();
+            } else if (auto* re = std::get_if<RuleEnforcementRecord>(&batch[i])) {
+                auto& ins =
+                    prepared(insert_enforcement_, "INSERT OR REPLACE INTO rule_enforcements VALUES (?, ?, ?, ?, ?, ?)");
+                ins.bind(1, re->id);
+                ins.bind(2, re->rule);
+                ins.bind(3, re->trigger_instance_id);
+                ins.bind(4, re->execution_id);
+                ins.bind(5, re->failure_reason);
+                ins.bind(6, re->enforced_us);
+                ins.exec();
+                ins.reset();
             } else {
                 auto& o = std::get<OutputRecord>(batch[i]);
                 auto& out = prepared(insert_output_, "INSERT OR REPLACE INTO execution_output VALUES (?, ?, ?, ?, ?)");
@@ -766,8 +813,8 @@ private:
     SQLite::Database writer_db_;
     std::mutex read_mu_;  // reader_db_
     SQLite::Database reader_db_;
-    std::optional<SQLite::Statement> insert_execution_, insert_output_, insert_state_,
-        insert_trigger_;                               // before the databases go
+    std::optional<SQLite::Statement> insert_execution_, insert_output_, insert_state_, insert_trigger_,
+        insert_enforcement_;                           // before the databases go
     std::optional<SQLite::Statement> api_key_lookup_;  // reader_db_'s, under read_mu_
 
     std::mutex mu_;

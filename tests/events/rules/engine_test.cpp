@@ -1,0 +1,156 @@
+// The rules engine with a real host (bundled and fixture packs, a SQLite
+// store): a matching rule starts its action with parameters from the
+// payload and records the enforcement; a rule that does not match records
+// nothing; an unknown action, parameters that cannot be resolved and a
+// pattern that fails to render are failed enforcements, the host fine;
+// rules are indexed by trigger type; the dispatcher drains the queue.
+#include "events/rules/engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "host.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace packhost;
+using namespace packhost::events::rules;
+
+namespace {
+
+class RulesEngine : public ::testing::Test {
+protected:
+    void SetUp() override {
+        HostOptions o;
+        o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
+        o.store_file = dir_.path() / "packhost.db";
+        o.key_file = dir_.path() / "packhost.key";
+        o.scheduler.workers = 2;
+        host_ = std::make_unique<Host>(o);
+        engine_ = std::make_unique<Engine>(
+            host_->registry(), host_->store(), host_->datastore(),
+            [this](executions::Request r) { return host_->control().start(std::move(r))->id(); });
+    }
+
+    void add(const char* json) { engine_->add(Rule::parse(Json::parse(json), "test rule")); }
+
+    Json wait_for(const std::string& id) {
+        for (int i = 0; i < 500; ++i) {
+            auto r = host_->control().record(id);
+            if (r && r->end_us != 0) return r->result;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        ADD_FAILURE() << "execution " << id << " did not end";
+        return nullptr;
+    }
+
+    events::TriggerInstance instance(const std::string& trigger, Json payload) {
+        return {"ti" + std::to_string(++n_), trigger, std::move(payload), 1};
+    }
+
+    packhost::testing::TempDir dir_{"packhost-rules"};
+    std::unique_ptr<Host> host_;
+    std::unique_ptr<Engine> engine_;
+    int n_ = 0;
+};
+
+}  // namespace
+
+TEST_F(RulesEngine, AMatchingRuleRunsItsActionAndTheEnforcementIsRecorded) {
+    add(R"({"name": "greet", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
+            "criteria": {"trigger.body.who": {"type": "startswith", "pattern": "al"}},
+            "action": {"ref": "core.local", "parameters": {"cmd": "echo hello {{ trigger.body.who }}"}}})");
+    add(R"({"name": "other", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
+            "criteria": {"trigger.body.who": {"type": "equals", "pattern": "nobody"}},
+            "action": {"ref": "core.noop"}})");
+    add(R"({"name": "off", "pack": "ops", "enabled": false, "trigger": {"type": "core.st2.webhook"},
+            "action": {"ref": "core.noop"}})");
+    auto ti = instance("core.st2.webhook", {{"body", {{"who", "alice"}}}});
+    auto done = engine_->process(ti);
+    ASSERT_EQ(done.size(), 1u) << "only the rule that matched, and not the disabled one";
+    EXPECT_EQ(done[0].rule, "ops.greet");
+    EXPECT_EQ(done[0].status(), "succeeded");
+    EXPECT_EQ(done[0].trigger_instance_id, ti.id);
+    EXPECT_EQ(wait_for(done[0].execution_id)["stdout"], "hello alice");
+    auto record = host_->control().record(done[0].execution_id);
+    EXPECT_EQ(record->context["rule"]["ref"], "ops.greet");
+    EXPECT_EQ(record->context["trigger_instance"]["id"], ti.id);
+
+    host_->store()->flush();
+    auto stored = host_->store()->rule_enforcements({});
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored[0].execution_id, done[0].execution_id);
+    EXPECT_EQ(host_->store()->trigger_instance(ti.id)->status, "processed");
+}
+
+TEST_F(RulesEngine, FailuresAreFailedEnforcementsAndTheHostGoesOn) {
+    add(R"({"name": "missing", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
+            "action": {"ref": "nowhere.nothing"}})");
+    add(R"({"name": "unresolvable", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
+            "action": {"ref": "core.local", "parameters": {"cmd": "{{ trigger.body | nosuchfilter }}"}}})");
+    add(R"({"name": "badpattern", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
+            "criteria": {"trigger.body": {"type": "equals", "pattern": "{{ 1 / 0 }}"}},
+            "action": {"ref": "core.noop"}})");
+    auto done = engine_->process(instance("core.st2.webhook", {{"body", "x"}}));
+    ASSERT_EQ(done.size(), 3u);
+    EXPECT_EQ(done[0].failure_reason, "Action \"nowhere.nothing\" cannot be found.");
+    EXPECT_NE(done[1].failure_reason.find("Failed to resolve parameters"), std::string::npos) << done[1].failure_reason;
+    EXPECT_NE(done[2].failure_reason.find("Failed to render pattern value"), std::string::npos)
+        << done[2].failure_reason;
+    for (const auto& e : done) {
+        EXPECT_EQ(e.status(), "failed");
+        EXPECT_TRUE(e.execution_id.empty());
+    }
+}
+
+TEST_F(RulesEngine, RulesAreIndexedByTriggerType) {
+    for (int t = 0; t < 50; ++t) {
+        for (int r = 0; r < 20; ++r) {
+            Json rule = {{"name", "r" + std::to_string(t) + "_" + std::to_string(r)},
+                         {"pack", "bulk"},
+                         {"trigger", {{"type", "bulk.t" + std::to_string(t)}}},
+                         {"action", {{"ref", "core.noop"}}}};
+            engine_->add(Rule::parse(rule, "bulk"));
+        }
+    }
+    EXPECT_EQ(engine_->size(), 1000u);
+    EXPECT_EQ(engine_->rules_for("bulk.t7").size(), 20u);
+    EXPECT_TRUE(engine_->rules_for("core.st2.webhook").empty());
+    EXPECT_TRUE(engine_->process(instance("core.st2.webhook", Json::object())).empty());
+}
+
+TEST_F(RulesEngine, TheDispatcherRunsRulesOnEmittedTriggers) {
+    add(R"({"name": "echo", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
+            "action": {"ref": "core.echo", "parameters": {"message": "{{ trigger.body.n }}"}}})");
+    Dispatcher dispatcher(*engine_, host_->triggers());
+    auto id =
+        host_->emit_trigger("core.st2.webhook", {{"url", "x"}, {"headers", Json::object()}, {"body", {{"n", 5}}}});
+    ASSERT_TRUE(id);
+    std::vector<store::RuleEnforcementRecord> found;
+    for (int i = 0; i < 300 && found.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        host_->store()->flush();
+        found = host_->store()->rule_enforcements({std::nullopt, *id, 10});
+    }
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(wait_for(found[0].execution_id)["message"], "5");
+}
+
+TEST(PackRules, ReadFromEachPacksRulesFolderBadOnesLeftOutWithTheReason) {
+    packhost::testing::TempDir dir("packhost-pack-rules");
+    std::filesystem::create_directories(dir.path() / "rules");
+    auto write = [&](const char* name, const char* text) { std::ofstream(dir.path() / "rules" / name) << text; };
+    write("a.yaml", "name: a\ntrigger: {type: core.st2.webhook}\naction: {ref: core.noop}\n");
+    write("b.yaml", "name: b\npack: elsewhere\ntrigger: {type: core.st2.webhook}\naction: {ref: core.noop}\n");
+    write("c.yaml", "name: c\ntrigger: [unclosed\n");
+    write("notes.txt", "not a rule");
+    std::vector<std::string> problems;
+    auto rules = load_pack_rules({dir.path()}, {"mypack"}, problems);
+    ASSERT_EQ(rules.size(), 1u);
+    EXPECT_EQ(rules[0].ref(), "mypack.a");
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_NE(problems[0].find("b.yaml: pack: 'elsewhere', but the rule is in pack 'mypack'"), std::string::npos)
+        << problems[0];
+    EXPECT_NE(problems[1].find("c.yaml:"), std::string::npos) << problems[1];
+}
