@@ -56,6 +56,8 @@ bench: build
 	@echo
 	@$(BUILD)/bin/packhost-startup-bench
 	@echo
+	@$(BUILD)/bin/packhost-rules-bench
+	@echo
 	@bench/http_load.sh $(PACKHOST)
 
 # libFuzzer on the template engine (clang, build-fuzz/) for FUZZ_SECONDS

@@ -13,23 +13,12 @@
 #include "expr/template.hpp"
 #include "expr/yaql/template.hpp"
 
+#include "median_time.hpp"
+
 namespace {
 
-using clock_type = std::chrono::steady_clock;
 using namespace packhost::expr;
 using packhost::Json;
-
-double median_ns(size_t samples, size_t batch, const std::function<void()>& fn) {
-    for (size_t i = 0; i < 1000; ++i) fn();
-    std::vector<double> t;
-    for (size_t s = 0; s < samples; ++s) {
-        auto a = clock_type::now();
-        for (size_t i = 0; i < batch; ++i) fn();
-        t.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - a).count() / double(batch));
-    }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
-}
 
 // A webhook-like trigger of about 1 KB.
 Json context_1kb() {

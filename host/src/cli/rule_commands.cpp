@@ -46,7 +46,9 @@ int rule_test(AppContext& ctx, const RuleTestArgs& args) {
     if (action) in.action = &action->parameters;
     in.now_us = core::now_us();
     expr::TemplateCache cache;
-    auto trial = events::rules::try_rule(rule, trigger, payload, in, cache);
+    Json context = Json::object();
+    context["trigger"] = std::move(payload);
+    auto trial = events::rules::try_rule(rule, trigger, context, in, cache);
     if (ctx.json) {
         std::cout << core::to_json_text(trial.to_json(), 2) << '\n';
     } else if (trial.matches) {

@@ -45,7 +45,10 @@ TEST(Criteria, AllMustHoldAndTheFirstThatDoesNotIsNamed) {
         "trigger.body.count": {"type": "gt", "pattern": 2},
         "trigger.body.tags": {"type": "contains", "pattern": "ops"},
         "trigger.body.tags#1": {"type": "ncontains", "pattern": "jira"},
-        "trigger.body.build.number": {"type": "lessthan", "pattern": 100}
+        "trigger.body.build.number": {"type": "lessthan", "pattern": 100},
+        "trigger.issue_fields[1].to_value": {"type": "equals", "pattern": "alice"},
+        "trigger.issue_fields[*].field_name": {"type": "equals", "pattern": "Status"},
+        "trigger['body'][\"key1\"]": {"type": "equals", "pattern": "value1"}
     })"),
                     kPayload);
     EXPECT_TRUE(ok.matched) << ok.failed;

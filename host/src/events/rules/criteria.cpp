@@ -30,6 +30,43 @@ std::string without_tag(const std::string& key) {
     return plain ? key.substr(0, hash) : key;
 }
 
+// `a.b['c d'].e` as its keys; empty when the path holds anything else.
+std::vector<std::string> plain_keys(const std::string& path) {
+    std::vector<std::string> keys;
+    size_t i = 0;
+    auto ident = [&](size_t at) {
+        size_t j = at;
+        while (j < path.size() &&
+               (std::isalnum(static_cast<unsigned char>(path[j])) || path[j] == '_' || path[j] == '-'))
+            ++j;
+        return j;
+    };
+    while (i < path.size()) {
+        if (path[i] == '[') {
+            if (i + 1 >= path.size() || (path[i + 1] != '\'' && path[i + 1] != '"')) return {};
+            char quote = path[i + 1];
+            size_t end = path.find(quote, i + 2);
+            if (end == std::string::npos || end + 1 >= path.size() || path[end + 1] != ']') return {};
+            std::string key = path.substr(i + 2, end - i - 2);
+            if (key.find('\\') != std::string::npos) return {};
+            keys.push_back(std::move(key));
+            i = end + 2;
+        } else {
+            if (!keys.empty()) {
+                if (path[i] != '.') return {};
+                ++i;
+            }
+            size_t end = ident(i);
+            if (end == i) return {};
+            std::string key = path.substr(i, end - i);
+            if (std::isdigit(static_cast<unsigned char>(key[0]))) return {};
+            keys.push_back(std::move(key));
+            i = end;
+        }
+    }
+    return keys;
+}
+
 void parse_into(const Json& criteria, const std::string& where, std::vector<Criterion>& out,
                 std::vector<std::string>& problems) {
     if (criteria.is_null()) return;
@@ -42,6 +79,7 @@ void parse_into(const Json& criteria, const std::string& where, std::vector<Crit
         Criterion c;
         c.key = key;
         c.path = without_tag(key);
+        c.keys = plain_keys(c.path);
         try {
             expr::jsonpath_find(Json::object(), c.path);
         } catch (const std::exception& e) {
@@ -87,14 +125,35 @@ struct Evaluation {
     int64_t now_us;
     std::string error;
 
+    // What the key finds: walked directly for plain keys (most criteria),
+    // else through the JSONPath engine (its first match).
+    static const Json* lookup(const Criterion& c, const Json& context, Json& holder) {
+        if (!c.keys.empty()) {
+            const Json* node = &context;
+            for (const auto& k : c.keys) {
+                if (!node->is_object()) return nullptr;
+                auto it = node->find(k);
+                if (it == node->end()) return nullptr;
+                node = &*it;
+            }
+            return node;
+        }
+        auto found = expr::jsonpath_find(context, c.path);
+        if (found.empty()) return nullptr;
+        holder = std::move(found.front());
+        return &holder;
+    }
+
     bool holds(const Criterion& c, const Json& context) {
-        Json value;
+        static const Json kNull;
+        Json holder;
+        const Json* found = nullptr;
         try {
-            auto found = expr::jsonpath_find(context, c.path);
-            if (!found.empty()) value = std::move(found.front());
+            found = lookup(c, context, holder);
         } catch (const std::exception&) {
             return false;
         }
+        const Json& value = found ? *found : kNull;
         if (!c.op) return search(c, value);
         if (!c.templated) return c.op(value, c.pattern, now_us);
         Json pattern;

@@ -20,8 +20,12 @@
 namespace packhost::events::rules {
 
 struct Criterion {
-    std::string key;        // as written, `#tag` included
-    std::string path;       // the key without its tag
+    std::string key;   // as written, `#tag` included
+    std::string path;  // the key without its tag
+    // The path as plain keys (`trigger.body['X-Y'].n` -> trigger, body, X-Y,
+    // n) when it is only that, walked without the JSONPath engine; empty
+    // for anything richer (indexes, wildcards, slices).
+    std::vector<std::string> keys;
     std::string type;       // the operator's name as written
     Operator op = nullptr;  // null for search
     Json pattern;           // as written (rendered per trigger instance when a string with {{ }})

@@ -32,11 +32,14 @@ std::vector<store::RuleEnforcementRecord> Engine::process(const TriggerInstance&
     TrialInputs in;
     if (datastore_) in.st2kv = datastore_->template_object("");
     in.now_us = core::now_us();
-    for (const auto& rule : rules_for(instance.trigger)) {
+    const auto& rules = rules_for(instance.trigger);
+    Json context = Json::object();
+    if (!rules.empty()) context["trigger"] = instance.payload;
+    for (const auto& rule : rules) {
         if (!rule.enabled) continue;
         auto action = registry_.find(rule.action_ref);
         in.action = action ? &action->parameters : nullptr;
-        auto trial = try_rule(rule, instance.trigger, instance.payload, in, templates_);
+        auto trial = try_rule(rule, instance.trigger, context, in, templates_);
         if (!trial.matches && !trial.error) continue;  // a criterion did not hold: nothing to record
         store::RuleEnforcementRecord e;
         e.id = core::new_id();

@@ -23,7 +23,7 @@ PatternRenderer pattern_renderer(std::shared_ptr<const expr::Object> st2kv, expr
     };
 }
 
-Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& payload, const TrialInputs& in,
+Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& context, const TrialInputs& in,
                expr::TemplateCache& cache) {
     Trial out;
     // st2-rule-tester checks this first: the matcher assumes it.
@@ -31,8 +31,6 @@ Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& pay
         out.error = "rule.trigger \"" + rule.trigger_type + "\" and trigger.ref \"" + trigger_ref + "\" do not match";
         return out;
     }
-    Json context = Json::object();
-    context["trigger"] = payload;
     auto result = rule.criteria.evaluate(context, pattern_renderer(in.st2kv, cache), in.now_us);
     if (!result.matched) {
         out.failed_criterion = result.failed;
@@ -41,7 +39,7 @@ Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& pay
     }
     actions::TemplateScope scope;
     scope.st2kv = in.st2kv;
-    scope.trigger = payload;
+    scope.trigger = context.value("trigger", Json());
     static const actions::ParameterSpec kUndeclared;
     try {
         Json params = in.action ? in.action->complete(rule.action_parameters) : rule.action_parameters;

@@ -31,7 +31,9 @@ struct TrialInputs {
     int64_t now_us = 0;                              // for timediff_* criteria
 };
 
-Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& payload, const TrialInputs& in,
+// `context` is {"trigger": payload}, made once per trigger instance for
+// every rule tried on it.
+Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& context, const TrialInputs& in,
                expr::TemplateCache& cache);
 
 // Renders criteria patterns with `context` ({"trigger": …} or {"item": …})
