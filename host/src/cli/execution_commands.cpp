@@ -144,10 +144,7 @@ int report(AppContext& ctx, const executions::ControlService::Outcome& out, core
 // and printed as `run` does) and closed by `cancel`.
 void execution_control(AppContext& ctx, const std::string& id, core::Control kind) {
     if (ctx.remote()) {
-        return remotely(ctx, [&] {
-            ctx.exit_code = kind == core::Control::cancel ? remote_cancel(ctx, id, kControlWait)
-                                                          : remote_pause_resume(ctx, id, kind, kControlWait);
-        });
+        return remotely(ctx, [&] { ctx.exit_code = remote_control(ctx, id, kind, kControlWait); });
     }
     auto& control = ctx.host().control();
     executions::ControlService::Outcome out;

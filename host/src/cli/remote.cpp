@@ -1,6 +1,7 @@
 #include "cli/remote.hpp"
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -39,11 +40,13 @@ bool finished(const Json& record) {
     return status && core::is_completed(*status);
 }
 
-// Polls the execution until it ends (or `until` passes); returns its record.
+// Polls the execution until `reached` (by default: until it ends) or `until`
+// passes; returns its record.
 Json follow(AppContext& ctx, Json record,
-            std::chrono::steady_clock::time_point until = std::chrono::steady_clock::time_point::max()) {
+            std::chrono::steady_clock::time_point until = std::chrono::steady_clock::time_point::max(),
+            const std::function<bool(const Json&)>& reached = finished) {
     const std::string id = record["id"];
-    for (auto wait = std::chrono::milliseconds(5); !finished(record) && std::chrono::steady_clock::now() < until;
+    for (auto wait = std::chrono::milliseconds(5); !reached(record) && std::chrono::steady_clock::now() < until;
          wait = std::min(wait * 2, std::chrono::milliseconds(200))) {
         std::this_thread::sleep_for(wait);
         record = remote_call(ctx, "GET", "/api/v1/executions/" + id);
@@ -113,61 +116,33 @@ int remote_rerun(AppContext& ctx, const std::string& id, const std::vector<std::
                             Json{{"parameters", *params}});
 }
 
-int remote_cancel(AppContext& ctx, const std::string& id, std::chrono::seconds wait) {
+int remote_control(AppContext& ctx, const std::string& id, core::Control kind, std::chrono::seconds wait) {
     std::string target = "/api/v1/executions/" + http::percent_encode(id);
+    bool cancel = kind == core::Control::cancel;
     Json record;
     try {
-        record = remote_call(ctx, "DELETE", target);
+        record = cancel ? remote_call(ctx, "DELETE", target)
+                        : remote_call(ctx, "PUT", target,
+                                      Json{{"status", kind == core::Control::pause ? "pausing" : "resuming"}});
     } catch (const RemoteError& e) {
         if (std::string_view(e.what()).find("has already finished") == std::string_view::npos) {
             if (e.exit_code() != kExitUsage) throw;
             return usage_error(ctx, {e.what()});
         }
+        // As the local command says it (cli/execution_commands.cpp, report()).
+        if (!cancel) {
+            std::cerr << "error: " << e.what() << "\n";
+            return kExitFailed;
+        }
         record = remote_call(ctx, "GET", target);
         std::cerr << "execution " << id << " had already finished: " << record.value("status", "") << "\n";
         return kExitFailed;
     }
-    record = follow(ctx, std::move(record), std::chrono::steady_clock::now() + wait);
-    std::string status = record.value("status", "");
-    if (ctx.json) {
-        std::cout << core::to_json_text(record, 2) << '\n';
-    } else {
-        std::cout << "execution " << id << ": " << status << "\n";
-    }
-    if (!finished(record)) {
-        std::cerr << "error: execution " << id << " did not cancel within " << wait.count() << " s (still " << status
-                  << ")\n";
-        return kExitFailed;
-    }
-    return status == "canceled" ? kExitOk : kExitFailed;
-}
-
-int remote_pause_resume(AppContext& ctx, const std::string& id, core::Control kind, std::chrono::seconds wait) {
-    std::string target = "/api/v1/executions/" + http::percent_encode(id);
-    bool pause = kind == core::Control::pause;
-    Json record;
-    try {
-        record = remote_call(ctx, "PUT", target, Json{{"status", pause ? "pausing" : "resuming"}});
-    } catch (const RemoteError& e) {
-        if (std::string_view(e.what()).find("has already finished") != std::string_view::npos) {
-            std::cerr << "error: " << e.what() << "\n";
-            return kExitFailed;
-        }
-        if (e.exit_code() != kExitUsage) throw;
-        return usage_error(ctx, {e.what()});
-    }
-    // What the local command waits for (ControlService's reached_for).
-    auto reached = [pause](const Json& r) {
-        std::string s = r.value("status", "");
-        if (finished(r)) return true;
-        return pause ? s == "paused" : s != "paused" && s != "pausing" && s != "resuming";
+    auto reached = [kind](const Json& r) {
+        auto status = core::parse_status(r.value("status", ""));
+        return status && core::control_reached(kind, *status);
     };
-    auto until = std::chrono::steady_clock::now() + wait;
-    for (auto step = std::chrono::milliseconds(5); !reached(record) && std::chrono::steady_clock::now() < until;
-         step = std::min(step * 2, std::chrono::milliseconds(200))) {
-        std::this_thread::sleep_for(step);
-        record = remote_call(ctx, "GET", target);
-    }
+    record = follow(ctx, std::move(record), std::chrono::steady_clock::now() + wait, reached);
     std::string status = record.value("status", "");
     if (ctx.json) {
         std::cout << core::to_json_text(record, 2) << '\n';
@@ -179,7 +154,7 @@ int remote_pause_resume(AppContext& ctx, const std::string& id, core::Control ki
                   << " s (still " << status << ")\n";
         return kExitFailed;
     }
-    return kExitOk;
+    return cancel && status != "canceled" ? kExitFailed : kExitOk;
 }
 
 int remote_tail(AppContext& ctx, const std::string& id) {

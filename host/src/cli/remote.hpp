@@ -48,12 +48,11 @@ void remotely(AppContext& ctx, Fn fn) {
 // declared types (read from the server), started, followed until it ends.
 int remote_run(AppContext& ctx, const std::string& ref, const std::vector<std::string>& parameters, double timeout);
 
-// `execution cancel ID`: asked, then followed for up to `wait`; printed as
-// the local command prints it. Returns the exit status.
-int remote_cancel(AppContext& ctx, const std::string& id, std::chrono::seconds wait);
-// `execution pause|resume ID` (StackStorm's PUT with "pausing" or
-// "resuming"), followed for up to `wait` until paused or running again.
-int remote_pause_resume(AppContext& ctx, const std::string& id, core::Control kind, std::chrono::seconds wait);
+// `execution cancel|pause|resume ID`: asked (DELETE, or StackStorm's PUT
+// with "pausing"/"resuming"), then followed for up to `wait` until it is
+// where it was asked to be (core::control_reached); printed as the local
+// command prints it. Returns the exit status.
+int remote_control(AppContext& ctx, const std::string& id, core::Control kind, std::chrono::seconds wait);
 // `execution re-run ID [key=value ...]`, followed and printed as `run`.
 int remote_rerun(AppContext& ctx, const std::string& id, const std::vector<std::string>& overrides);
 // `execution tail ID`: its output as it comes, from the event stream.

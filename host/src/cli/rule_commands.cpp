@@ -64,14 +64,8 @@ int rule_test(AppContext& ctx, const RuleTestArgs& args) {
 }
 
 std::vector<events::rules::Rule> pack_rules(AppContext& ctx) {
-    std::vector<std::filesystem::path> dirs;
-    std::vector<std::string> refs;
-    for (const auto& pack : ctx.host().catalog().loaded()) {
-        dirs.push_back(pack->metadata.dir);
-        refs.push_back(pack->metadata.ref);
-    }
     std::vector<std::string> problems;
-    auto rules = events::rules::load_pack_rules(dirs, refs, problems);
+    auto rules = events::rules::load_pack_rules(ctx.host().catalog(), problems);
     for (const auto& p : problems) std::cerr << "warning: rule left out: " << p << '\n';
     return rules;
 }

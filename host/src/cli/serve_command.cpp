@@ -10,7 +10,6 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
-#include <filesystem>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -98,14 +97,8 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     server.start();
 
     // Rules from the packs run on trigger instances (webhooks, sensors).
-    std::vector<std::filesystem::path> pack_dirs;
-    std::vector<std::string> pack_refs;
-    for (const auto& pack : host.catalog().loaded()) {
-        pack_dirs.push_back(pack->metadata.dir);
-        pack_refs.push_back(pack->metadata.ref);
-    }
     std::vector<std::string> rule_problems;
-    auto rules = events::rules::load_pack_rules(pack_dirs, pack_refs, rule_problems);
+    auto rules = events::rules::load_pack_rules(host.catalog(), rule_problems);
     for (const auto& p : rule_problems) spdlog::warn("rule left out: {}", p);
     events::rules::Engine engine(host.registry(), host.store(), host.datastore(), [&host](executions::Request r) {
         r.durable = true;

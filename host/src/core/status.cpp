@@ -105,4 +105,14 @@ std::optional<Control> parse_control(std::string_view text) {
     return std::nullopt;
 }
 
+bool control_reached(Control c, Status s) {
+    if (is_completed(s)) return true;
+    switch (c) {
+    case Control::cancel: return false;  // only its end counts
+    case Control::pause: return s == Status::paused;
+    case Control::resume: return s != Status::paused && s != Status::pausing && s != Status::resuming;
+    }
+    return false;
+}
+
 }  // namespace packhost::core

@@ -47,5 +47,9 @@ bool can_transition(Status from, Status to);
 enum class Control : uint8_t { cancel, pause, resume };
 std::string_view to_string(Control c);
 std::optional<Control> parse_control(std::string_view text);
+// Whether an execution in `s` is where `c` asked it to be: canceled (any
+// end counts, for every request), paused, or running again after a resume.
+// What the CLI waits for, here or over HTTP.
+bool control_reached(Control c, Status s);
 
 }  // namespace packhost::core

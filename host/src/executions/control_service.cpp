@@ -10,15 +10,7 @@ namespace packhost::executions {
 namespace {
 
 bool reached_for(core::Control kind, const store::ExecutionRecord& r) {
-    if (r.end_us != 0) return true;
-    switch (kind) {
-    case core::Control::cancel: return false;  // only its end counts
-    case core::Control::pause: return r.status == core::Status::paused;
-    case core::Control::resume:
-        return r.status != core::Status::paused && r.status != core::Status::pausing &&
-               r.status != core::Status::resuming;
-    }
-    return false;
+    return r.end_us != 0 || core::control_reached(kind, r.status);
 }
 
 }  // namespace

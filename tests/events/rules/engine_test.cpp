@@ -146,7 +146,7 @@ TEST(PackRules, ReadFromEachPacksRulesFolderBadOnesLeftOutWithTheReason) {
     write("c.yaml", "name: c\ntrigger: [unclosed\n");
     write("notes.txt", "not a rule");
     std::vector<std::string> problems;
-    auto rules = load_pack_rules({dir.path()}, {"mypack"}, problems);
+    auto rules = read_pack_rules(dir.path(), "mypack", problems);
     ASSERT_EQ(rules.size(), 1u);
     EXPECT_EQ(rules[0].ref(), "mypack.a");
     ASSERT_EQ(problems.size(), 2u);

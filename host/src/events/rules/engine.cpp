@@ -29,12 +29,14 @@ const std::vector<Rule>& Engine::rules_for(const std::string& trigger_type) cons
 
 std::vector<store::RuleEnforcementRecord> Engine::process(const TriggerInstance& instance) {
     std::vector<store::RuleEnforcementRecord> done;
-    TrialInputs in;
-    if (datastore_) in.st2kv = datastore_->template_object("");
-    in.now_us = core::now_us();
     const auto& rules = rules_for(instance.trigger);
+    TrialInputs in;
     Json context = Json::object();
-    if (!rules.empty()) context["trigger"] = instance.payload;
+    if (!rules.empty()) {
+        if (datastore_) in.st2kv = datastore_->template_object("");
+        in.now_us = core::now_us();
+        context["trigger"] = instance.payload;
+    }
     for (const auto& rule : rules) {
         if (!rule.enabled) continue;
         auto action = registry_.find(rule.action_ref);
@@ -95,23 +97,31 @@ Dispatcher::~Dispatcher() {
     queue_.set_when_full(TriggerQueue::WhenFull::drop_oldest);
 }
 
-std::vector<Rule> load_pack_rules(const std::vector<std::filesystem::path>& pack_dirs,
-                                  const std::vector<std::string>& pack_refs, std::vector<std::string>& problems) {
+std::vector<Rule> read_pack_rules(const std::filesystem::path& pack_dir, const std::string& pack_ref,
+                                  std::vector<std::string>& problems) {
     std::vector<Rule> out;
-    for (size_t p = 0; p < pack_dirs.size(); ++p) {
-        for (const auto& file : packs::yaml_files_in(pack_dirs[p] / "rules")) {
-            try {
-                Json doc = read_document(file);
-                if (doc.is_object() && !doc.contains("pack")) doc["pack"] = pack_refs[p];
-                Rule rule = Rule::parse(doc, file.string());
-                if (rule.pack != pack_refs[p]) {
-                    throw core::ValidationError(file.string() + ": pack: '" + rule.pack +
-                                                "', but the rule is in pack '" + pack_refs[p] + "'");
-                }
-                out.push_back(std::move(rule));
-            } catch (const core::ValidationError& e) {
-                problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    for (const auto& file : packs::yaml_files_in(pack_dir / "rules")) {
+        try {
+            Json doc = read_document(file);
+            if (doc.is_object() && !doc.contains("pack")) doc["pack"] = pack_ref;
+            Rule rule = Rule::parse(doc, file.string());
+            if (rule.pack != pack_ref) {
+                throw core::ValidationError(file.string() + ": pack: '" + rule.pack + "', but the rule is in pack '" +
+                                            pack_ref + "'");
             }
+            out.push_back(std::move(rule));
+        } catch (const core::ValidationError& e) {
+            problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+        }
+    }
+    return out;
+}
+
+std::vector<Rule> load_pack_rules(const packs::Catalog& catalog, std::vector<std::string>& problems) {
+    std::vector<Rule> out;
+    for (const auto& pack : catalog.loaded()) {
+        for (auto& rule : read_pack_rules(pack->metadata.dir, pack->metadata.ref, problems)) {
+            out.push_back(std::move(rule));
         }
     }
     return out;

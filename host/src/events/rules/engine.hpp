@@ -17,6 +17,7 @@
 #include "events/trigger_queue.hpp"
 #include "executions/scheduler.hpp"
 #include "expr/template.hpp"
+#include "packs/catalog.hpp"
 #include "store/datastore.hpp"
 #include "store/store.hpp"
 
@@ -66,9 +67,11 @@ private:
     std::thread thread_;
 };
 
-// The rules of every loaded pack (<pack>/rules/*.yaml, in name order). A
-// rule that cannot be read is left out with the reason in `problems`.
-std::vector<Rule> load_pack_rules(const std::vector<std::filesystem::path>& pack_dirs,
-                                  const std::vector<std::string>& pack_refs, std::vector<std::string>& problems);
+// One pack's rules (<pack_dir>/rules/*.yaml, in name order). A rule that
+// cannot be read is left out with the reason in `problems`.
+std::vector<Rule> read_pack_rules(const std::filesystem::path& pack_dir, const std::string& pack_ref,
+                                  std::vector<std::string>& problems);
+// The same for every loaded pack.
+std::vector<Rule> load_pack_rules(const packs::Catalog& catalog, std::vector<std::string>& problems);
 
 }  // namespace packhost::events::rules
