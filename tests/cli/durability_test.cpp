@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
@@ -159,9 +160,20 @@ TEST(Durability, SighupStopsServeLikeSigterm) {
 TEST(Durability, TheNextHostEndsWhatAKilledOneLeftRunning) {
     std::string pidfile = test_home() + "/orphan.pid";
     fs::remove(pidfile);
-    auto killed =
-        run_process_signal_when(packhost_argv({"run", "core.local", "cmd=echo $$ > " + pidfile + "; exec sleep 30"}),
-                                home_env(test_home()), SIGKILL, [&](const auto&) { return read_pid(pidfile) > 0; });
+    // Killed once the script runs and the host has recorded its process
+    // group (the record is written a moment after the process starts; a
+    // host killed in between cannot know of it, which is not this test).
+    auto recorded = [] {
+        try {
+            SQLite::Database db(test_home() + "/packhost.db", SQLite::OPEN_READONLY);
+            return db.execAndGet("SELECT count(*) FROM executions WHERE process != ''").getInt() > 0;
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
+    auto killed = run_process_signal_when(
+        packhost_argv({"run", "core.local", "cmd=echo $$ > " + pidfile + "; exec sleep 30"}), home_env(test_home()),
+        SIGKILL, [&](const auto&) { return read_pid(pidfile) > 0 && recorded(); });
     EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
     pid_t child = read_pid(pidfile);
     ASSERT_GT(child, 0);
