@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/errors.hpp"
+#include "events/finished_executions.hpp"
 #include "events/publishing_store.hpp"
 #include "actions/runners/native.hpp"
 #include "actions/runners/process.hpp"
@@ -40,14 +41,14 @@ Host::Host(HostOptions options)
     // the newest rather than answer "busy" forever.
     : options_(std::move(options)),
       triggers_(options_.trigger_queue_capacity, events::TriggerQueue::WhenFull::drop_oldest) {
-    // StackStorm's system trigger types that packhost emits.
-    trigger_types_.insert("core.st2.webhook");
     actions::register_action_runners(runner_types_);
     workflows::register_workflow_runners(runner_types_);
     if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
     if (!options_.store_file.empty()) {
         store_ = store::open_sqlite_store(options_.store_file.string());
         if (options_.events) store_ = events::publishing_store(std::move(store_), *options_.events);
+        store_ = events::watch_finished_executions(std::move(store_),
+                                                   [this](const store::ExecutionRecord& r) { on_execution_end(r); });
         // A workflow is kept for `packhost serve` or `execution resume` to
         // continue; everything else an ended process left running is lost.
         // A host killed with -9 leaves its scripts running under PID 1: their
@@ -87,9 +88,7 @@ Host::Host(HostOptions options)
             catalog_.refuse(pack->metadata.ref, e.what());
             continue;
         }
-        if (pack->native) {
-            for (const auto& t : pack->native->trigger_types) trigger_types_.insert(pack->metadata.ref + "." + t.name);
-        }
+        add_pack_trigger_types(*pack);
         if (registry_.count(pack->metadata.ref) > 0) continue;
         if (auto what = unused_pack_content(*pack); !what.empty()) {
             catalog_.warn(pack->metadata.dir.string() + ": has " + what +
@@ -206,7 +205,7 @@ ph_rc Host::datastore_delete(const std::string& pack, std::string_view key, uint
 ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, std::string_view payload) {
     std::string ref(trigger);
     if (ref.find('.') == std::string::npos) ref = pack + "." + ref;
-    if (!trigger_types_.count(ref)) {
+    if (!trigger_types_.contains(ref)) {
         spdlog::warn("[pack {}] dispatch of unknown trigger type '{}'", pack, ref);
         return PH_ERR_NOT_FOUND;
     }
@@ -217,26 +216,45 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
         spdlog::warn("[pack {}] dispatch of '{}' with a payload that is not a JSON object", pack, ref);
         return PH_ERR_INVALID_ARGUMENT;
     }
-    if (!emit_trigger(ref, std::move(body))) return PH_ERR_BUSY;
+    auto emitted = emit_trigger(ref, std::move(body));
+    switch (emitted.outcome) {
+    case Emitted::Outcome::busy: return PH_ERR_BUSY;
+    case Emitted::Outcome::rejected:
+        spdlog::warn("[pack {}] trigger instance {} of '{}' rejected: {}", pack, emitted.id, ref, emitted.reason);
+        return PH_ERR_INVALID_ARGUMENT;
+    case Emitted::Outcome::queued: break;
+    }
     return PH_OK;
 }
 
-std::optional<std::string> Host::emit_trigger(const std::string& ref, Json payload) {
-    if (!trigger_types_.count(ref)) throw core::NotFound("trigger type '" + ref + "' is not known");
-    events::TriggerInstance instance{core::new_id(), ref, std::move(payload), core::now_us()};
-    std::string id = instance.id;
+Host::Emitted Host::emit_trigger(const std::string& ref, Json payload, Json parameters) {
+    const auto* type = trigger_types_.find(ref);
+    if (!type) throw core::NotFound("trigger type '" + ref + "' is not known");
+    Emitted out;
+    out.id = core::new_id();
+    auto problems = events::TriggerTypes::check_payload(*type, payload);
+    if (!problems.empty()) {
+        out.outcome = Emitted::Outcome::rejected;
+        for (const auto& p : problems) out.reason += (out.reason.empty() ? "" : "; ") + p;
+        if (store_) {
+            store_->save_trigger_instance(
+                {out.id, ref, std::move(payload), core::now_us(), "rejected", std::move(parameters), out.reason});
+        }
+        return out;
+    }
+    events::TriggerInstance instance{out.id, ref, std::move(payload), core::now_us(), std::move(parameters)};
     // Recorded once the queue took it: one refused leaves no record, only
     // the refusal its sender gets.
     store::TriggerInstanceRecord record;
-    if (store_) record = {id, ref, instance.payload, instance.occurrence_us, "pending"};
+    if (store_) record = {out.id, ref, instance.payload, instance.occurrence_us, "pending", instance.parameters, ""};
     switch (triggers_.try_push(std::move(instance))) {
-    case events::TriggerQueue::Pushed::refused: return std::nullopt;
+    case events::TriggerQueue::Pushed::refused: return {Emitted::Outcome::busy, "", ""};
     case events::TriggerQueue::Pushed::queued_dropping_oldest: {
         uint64_t dropped = triggers_.dropped();
         if (dropped == 1 || dropped % 10000 == 0) {
             spdlog::warn(
-                "trigger queue full ({} instances): dropped the oldest ({} so far); nothing consumes trigger "
-                "instances in this version",
+                "trigger queue full ({} instances): dropped the oldest ({} so far); no rules engine runs in this "
+                "process (packhost serve runs one)",
                 options_.trigger_queue_capacity, dropped);
         }
         break;
@@ -244,8 +262,68 @@ std::optional<std::string> Host::emit_trigger(const std::string& ref, Json paylo
     case events::TriggerQueue::Pushed::queued: break;
     }
     if (store_) store_->save_trigger_instance(std::move(record));
-    spdlog::debug("trigger instance {} of {} queued", id, ref);
-    return id;
+    spdlog::debug("trigger instance {} of {} queued", out.id, ref);
+    return out;
+}
+
+void Host::set_wanted_system_triggers(std::set<std::string> refs) {
+    std::lock_guard lock(wanted_mu_);
+    wanted_system_triggers_ = std::move(refs);
+}
+
+bool Host::wants_system_trigger(const std::string& ref) const {
+    std::lock_guard lock(wanted_mu_);
+    return wanted_system_triggers_.count(ref) > 0;
+}
+
+void Host::add_pack_trigger_types(const packs::LoadedPack& pack) {
+    const std::string& ref = pack.metadata.ref;
+    auto add = [&](events::TriggerType t) {
+        try {
+            trigger_types_.add(std::move(t));
+        } catch (const core::ValidationError& e) {
+            for (const auto& p : e.problems()) catalog_.warn("trigger type left out: " + p);
+        }
+    };
+    if (pack.native) {
+        for (const auto& t : pack.native->trigger_types) {
+            try {
+                add(events::native_trigger_type(ref, t.name, t.description, t.payload_schema, t.parameters_schema,
+                                                pack.metadata.dir.string() + " (library)"));
+            } catch (const core::ValidationError& e) {
+                for (const auto& p : e.problems()) catalog_.warn("trigger type left out: " + p);
+            }
+        }
+    }
+    std::vector<std::string> problems;
+    for (auto& t : events::read_pack_trigger_types(pack.metadata.dir, ref, problems)) {
+        // A library's descriptor and its sensor YAML may both declare a type.
+        if (trigger_types_.contains(t.ref())) continue;
+        add(std::move(t));
+    }
+    for (const auto& p : problems) catalog_.warn("trigger type left out: " + p);
+}
+
+void Host::on_execution_end(const store::ExecutionRecord& r) {
+    if (!wants_system_trigger(events::system_triggers::kActionTrigger)) return;
+    // StackStorm's action sensor payload (st2actions notifier).
+    Json payload = Json::object();
+    payload["execution_id"] = r.id;
+    payload["status"] = std::string(core::to_string(r.status));
+    payload["start_timestamp"] = core::iso8601(r.start_us);
+    payload["action_name"] = r.action;
+    payload["action_ref"] = r.action;
+    payload["runner_ref"] = r.runner_type;
+    payload["parameters"] = r.parameters;
+    payload["result"] = r.result;
+    try {
+        auto emitted = emit_trigger(events::system_triggers::kActionTrigger, std::move(payload));
+        if (emitted.outcome == Emitted::Outcome::busy) {
+            spdlog::warn("execution {}: trigger queue full, its core.st2.generic.actiontrigger was dropped", r.id);
+        }
+    } catch (const std::exception& e) {
+        spdlog::warn("execution {}: core.st2.generic.actiontrigger not emitted: {}", r.id, e.what());
+    }
 }
 
 }  // namespace packhost

@@ -16,6 +16,7 @@
 #include "actions/runner_registry.hpp"
 #include "events/event_bus.hpp"
 #include "events/trigger_queue.hpp"
+#include "events/trigger_types.hpp"
 #include "executions/control_service.hpp"
 #include "executions/scheduler.hpp"
 #include "packs/catalog.hpp"
@@ -69,12 +70,28 @@ public:
     // Executions of earlier processes found unfinished at start, now abandoned.
     const std::vector<std::string>& abandoned_at_start() const { return abandoned_at_start_; }
     events::TriggerQueue& triggers() { return triggers_; }
-    // A trigger instance of a known trigger type (`payload` an object):
-    // recorded, queued for the rules, published. Returns its id; nullopt
-    // when the queue is full and refuses it. Throws core::NotFound for an
-    // unknown type.
-    std::optional<std::string> emit_trigger(const std::string& ref, Json payload);
-    bool has_trigger_type(std::string_view ref) const { return trigger_types_.count(ref) > 0; }
+    const events::TriggerTypes& trigger_types() const { return trigger_types_; }
+
+    // What became of a trigger instance handed to emit_trigger.
+    struct Emitted {
+        enum class Outcome { queued, busy, rejected };
+        Outcome outcome = Outcome::queued;
+        std::string id;      // empty when busy
+        std::string reason;  // why it was rejected
+    };
+    // A trigger instance of a known trigger type: checked against the
+    // type's payload schema, recorded, queued for the rules. One that fails
+    // the schema is recorded as rejected with the reason and goes no
+    // further; one the full queue refuses leaves no record. `parameters`:
+    // which trigger of a parametrized type it is (a webhook's {url}, a
+    // timer's schedule), matched against rules' trigger.parameters. Throws
+    // core::NotFound for an unknown type.
+    Emitted emit_trigger(const std::string& ref, Json payload, Json parameters = Json::object());
+    // The system triggers some rule listens to (finished executions,
+    // datastore changes): only those are emitted, so that a host without
+    // such rules does not record one trigger instance per execution.
+    void set_wanted_system_triggers(std::set<std::string> refs);
+    bool wants_system_trigger(const std::string& ref) const;
 
     // Start, wait for, cancel, pause, resume, re-run: here or in other processes.
     executions::ControlService& control() { return *control_; }
@@ -94,13 +111,19 @@ public:
     ph_rc dispatch_trigger(const std::string& pack, std::string_view trigger, std::string_view payload) override;
 
 private:
+    void add_pack_trigger_types(const packs::LoadedPack& pack);
+    // core.st2.generic.actiontrigger for a finished execution, when wanted.
+    void on_execution_end(const store::ExecutionRecord& record);
+
     HostOptions options_;
     std::unique_ptr<store::Store> store_;
     std::optional<core::SecretBox> secrets_;
     std::unique_ptr<store::Datastore> datastore_;
     std::vector<std::string> abandoned_at_start_;
     events::TriggerQueue triggers_;
-    std::set<std::string, std::less<>> trigger_types_;  // known refs
+    events::TriggerTypes trigger_types_;
+    mutable std::mutex wanted_mu_;
+    std::set<std::string> wanted_system_triggers_;
     actions::RunnerRegistry runner_types_;
     packs::Catalog catalog_;
     actions::Registry registry_;

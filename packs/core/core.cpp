@@ -121,4 +121,25 @@ PACKHOST_PACK("core", "1.0.0") {
             return json{{"slept", p.at("seconds")}};
         },
         reentrant);
+
+    // StackStorm's core.inject_trigger: a trigger instance from a workflow
+    // or a rule, matched by the rules like any other.
+    pack.action(
+        "inject_trigger", "Emits a trigger instance of the given trigger type with the given payload.",
+        {{"type", "object"},
+         {"properties",
+          {{"trigger", {{"type", "string"}, {"description", "Trigger type reference (e.g. mypack.my_trigger)."}}},
+           {"payload", {{"type", "object"}, {"default", json::object()}, {"description", "Trigger payload."}}},
+           {"trace_tag",
+            {{"type", "string"}, {"description", "A trace tag for the instance (kept in its payload)."}}}}},
+         {"required", {"trigger"}}},
+        [](const json& p, Context& ctx) {
+            json payload = p.at("payload");
+            if (p.contains("trace_tag")) payload["__context"]["trace_tag"] = p.at("trace_tag");
+            const auto trigger = p.at("trigger").get<std::string>();
+            if (!ctx.host().dispatch(trigger, payload))
+                throw std::runtime_error("the host's trigger queue is full; try again later");
+            return json{{"trigger", trigger}, {"payload", payload}};
+        },
+        reentrant);
 }

@@ -59,6 +59,31 @@ TEST_F(RestApiTest, AWebhookBecomesAStoredTriggerInstance) {
     EXPECT_EQ(kept->payload["body"]["commits"].size(), 2u);
 }
 
+TEST_F(RestApiTest, TriggerTypesAreListedAndAnInstanceIsReEmittedWithItsOrigin) {
+    auto types = client_->Get("/api/v1/triggertypes?pack=flows", auth());
+    ASSERT_EQ(types->status, 200);
+    auto flows = Json::parse(types->body);
+    ASSERT_EQ(flows.size(), 1u) << types->body;
+    EXPECT_EQ(flows[0]["ref"], "flows.deploy_requested");
+    auto cron = client_->Get("/api/v1/triggertypes/core.st2.CronTimer", auth());
+    ASSERT_EQ(cron->status, 200);
+    EXPECT_TRUE(Json::parse(cron->body)["parameters_schema"]["properties"].contains("day_of_week"));
+    EXPECT_EQ(client_->Get("/api/v1/triggertypes/ops.nope", auth())->status, 404);
+
+    auto posted = client_->Post("/api/v1/webhooks//deploy/", auth(), R"({"n": 1})", "application/json");
+    ASSERT_EQ(posted->status, 202) << posted->body;
+    std::string id = Json::parse(posted->body)["id"];
+    auto re = client_->Post("/api/v1/triggerinstances/" + id + "/re_emit", auth(), "", "application/json");
+    ASSERT_EQ(re->status, 200) << re->body;
+    auto out = Json::parse(re->body);
+    EXPECT_EQ(out["payload"]["__context"]["original_id"], id);
+    auto again = Json::parse(client_->Get("/api/v1/triggerinstances/" + out["id"].get<std::string>(), auth())->body);
+    EXPECT_EQ(again["trigger"], "core.st2.webhook");
+    EXPECT_EQ(again["payload"]["body"]["n"], 1);
+    EXPECT_EQ(again["parameters"]["url"], "deploy");  // as StackStorm strips it
+    EXPECT_EQ(client_->Post("/api/v1/triggerinstances/nope/re_emit", auth(), "", "application/json")->status, 404);
+}
+
 TEST_F(RestApiTest, BadWebhookRequestsSayWhy) {
     EXPECT_EQ(client_->Post("/api/v1/webhooks/x", "{}", "application/json")->status, 401);
     auto text = client_->Post("/api/v1/webhooks/x", auth(), "hello", "text/plain");

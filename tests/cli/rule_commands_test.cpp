@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -150,10 +151,127 @@ TEST(RuleCommands, ListAndGetThePacksRules) {
     EXPECT_EQ(json::parse(got.out)["criteria"]["trigger.url"]["pattern"], "echo");
     auto missing = packhost_cmd({"rule", "get", "flows.nope"});
     EXPECT_EQ(missing.exit_code, 2);
-    EXPECT_NE(missing.err.find("rule 'flows.nope' is not in any loaded pack"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("rule 'flows.nope' does not exist"), std::string::npos) << missing.err;
     // Nothing enforced yet in this home; an unknown id is an error.
     auto none = packhost_cmd({"rule-enforcement", "list", "--json"});
     EXPECT_EQ(none.exit_code, 0) << none.err;
     EXPECT_EQ(json::parse(none.out).size(), 0u);
     EXPECT_EQ(packhost_cmd({"rule-enforcement", "get", "nope"}).exit_code, 2);
+}
+
+TEST(RuleCommands, RulesKeptInTheStoreAreCreatedSwitchedAndDeleted) {
+    std::string file = write("deploy.yaml", R"(---
+name: on_deploy
+pack: ops
+trigger: {type: flows.deploy_requested}
+criteria: {trigger.service: {type: eq, pattern: api}}
+action: {ref: core.echo, parameters: {message: "deploy {{ trigger.service }}"}}
+)");
+    auto made = packhost_cmd({"rule", "create", file});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    EXPECT_EQ(json::parse(made.out)["ref"], "ops.on_deploy");
+    auto again = packhost_cmd({"rule", "create", file});
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_NE(again.err.find("rule 'ops.on_deploy' already exists"), std::string::npos) << again.err;
+    auto list = json::parse(packhost_cmd({"rule", "list", "--json"}).out);
+    ASSERT_EQ(list.size(), 2u) << list.dump();
+    EXPECT_EQ(list[1]["ref"], "ops.on_deploy");
+    EXPECT_EQ(list[1]["enabled"], true);
+
+    // Switches work on a pack's rule and a stored one alike, and last.
+    EXPECT_EQ(json::parse(packhost_cmd({"rule", "disable", "ops.on_deploy"}).out)["enabled"], false);
+    EXPECT_EQ(packhost_cmd({"rule", "disable", "flows.echo_webhook"}).exit_code, 0);
+    EXPECT_EQ(json::parse(packhost_cmd({"rule", "get", "flows.echo_webhook"}).out)["enabled"], false);
+    EXPECT_EQ(json::parse(packhost_cmd({"rule", "get", "ops.on_deploy"}).out)["enabled"], false);
+    EXPECT_EQ(json::parse(packhost_cmd({"rule", "enable", "ops.on_deploy"}).out)["enabled"], true);
+    EXPECT_EQ(packhost_cmd({"rule", "enable", "ops.nope"}).exit_code, 2);
+
+    // A pack's rule is not deleted from the store: its file says so.
+    auto pack_rule = packhost_cmd({"rule", "delete", "flows.echo_webhook"});
+    EXPECT_EQ(pack_rule.exit_code, 2);
+    EXPECT_NE(pack_rule.err.find("echo_webhook.yaml"), std::string::npos) << pack_rule.err;
+    auto deleted = packhost_cmd({"rule", "delete", "ops.on_deploy"});
+    EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+    EXPECT_EQ(packhost_cmd({"rule", "get", "ops.on_deploy"}).exit_code, 2);
+    EXPECT_EQ(packhost_cmd({"rule", "delete", "ops.on_deploy"}).exit_code, 2);
+}
+
+TEST(RuleCommands, CreateRefusesAnUnknownTriggerTypeAndParametersThatDoNotFitIt) {
+    auto unknown = packhost_cmd({"rule", "create", write("u.yaml", R"(
+name: u
+trigger: {type: ops.nothing}
+action: {ref: core.noop}
+)")});
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_NE(unknown.err.find("u.yaml: trigger.type: 'ops.nothing' is not a known trigger type"), std::string::npos)
+        << unknown.err;
+    auto no_url = packhost_cmd({"rule", "create", write("w.yaml", R"(
+name: w
+trigger: {type: core.st2.webhook, parameters: {path: x}}
+action: {ref: core.noop}
+)")});
+    EXPECT_EQ(no_url.exit_code, 2);
+    EXPECT_NE(no_url.err.find("w.yaml: trigger.parameters:"), std::string::npos) << no_url.err;
+    EXPECT_NE(no_url.err.find("url"), std::string::npos) << no_url.err;
+    // An action not registered is allowed (it may come later), with a warning.
+    auto later = packhost_cmd({"rule", "create", write("l.yaml", R"(
+name: l
+trigger: {type: core.st2.webhook, parameters: {url: later}}
+action: {ref: ops.not_yet}
+)")});
+    EXPECT_EQ(later.exit_code, 0) << later.err;
+    EXPECT_NE(later.err.find("action 'ops.not_yet' is not registered"), std::string::npos) << later.err;
+}
+
+TEST(TriggerCommands, ListAndShowTheSystemAndThePacksTriggerTypes) {
+    auto list = packhost_cmd({"trigger", "list", "--json"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    std::set<std::string> refs;
+    for (const auto& t : json::parse(list.out)) refs.insert(t["ref"].get<std::string>());
+    for (const char* ref : {"core.st2.webhook", "core.st2.CronTimer", "core.st2.generic.actiontrigger",
+                            "core.st2.key_value_pair.value_change", "flows.deploy_requested"}) {
+        EXPECT_TRUE(refs.count(ref)) << ref;
+    }
+    auto shown = packhost_cmd({"trigger", "show", "flows.deploy_requested"});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_EQ(json::parse(shown.out)["payload_schema"]["properties"]["service"]["type"], "string");
+    EXPECT_EQ(packhost_cmd({"trigger", "show", "flows.nope"}).exit_code, 2);
+}
+
+TEST(TriggerCommands, AReEmittedInstanceRunsTheRulesHereAndSaysWhatTheyStarted) {
+    std::string file = write("deploy.yaml", R"(
+name: on_deploy
+pack: ops
+trigger: {type: flows.deploy_requested}
+action: {ref: core.echo, parameters: {message: "deploy {{ trigger.service }} x{{ trigger.replicas }}"}}
+)");
+    ASSERT_EQ(packhost_cmd({"rule", "create", file}).exit_code, 0);
+    // core.inject_trigger records the instance; nothing runs rules in `run`.
+    auto injected =
+        packhost_cmd({"run", "core.inject_trigger", "trigger=flows.deploy_requested", R"(payload={"service": "api"})"});
+    ASSERT_EQ(injected.exit_code, 0) << injected.out << injected.err;
+    auto rejected =
+        packhost_cmd({"run", "core.inject_trigger", "trigger=flows.deploy_requested", R"(payload={"replicas": 2})"});
+    EXPECT_EQ(rejected.exit_code, 1);
+    auto bad = json::parse(packhost_cmd({"trigger-instance", "list", "--status", "rejected", "--json"}).out);
+    ASSERT_EQ(bad.size(), 1u);
+    EXPECT_NE(bad[0]["reason"].get<std::string>().find("'service' is required"), std::string::npos) << bad.dump();
+    auto pending = json::parse(packhost_cmd({"trigger-instance", "list", "--status", "pending", "--json"}).out);
+    ASSERT_EQ(pending.size(), 1u);
+    std::string id = pending[0]["id"];
+    EXPECT_EQ(pending[0]["payload"]["replicas"], 1);  // the schema's default
+
+    auto re = packhost_cmd({"trigger-instance", "re-emit", id, "--json"});
+    ASSERT_EQ(re.exit_code, 0) << re.err;
+    auto out = json::parse(re.out);
+    EXPECT_EQ(out["payload"]["__context"]["original_id"], id);
+    ASSERT_EQ(out["enforcements"].size(), 1u) << out.dump();
+    EXPECT_EQ(out["enforcements"][0]["rule"], "ops.on_deploy");
+    EXPECT_EQ(out["enforcements"][0]["status"], "succeeded");
+    auto ran = json::parse(
+        packhost_cmd({"execution", "get", out["enforcements"][0]["execution_id"].get<std::string>(), "--json"}).out);
+    EXPECT_EQ(ran["result"]["message"], "deploy api x1");
+    auto again = json::parse(packhost_cmd({"trigger-instance", "get", out["id"]}).out);
+    EXPECT_EQ(again["status"], "processed");
+    EXPECT_EQ(packhost_cmd({"trigger-instance", "get", "nope"}).exit_code, 2);
 }

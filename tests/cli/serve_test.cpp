@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 #include "support/process.hpp"
@@ -304,6 +305,67 @@ TEST(Serve, AWebhookFiresAPacksRuleWhichRunsItsActionWithTheBody) {
     EXPECT_EQ(records[0]["status"], "succeeded");
     auto one = run_process(packhost_argv({"rule-enforcement", "get", records[0]["id"]}), env);
     EXPECT_EQ(json::parse(one.out, nullptr, false)["execution_id"], records[0]["execution_id"]);
+}
+
+TEST(Serve, ARuleCreatedWhileItRunsActsOnTheActionTriggerOfAFailedExecution) {
+    packhost::testing::TempDir home("packhost-serve");
+    std::map<std::string, std::string> env{
+        {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
+    std::string rule_file = (home.path() / "on_failure.yaml").string();
+    std::ofstream(rule_file) << R"(---
+name: on_failure
+pack: ops
+trigger: {type: core.st2.generic.actiontrigger}
+criteria:
+  trigger.status: {type: equals, pattern: failed}
+action:
+  ref: core.echo
+  parameters: {message: "{{ trigger.action_ref }} failed with {{ trigger.result.return_code }}"}
+)";
+    uint16_t port = free_port();
+    std::atomic<bool> done{false};
+    std::string created_out, message, failed_id, source_instance;
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        for (int i = 0; i < 300; ++i) {
+            if (auto r = c.Get("/api/v1/health"); r && r->status == 200) break;
+            std::this_thread::sleep_for(20ms);
+        }
+        // Made by another process while serve runs: read within a second.
+        created_out = run_process(packhost_argv({"rule", "create", rule_file}), env).out;
+        std::this_thread::sleep_for(1500ms);
+        if (auto r = c.Post("/api/v1/executions", R"({"action": "core.local", "parameters": {"cmd": "exit 4"}})",
+                            "application/json")) {
+            failed_id = json::parse(r->body, nullptr, false).value("id", "");
+        }
+        for (int i = 0; i < 300 && message.empty(); ++i) {
+            std::this_thread::sleep_for(20ms);
+            auto r = c.Get("/api/v1/executions?action=core.echo");
+            if (!r) continue;
+            for (const auto& e : json::parse(r->body, nullptr, false)) {
+                if (e.value("status", "") != "succeeded") continue;
+                message = e["result"].value("message", "");
+                source_instance = e["context"]["trigger_instance"].value("id", "");
+            }
+        }
+        done = true;
+    });
+    auto serve = packhost::testing::run_process_signal_when(
+        packhost_argv({"serve", "--no-auth", "--bind", "127.0.0.1:" + std::to_string(port)}), env, SIGTERM,
+        [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_NE(created_out.find("ops.on_failure"), std::string::npos) << created_out;
+    ASSERT_FALSE(failed_id.empty());
+    EXPECT_EQ(message, "core.local failed with 4") << serve.err;
+    auto instance =
+        json::parse(run_process(packhost_argv({"trigger-instance", "get", source_instance}), env).out, nullptr, false);
+    EXPECT_EQ(instance["trigger"], "core.st2.generic.actiontrigger");
+    EXPECT_EQ(instance["payload"]["execution_id"], failed_id);
+    EXPECT_EQ(instance["status"], "processed");
+    // The echo's own success fired one too, which the rule's criteria let pass.
+    auto enforced = json::parse(run_process(packhost_argv({"rule-enforcement", "list", "--json"}), env).out);
+    EXPECT_EQ(enforced.size(), 1u) << enforced.dump();
 }
 
 TEST(Serve, WhatDoesNotFinishWithinTheDrainIsRecordedAbandoned) {

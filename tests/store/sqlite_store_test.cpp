@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -259,17 +260,26 @@ TEST_F(SqliteStore, TheWalStaysBetweenProcessesButSmall) {
 
 TEST_F(SqliteStore, TriggerInstancesAreKeptListedAndPurged) {
     auto s = open_sqlite_store(file_);
-    s->save_trigger_instance({"t1", "core.st2.webhook", {{"url", "a"}}, 100, "pending"});
-    s->save_trigger_instance({"t2", "pack.other", {{"n", 2}}, 200, "pending"});
-    s->save_trigger_instance({"t3", "core.st2.webhook", {{"url", "b"}}, 300, "pending"});
-    s->save_trigger_instance({"t1", "core.st2.webhook", {{"url", "a"}}, 100, "processed"});  // replaces
+    s->save_trigger_instance({"t1", "core.st2.webhook", {{"url", "a"}}, 100, "pending", {{"url", "a"}}, ""});
+    s->save_trigger_instance(
+        {"t2", "pack.other", {{"n", 2}}, 200, "rejected", packhost::Json::object(), "n: too small"});
+    s->save_trigger_instance({"t3", "core.st2.webhook", {{"url", "b"}}, 300, "pending", {{"url", "b"}}, ""});
+    s->save_trigger_instance(
+        {"t1", "core.st2.webhook", {{"url", "a"}}, 100, "processed", {{"url", "a"}}, ""});  // replaces
     s->flush();
     auto t1 = s->trigger_instance("t1");
     ASSERT_TRUE(t1);
     EXPECT_EQ(t1->status, "processed");
     EXPECT_EQ(t1->payload["url"], "a");
     EXPECT_EQ(t1->occurrence_us, 100);
+    EXPECT_EQ(t1->parameters, packhost::Json({{"url", "a"}}));
     EXPECT_FALSE(s->trigger_instance("nope"));
+    TriggerInstanceFilter rejected;
+    rejected.status = "rejected";
+    auto bad = s->trigger_instances(rejected);
+    ASSERT_EQ(bad.size(), 1u);
+    EXPECT_EQ(bad[0].id, "t2");
+    EXPECT_EQ(bad[0].reason, "n: too small");
 
     TriggerInstanceFilter webhooks;
     webhooks.trigger = "core.st2.webhook";
@@ -284,6 +294,30 @@ TEST_F(SqliteStore, TriggerInstancesAreKeptListedAndPurged) {
     s->purge(250);
     EXPECT_EQ(s->trigger_instances({}).size(), 1u);
     EXPECT_TRUE(s->trigger_instance("t3"));
+}
+
+TEST_F(SqliteStore, StoredRulesAndSwitchesBumpTheConfigGeneration) {
+    auto s = open_sqlite_store(file_);
+    EXPECT_EQ(s->config_generation(), 0);
+    s->rule_put({"ops.a", {{"name", "a"}, {"pack", "ops"}}, 10, 10});
+    s->rule_put({"ops.b", {{"name", "b"}, {"pack", "ops"}}, 20, 20});
+    s->rule_put({"ops.a", {{"name", "a"}, {"pack", "ops"}, {"enabled", false}}, 30, 30});  // replaces, keeps created
+    auto a = s->stored_rule("ops.a");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->document["enabled"], false);
+    EXPECT_EQ(a->created_us, 10);
+    EXPECT_EQ(a->updated_us, 30);
+    ASSERT_EQ(s->stored_rules().size(), 2u);
+    EXPECT_EQ(s->stored_rules()[1].ref, "ops.b");
+    s->set_switch("sensor", "pack.watch", false);
+    s->set_switch("rule", "ops.b", false);
+    EXPECT_EQ(s->switches("sensor"), (std::map<std::string, bool>{{"pack.watch", false}}));
+    EXPECT_TRUE(s->rule_delete("ops.b"));
+    EXPECT_FALSE(s->rule_delete("ops.b"));
+    EXPECT_TRUE(s->switches("rule").empty());  // a deleted rule's switch goes with it
+    EXPECT_EQ(s->config_generation(), 7);
+    // Another process sees the same (the CLI writes, packhost serve polls).
+    EXPECT_EQ(open_sqlite_store(file_)->config_generation(), 7);
 }
 
 TEST_F(SqliteStore, WhenDurableCallsBackOnceEachTicketIsOnDiskInTicketOrder) {

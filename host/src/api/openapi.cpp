@@ -79,10 +79,19 @@ std::string_view openapi_document() {
       "post": {"summary": "A core.st2.webhook trigger instance with payload {url, headers, body}", "parameters": [{"$ref": "#/components/parameters/name"}, {"name": "X-Hub-Signature-256", "in": "header", "schema": {"type": "string"}, "description": "sha256=<hex HMAC-SHA256 of the body>, required for webhooks with a secret"}], "requestBody": {"content": {"application/json": {}, "application/x-www-form-urlencoded": {}}}, "responses": {"202": {"description": "Accepted: {id, trigger, url}"}, "401": {"$ref": "#/components/responses/Fault"}, "415": {"$ref": "#/components/responses/Fault"}, "429": {"$ref": "#/components/responses/Fault"}}}
     },
     "/api/v1/triggerinstances": {
-      "get": {"summary": "Trigger instances, newest first", "parameters": [{"name": "trigger", "in": "query", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}], "responses": {"200": {"description": "Trigger instances", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerInstance"}}}}}}}
+      "get": {"summary": "Trigger instances, newest first", "parameters": [{"name": "trigger", "in": "query", "schema": {"type": "string"}}, {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "processing", "processed", "processing_failed", "rejected"]}}, {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}], "responses": {"200": {"description": "Trigger instances", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerInstance"}}}}}}}
     },
     "/api/v1/triggerinstances/{id}": {
       "get": {"summary": "One trigger instance", "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {"200": {"description": "The trigger instance"}, "404": {"$ref": "#/components/responses/Fault"}}}
+    },
+    "/api/v1/triggerinstances/{id}/re_emit": {
+      "post": {"summary": "Emit a trigger instance again (its payload gains __context.original_id)", "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {"200": {"description": "{message, id, payload}"}, "400": {"$ref": "#/components/responses/Fault"}, "404": {"$ref": "#/components/responses/Fault"}, "429": {"$ref": "#/components/responses/Fault"}}}
+    },
+    "/api/v1/triggertypes": {
+      "get": {"summary": "Trigger types: the system ones and the packs'", "parameters": [{"name": "pack", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"description": "Trigger types {ref, pack, name, description, payload_schema, parameters_schema, source}"}}}
+    },
+    "/api/v1/triggertypes/{ref}": {
+      "get": {"summary": "One trigger type", "parameters": [{"name": "ref", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The trigger type"}, "404": {"$ref": "#/components/responses/Fault"}}}
     },
     "/stream/v1/stream": {
       "get": {"summary": "Server-sent events: st2.execution__create, st2.execution__update, st2.execution.output__create, st2.trigger_instance__create", "parameters": [{"name": "events", "in": "query", "schema": {"type": "string"}, "description": "comma-separated event types"}, {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string"}}], "responses": {"200": {"description": "The stream", "content": {"text/event-stream": {}}}}}

@@ -42,6 +42,18 @@ Json webhook_body(const Request& r) {
     }
 }
 
+// What was accepted a moment ago is found.
+store::TriggerInstanceRecord stored_instance(Host& host, const std::string& id) {
+    auto* store = host.store();
+    std::optional<store::TriggerInstanceRecord> t;
+    if (store) {
+        store->flush();
+        t = store->trigger_instance(id);
+    }
+    if (!t) throw core::NotFound("trigger instance '" + id + "' does not exist");
+    return std::move(*t);
+}
+
 }  // namespace
 
 void add_trigger_routes(http::Router& r, Host& host, const RestOptions& options) {
@@ -62,10 +74,15 @@ void add_trigger_routes(http::Router& r, Host& host, const RestOptions& options)
               payload["url"] = name;
               payload["headers"] = std::move(headers);
               payload["body"] = webhook_body(req);
-              auto id = host.emit_trigger("core.st2.webhook", std::move(payload));
-              if (!id) return Response::fault(429, "The trigger queue is full; try again later.");
+              auto emitted = host.emit_trigger(
+                  events::system_triggers::kWebhook, std::move(payload),
+                  events::normalized_trigger_parameters(events::system_triggers::kWebhook, {{"url", name}}));
+              if (emitted.outcome == Host::Emitted::Outcome::busy)
+                  return Response::fault(429, "The trigger queue is full; try again later.");
+              if (emitted.outcome == Host::Emitted::Outcome::rejected)
+                  return Response::fault(400, "trigger instance " + emitted.id + " rejected: " + emitted.reason);
               Json out = Json::object();
-              out["id"] = *id;
+              out["id"] = emitted.id;
               out["trigger"] = "core.st2.webhook";
               out["url"] = name;
               return Response::json(202, out);
@@ -76,6 +93,7 @@ void add_trigger_routes(http::Router& r, Host& host, const RestOptions& options)
               if (!store) return Response::json(200, Json::array());
               store::TriggerInstanceFilter f;
               if (const auto* t = req.query_value("trigger")) f.trigger = *t;
+              if (const auto* st = req.query_value("status")) f.status = *st;
               auto [limit, offset] = page_params(req);
               f.limit = limit + offset;
               store->flush();  // what was accepted a moment ago is listed
@@ -88,14 +106,40 @@ void add_trigger_routes(http::Router& r, Host& host, const RestOptions& options)
           }));
 
     r.add("GET", "/api/v1/triggerinstances/{id}", guarded([&host](const Request&, const Params& p) {
-              auto* store = host.store();
-              std::optional<store::TriggerInstanceRecord> t;
-              if (store) {
-                  store->flush();
-                  t = store->trigger_instance(p.at("id"));
+              return Response::json(200, events::trigger_instance_view(stored_instance(host, p.at("id"))));
+          }));
+
+    // StackStorm's re_emit: the same trigger and payload again, the payload
+    // saying which instance it repeats.
+    r.add("POST", "/api/v1/triggerinstances/{id}/re_emit", guarded([&host](const Request&, const Params& p) {
+              auto t = stored_instance(host, p.at("id"));
+              Json payload = t.payload;
+              payload["__context"] = {{"original_id", t.id}};
+              auto emitted = host.emit_trigger(t.trigger, payload, t.parameters);
+              if (emitted.outcome == Host::Emitted::Outcome::busy)
+                  return Response::fault(429, "The trigger queue is full; try again later.");
+              if (emitted.outcome == Host::Emitted::Outcome::rejected)
+                  return Response::fault(400, "trigger instance " + emitted.id + " rejected: " + emitted.reason);
+              Json out = Json::object();
+              out["message"] = "Trigger instance " + t.id + " succesfully re-sent.";
+              out["id"] = emitted.id;
+              out["payload"] = std::move(payload);
+              return Response::json(200, out);
+          }));
+
+    r.add("GET", "/api/v1/triggertypes", guarded([&host](const Request& req, const Params&) {
+              const auto* pack = req.query_value("pack");
+              Json out = Json::array();
+              for (const auto* t : host.trigger_types().list()) {
+                  if (!pack || t->pack == *pack) out.push_back(t->to_json());
               }
-              if (!t) throw core::NotFound("trigger instance '" + p.at("id") + "' does not exist");
-              return Response::json(200, events::trigger_instance_view(*t));
+              return Response::json(200, out);
+          }));
+
+    r.add("GET", "/api/v1/triggertypes/{ref}", guarded([&host](const Request&, const Params& p) {
+              const auto* t = host.trigger_types().find(p.at("ref"));
+              if (!t) throw core::NotFound("trigger type '" + p.at("ref") + "' is not known");
+              return Response::json(200, t->to_json());
           }));
 }
 

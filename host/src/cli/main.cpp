@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
         {"config", add_config_commands},
         {"rule", add_rule_commands},
         {"rule-enforcement", add_rule_enforcement_commands},
+        {"trigger", add_trigger_commands},
+        {"trigger-instance", add_trigger_instance_commands},
     };
     std::string_view first = argc > 1 ? argv[1] : "";
     bool one = false;

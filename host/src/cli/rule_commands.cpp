@@ -1,4 +1,5 @@
-// packhost rule list|get (the packs' rules), rule test --rule FILE
+// packhost rule list|get|create|enable|disable|delete (the packs' rules and
+// those kept in the store; a running serve rereads them), rule test --rule FILE
 // --trigger-instance FILE (StackStorm's st2-rule-tester: offline, it reads
 // the two files, the loaded packs to cast the action's parameters, and the
 // local datastore for st2kv.system, and runs nothing), and
@@ -11,7 +12,7 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/json_text.hpp"
-#include "events/rules/engine.hpp"
+#include "events/rules/rule_set.hpp"
 #include "events/rules/trial.hpp"
 #include "host.hpp"
 
@@ -63,20 +64,22 @@ int rule_test(AppContext& ctx, const RuleTestArgs& args) {
     return trial.matches ? kExitOk : kExitFailed;
 }
 
-std::vector<events::rules::Rule> pack_rules(AppContext& ctx) {
+std::vector<events::rules::Rule> all_rules(AppContext& ctx) {
     std::vector<std::string> problems;
-    auto rules = events::rules::load_pack_rules(ctx.host().catalog(), problems);
+    auto& host = ctx.host();
+    auto rules = events::rules::load_rules(host.catalog(), host.store(), host.trigger_types(), problems);
     for (const auto& p : problems) std::cerr << "warning: rule left out: " << p << '\n';
     return rules;
 }
 
 void rule_list(AppContext& ctx, const std::string& pack) {
     Json all = Json::array();
-    Table t({"REF", "TRIGGER", "ACTION", "ENABLED", "DESCRIPTION"});
-    for (const auto& r : pack_rules(ctx)) {
+    Table t({"REF", "TRIGGER", "ACTION", "ENABLED", "FROM", "DESCRIPTION"});
+    for (const auto& r : all_rules(ctx)) {
         if (!pack.empty() && r.pack != pack) continue;
         all.push_back(r.to_json());
-        t.add({r.ref(), r.trigger_type, r.action_ref, r.enabled ? "yes" : "no", r.description});
+        t.add({r.ref(), r.trigger_type, r.action_ref, r.enabled ? "yes" : "no", r.source == "store" ? "store" : "pack",
+               r.description});
     }
     if (ctx.json) {
         std::cout << core::to_json_text(all, 2) << '\n';
@@ -85,13 +88,85 @@ void rule_list(AppContext& ctx, const std::string& pack) {
     }
 }
 
-void rule_get(AppContext& ctx, const std::string& ref) {
-    for (const auto& r : pack_rules(ctx)) {
-        if (r.ref() != ref) continue;
-        std::cout << core::to_json_text(r.to_json(), 2) << '\n';
-        return;
+std::optional<events::rules::Rule> find_rule(AppContext& ctx, const std::string& ref) {
+    for (auto& r : all_rules(ctx)) {
+        if (r.ref() == ref) return std::move(r);
     }
-    ctx.exit_code = usage_error(ctx, {"rule '" + ref + "' is not in any loaded pack (see 'packhost rule list')"});
+    ctx.exit_code = usage_error(ctx, {"rule '" + ref + "' does not exist (see 'packhost rule list')"});
+    return std::nullopt;
+}
+
+void rule_get(AppContext& ctx, const std::string& ref) {
+    if (auto r = find_rule(ctx, ref)) std::cout << core::to_json_text(r->to_json(), 2) << '\n';
+}
+
+store::Store& rule_store(AppContext& ctx) {
+    auto* store = ctx.host().store();
+    if (!store) throw core::ValidationError("rules are kept in the store, and this packhost has none");
+    return *store;
+}
+
+// `rule create FILE`: kept in the store, where packhost serve reads it
+// within a second. StackStorm's checks: the trigger type exists and its
+// parameters fit; the ref is not taken.
+void rule_create(AppContext& ctx, const std::string& file) {
+    try {
+        auto doc = events::rules::read_document(file);
+        auto rule = events::rules::Rule::parse(doc, file);
+        auto problems = events::rules::trigger_problems(rule, ctx.host().trigger_types(), file);
+        if (!problems.empty()) throw core::ValidationError(problems);
+        auto& store = rule_store(ctx);
+        for (const auto& r : all_rules(ctx)) {
+            if (r.ref() != rule.ref()) continue;
+            std::cerr << "error: rule '" << rule.ref() << "' already exists ("
+                      << (r.source == "store" ? std::string("in the store; delete it first") : "defined by " + r.source)
+                      << ")\n";
+            ctx.exit_code = kExitFailed;
+            return;
+        }
+        if (!ctx.host().registry().find(rule.action_ref)) {
+            std::cerr << "warning: action '" << rule.action_ref
+                      << "' is not registered: each match will be recorded as a failed enforcement until it is\n";
+        }
+        Json stored = rule.to_json();
+        stored.erase("ref");
+        int64_t now = core::now_us();
+        store.rule_put({rule.ref(), stored, now, now});
+        std::cout << core::to_json_text(rule.to_json(), 2) << '\n';
+    } catch (const core::ValidationError& e) {
+        ctx.exit_code = usage_error(ctx, e.problems());
+    }
+}
+
+void rule_switch(AppContext& ctx, const std::string& ref, bool enabled) {
+    try {
+        auto rule = find_rule(ctx, ref);
+        if (!rule) return;
+        rule_store(ctx).set_switch("rule", ref, enabled);
+        rule->enabled = enabled;
+        std::cout << core::to_json_text(rule->to_json(), 2) << '\n';
+    } catch (const core::ValidationError& e) {
+        ctx.exit_code = usage_error(ctx, e.problems());
+    }
+}
+
+void rule_delete(AppContext& ctx, const std::string& ref) {
+    try {
+        auto& store = rule_store(ctx);
+        if (store.rule_delete(ref)) {
+            std::cout << "Resource with id \"" << ref << "\" has been successfully deleted.\n";
+            return;
+        }
+        for (const auto& r : all_rules(ctx)) {
+            if (r.ref() == ref) {
+                throw core::ValidationError("rule '" + ref + "' is defined by " + r.source +
+                                            ": remove it from its pack, or 'packhost rule disable " + ref + "'");
+            }
+        }
+        throw core::ValidationError("rule '" + ref + "' does not exist (see 'packhost rule list')");
+    } catch (const core::ValidationError& e) {
+        ctx.exit_code = usage_error(ctx, e.problems());
+    }
 }
 
 Json enforcement_json(const store::RuleEnforcementRecord& e) {
@@ -148,11 +223,11 @@ void enforcement_get(AppContext& ctx, const std::string& id) {
 }  // namespace
 
 void add_rule_commands(CLI::App& app, AppContext& ctx) {
-    auto* rule =
-        app.add_subcommand("rule", "Rules: list the packs' rules, show one, test one against a trigger instance");
+    auto* rule = app.add_subcommand(
+        "rule", "Rules: the packs' and those kept in the store; create, enable, disable, delete, test one");
     rule->require_subcommand(1);
     auto pack = std::make_shared<std::string>();
-    auto* list = rule->add_subcommand("list", "The loaded packs' rules (rules/*.yaml)");
+    auto* list = rule->add_subcommand("list", "The packs' rules (rules/*.yaml) and the store's");
     list->add_option("--pack,-p", *pack, "Only this pack's rules");
     list->add_flag("--json", ctx.json, "Print JSON");
     list->callback([&ctx, pack] { rule_list(ctx, *pack); });
@@ -161,6 +236,21 @@ void add_rule_commands(CLI::App& app, AppContext& ctx) {
     get->add_option("ref", *ref, "The rule's ref (pack.name)")->required();
     get->add_flag("--json", ctx.json, "Print JSON (the default)");
     get->callback([&ctx, ref] { rule_get(ctx, *ref); });
+    auto file = std::make_shared<std::string>();
+    auto* create = rule->add_subcommand(
+        "create", "Keep a rule (StackStorm's YAML or JSON) in the store; packhost serve runs it within a second");
+    create->add_option("file", *file, "The rule's file")->required();
+    create->callback([&ctx, file] { rule_create(ctx, *file); });
+    for (bool enabled : {true, false}) {
+        auto* sw = rule->add_subcommand(enabled ? "enable" : "disable",
+                                        enabled ? "Switch a rule on (a pack's or the store's)"
+                                                : "Switch a rule off (a pack's or the store's); kept across restarts");
+        sw->add_option("ref", *ref, "The rule's ref (pack.name)")->required();
+        sw->callback([&ctx, ref, enabled] { rule_switch(ctx, *ref, enabled); });
+    }
+    auto* del = rule->add_subcommand("delete", "Delete a rule kept in the store");
+    del->add_option("ref", *ref, "The rule's ref (pack.name)")->required();
+    del->callback([&ctx, ref] { rule_delete(ctx, *ref); });
     auto args = std::make_shared<RuleTestArgs>();
     auto* test =
         rule->add_subcommand("test",

@@ -16,6 +16,7 @@
 
 #include "api/rest_api.hpp"
 #include "events/rules/engine.hpp"
+#include "events/rules/rule_set.hpp"
 #include "core/errors.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
@@ -96,16 +97,33 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     http::Server server(http_options, [&api](http::Request& r) { return api.handle(r); });
     server.start();
 
-    // Rules from the packs run on trigger instances (webhooks, sensors).
-    std::vector<std::string> rule_problems;
-    auto rules = events::rules::load_pack_rules(host.catalog(), rule_problems);
-    for (const auto& p : rule_problems) spdlog::warn("rule left out: {}", p);
+    // Rules (the packs' and the store's) run on trigger instances (webhooks,
+    // sensors, timers, finished executions). `rule create|enable|disable|
+    // delete` by any process bumps the store's config generation: the rules
+    // are read again, between two batches of trigger instances.
     events::rules::Engine engine(host.registry(), host.store(), host.datastore(), [&host](executions::Request r) {
         r.durable = true;
         return host.control().start(std::move(r))->id();
     });
-    for (auto& rule : rules) engine.add(std::move(rule));
-    events::rules::Dispatcher dispatcher(engine, host.triggers());
+    auto load_rules = [&host, &engine] {
+        std::vector<std::string> problems;
+        engine.replace(events::rules::load_rules(host.catalog(), host.store(), host.trigger_types(), problems));
+        for (const auto& p : problems) spdlog::warn("rule left out: {}", p);
+        host.set_wanted_system_triggers(engine.listened_types());
+    };
+    auto* store = host.store();
+    int64_t rules_generation = store ? store->config_generation() : 0;
+    load_rules();
+    auto next_check = std::chrono::steady_clock::now();
+    events::rules::Dispatcher dispatcher(engine, host.triggers(), [&] {
+        if (!store || std::chrono::steady_clock::now() < next_check) return;
+        next_check = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        int64_t now = store->config_generation();
+        if (now == rules_generation) return;
+        rules_generation = now;
+        load_rules();
+        spdlog::info("rules read again: {} rule(s)", engine.size());
+    });
 
     auto continued = host.control().continue_orphans();
     std::cout << "packhost serving on http://"

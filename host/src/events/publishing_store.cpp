@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "executions/record_view.hpp"
+#include "store/forwarding_store.hpp"
 
 namespace packhost::events {
 namespace {
@@ -14,9 +15,10 @@ size_t approx_bytes(const store::ExecutionRecord& r) {
     return bytes;
 }
 
-class PublishingStore final : public store::Store {
+class PublishingStore final : public store::ForwardingStore {
 public:
-    PublishingStore(std::unique_ptr<store::Store> inner, EventBus& bus) : inner_(std::move(inner)), bus_(bus) {}
+    PublishingStore(std::unique_ptr<store::Store> inner, EventBus& bus)
+        : ForwardingStore(std::move(inner)), bus_(bus) {}
 
     uint64_t save(store::ExecutionRecord record) override {
         bool created = false;
@@ -92,74 +94,7 @@ public:
         return inner_->save_trigger_instance(std::move(record));
     }
 
-    void save_workflow_state(store::WorkflowStateRecord part) override { inner_->save_workflow_state(std::move(part)); }
-    void save_rule_enforcement(store::RuleEnforcementRecord record) override {
-        inner_->save_rule_enforcement(std::move(record));
-    }
-    std::optional<store::RuleEnforcementRecord> rule_enforcement(const std::string& id) override {
-        return inner_->rule_enforcement(id);
-    }
-    std::vector<store::RuleEnforcementRecord> rule_enforcements(const store::RuleEnforcementFilter& f) override {
-        return inner_->rule_enforcements(f);
-    }
-    void wait_durable(uint64_t ticket) override { inner_->wait_durable(ticket); }
-    void when_durable(uint64_t ticket, std::function<void(std::exception_ptr)> done) override {
-        inner_->when_durable(ticket, std::move(done));
-    }
-    void flush() override { inner_->flush(); }
-    Health health() override { return inner_->health(); }
-    std::optional<store::ExecutionRecord> execution(const std::string& id) override { return inner_->execution(id); }
-    std::vector<store::ExecutionRecord> executions(const store::ExecutionFilter& f) override {
-        return inner_->executions(f);
-    }
-    std::vector<store::OutputRecord> output(const std::string& id, int64_t after_seq) override {
-        return inner_->output(id, after_seq);
-    }
-    std::vector<store::WorkflowStateRecord> workflow_state(const std::string& id) override {
-        return inner_->workflow_state(id);
-    }
-    std::optional<store::TriggerInstanceRecord> trigger_instance(const std::string& id) override {
-        return inner_->trigger_instance(id);
-    }
-    std::vector<store::TriggerInstanceRecord> trigger_instances(const store::TriggerInstanceFilter& f) override {
-        return inner_->trigger_instances(f);
-    }
-    std::vector<store::ExecutionRecord> unfinished() override { return inner_->unfinished(); }
-    bool claim(const std::string& id, const std::string& old_owner, const std::string& new_owner) override {
-        return inner_->claim(id, old_owner, new_owner);
-    }
-    std::vector<std::string> abandon_orphans(
-        const std::function<bool(const std::string&)>& alive, const std::string& reason,
-        const std::function<bool(const store::ExecutionRecord&)>& keep,
-        const std::function<std::string(const store::ExecutionRecord&)>& before) override {
-        return inner_->abandon_orphans(alive, reason, keep, before);
-    }
-    size_t purge(int64_t before_us) override { return inner_->purge(before_us); }
-    std::optional<store::KeyValue> kv_get(const std::string& scope, const std::string& user,
-                                          const std::string& name) override {
-        return inner_->kv_get(scope, user, name);
-    }
-    void kv_set(const store::KeyValue& kv) override { inner_->kv_set(kv); }
-    bool kv_delete(const std::string& scope, const std::string& user, const std::string& name) override {
-        return inner_->kv_delete(scope, user, name);
-    }
-    std::vector<store::KeyValue> kv_list(const std::string& scope, const std::string& user,
-                                         const std::string& prefix) override {
-        return inner_->kv_list(scope, user, prefix);
-    }
-    void api_key_add(const store::ApiKeyRecord& key) override { inner_->api_key_add(key); }
-    std::optional<store::ApiKeyRecord> api_key_by_hash(const std::string& key_hash) override {
-        return inner_->api_key_by_hash(key_hash);
-    }
-    std::vector<store::ApiKeyRecord> api_keys() override { return inner_->api_keys(); }
-    bool api_key_delete(const std::string& id_or_name) override { return inner_->api_key_delete(id_or_name); }
-    void request_control(const store::ControlRequest& request) override { inner_->request_control(request); }
-    std::vector<store::ControlRequest> take_control_requests(const std::string& owner) override {
-        return inner_->take_control_requests(owner);
-    }
-
 private:
-    std::unique_ptr<store::Store> inner_;
     EventBus& bus_;
     std::mutex mu_;
     std::unordered_map<std::string, std::string> live_;  // id -> action ref
@@ -178,6 +113,8 @@ Json trigger_instance_view(const store::TriggerInstanceRecord& t) {
     j["payload"] = t.payload;
     j["occurrence_time"] = core::iso8601(t.occurrence_us);
     j["status"] = t.status;
+    if (!t.parameters.empty()) j["parameters"] = t.parameters;
+    if (!t.reason.empty()) j["reason"] = t.reason;
     return j;
 }
 

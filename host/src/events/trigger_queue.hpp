@@ -21,6 +21,9 @@ struct TriggerInstance {
     std::string trigger;  // "pack.name"
     Json payload;
     int64_t occurrence_us = 0;
+    // Which trigger of a parametrized type (a webhook's {url}); empty for
+    // types without parameters.
+    Json parameters = Json::object();
 };
 
 class TriggerQueue {

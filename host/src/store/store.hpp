@@ -6,6 +6,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,11 +85,16 @@ struct TriggerInstanceRecord {
     std::string trigger;  // the trigger type's ref, "core.st2.webhook"
     Json payload = Json::object();
     int64_t occurrence_us = 0;
-    std::string status = "pending";  // pending, processing, processed, processing_failed
+    // pending, processing, processed, processing_failed; rejected when the
+    // payload did not fit its trigger type's schema (`reason` says why).
+    std::string status = "pending";
+    Json parameters = Json::object();  // which trigger of a parametrized type (a webhook's {url})
+    std::string reason;
 };
 
 struct TriggerInstanceFilter {
     std::optional<std::string> trigger;
+    std::optional<std::string> status;
     size_t limit = 50;
 };
 
@@ -108,6 +114,14 @@ struct RuleEnforcementFilter {
     std::optional<std::string> rule;
     std::optional<std::string> trigger_instance;
     size_t limit = 50;
+};
+
+// A rule kept in the store (`packhost rule create`): its document as JSON.
+struct StoredRuleRecord {
+    std::string ref;
+    Json document = Json::object();
+    int64_t created_us = 0;
+    int64_t updated_us = 0;
 };
 
 // Something asked of the process that runs an execution.
@@ -210,6 +224,18 @@ public:
     virtual std::optional<ApiKeyRecord> api_key_by_hash(const std::string& key_hash) = 0;
     virtual std::vector<ApiKeyRecord> api_keys() = 0;
     virtual bool api_key_delete(const std::string& id_or_name) = 0;
+
+    // Rules kept in the store, and the on/off switches of things the packs
+    // define (`kind` "rule" or "sensor"); written at once. Each write bumps
+    // config_generation(), which a running host polls to reread them.
+    virtual void rule_put(const StoredRuleRecord& rule) = 0;
+    virtual std::optional<StoredRuleRecord> stored_rule(const std::string& ref) = 0;
+    // Sorted by ref.
+    virtual std::vector<StoredRuleRecord> stored_rules() = 0;
+    virtual bool rule_delete(const std::string& ref) = 0;
+    virtual void set_switch(const std::string& kind, const std::string& ref, bool enabled) = 0;
+    virtual std::map<std::string, bool> switches(const std::string& kind) = 0;
+    virtual int64_t config_generation() = 0;
 
     // Requests across processes: any process may ask, the owner takes them
     // (oldest first).

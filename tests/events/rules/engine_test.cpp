@@ -5,6 +5,7 @@
 // pattern that fails to render are failed enforcements, the host fine;
 // rules are indexed by trigger type; the dispatcher drains the queue.
 #include "events/rules/engine.hpp"
+#include "events/rules/rule_set.hpp"
 
 #include <gtest/gtest.h>
 
@@ -115,18 +116,83 @@ TEST_F(RulesEngine, RulesAreIndexedByTriggerType) {
         }
     }
     EXPECT_EQ(engine_->size(), 1000u);
-    EXPECT_EQ(engine_->rules_for("bulk.t7").size(), 20u);
-    EXPECT_TRUE(engine_->rules_for("core.st2.webhook").empty());
+    EXPECT_EQ(engine_->rule_count("bulk.t7"), 20u);
+    EXPECT_EQ(engine_->rule_count("core.st2.webhook"), 0u);
     EXPECT_TRUE(engine_->process(instance("core.st2.webhook", Json::object())).empty());
+}
+
+TEST_F(RulesEngine, AWebhookRuleSeesOnlyItsOwnUrlOthersWithoutParametersSeeAll) {
+    add(R"({"name": "deploy", "pack": "ops", "trigger": {"type": "core.st2.webhook", "parameters": {"url": "/deploy/"}},
+            "action": {"ref": "core.echo", "parameters": {"message": "deploy"}}})");
+    add(R"({"name": "any", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
+            "action": {"ref": "core.echo", "parameters": {"message": "any"}}})");
+    auto webhook = [&](const std::string& url) {
+        auto i = instance("core.st2.webhook", {{"url", url}, {"headers", Json::object()}, {"body", nullptr}});
+        i.parameters = {{"url", url}};
+        return engine_->process(i);
+    };
+    auto deploy = webhook("deploy");
+    ASSERT_EQ(deploy.size(), 2u);  // the url's rule ("/deploy/" as StackStorm strips it) and the catch-all
+    EXPECT_EQ(deploy[0].rule, "ops.any");
+    EXPECT_EQ(deploy[1].rule, "ops.deploy");
+    auto other = webhook("other");
+    ASSERT_EQ(other.size(), 1u);
+    EXPECT_EQ(other[0].rule, "ops.any");
+    EXPECT_EQ(engine_->rule_count("core.st2.webhook"), 2u);
+}
+
+TEST_F(RulesEngine, AFailedExecutionFiresAnActionTriggerThatARuleActsOn) {
+    add(R"({"name": "on_failure", "pack": "ops", "trigger": {"type": "core.st2.generic.actiontrigger"},
+            "criteria": {"trigger.status": {"type": "equals", "pattern": "failed"},
+                         "trigger.action_ref": {"type": "equals", "pattern": "core.local"}},
+            "action": {"ref": "core.echo", "parameters": {"message": "{{ trigger.action_ref }} {{ trigger.execution_id }} {{ trigger.result.return_code }}"}}})");
+    host_->set_wanted_system_triggers(engine_->listened_types());
+    Dispatcher dispatcher(*engine_, host_->triggers());
+    executions::Request r;
+    r.action = "core.local";
+    r.parameters = {{"cmd", "exit 3"}};
+    auto failed = host_->control().start(std::move(r))->id();
+    Json fired;
+    for (int i = 0; i < 500 && fired.is_null(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        host_->store()->flush();
+        for (const auto& e : host_->store()->rule_enforcements({std::string("ops.on_failure"), std::nullopt, 10})) {
+            fired = wait_for(e.execution_id);
+        }
+    }
+    EXPECT_EQ(fired["message"], "core.local " + failed + " 3");
+    // The instance is StackStorm's action sensor payload.
+    store::TriggerInstanceFilter f;
+    f.trigger = "core.st2.generic.actiontrigger";
+    auto instances = host_->store()->trigger_instances(f);
+    ASSERT_GE(instances.size(), 1u);
+    const auto& p = instances.back().payload;  // the oldest: the failed one's
+    EXPECT_EQ(p["execution_id"], failed);
+    EXPECT_EQ(p["status"], "failed");
+    EXPECT_EQ(p["action_name"], "core.local");
+    EXPECT_EQ(p["runner_ref"], "local-shell-cmd");
+    EXPECT_EQ(p["parameters"]["cmd"], "exit 3");
+    EXPECT_TRUE(p["start_timestamp"].is_string());
+}
+
+TEST_F(RulesEngine, NoActionTriggersAreRecordedWhileNoRuleListens) {
+    executions::Request r;
+    r.action = "core.noop";
+    host_->control().start(std::move(r))->wait();
+    host_->store()->flush();
+    store::TriggerInstanceFilter f;
+    f.trigger = "core.st2.generic.actiontrigger";
+    EXPECT_TRUE(host_->store()->trigger_instances(f).empty());
 }
 
 TEST_F(RulesEngine, TheDispatcherRunsRulesOnEmittedTriggers) {
     add(R"({"name": "echo", "pack": "ops", "trigger": {"type": "core.st2.webhook"},
             "action": {"ref": "core.echo", "parameters": {"message": "{{ trigger.body.n }}"}}})");
     Dispatcher dispatcher(*engine_, host_->triggers());
-    auto id =
+    auto emitted =
         host_->emit_trigger("core.st2.webhook", {{"url", "x"}, {"headers", Json::object()}, {"body", {{"n", 5}}}});
-    ASSERT_TRUE(id);
+    ASSERT_EQ(emitted.outcome, Host::Emitted::Outcome::queued);
+    auto id = std::optional<std::string>(emitted.id);
     std::vector<store::RuleEnforcementRecord> found;
     for (int i = 0; i < 300 && found.empty(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

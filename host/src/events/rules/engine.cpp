@@ -8,37 +8,91 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
-#include "events/rules/trial.hpp"
-#include "packs/pack_files.hpp"
+#include "events/trigger_types.hpp"
 
 namespace packhost::events::rules {
 
 Engine::Engine(const actions::Registry& registry, store::Store* store, store::Datastore* datastore, Start start)
     : registry_(registry), store_(store), datastore_(datastore), start_(std::move(start)) {}
 
+namespace {
+
+std::string parameters_key(const Json& parameters) {
+    return parameters.is_object() && !parameters.empty() ? parameters.dump() : std::string();
+}
+
+}  // namespace
+
 void Engine::add(Rule rule) {
-    by_trigger_[rule.trigger_type].push_back(std::move(rule));
+    rule.trigger_parameters = normalized_trigger_parameters(rule.trigger_type, rule.trigger_parameters);
+    std::string key = rule.trigger_type + '\n' + parameters_key(rule.trigger_parameters);
+    auto& rules = by_key_[key];
+    if (rules.empty()) keys_of_type_[rule.trigger_type].push_back(key);
+    rules.push_back(std::move(rule));
     ++count_;
 }
 
-const std::vector<Rule>& Engine::rules_for(const std::string& trigger_type) const {
-    static const std::vector<Rule> kNone;
-    auto it = by_trigger_.find(trigger_type);
-    return it == by_trigger_.end() ? kNone : it->second;
+void Engine::replace(std::vector<Rule> rules) {
+    by_key_.clear();
+    keys_of_type_.clear();
+    count_ = 0;
+    for (auto& rule : rules) add(std::move(rule));
+}
+
+size_t Engine::rule_count(const std::string& trigger_type) const {
+    size_t n = 0;
+    if (auto it = keys_of_type_.find(trigger_type); it != keys_of_type_.end()) {
+        for (const auto& key : it->second) n += by_key_.at(key).size();
+    }
+    return n;
+}
+
+std::set<std::string> Engine::listened_types() const {
+    std::set<std::string> out;
+    for (const auto& [key, rules] : by_key_) {
+        for (const auto& rule : rules) {
+            if (rule.enabled) out.insert(rule.trigger_type);
+        }
+    }
+    return out;
 }
 
 std::vector<store::RuleEnforcementRecord> Engine::process(const TriggerInstance& instance) {
     std::vector<store::RuleEnforcementRecord> done;
-    const auto& rules = rules_for(instance.trigger);
     TrialInputs in;
-    Json context = Json::object();
-    if (!rules.empty()) {
-        if (datastore_) in.st2kv = datastore_->template_object("");
-        in.now_us = core::now_us();
-        context["trigger"] = instance.payload;
+    Json context;
+    bool prepared = false;
+    std::string own = parameters_key(instance.parameters);
+    if (own.empty()) {
+        if (auto it = keys_of_type_.find(instance.trigger); it != keys_of_type_.end()) {
+            for (const auto& key : it->second) run_rules(by_key_.at(key), instance, context, in, prepared, done);
+        }
+    } else {
+        for (const std::string& key : {instance.trigger + '\n', instance.trigger + '\n' + own}) {
+            if (auto it = by_key_.find(key); it != by_key_.end())
+                run_rules(it->second, instance, context, in, prepared, done);
+        }
     }
+    if (store_) {
+        store_->save_trigger_instance({instance.id, instance.trigger, instance.payload, instance.occurrence_us,
+                                       "processed", instance.parameters, ""});
+    }
+    return done;
+}
+
+void Engine::run_rules(const std::vector<Rule>& rules, const TriggerInstance& instance, Json& context, TrialInputs& in,
+                       bool& prepared, std::vector<store::RuleEnforcementRecord>& done) {
     for (const auto& rule : rules) {
         if (!rule.enabled) continue;
+        if (!prepared) {
+            // Only for an instance some rule looks at: the datastore read and
+            // the payload's copy are most of the cost of one that none does.
+            if (datastore_) in.st2kv = datastore_->template_object("");
+            in.now_us = core::now_us();
+            context = Json::object();
+            context["trigger"] = instance.payload;
+            prepared = true;
+        }
         auto action = registry_.find(rule.action_ref);
         in.action = action ? &action->parameters : nullptr;
         auto trial = try_rule(rule, instance.trigger, context, in, templates_);
@@ -70,16 +124,20 @@ std::vector<store::RuleEnforcementRecord> Engine::process(const TriggerInstance&
         if (store_) store_->save_rule_enforcement(e);
         done.push_back(std::move(e));
     }
-    if (store_)
-        store_->save_trigger_instance(
-            {instance.id, instance.trigger, instance.payload, instance.occurrence_us, "processed"});
-    return done;
 }
 
-Dispatcher::Dispatcher(Engine& engine, TriggerQueue& queue) : engine_(engine), queue_(queue) {
+Dispatcher::Dispatcher(Engine& engine, TriggerQueue& queue, std::function<void()> between)
+    : engine_(engine), queue_(queue), between_(std::move(between)) {
     queue_.set_when_full(TriggerQueue::WhenFull::refuse);
     thread_ = std::thread([this] {
         while (!stopping_) {
+            if (between_) {
+                try {
+                    between_();
+                } catch (const std::exception& e) {
+                    spdlog::error("rules: {}", e.what());
+                }
+            }
             for (const auto& instance : queue_.wait_drain(std::chrono::milliseconds(100))) {
                 try {
                     engine_.process(instance);
@@ -95,36 +153,6 @@ Dispatcher::~Dispatcher() {
     stopping_ = true;
     thread_.join();
     queue_.set_when_full(TriggerQueue::WhenFull::drop_oldest);
-}
-
-std::vector<Rule> read_pack_rules(const std::filesystem::path& pack_dir, const std::string& pack_ref,
-                                  std::vector<std::string>& problems) {
-    std::vector<Rule> out;
-    for (const auto& file : packs::yaml_files_in(pack_dir / "rules")) {
-        try {
-            Json doc = read_document(file);
-            if (doc.is_object() && !doc.contains("pack")) doc["pack"] = pack_ref;
-            Rule rule = Rule::parse(doc, file.string());
-            if (rule.pack != pack_ref) {
-                throw core::ValidationError(file.string() + ": pack: '" + rule.pack + "', but the rule is in pack '" +
-                                            pack_ref + "'");
-            }
-            out.push_back(std::move(rule));
-        } catch (const core::ValidationError& e) {
-            problems.insert(problems.end(), e.problems().begin(), e.problems().end());
-        }
-    }
-    return out;
-}
-
-std::vector<Rule> load_pack_rules(const packs::Catalog& catalog, std::vector<std::string>& problems) {
-    std::vector<Rule> out;
-    for (const auto& pack : catalog.loaded()) {
-        for (auto& rule : read_pack_rules(pack->metadata.dir, pack->metadata.ref, problems)) {
-            out.push_back(std::move(rule));
-        }
-    }
-    return out;
 }
 
 }  // namespace packhost::events::rules

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -14,10 +15,10 @@
 
 #include "actions/registry.hpp"
 #include "events/rules/rule.hpp"
+#include "events/rules/trial.hpp"
 #include "events/trigger_queue.hpp"
 #include "executions/scheduler.hpp"
 #include "expr/template.hpp"
-#include "packs/catalog.hpp"
 #include "store/datastore.hpp"
 #include "store/store.hpp"
 
@@ -32,8 +33,12 @@ public:
     Engine(const actions::Registry& registry, store::Store* store, store::Datastore* datastore, Start start);
 
     void add(Rule rule);
+    // Drops every rule, then adds these (a reload).
+    void replace(std::vector<Rule> rules);
     size_t size() const { return count_; }
-    const std::vector<Rule>& rules_for(const std::string& trigger_type) const;
+    size_t rule_count(const std::string& trigger_type) const;
+    // The system trigger types some enabled rule listens to.
+    std::set<std::string> listened_types() const;
 
     // Matches `instance` against the enabled rules of its type, starts what
     // they ask, records and returns the enforcements, and marks the instance
@@ -45,7 +50,16 @@ private:
     store::Store* store_;
     store::Datastore* datastore_;
     Start start_;
-    std::unordered_map<std::string, std::vector<Rule>> by_trigger_;
+    void run_rules(const std::vector<Rule>& rules, const TriggerInstance& instance, Json& context, TrialInputs& in,
+                   bool& prepared, std::vector<store::RuleEnforcementRecord>& done);
+
+    // Rules by "type\n" + their trigger parameters (canonical JSON, empty
+    // when none): a webhook's instance meets only the rules of its url and
+    // those without parameters.
+    std::unordered_map<std::string, std::vector<Rule>> by_key_;
+    // Each type's keys in by_key_, for instances without parameters (a
+    // sensor's), which every rule of their type sees.
+    std::unordered_map<std::string, std::vector<std::string>> keys_of_type_;
     size_t count_ = 0;
     expr::TemplateCache templates_;
 };
@@ -55,7 +69,9 @@ private:
 // dropping the oldest.
 class Dispatcher {
 public:
-    Dispatcher(Engine& engine, TriggerQueue& queue);
+    // `between` (optional) runs on the dispatcher's thread between batches,
+    // at least every 100 ms: where rules are reloaded, never during process().
+    Dispatcher(Engine& engine, TriggerQueue& queue, std::function<void()> between = nullptr);
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
@@ -63,15 +79,9 @@ public:
 private:
     Engine& engine_;
     TriggerQueue& queue_;
+    std::function<void()> between_;
     std::atomic<bool> stopping_{false};
     std::thread thread_;
 };
-
-// One pack's rules (<pack_dir>/rules/*.yaml, in name order). A rule that
-// cannot be read is left out with the reason in `problems`.
-std::vector<Rule> read_pack_rules(const std::filesystem::path& pack_dir, const std::string& pack_ref,
-                                  std::vector<std::string>& problems);
-// The same for every loaded pack.
-std::vector<Rule> load_pack_rules(const packs::Catalog& catalog, std::vector<std::string>& problems);
 
 }  // namespace packhost::events::rules

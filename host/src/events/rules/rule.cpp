@@ -3,8 +3,6 @@
 #include <vector>
 
 #include "core/errors.hpp"
-#include "core/yaml_file.hpp"
-#include "core/yaml_json.hpp"
 
 namespace packhost::events::rules {
 namespace {
@@ -82,16 +80,6 @@ Json Rule::to_json() const {
     out["criteria"] = criteria_doc.is_null() ? Json::object() : criteria_doc;
     out["action"] = {{"ref", action_ref}, {"parameters", action_parameters}};
     return out;
-}
-
-Json read_document(const std::filesystem::path& file) {
-    try {
-        return core::yaml_to_json(core::load_yaml_file(file));
-    } catch (const core::YamlFileError& e) {
-        throw core::ValidationError(file.string() + (e.line() ? ":" + std::to_string(e.line()) : "") + ": " + e.what());
-    } catch (const std::exception& e) {
-        throw core::ValidationError(file.string() + ": " + e.what());
-    }
 }
 
 }  // namespace packhost::events::rules

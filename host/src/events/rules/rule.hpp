@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/json_value.hpp"
+#include "events/document.hpp"
 #include "events/rules/criteria.hpp"
 
 namespace packhost::events::rules {
@@ -22,6 +23,7 @@ struct Rule {
     Criteria criteria;
     std::string action_ref;
     Json action_parameters = Json::object();
+    std::string source;  // the pack's file, or "store" (not part of the rule's JSON)
 
     std::string ref() const { return pack + "." + name; }
     // StackStorm's API shape: ref, name, pack, description, enabled,
@@ -33,8 +35,6 @@ struct Rule {
     static Rule parse(const Json& doc, const std::string& where);
 };
 
-// A YAML (or JSON) file as JSON: a rule or a trigger instance. Throws
-// core::ValidationError naming the file and, when it has one, the line.
-Json read_document(const std::filesystem::path& file);
+using events::read_document;
 
 }  // namespace packhost::events::rules

@@ -112,6 +112,29 @@ const std::vector<std::string>& migrations() {
         CREATE INDEX rule_enforcements_by_rule ON rule_enforcements(rule, enforced_us);
         CREATE INDEX rule_enforcements_by_instance ON rule_enforcements(trigger_instance_id);
         )sql",
+        // 8: which trigger of a parametrized type an instance is, why one was
+        // rejected; rules kept in the store, the on/off switches of the packs'
+        // rules and sensors, and a counter a running host watches to reread them.
+        R"sql(
+        ALTER TABLE trigger_instances ADD COLUMN parameters TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE trigger_instances ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+        CREATE TABLE rules (
+            ref TEXT PRIMARY KEY,
+            document TEXT NOT NULL,
+            created_us INTEGER NOT NULL,
+            updated_us INTEGER NOT NULL
+        );
+        CREATE TABLE switches (
+            kind TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            PRIMARY KEY (kind, ref)
+        ) WITHOUT ROWID;
+        CREATE TABLE generations (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        )sql",
     };
     return m;
 }

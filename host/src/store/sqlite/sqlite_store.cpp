@@ -233,11 +233,18 @@ public:
     std::vector<TriggerInstanceRecord> trigger_instances(const TriggerInstanceFilter& f) override {
         std::lock_guard lock(read_mu_);
         std::string sql = kTriggerSelect;
-        if (f.trigger) sql += " WHERE trigger = ?";
+        if (f.trigger && f.status) {
+            sql += " WHERE trigger = ? AND status = ?";
+        } else if (f.trigger) {
+            sql += " WHERE trigger = ?";
+        } else if (f.status) {
+            sql += " WHERE status = ?";
+        }
         sql += " ORDER BY occurrence_us DESC, id DESC LIMIT ?";
         SQLite::Statement q(reader_db_, sql);
         int i = 1;
         if (f.trigger) q.bind(i++, *f.trigger);
+        if (f.status) q.bind(i++, *f.status);
         q.bind(i, static_cast<int64_t>(f.limit));
         std::vector<TriggerInstanceRecord> out;
         while (q.executeStep()) out.push_back(trigger_row(q));
@@ -429,6 +436,78 @@ public:
         return q.exec() > 0;
     }
 
+    void rule_put(const StoredRuleRecord& rule) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Transaction tx(writer_db_);
+        SQLite::Statement q(writer_db_,
+                            "INSERT INTO rules VALUES (?, ?, ?, ?) ON CONFLICT(ref) DO UPDATE SET "
+                            "document = excluded.document, updated_us = excluded.updated_us");
+        q.bind(1, rule.ref);
+        q.bind(2, dump(rule.document));
+        q.bind(3, rule.created_us);
+        q.bind(4, rule.updated_us);
+        q.exec();
+        bump_generation();
+        tx.commit();
+    }
+
+    std::optional<StoredRuleRecord> stored_rule(const std::string& ref) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kRuleSelect) + " WHERE ref = ?");
+        q.bind(1, ref);
+        if (!q.executeStep()) return std::nullopt;
+        return rule_row(q);
+    }
+
+    std::vector<StoredRuleRecord> stored_rules() override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, std::string(kRuleSelect) + " ORDER BY ref");
+        std::vector<StoredRuleRecord> out;
+        while (q.executeStep()) out.push_back(rule_row(q));
+        return out;
+    }
+
+    bool rule_delete(const std::string& ref) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Transaction tx(writer_db_);
+        SQLite::Statement q(writer_db_, "DELETE FROM rules WHERE ref = ?");
+        q.bind(1, ref);
+        bool deleted = q.exec() > 0;
+        SQLite::Statement sw(writer_db_, "DELETE FROM switches WHERE kind = 'rule' AND ref = ?");
+        sw.bind(1, ref);
+        sw.exec();
+        bump_generation();
+        tx.commit();
+        return deleted;
+    }
+
+    void set_switch(const std::string& kind, const std::string& ref, bool enabled) override {
+        std::lock_guard lock(write_mu_);
+        SQLite::Transaction tx(writer_db_);
+        SQLite::Statement q(writer_db_, "INSERT OR REPLACE INTO switches VALUES (?, ?, ?)");
+        q.bind(1, kind);
+        q.bind(2, ref);
+        q.bind(3, enabled ? 1 : 0);
+        q.exec();
+        bump_generation();
+        tx.commit();
+    }
+
+    std::map<std::string, bool> switches(const std::string& kind) override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, "SELECT ref, enabled FROM switches WHERE kind = ?");
+        q.bind(1, kind);
+        std::map<std::string, bool> out;
+        while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt() != 0;
+        return out;
+    }
+
+    int64_t config_generation() override {
+        std::lock_guard lock(read_mu_);
+        SQLite::Statement q(reader_db_, "SELECT value FROM generations WHERE name = 'config'");
+        return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+    }
+
     void request_control(const ControlRequest& request) override {
         std::lock_guard lock(write_mu_);
         SQLite::Statement q(writer_db_,
@@ -476,7 +555,7 @@ private:
                 q.getColumn(3).getString(), q.getColumn(4).getInt64()};
     }
     static constexpr const char* kTriggerSelect =
-        "SELECT id, trigger, payload, occurrence_us, status FROM trigger_instances";
+        "SELECT id, trigger, payload, occurrence_us, status, parameters, reason FROM trigger_instances";
     static TriggerInstanceRecord trigger_row(SQLite::Statement& q) {
         TriggerInstanceRecord t;
         t.id = q.getColumn(0).getString();
@@ -484,7 +563,23 @@ private:
         t.payload = parse(q.getColumn(2).getString(), "trigger instance " + t.id, "payload", Json::object());
         t.occurrence_us = q.getColumn(3).getInt64();
         t.status = q.getColumn(4).getString();
+        t.parameters = parse(q.getColumn(5).getString(), "trigger instance " + t.id, "parameters", Json::object());
+        t.reason = q.getColumn(6).getString();
         return t;
+    }
+    static constexpr const char* kRuleSelect = "SELECT ref, document, created_us, updated_us FROM rules";
+    static StoredRuleRecord rule_row(SQLite::Statement& q) {
+        StoredRuleRecord r;
+        r.ref = q.getColumn(0).getString();
+        r.document = parse(q.getColumn(1).getString(), "rule " + r.ref, "document", Json::object());
+        r.created_us = q.getColumn(2).getInt64();
+        r.updated_us = q.getColumn(3).getInt64();
+        return r;
+    }
+    // Inside a write transaction.
+    void bump_generation() {
+        writer_db_.exec(
+            "INSERT INTO generations VALUES ('config', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1");
     }
     static constexpr const char* kEnforcementSelect =
         "SELECT id, rule, trigger_instance_id, execution_id, failure_reason, enforced_us FROM rule_enforcements";
@@ -763,12 +858,15 @@ private:
                 wf.reset();
             } else if (auto* t = std::get_if<TriggerInstanceRecord>(&batch[i])) {
                 if (last[t->id] != i) continue;
-                auto& ti = prepared(insert_trigger_, "INSERT OR REPLACE INTO trigger_instances VALUES (?, ?, ?, ?, ?)");
+                auto& ti =
+                    prepared(insert_trigger_, "INSERT OR REPLACE INTO trigger_instances VALUES (?, ?, ?, ?, ?, ?, ?)");
                 ti.bind(1, t->id);
                 ti.bind(2, t->trigger);
                 ti.bind(3, dump(t->payload));
                 ti.bind(4, t->occurrence_us);
                 ti.bind(5, t->status);
+                ti.bind(6, dump(t->parameters));
+                ti.bind(7, t->reason);
                 ti.exec();
                 ti.reset();
             } else if (auto* re = std::get_if<RuleEnforcementRecord>(&batch[i])) {
