@@ -12,6 +12,9 @@ find_package(Threads REQUIRED)
 find_package(SQLiteCpp REQUIRED)
 find_package(CURL REQUIRED)
 find_package(ICU REQUIRED COMPONENTS uc)
+# Time zones for timers: Howard Hinnant's date library over the system's
+# tzdata (libdate-tz reads /usr/share/zoneinfo).
+find_package(date REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)  # metrics; its config also looks for civetweb, zlib, curl
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)

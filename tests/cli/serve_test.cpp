@@ -307,7 +307,7 @@ TEST(Serve, AWebhookFiresAPacksRuleWhichRunsItsActionWithTheBody) {
     EXPECT_EQ(json::parse(one.out, nullptr, false)["execution_id"], records[0]["execution_id"]);
 }
 
-TEST(Serve, ARuleCreatedWhileItRunsActsOnTheActionTriggerOfAFailedExecution) {
+TEST(Serve, RulesCreatedWhileItRunsActOnATimerAndOnTheActionTriggerOfAFailedExecution) {
     packhost::testing::TempDir home("packhost-serve");
     std::map<std::string, std::string> env{
         {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
@@ -322,9 +322,16 @@ action:
   ref: core.echo
   parameters: {message: "{{ trigger.action_ref }} failed with {{ trigger.result.return_code }}"}
 )";
+    std::string timer_file = (home.path() / "tick.yaml").string();
+    std::ofstream(timer_file) << R"(---
+name: tick
+pack: ops
+trigger: {type: core.st2.IntervalTimer, parameters: {unit: seconds, delta: 1}}
+action: {ref: core.echo, parameters: {message: "tick at {{ trigger.executed_at }}"}}
+)";
     uint16_t port = free_port();
     std::atomic<bool> done{false};
-    std::string created_out, message, failed_id, source_instance;
+    std::string created_out, message, failed_id, source_instance, tick;
     std::thread client([&] {
         httplib::Client c("127.0.0.1", port);
         for (int i = 0; i < 300; ++i) {
@@ -333,17 +340,21 @@ action:
         }
         // Made by another process while serve runs: read within a second.
         created_out = run_process(packhost_argv({"rule", "create", rule_file}), env).out;
+        created_out += run_process(packhost_argv({"rule", "create", timer_file}), env).out;
         std::this_thread::sleep_for(1500ms);
         if (auto r = c.Post("/api/v1/executions", R"({"action": "core.local", "parameters": {"cmd": "exit 4"}})",
                             "application/json")) {
             failed_id = json::parse(r->body, nullptr, false).value("id", "");
         }
-        for (int i = 0; i < 300 && message.empty(); ++i) {
+        for (int i = 0; i < 300 && (message.empty() || tick.empty()); ++i) {
             std::this_thread::sleep_for(20ms);
             auto r = c.Get("/api/v1/executions?action=core.echo");
             if (!r) continue;
             for (const auto& e : json::parse(r->body, nullptr, false)) {
                 if (e.value("status", "") != "succeeded") continue;
+                std::string rule = e["context"]["rule"].value("ref", "");
+                if (rule == "ops.tick") tick = e["result"].value("message", "");
+                if (rule != "ops.on_failure") continue;
                 message = e["result"].value("message", "");
                 source_instance = e["context"]["trigger_instance"].value("id", "");
             }
@@ -356,6 +367,8 @@ action:
     client.join();
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_NE(created_out.find("ops.on_failure"), std::string::npos) << created_out;
+    EXPECT_NE(created_out.find("ops.tick"), std::string::npos) << created_out;
+    EXPECT_TRUE(tick.starts_with("tick at 20") && tick.ends_with("+00:00")) << tick;
     ASSERT_FALSE(failed_id.empty());
     EXPECT_EQ(message, "core.local failed with 4") << serve.err;
     auto instance =
@@ -363,8 +376,9 @@ action:
     EXPECT_EQ(instance["trigger"], "core.st2.generic.actiontrigger");
     EXPECT_EQ(instance["payload"]["execution_id"], failed_id);
     EXPECT_EQ(instance["status"], "processed");
-    // The echo's own success fired one too, which the rule's criteria let pass.
-    auto enforced = json::parse(run_process(packhost_argv({"rule-enforcement", "list", "--json"}), env).out);
+    // The echoes' own successes fired some too, which the rule's criteria let pass.
+    auto enforced = json::parse(
+        run_process(packhost_argv({"rule-enforcement", "list", "--rule", "ops.on_failure", "--json"}), env).out);
     EXPECT_EQ(enforced.size(), 1u) << enforced.dump();
 }
 

@@ -17,6 +17,7 @@
 #include "api/rest_api.hpp"
 #include "events/rules/engine.hpp"
 #include "events/rules/rule_set.hpp"
+#include "events/timers/timer_service.hpp"
 #include "core/errors.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
@@ -105,9 +106,23 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         r.durable = true;
         return host.control().start(std::move(r))->id();
     });
-    auto load_rules = [&host, &engine] {
+    // Timers wait on the HTTP server's I/O threads (one runtime).
+    auto timers = events::timers::TimerService::on_server(
+        server, [&host](const std::string& type, Json payload, Json parameters) {
+            auto emitted = host.emit_trigger(type, std::move(payload), std::move(parameters));
+            if (emitted.outcome == Host::Emitted::Outcome::busy)
+                spdlog::warn("timer {}: the trigger queue is full, this firing is lost", type);
+        });
+    auto load_rules = [&host, &engine, &timers] {
         std::vector<std::string> problems;
-        engine.replace(events::rules::load_rules(host.catalog(), host.store(), host.trigger_types(), problems));
+        auto rules = events::rules::load_rules(host.catalog(), host.store(), host.trigger_types(), problems);
+        std::vector<events::timers::TimerRequest> wanted;
+        for (const auto& r : rules) {
+            if (r.enabled && events::timers::Schedule::is_timer_type(r.trigger_type))
+                wanted.push_back({r.trigger_type, r.trigger_parameters});
+        }
+        engine.replace(std::move(rules));
+        timers->set(wanted, problems);
         for (const auto& p : problems) spdlog::warn("rule left out: {}", p);
         host.set_wanted_system_triggers(engine.listened_types());
     };
@@ -129,8 +144,9 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     std::cout << "packhost serving on http://"
               << (address.find(':') != std::string::npos ? "[" + address + "]" : address) << ":" << server.port()
               << " (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
-              << host.registry().list().size() << " action(s), " << engine.size() << " rule(s); continuing "
-              << continued.size() << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
+              << host.registry().list().size() << " action(s), " << engine.size() << " rule(s), " << timers->size()
+              << " timer(s); continuing " << continued.size() << " unfinished workflow(s)"
+              << (no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/system_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -77,6 +78,9 @@ struct Server::Impl {
     size_t running = 0;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
     std::unordered_set<std::shared_ptr<Pending>> pendings;  // responses given later, not yet delivered
+
+    uint64_t last_timer = 0;
+    std::unordered_map<uint64_t, std::shared_ptr<net::system_timer>> timers;  // under mu
 
     net::io_context ioc;
     tcp::acceptor acceptor{ioc};
@@ -382,11 +386,51 @@ size_t Server::connections() const {
     return impl_->sessions.size();
 }
 
+uint64_t Server::at(std::chrono::system_clock::time_point when, std::function<void()> fn) {
+    auto timer = std::make_shared<net::system_timer>(impl_->ioc, when);
+    uint64_t id;
+    {
+        std::lock_guard lock(impl_->mu);
+        if (impl_->stopping) return 0;
+        id = ++impl_->last_timer;
+        impl_->timers.emplace(id, timer);
+    }
+    timer->async_wait([impl = impl_.get(), id, fn = std::move(fn)](beast::error_code ec) {
+        {
+            std::lock_guard lock(impl->mu);
+            if (impl->timers.erase(id) == 0 || ec) return;  // canceled
+        }
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            spdlog::error("timer {}: {}", id, e.what());
+        }
+    });
+    return id;
+}
+
+void Server::cancel(uint64_t id) {
+    std::shared_ptr<net::system_timer> timer;
+    {
+        std::lock_guard lock(impl_->mu);
+        auto it = impl_->timers.find(id);
+        if (it == impl_->timers.end()) return;
+        timer = std::move(it->second);
+        impl_->timers.erase(it);
+    }
+    net::post(impl_->ioc, [timer] { timer->cancel(); });
+}
+
 void Server::stop() {
     if (impl_->stopping.exchange(true)) {
         for (auto& t : impl_->threads)
             if (t.joinable()) t.join();
         return;
+    }
+    {
+        std::lock_guard lock(impl_->mu);
+        for (auto& [id, timer] : impl_->timers) net::post(impl_->ioc, [timer = timer] { timer->cancel(); });
+        impl_->timers.clear();
     }
     net::post(impl_->ioc, [impl = impl_.get()] {
         beast::error_code ec;

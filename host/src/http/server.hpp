@@ -48,6 +48,12 @@ public:
     // Connections open now.
     size_t connections() const;
 
+    // Runs `fn` on an I/O thread at `when` (the system clock) unless
+    // cancel(id) or stop() comes first: the runtime's timers, which the
+    // service's other parts (timer triggers, chat) share with HTTP.
+    uint64_t at(std::chrono::system_clock::time_point when, std::function<void()> fn);
+    void cancel(uint64_t id);
+
     struct Impl;  // Beast and Asio, in server.cpp only
 
 private:

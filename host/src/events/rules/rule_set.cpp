@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/errors.hpp"
+#include "events/timers/schedule.hpp"
 #include "packs/pack_files.hpp"
 
 namespace packhost::events::rules {
@@ -45,6 +46,15 @@ std::vector<std::string> trigger_problems(const Rule& rule, const TriggerTypes& 
         problems.push_back(where + ": trigger.type: '" + rule.trigger_type +
                            "' is not a known trigger type (see 'packhost trigger list')");
         return problems;
+    }
+    if (timers::Schedule::is_timer_type(type->ref())) {
+        // The schema says little about a cron expression or a time zone.
+        try {
+            (void)timers::Schedule::parse(type->ref(), rule.trigger_parameters, 0);
+        } catch (const core::ValidationError& e) {
+            for (const auto& p : e.problems()) problems.push_back(where + ": " + p);
+            return problems;
+        }
     }
     if (type->parameters_schema.is_null()) return problems;
     try {
