@@ -10,6 +10,7 @@
 #include "actions/runners/process.hpp"
 #include "core/ids.hpp"
 #include "core/json_text.hpp"
+#include "store/key_value_view.hpp"
 #include "workflows/workflow_runners.hpp"
 
 namespace packhost {
@@ -72,7 +73,11 @@ Host::Host(HostOptions options)
         if (purged > 0) spdlog::info("retention: purged {} finished execution(s)", purged);
     }
     if (!options_.key_file.empty()) secrets_ = core::SecretBox::open(options_.key_file);
-    if (store_ && secrets_) datastore_ = std::make_unique<store::Datastore>(*store_, *secrets_);
+    if (store_ && secrets_) {
+        datastore_ = std::make_unique<store::Datastore>(*store_, *secrets_);
+        datastore_->watch({[this] { return wants_key_triggers_.load(); },
+                           [this](const auto& before, const auto& after) { on_key_change(before, after); }});
+    }
     std::optional<packs::PackIndex> index;
     if (!options_.pack_index_file.empty()) {
         index = packs::PackIndex::open(options_.pack_index_file, packs::index_build(options_.abi));
@@ -268,6 +273,10 @@ Host::Emitted Host::emit_trigger(const std::string& ref, Json payload, Json para
 
 void Host::set_wanted_system_triggers(std::set<std::string> refs) {
     std::lock_guard lock(wanted_mu_);
+    wants_key_triggers_ = false;
+    for (const auto& r : refs) {
+        if (r.rfind("core.st2.key_value_pair.", 0) == 0) wants_key_triggers_ = true;
+    }
     wanted_system_triggers_ = std::move(refs);
 }
 
@@ -302,6 +311,30 @@ void Host::add_pack_trigger_types(const packs::LoadedPack& pack) {
         add(std::move(t));
     }
     for (const auto& p : problems) catalog_.warn("trigger type left out: " + p);
+}
+
+void Host::on_key_change(const std::optional<store::KeyValue>& before, const std::optional<store::KeyValue>& after) {
+    // StackStorm's datastore triggers: create or update (and value_change
+    // when the value differs), delete; each carrying KeyValuePairAPI's shape.
+    namespace st = events::system_triggers;
+    auto emit = [this](const char* ref, Json payload) {
+        if (!wants_system_trigger(ref)) return;
+        try {
+            if (emit_trigger(ref, std::move(payload)).outcome == Emitted::Outcome::busy)
+                spdlog::warn("the trigger queue is full: {} dropped", ref);
+        } catch (const std::exception& e) {
+            spdlog::warn("{} not emitted: {}", ref, e.what());
+        }
+    };
+    if (after && !before) emit(st::kKeyCreate, {{"object", store::key_value_view(*after)}});
+    if (after && before) {
+        emit(st::kKeyUpdate, {{"object", store::key_value_view(*after)}});
+        if (before->value != after->value) {
+            emit(st::kKeyValueChange,
+                 {{"old_object", store::key_value_view(*before)}, {"new_object", store::key_value_view(*after)}});
+        }
+    }
+    if (before && !after) emit(st::kKeyDelete, {{"object", store::key_value_view(*before)}});
 }
 
 void Host::on_execution_end(const store::ExecutionRecord& r) {

@@ -1,6 +1,7 @@
 #pragma once
 // The composition root: packs, actions, executions and the services packs
 // call back into, wired together in the one order that works.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -114,6 +115,8 @@ private:
     void add_pack_trigger_types(const packs::LoadedPack& pack);
     // core.st2.generic.actiontrigger for a finished execution, when wanted.
     void on_execution_end(const store::ExecutionRecord& record);
+    // core.st2.key_value_pair.* for a datastore change, when wanted.
+    void on_key_change(const std::optional<store::KeyValue>& before, const std::optional<store::KeyValue>& after);
 
     HostOptions options_;
     std::unique_ptr<store::Store> store_;
@@ -124,6 +127,7 @@ private:
     events::TriggerTypes trigger_types_;
     mutable std::mutex wanted_mu_;
     std::set<std::string> wanted_system_triggers_;
+    std::atomic<bool> wants_key_triggers_{false};
     actions::RunnerRegistry runner_types_;
     packs::Catalog catalog_;
     actions::Registry registry_;

@@ -76,7 +76,10 @@ void Datastore::set(const std::string& name, const std::string& value, std::chro
     kv.value = opt.secret ? secrets_.seal(value) : value;
     kv.updated_us = core::now_us();
     kv.expire_us = ttl.count() > 0 ? kv.updated_us + ttl.count() * 1000000 : 0;
+    bool watched = watch_.wanted && watch_.wanted();
+    std::optional<KeyValue> before = watched ? store_.kv_get(kv.scope, kv.user, name) : std::nullopt;
     store_.kv_set(kv);
+    if (watched) watch_.changed(before, kv);
 }
 
 std::optional<KeyValue> Datastore::get(const std::string& name, const Options& opt) {
@@ -88,7 +91,11 @@ std::optional<KeyValue> Datastore::get(const std::string& name, const Options& o
 
 bool Datastore::remove(const std::string& name, const Options& opt) {
     check(name, opt);
-    return store_.kv_delete(opt.scope, owner(opt), name);
+    bool watched = watch_.wanted && watch_.wanted();
+    std::optional<KeyValue> before = watched ? store_.kv_get(opt.scope, owner(opt), name) : std::nullopt;
+    bool removed = store_.kv_delete(opt.scope, owner(opt), name);
+    if (watched && removed && before) watch_.changed(before, std::nullopt);
+    return removed;
 }
 
 std::vector<KeyValue> Datastore::list(const std::string& prefix, const Options& opt) {

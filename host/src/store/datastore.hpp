@@ -3,6 +3,7 @@
 // expiry, secret values encrypted at rest. One instance serves the CLI, the
 // ABI's datastore services and templates (st2kv.system.KEY).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,17 @@ public:
 
     std::string decrypt(const std::string& sealed) const { return secrets_.unseal(sealed); }
 
+    // Told after each set or remove made through this datastore: the key as
+    // it was (nullopt: it is new) and as it is now (nullopt: deleted); a
+    // secret's value stays encrypted. Set once, before use (packhost serve's
+    // core.st2.key_value_pair.* triggers); its `wanted` says whether to
+    // look up the old value at all.
+    struct ChangeWatch {
+        std::function<bool()> wanted;
+        std::function<void(const std::optional<KeyValue>& before, const std::optional<KeyValue>& after)> changed;
+    };
+    void watch(ChangeWatch watch) { watch_ = std::move(watch); }
+
     // `st2kv` for templates: st2kv.system.NAME and st2kv.user.NAME (for
     // `user`), each the stored text; a secret stays encrypted until
     // `| decrypt_kv`.
@@ -41,6 +53,7 @@ public:
 private:
     Store& store_;
     const core::SecretBox& secrets_;
+    ChangeWatch watch_;
 };
 
 }  // namespace packhost::store

@@ -175,6 +175,29 @@ TEST_F(RulesEngine, AFailedExecutionFiresAnActionTriggerThatARuleActsOn) {
     EXPECT_TRUE(p["start_timestamp"].is_string());
 }
 
+TEST_F(RulesEngine, DatastoreChangesFireTheKeyValuePairTriggersRulesListenTo) {
+    add(R"({"name": "changed", "pack": "ops", "trigger": {"type": "core.st2.key_value_pair.value_change"},
+            "action": {"ref": "core.echo", "parameters": {"message": "{{ trigger.old_object.name }}: {{ trigger.old_object.value }} -> {{ trigger.new_object.value }}"}}})");
+    add(R"({"name": "deleted", "pack": "ops", "trigger": {"type": "core.st2.key_value_pair.delete"},
+            "action": {"ref": "core.echo", "parameters": {"message": "gone {{ trigger.object.name }}"}}})");
+    host_->set_wanted_system_triggers(engine_->listened_types());
+    auto& kv = *host_->datastore();
+    kv.set("release", "1.0", {}, {});
+    kv.set("release", "1.0", {}, {});  // an update with the same value: no value_change
+    kv.set("release", "1.1", {}, {});
+    kv.remove("release", {});
+    std::vector<std::string> messages;
+    for (const auto& instance : host_->triggers().drain()) {
+        for (const auto& e : engine_->process(instance)) messages.push_back(wait_for(e.execution_id)["message"]);
+    }
+    EXPECT_EQ(messages, (std::vector<std::string>{"release: 1.0 -> 1.1", "gone release"}));
+    // Only what a rule listens to is emitted: no create, no update.
+    host_->store()->flush();
+    store::TriggerInstanceFilter f;
+    f.trigger = "core.st2.key_value_pair.create";
+    EXPECT_TRUE(host_->store()->trigger_instances(f).empty());
+}
+
 TEST_F(RulesEngine, NoActionTriggersAreRecordedWhileNoRuleListens) {
     executions::Request r;
     r.action = "core.noop";
