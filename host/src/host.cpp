@@ -9,6 +9,7 @@
 #include "actions/runners/native.hpp"
 #include "actions/runners/process.hpp"
 #include "core/ids.hpp"
+#include "actions/parameter_rendering.hpp"
 #include "core/json_text.hpp"
 #include "store/key_value_view.hpp"
 #include "workflows/workflow_runners.hpp"
@@ -311,6 +312,34 @@ void Host::add_pack_trigger_types(const packs::LoadedPack& pack) {
         add(std::move(t));
     }
     for (const auto& p : problems) catalog_.warn("trigger type left out: " + p);
+}
+
+std::vector<events::sensors::SensorSpec> Host::sensor_specs() {
+    std::vector<events::sensors::SensorSpec> out;
+    for (const auto& pack : catalog_.loaded()) {
+        if (!pack->native || !pack->link) continue;
+        for (size_t i = 0; i < pack->native->sensors.size(); ++i) {
+            const auto& described = pack->native->sensors[i];
+            events::sensors::SensorSpec spec;
+            spec.ref = pack->metadata.ref + "." + described.name;
+            spec.description = described.description;
+            spec.trigger_types = described.trigger_types;
+            spec.poll_interval_seconds = described.poll_interval_seconds;
+            spec.resolve = [link = pack->link, i]() -> const packs::NativeSensor& { return link->get().sensors.at(i); };
+            spec.config = [this, pack]() {
+                Json config = pack->config.values;
+                if (datastore_) {
+                    actions::TemplateScope scope;
+                    scope.st2kv = datastore_->template_object("");
+                    expr::TemplateCache cache;
+                    config = actions::render_config(config, scope, cache);
+                }
+                return config.dump();
+            };
+            out.push_back(std::move(spec));
+        }
+    }
+    return out;
 }
 
 void Host::on_key_change(const std::optional<store::KeyValue>& before, const std::optional<store::KeyValue>& after) {

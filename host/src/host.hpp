@@ -16,6 +16,7 @@
 #include "actions/registry.hpp"
 #include "actions/runner_registry.hpp"
 #include "events/event_bus.hpp"
+#include "events/sensors/sensor_container.hpp"
 #include "events/trigger_queue.hpp"
 #include "events/trigger_types.hpp"
 #include "executions/control_service.hpp"
@@ -93,6 +94,10 @@ public:
     // such rules does not record one trigger instance per execution.
     void set_wanted_system_triggers(std::set<std::string> refs);
     bool wants_system_trigger(const std::string& ref) const;
+
+    // The loaded packs' native sensors, for a SensorContainer: each starts
+    // with its pack's config, templates rendered ({{ st2kv.system.X }}).
+    std::vector<events::sensors::SensorSpec> sensor_specs();
 
     // Start, wait for, cancel, pause, resume, re-run: here or in other processes.
     executions::ControlService& control() { return *control_; }

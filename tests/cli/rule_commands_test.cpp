@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -274,4 +275,26 @@ action: {ref: core.echo, parameters: {message: "deploy {{ trigger.service }} x{{
     auto again = json::parse(packhost_cmd({"trigger-instance", "get", out["id"]}).out);
     EXPECT_EQ(again["status"], "processed");
     EXPECT_EQ(packhost_cmd({"trigger-instance", "get", "nope"}).exit_code, 2);
+}
+
+TEST(SensorCommands, ListAndSwitchThePacksSensors) {
+    auto list = packhost_cmd({"sensor", "list", "--json"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    std::map<std::string, json> by_ref;
+    for (const auto& s : json::parse(list.out)) by_ref[s["ref"]] = s;
+    ASSERT_TRUE(by_ref.count("sensors.ticker")) << list.out;
+    EXPECT_EQ(by_ref["sensors.ticker"]["poll_interval"], 1);
+    EXPECT_EQ(by_ref["sensors.ticker"]["trigger_types"][0], "sensors.tick");
+    EXPECT_EQ(by_ref["sensors.listener"]["enabled"], true);
+    auto off = packhost_cmd({"sensor", "disable", "sensors.listener"});
+    ASSERT_EQ(off.exit_code, 0) << off.err;
+    EXPECT_EQ(json::parse(off.out)["enabled"], false);
+    auto text = packhost_cmd({"sensor", "list"});
+    EXPECT_NE(text.out.find("passive"), std::string::npos) << text.out;
+    for (const auto& s : json::parse(packhost_cmd({"sensor", "list", "--json"}).out)) {
+        if (s["ref"] == "sensors.listener") {
+            EXPECT_EQ(s["enabled"], false);
+        }
+    }
+    EXPECT_EQ(packhost_cmd({"sensor", "enable", "sensors.nope"}).exit_code, 2);
 }

@@ -307,7 +307,7 @@ TEST(Serve, AWebhookFiresAPacksRuleWhichRunsItsActionWithTheBody) {
     EXPECT_EQ(json::parse(one.out, nullptr, false)["execution_id"], records[0]["execution_id"]);
 }
 
-TEST(Serve, RulesCreatedWhileItRunsActOnATimerAndOnTheActionTriggerOfAFailedExecution) {
+TEST(Serve, RulesCreatedWhileItRunsActOnATimerASensorAndTheActionTriggerOfAFailedExecution) {
     packhost::testing::TempDir home("packhost-serve");
     std::map<std::string, std::string> env{
         {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
@@ -329,9 +329,18 @@ pack: ops
 trigger: {type: core.st2.IntervalTimer, parameters: {unit: seconds, delta: 1}}
 action: {ref: core.echo, parameters: {message: "tick at {{ trigger.executed_at }}"}}
 )";
+    // fixtures/sensors: the ticker sensor polls every second in serve.
+    std::string sensor_file = (home.path() / "counted.yaml").string();
+    std::ofstream(sensor_file) << R"(---
+name: counted
+pack: ops
+trigger: {type: sensors.tick}
+criteria: {trigger.n: {type: gt, pattern: 0}}
+action: {ref: core.echo, parameters: {message: "counted {{ trigger.n }}"}}
+)";
     uint16_t port = free_port();
     std::atomic<bool> done{false};
-    std::string created_out, message, failed_id, source_instance, tick;
+    std::string created_out, message, failed_id, source_instance, tick, counted;
     std::thread client([&] {
         httplib::Client c("127.0.0.1", port);
         for (int i = 0; i < 300; ++i) {
@@ -341,12 +350,13 @@ action: {ref: core.echo, parameters: {message: "tick at {{ trigger.executed_at }
         // Made by another process while serve runs: read within a second.
         created_out = run_process(packhost_argv({"rule", "create", rule_file}), env).out;
         created_out += run_process(packhost_argv({"rule", "create", timer_file}), env).out;
+        created_out += run_process(packhost_argv({"rule", "create", sensor_file}), env).out;
         std::this_thread::sleep_for(1500ms);
         if (auto r = c.Post("/api/v1/executions", R"({"action": "core.local", "parameters": {"cmd": "exit 4"}})",
                             "application/json")) {
             failed_id = json::parse(r->body, nullptr, false).value("id", "");
         }
-        for (int i = 0; i < 300 && (message.empty() || tick.empty()); ++i) {
+        for (int i = 0; i < 300 && (message.empty() || tick.empty() || counted.empty()); ++i) {
             std::this_thread::sleep_for(20ms);
             auto r = c.Get("/api/v1/executions?action=core.echo");
             if (!r) continue;
@@ -354,6 +364,7 @@ action: {ref: core.echo, parameters: {message: "tick at {{ trigger.executed_at }
                 if (e.value("status", "") != "succeeded") continue;
                 std::string rule = e["context"]["rule"].value("ref", "");
                 if (rule == "ops.tick") tick = e["result"].value("message", "");
+                if (rule == "ops.counted") counted = e["result"].value("message", "");
                 if (rule != "ops.on_failure") continue;
                 message = e["result"].value("message", "");
                 source_instance = e["context"]["trigger_instance"].value("id", "");
@@ -369,6 +380,8 @@ action: {ref: core.echo, parameters: {message: "tick at {{ trigger.executed_at }
     EXPECT_NE(created_out.find("ops.on_failure"), std::string::npos) << created_out;
     EXPECT_NE(created_out.find("ops.tick"), std::string::npos) << created_out;
     EXPECT_TRUE(tick.starts_with("tick at 20") && tick.ends_with("+00:00")) << tick;
+    EXPECT_TRUE(counted.starts_with("counted ")) << counted;
+    EXPECT_NE(serve.out.find(" sensor(s)"), std::string::npos) << serve.out;
     ASSERT_FALSE(failed_id.empty());
     EXPECT_EQ(message, "core.local failed with 4") << serve.err;
     auto instance =

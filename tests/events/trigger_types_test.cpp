@@ -10,6 +10,7 @@
 
 #include "core/errors.hpp"
 #include "host.hpp"
+#include "support/host_options.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace packhost;
@@ -97,11 +98,7 @@ TEST(TriggerTypes, AWebhooksUrlIsComparedWithoutItsSlashes) {
 
 TEST(TriggerTypes, TheHostRecordsAPayloadFailingItsSchemaAsRejectedAndQueuesNothing) {
     packhost::testing::TempDir dir("packhost-trigger-reject");
-    HostOptions o;
-    o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
-    o.store_file = dir.path() / "packhost.db";
-    o.key_file = dir.path() / "packhost.key";
-    Host host(o);
+    Host host(packhost::testing::fixture_host_options(dir.path()));
     ASSERT_TRUE(host.trigger_types().contains("flows.deploy_requested"));
     auto bad = host.emit_trigger("flows.deploy_requested", {{"replicas", "two"}});
     EXPECT_EQ(bad.outcome, Host::Emitted::Outcome::rejected);

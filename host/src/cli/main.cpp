@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
         {"rule-enforcement", add_rule_enforcement_commands},
         {"trigger", add_trigger_commands},
         {"trigger-instance", add_trigger_instance_commands},
+        {"sensor", add_sensor_commands},
     };
     std::string_view first = argc > 1 ? argv[1] : "";
     bool one = false;

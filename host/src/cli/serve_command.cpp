@@ -113,7 +113,13 @@ void serve(AppContext& ctx, const ServeArgs& args) {
             if (emitted.outcome == Host::Emitted::Outcome::busy)
                 spdlog::warn("timer {}: the trigger queue is full, this firing is lost", type);
         });
-    auto load_rules = [&host, &engine, &timers] {
+    // The packs' sensors, each on a thread of its own, switched by `packhost
+    // sensor enable|disable` (kept in the store, read again with the rules).
+    auto sensors = std::make_unique<events::sensors::SensorContainer>(
+        host.sensor_specs(),
+        [&host](const std::string& trigger, Json payload) { host.emit_trigger(trigger, std::move(payload)); },
+        events::sensors::SensorContainer::Options{});
+    auto load_rules = [&host, &engine, &timers, &sensors] {
         std::vector<std::string> problems;
         auto rules = events::rules::load_rules(host.catalog(), host.store(), host.trigger_types(), problems);
         std::vector<events::timers::TimerRequest> wanted;
@@ -125,10 +131,12 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         timers->set(wanted, problems);
         for (const auto& p : problems) spdlog::warn("rule left out: {}", p);
         host.set_wanted_system_triggers(engine.listened_types());
+        if (auto* store = host.store()) sensors->apply_switches(store->switches("sensor"));
     };
     auto* store = host.store();
     int64_t rules_generation = store ? store->config_generation() : 0;
     load_rules();
+    sensors->start();
     auto next_check = std::chrono::steady_clock::now();
     events::rules::Dispatcher dispatcher(engine, host.triggers(), [&] {
         if (!store || std::chrono::steady_clock::now() < next_check) return;
@@ -145,8 +153,8 @@ void serve(AppContext& ctx, const ServeArgs& args) {
               << (address.find(':') != std::string::npos ? "[" + address + "]" : address) << ":" << server.port()
               << " (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
               << host.registry().list().size() << " action(s), " << engine.size() << " rule(s), " << timers->size()
-              << " timer(s); continuing " << continued.size() << " unfinished workflow(s)"
-              << (no_auth ? "; no authentication" : "") << std::endl;
+              << " timer(s), " << sensors->size() << " sensor(s); continuing " << continued.size()
+              << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -154,6 +162,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     std::cout << "packhost stopping: no new requests; waiting up to " << drain_seconds << " s for running executions"
               << std::endl;
     server.stop();
+    sensors->stop();  // each sensor's stop() has returned: nothing dispatches any more
     auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(drain_seconds);
     while (host.scheduler().unfinished() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -94,6 +94,19 @@ std::optional<std::string> abi_refusal(AbiVersion host, AbiVersion pack) {
     return std::nullopt;
 }
 
+ph_writer_v1 message_writer(std::string& into) {
+    ph_writer_v1 w{};
+    w.struct_size = sizeof w;
+    w.ctx = &into;
+    w.write = [](void* ctx, const char* data, size_t len) -> ph_rc {
+        auto* s = static_cast<std::string*>(ctx);
+        if (s->size() + len > 64 * 1024) return PH_ERR_INVALID_ARGUMENT;
+        s->append(data, len);
+        return PH_OK;
+    };
+    return w;
+}
+
 NativeLibrary load_native_library(const fs::path& so, const ph_host_v1* host, AbiVersion host_abi) {
     const std::string where = so.string();
     boost::dll::shared_library lib;
@@ -117,15 +130,7 @@ NativeLibrary load_native_library(const fs::path& so, const ph_host_v1* host, Ab
     }
 
     std::string error;
-    ph_writer_v1 err{};
-    err.struct_size = sizeof err;
-    err.ctx = &error;
-    err.write = [](void* ctx, const char* data, size_t len) -> ph_rc {
-        auto* s = static_cast<std::string*>(ctx);
-        if (s->size() + len > 64 * 1024) return PH_ERR_INVALID_ARGUMENT;
-        s->append(data, len);
-        return PH_OK;
-    };
+    ph_writer_v1 err = message_writer(error);
     const ph_pack_v1* raw = nullptr;
     ph_rc rc = entry(host, &raw, &err);
     if (rc != PH_OK) {

@@ -67,6 +67,9 @@ struct NativeLibrary {
     void* shutdown_user = nullptr;
 };
 
+// A writer a pack's error messages go into (64 KiB at most).
+ph_writer_v1 message_writer(std::string& into);
+
 // Loads `so`, calls its entry point with `host`, checks and copies the
 // descriptor. Throws PackError naming the library and the problem.
 NativeLibrary load_native_library(const std::filesystem::path& so, const ph_host_v1* host, AbiVersion host_abi);

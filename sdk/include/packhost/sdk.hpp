@@ -324,6 +324,41 @@ private:
 
 using action_fn = std::function<json(const json &params, Context &ctx)>;
 
+// One running instance of a sensor: subclass it and register it with
+// Pack::sensor. A passive sensor (poll interval 0) starts its own threads
+// in start() and ends them in stop(); a polling one does a round of work in
+// poll(), which the host calls every poll interval from a thread of its
+// own. Emit trigger instances with dispatch() from any thread. Whatever
+// start() or poll() throws is reported by the host, which stops the
+// instance and starts a new one after a growing delay; keep what must
+// survive that (a last-seen id) in the datastore (host().kv_set).
+class Sensor {
+public:
+    virtual ~Sensor() = default;
+    // Once per instance, from a host thread, with the pack's config.
+    virtual void start(const json &config) { (void)config; }
+    // Polling sensors: one round.
+    virtual void poll() {}
+    // Must not return while a thread of this instance can still dispatch.
+    virtual void stop() {}
+
+    const Host &host() const { return *host_; }
+    // A trigger type of this pack by name, or any by "pack.name"; false
+    // when the host's queue is full. Throws when the host refuses it (an
+    // unknown type, a payload its schema rejects).
+    bool dispatch(std::string_view trigger, const json &payload) const {
+        return host_->dispatch(trigger, payload);
+    }
+
+private:
+    friend struct _internal_sensor_access;
+    const Host *host_ = nullptr;
+};
+
+struct _internal_sensor_access {
+    static void bind(Sensor &s, const Host &h) { s.host_ = &h; }
+};
+
 class Pack;
 
 namespace _internal {
@@ -340,6 +375,13 @@ struct action_slot {
 struct trigger_slot {
     std::string name, description, payload_schema, parameters_schema;
     ph_trigger_type_v1 desc{};
+};
+
+struct sensor_slot {
+    std::string name, description, trigger_types; // trigger_types: a JSON array of refs
+    std::function<std::unique_ptr<Sensor>()> make;
+    const Host *host = nullptr;
+    ph_sensor_v1 desc{};
 };
 
 inline void write(const ph_writer_v1 *w, std::string_view text) noexcept {
@@ -462,6 +504,45 @@ inline ph_rc invoke(void *user, const char *params, size_t params_len,
     return PH_ERR;
 }
 
+inline ph_rc sensor_start(void *user, const char *config, size_t config_len, void **instance,
+                          const ph_writer_v1 *error) noexcept {
+    auto *slot = static_cast<sensor_slot *>(user);
+    try {
+        std::unique_ptr<Sensor> s = slot->make();
+        _internal_sensor_access::bind(*s, *slot->host);
+        s->start(config_len > 0 ? json::parse(config, config + config_len) : json::object());
+        *instance = s.release();
+        return PH_OK;
+    } catch (const std::exception &e) {
+        write(error, e.what());
+    } catch (...) {
+        write(error, "unknown exception thrown by the sensor's start");
+    }
+    return PH_ERR;
+}
+
+inline ph_rc sensor_poll(void *, void *instance, const ph_writer_v1 *error) noexcept {
+    try {
+        static_cast<Sensor *>(instance)->poll();
+        return PH_OK;
+    } catch (const std::exception &e) {
+        write(error, e.what());
+    } catch (...) {
+        write(error, "unknown exception thrown by the sensor's poll");
+    }
+    return PH_ERR;
+}
+
+inline ph_rc sensor_stop(void *, void *instance) noexcept {
+    std::unique_ptr<Sensor> s(static_cast<Sensor *>(instance));
+    try {
+        s->stop();
+        return PH_OK;
+    } catch (...) {
+        return PH_ERR;
+    }
+}
+
 template <class T, class = void>
 struct has_reentrant : std::false_type {};
 template <class T>
@@ -544,6 +625,36 @@ public:
         return *this;
     }
 
+    // A sensor emitting `trigger_types` (names of this pack's types, or
+    // "pack.name" refs): polled every `poll_interval_seconds`, or passive
+    // when 0. `make` creates one instance each time the host starts it.
+    Pack &sensor(std::string name, std::string description, std::vector<std::string> trigger_types,
+                 uint32_t poll_interval_seconds, std::function<std::unique_ptr<Sensor>()> make) {
+        auto slot = std::make_unique<_internal::sensor_slot>();
+        slot->name = std::move(name);
+        slot->description = std::move(description);
+        json refs = json::array();
+        for (auto &t : trigger_types) {
+            refs.push_back(t.find('.') == std::string::npos ? name_ + "." + t : t);
+        }
+        slot->trigger_types = refs.dump();
+        slot->make = std::move(make);
+        slot->host = &host_;
+        slot->desc.struct_size = sizeof(ph_sensor_v1);
+        slot->desc.poll_interval_seconds = poll_interval_seconds;
+        sensors_.push_back(std::move(slot));
+        return *this;
+    }
+
+    // Class style: T derives from Sensor and is default-constructible.
+    template <class T>
+    Pack &sensor(std::string name, std::string description, std::vector<std::string> trigger_types,
+                 uint32_t poll_interval_seconds = 0) {
+        static_assert(std::is_base_of_v<Sensor, T>, "a sensor derives from packhost::sdk::Sensor");
+        return sensor(std::move(name), std::move(description), std::move(trigger_types),
+                      poll_interval_seconds, [] { return std::unique_ptr<Sensor>(new T()); });
+    }
+
     // Runs once at host shutdown, after every execution has ended.
     Pack &on_shutdown(std::function<void()> fn) {
         shutdown_ = std::move(fn);
@@ -574,6 +685,17 @@ public:
                 t->parameters_schema.empty() ? nullptr : t->parameters_schema.c_str();
             trigger_ptrs_.push_back(&t->desc);
         }
+        sensor_ptrs_.clear();
+        for (auto &sn : sensors_) {
+            sn->desc.name = sn->name.c_str();
+            sn->desc.description = sn->description.c_str();
+            sn->desc.trigger_types = sn->trigger_types.c_str();
+            sn->desc.user = sn.get();
+            sn->desc.start = &_internal::sensor_start;
+            sn->desc.poll = sn->desc.poll_interval_seconds > 0 ? &_internal::sensor_poll : nullptr;
+            sn->desc.stop = &_internal::sensor_stop;
+            sensor_ptrs_.push_back(&sn->desc);
+        }
         desc_ = ph_pack_v1{};
         desc_.struct_size = sizeof desc_;
         desc_.abi_major = PH_ABI_MAJOR;
@@ -586,6 +708,8 @@ public:
         desc_.actions = action_ptrs_.data();
         desc_.trigger_type_count = static_cast<uint32_t>(trigger_ptrs_.size());
         desc_.trigger_types = trigger_ptrs_.data();
+        desc_.sensor_count = static_cast<uint32_t>(sensor_ptrs_.size());
+        desc_.sensors = sensor_ptrs_.data();
         desc_.shutdown = [](void *user) {
             auto *self = static_cast<Pack *>(user);
             if (self->shutdown_) {
@@ -625,8 +749,10 @@ private:
     std::string name_, version_;
     std::vector<std::unique_ptr<_internal::action_slot>> actions_;
     std::vector<std::unique_ptr<_internal::trigger_slot>> triggers_;
+    std::vector<std::unique_ptr<_internal::sensor_slot>> sensors_;
     std::vector<const ph_action_v1 *> action_ptrs_;
     std::vector<const ph_trigger_type_v1 *> trigger_ptrs_;
+    std::vector<const ph_sensor_v1 *> sensor_ptrs_;
     std::function<void()> shutdown_;
     ph_pack_v1 desc_{};
 };

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "host.hpp"
+#include "support/host_options.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace packhost;
@@ -23,10 +24,7 @@ namespace {
 class RulesEngine : public ::testing::Test {
 protected:
     void SetUp() override {
-        HostOptions o;
-        o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
-        o.store_file = dir_.path() / "packhost.db";
-        o.key_file = dir_.path() / "packhost.key";
+        HostOptions o = packhost::testing::fixture_host_options(dir_.path());
         o.scheduler.workers = 2;
         host_ = std::make_unique<Host>(o);
         engine_ = std::make_unique<Engine>(
