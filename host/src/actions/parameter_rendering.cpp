@@ -16,7 +16,7 @@ public:
         : spec_(spec), params_(params), cache_(cache) {
         vars_["action_context"] = Json(scope.action_context);
         vars_["config_context"] = Json(scope.config_context);
-        if (!scope.trigger.is_null()) vars_["trigger"] = Json(scope.trigger);
+        if (scope.trigger) vars_["trigger"] = Json(*scope.trigger);
         for (auto it = params_.begin(); it != params_.end(); ++it) {
             if (contains_template(it.value())) {
                 state_[it.key()] = State::pending;

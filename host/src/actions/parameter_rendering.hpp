@@ -17,8 +17,9 @@ struct TemplateScope {
     Json config_context = Json::object();  // the pack's configuration
     // `st2kv.system.KEY` / `st2kv.user.KEY`; null until a datastore exists.
     std::shared_ptr<const expr::Object> st2kv;
-    // A rule's trigger instance payload (`trigger`); null when not from a rule.
-    Json trigger;
+    // A rule's trigger instance payload (`trigger`), which outlives the
+    // rendering; null when not from a rule.
+    const Json* trigger = nullptr;
 };
 
 // Renders every template in `params` (already completed with defaults).

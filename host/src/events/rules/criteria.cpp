@@ -126,30 +126,43 @@ struct Evaluation {
     std::string error;
 
     // What the key finds: walked directly for plain keys (most criteria),
-    // else through the JSONPath engine (its first match).
-    static const Json* lookup(const Criterion& c, const Json& context, Json& holder) {
+    // else through the JSONPath engine (its first match). Inside a search
+    // `item` is the item itself, not a copy of it in a context of its own.
+    static const Json* lookup(const Criterion& c, const Json& context, const Json* item, Json& holder) {
         if (!c.keys.empty()) {
             const Json* node = &context;
-            for (const auto& k : c.keys) {
+            size_t first = 0;
+            if (item) {
+                if (c.keys[0] != "item") return nullptr;
+                node = item;
+                first = 1;
+            }
+            for (size_t i = first; i < c.keys.size(); ++i) {
                 if (!node->is_object()) return nullptr;
-                auto it = node->find(k);
+                auto it = node->find(c.keys[i]);
                 if (it == node->end()) return nullptr;
                 node = &*it;
             }
             return node;
         }
-        auto found = expr::jsonpath_find(context, c.path);
+        auto found = expr::jsonpath_find(item ? item_context(*item) : context, c.path);
         if (found.empty()) return nullptr;
         holder = std::move(found.front());
         return &holder;
     }
 
-    bool holds(const Criterion& c, const Json& context) {
+    static Json item_context(const Json& item) {
+        Json context = Json::object();
+        context["item"] = item;
+        return context;
+    }
+
+    bool holds(const Criterion& c, const Json& context, const Json* item = nullptr) {
         static const Json kNull;
         Json holder;
         const Json* found = nullptr;
         try {
-            found = lookup(c, context, holder);
+            found = lookup(c, context, item, holder);
         } catch (const std::exception&) {
             return false;
         }
@@ -158,7 +171,7 @@ struct Evaluation {
         if (!c.templated) return c.op(value, c.pattern, now_us);
         Json pattern;
         try {
-            pattern = render(c.pattern.get_ref<const std::string&>(), context);
+            pattern = render(c.pattern.get_ref<const std::string&>(), item ? item_context(*item) : context);
         } catch (const std::exception& e) {
             if (error.empty()) {
                 error = "Failed to render pattern value \"" + c.pattern.get<std::string>() + "\" for key \"" + c.key +
@@ -175,11 +188,10 @@ struct Evaluation {
         if (!value.is_array() && !value.is_object()) return false;
         bool every_item = c.condition == "all" || c.condition == "all2any";
         bool every_child = c.condition == "any" || c.condition == "all";
+        static const Json kNoContext = Json::object();
         auto item_matches = [&](const Json& item) {
-            Json context = Json::object();
-            context["item"] = item;
             for (const auto& child : c.children) {
-                bool ok = holds(child, context);
+                bool ok = holds(child, kNoContext, &item);
                 if (every_child && !ok) return false;
                 if (!every_child && ok) return true;
             }

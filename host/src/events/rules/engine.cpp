@@ -88,15 +88,26 @@ void Engine::run_rules(const std::vector<Rule>& rules, const TriggerInstance& in
             // Only for an instance some rule looks at: the datastore read and
             // the payload's copy are most of the cost of one that none does.
             if (datastore_) in.st2kv = datastore_->template_object("");
+            in.render = pattern_renderer(in.st2kv, templates_);
             in.now_us = core::now_us();
             context = Json::object();
             context["trigger"] = instance.payload;
             prepared = true;
         }
+        // The criteria first: most rules tried do not match, and those need
+        // neither their action looked up nor anything rendered.
+        auto criteria = rule.criteria.evaluate(context, in.render, in.now_us);
+        if (!criteria.matched && criteria.error.empty()) continue;  // nothing to record
         auto action = registry_.find(rule.action_ref);
         in.action = action ? &action->parameters : nullptr;
-        auto trial = try_rule(rule, instance.trigger, context, in, templates_);
-        if (!trial.matches && !trial.error) continue;  // a criterion did not hold: nothing to record
+        Trial trial;
+        if (criteria.matched) {
+            trial = rule_action(rule, context, in, templates_);
+        } else {
+            trial.failed_criterion = criteria.failed;
+            trial.error = criteria.error;
+        }
+        if (!trial.matches && !trial.error) continue;
         store::RuleEnforcementRecord e;
         e.id = core::new_id();
         e.rule = rule.ref();

@@ -1,5 +1,6 @@
 #include "events/rules/operators.hpp"
 
+#include <unordered_map>
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -70,19 +71,29 @@ bool lessthan(const Json& v, const Json& p, int64_t) {
 bool greaterthan(const Json& v, const Json& p, int64_t) {
     return !p.is_null() && guarded([&] { return expr::py_less(p, v); });
 }
+// A rule's pattern is the same for every trigger instance: compiled once
+// per thread (the rules engine runs on one) and kept, up to a bound past
+// which the cache starts again (patterns rendered from payloads vary).
+const core::Regex& compiled(const std::string& pattern, bool ignorecase) {
+    thread_local std::unordered_map<std::string, core::Regex> cache[2];
+    auto& c = cache[ignorecase ? 1 : 0];
+    if (auto it = c.find(pattern); it != c.end()) return it->second;
+    auto re = core::Regex::compile(pattern, ignorecase);  // throws before anything is kept
+    if (c.size() >= 1024) c.clear();
+    return c.emplace(pattern, std::move(re)).first->second;
+}
 bool matchwildcard(const Json& v, const Json& p, int64_t) {
-    return strings(v, p) &&
-           guarded([&] { return core::Regex::compile(wildcard_to_regex(str(p))).match_start(str(v)); });
+    return strings(v, p) && guarded([&] { return compiled(wildcard_to_regex(str(p)), false).match_start(str(v)); });
 }
 // Deprecated in StackStorm: re.match (anchored at the start) with DOTALL.
 bool matchregex(const Json& v, const Json& p, int64_t) {
-    return strings(v, p) && guarded([&] { return core::Regex::compile("(?s)" + str(p)).match_start(str(v)); });
+    return strings(v, p) && guarded([&] { return compiled("(?s)" + str(p), false).match_start(str(v)); });
 }
 bool regex(const Json& v, const Json& p, int64_t) {
-    return strings(v, p) && guarded([&] { return core::Regex::compile(str(p)).search(str(v)); });
+    return strings(v, p) && guarded([&] { return compiled(str(p), false).search(str(v)); });
 }
 bool iregex(const Json& v, const Json& p, int64_t) {
-    return strings(v, p) && guarded([&] { return core::Regex::compile(str(p), true).search(str(v)); });
+    return strings(v, p) && guarded([&] { return compiled(str(p), true).search(str(v)); });
 }
 // Seconds from the value's date to now, against the pattern.
 template <bool Less>

@@ -31,15 +31,22 @@ Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& con
         out.error = "rule.trigger \"" + rule.trigger_type + "\" and trigger.ref \"" + trigger_ref + "\" do not match";
         return out;
     }
-    auto result = rule.criteria.evaluate(context, pattern_renderer(in.st2kv, cache), in.now_us);
+    auto result = in.render ? rule.criteria.evaluate(context, in.render, in.now_us)
+                            : rule.criteria.evaluate(context, pattern_renderer(in.st2kv, cache), in.now_us);
     if (!result.matched) {
         out.failed_criterion = result.failed;
         if (!result.error.empty()) out.error = result.error;
         return out;
     }
+    return rule_action(rule, context, in, cache);
+}
+
+Trial rule_action(const Rule& rule, const Json& context, const TrialInputs& in, expr::TemplateCache& cache) {
+    Trial out;
     actions::TemplateScope scope;
     scope.st2kv = in.st2kv;
-    scope.trigger = context.value("trigger", Json());
+    auto trigger = context.find("trigger");
+    if (trigger != context.end()) scope.trigger = &*trigger;
     static const actions::ParameterSpec kUndeclared;
     try {
         Json params = in.action ? in.action->complete(rule.action_parameters) : rule.action_parameters;

@@ -29,12 +29,18 @@ struct TrialInputs {
     std::shared_ptr<const expr::Object> st2kv;       // `st2kv.system.…`; null without a datastore
     const actions::ParameterSpec* action = nullptr;  // the action's parameters when registered
     int64_t now_us = 0;                              // for timediff_* criteria
+    // pattern_renderer(st2kv, cache), made once per trigger instance by
+    // whoever tries many rules on it; made per call when empty.
+    PatternRenderer render;
 };
 
 // `context` is {"trigger": payload}, made once per trigger instance for
 // every rule tried on it.
 Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& context, const TrialInputs& in,
                expr::TemplateCache& cache);
+// Its second half, for a rule whose criteria are known to hold: the
+// action's parameters rendered and cast.
+Trial rule_action(const Rule& rule, const Json& context, const TrialInputs& in, expr::TemplateCache& cache);
 
 // Renders criteria patterns with `context` ({"trigger": …} or {"item": …})
 // and st2kv: what the rules engine and try_rule share.
