@@ -3,7 +3,9 @@
 # (bundled packs, SQLite store, auth on) on 127.0.0.1 and wrk (Debian's
 # package) on the same cores, POSTing webhooks and core.noop executions at
 # concurrency 1 and 16 for HTTP_BENCH_SECONDS (10) each. Prints requests/s,
-# p50 and p99 side by side with the targets, and the idle RSS of serve.
+# p50 and p99 side by side with the targets, and the idle RSS of serve. Then
+# end to end: webhooks that a rule turns into core.noop executions, counted
+# in the store once the last of them has finished.
 set -euo pipefail
 packhost="$1"
 seconds="${HTTP_BENCH_SECONDS:-10}"
@@ -19,6 +21,14 @@ trap cleanup EXIT
 export PACKHOST_HOME="$home"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 key="$("$packhost" apikey create --name bench)"
+cat >"$home/noop_rule.yaml" <<'YAML'
+name: noop_on_webhook
+pack: bench
+trigger: {type: core.st2.webhook, parameters: {url: rule}}
+criteria: {trigger.body.ref: {type: startswith, pattern: refs/heads/}}
+action: {ref: core.noop}
+YAML
+"$packhost" rule create "$home/noop_rule.yaml" >/dev/null
 "$packhost" serve --bind "127.0.0.1:$port" --drain-seconds 5 >"$home/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 1 200); do
@@ -59,4 +69,22 @@ script '{"action": "core.noop"}'
 load 1 /api/v1/executions
 load 16 /api/v1/executions
 echo "targets: webhooks >= 20,000 req/s and p99 <= 5 ms at 16; executions >= 10,000 req/s"
+
+# End to end: every webhook to /rule runs core.noop through the rule.
+count() { sqlite3 "$home/packhost.db" "$1" 2>/dev/null || echo 0; }
+before="$(count "SELECT count(*) FROM executions WHERE action = 'core.noop' AND status = 'succeeded'")"
+script '{"ref": "refs/heads/main"}'
+start_ns="$(date +%s%N)"
+load 16 /api/v1/webhooks/rule
+last=-1
+for _ in $(seq 1 600); do  # until the count stops moving (the queue drained)
+  now="$(count "SELECT count(*) FROM executions WHERE action = 'core.noop' AND status = 'succeeded'")"
+  [ "$now" = "$last" ] && break
+  last="$now"
+  sleep 0.5
+done
+elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 - 500 ))
+ran=$((last - before))
+echo "webhook -> rule -> core.noop: $ran executions in $((elapsed_ms / 1000)).$(( (elapsed_ms % 1000) / 100 )) s," \
+     "$(( ran * 1000 / (elapsed_ms > 0 ? elapsed_ms : 1) )) executions/s end to end"
 echo "idle RSS of packhost serve with the bundled packs: $((idle_rss_kib / 1024)) MiB ($idle_rss_kib KiB; target <= 20 MiB)"

@@ -249,12 +249,21 @@ Host::Emitted Host::emit_trigger(const std::string& ref, Json payload, Json para
         return out;
     }
     events::TriggerInstance instance{out.id, ref, std::move(payload), core::now_us(), std::move(parameters)};
-    // Recorded once the queue took it: one refused leaves no record, only
-    // the refusal its sender gets.
+    // Recorded before it is queued: the rules engine marks it processed as
+    // soon as it takes it, and that later save must be the one that stays.
     store::TriggerInstanceRecord record;
-    if (store_) record = {out.id, ref, instance.payload, instance.occurrence_us, "pending", instance.parameters, ""};
+    if (store_) {
+        record = {out.id, ref, instance.payload, instance.occurrence_us, "pending", instance.parameters, ""};
+        store_->save_trigger_instance(record);
+    }
     switch (triggers_.try_push(std::move(instance))) {
-    case events::TriggerQueue::Pushed::refused: return {Emitted::Outcome::busy, "", ""};
+    case events::TriggerQueue::Pushed::refused:
+        if (store_) {
+            record.status = "refused";
+            record.reason = "the trigger queue was full";
+            store_->save_trigger_instance(std::move(record));
+        }
+        return {Emitted::Outcome::busy, "", ""};
     case events::TriggerQueue::Pushed::queued_dropping_oldest: {
         uint64_t dropped = triggers_.dropped();
         if (dropped == 1 || dropped % 10000 == 0) {
@@ -267,7 +276,6 @@ Host::Emitted Host::emit_trigger(const std::string& ref, Json payload, Json para
     }
     case events::TriggerQueue::Pushed::queued: break;
     }
-    if (store_) store_->save_trigger_instance(std::move(record));
     spdlog::debug("trigger instance {} of {} queued", out.id, ref);
     return out;
 }

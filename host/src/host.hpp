@@ -84,7 +84,7 @@ public:
     // A trigger instance of a known trigger type: checked against the
     // type's payload schema, recorded, queued for the rules. One that fails
     // the schema is recorded as rejected with the reason and goes no
-    // further; one the full queue refuses leaves no record. `parameters`:
+    // further; one the full queue refuses is recorded as refused. `parameters`:
     // which trigger of a parametrized type it is (a webhook's {url}, a
     // timer's schedule), matched against rules' trigger.parameters. Throws
     // core::NotFound for an unknown type.

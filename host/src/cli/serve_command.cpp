@@ -102,10 +102,11 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     // sensors, timers, finished executions). `rule create|enable|disable|
     // delete` by any process bumps the store's config generation: the rules
     // are read again, between two batches of trigger instances.
-    events::rules::Engine engine(host.registry(), host.store(), host.datastore(), [&host](executions::Request r) {
-        r.durable = true;
-        return host.control().start(std::move(r))->id();
-    });
+    // Not `durable`: the trigger instance and the enforcement are recorded
+    // already, and waiting for each execution's first commit would hold the
+    // one dispatcher thread to the store's commit rate.
+    events::rules::Engine engine(host.registry(), host.store(), host.datastore(),
+                                 [&host](executions::Request r) { return host.control().start(std::move(r))->id(); });
     // Timers wait on the HTTP server's I/O threads (one runtime).
     auto timers = events::timers::TimerService::on_server(
         server, [&host](const std::string& type, Json payload, Json parameters) {

@@ -222,6 +222,9 @@ TEST_F(RulesEngine, TheDispatcherRunsRulesOnEmittedTriggers) {
     }
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(wait_for(found[0].execution_id)["message"], "5");
+    // Recorded pending before it was queued, so the engine's "processed" is what stays.
+    host_->store()->flush();
+    EXPECT_EQ(host_->store()->trigger_instance(*id)->status, "processed");
 }
 
 TEST(PackRules, ReadFromEachPacksRulesFolderBadOnesLeftOutWithTheReason) {
