@@ -14,9 +14,7 @@ class Renderer {
 public:
     Renderer(const ParameterSpec& spec, Json& params, const TemplateScope& scope, expr::TemplateCache& cache)
         : spec_(spec), params_(params), cache_(cache) {
-        vars_["action_context"] = Json(scope.action_context);
-        vars_["config_context"] = Json(scope.config_context);
-        if (scope.trigger) vars_["trigger"] = Json(*scope.trigger);
+        vars_ = Json::object();
         for (auto it = params_.begin(); it != params_.end(); ++it) {
             if (contains_template(it.value())) {
                 state_[it.key()] = State::pending;
@@ -25,6 +23,14 @@ public:
             }
         }
         context_ = expr::Context(vars_);
+        // The scope outlives the rendering: borrowed, not copied (a rule's
+        // payload can be large). A parameter of the same name comes first.
+        auto borrow = [&](const char* name, const Json& value) {
+            if (!params_.contains(name)) context_.set(name, expr::Value::borrow(value));
+        };
+        borrow("action_context", scope.action_context);
+        borrow("config_context", scope.config_context);
+        if (scope.trigger) borrow("trigger", *scope.trigger);
         expr::add_global_functions(context_);
         if (scope.st2kv) context_.set("st2kv", expr::Value::object(scope.st2kv));
         context_.set_resolver([this](const std::string& name) -> std::optional<expr::Value> {

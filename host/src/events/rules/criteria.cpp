@@ -1,5 +1,7 @@
 #include "events/rules/criteria.hpp"
 
+#include <optional>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -124,17 +126,32 @@ struct Evaluation {
     const PatternRenderer& render;
     int64_t now_us;
     std::string error;
+    // Set when evaluating against a payload alone: `trigger.…` keys walk it
+    // directly, and {"trigger": payload} is made only if a pattern must be
+    // rendered or a key needs the JSONPath engine.
+    const Json* payload = nullptr;
+    std::optional<Json> made;
+
+    const Json& top(const Json& context) {
+        if (!payload) return context;
+        if (!made) made = Json{{"trigger", *payload}};
+        return *made;
+    }
 
     // What the key finds: walked directly for plain keys (most criteria),
     // else through the JSONPath engine (its first match). Inside a search
     // `item` is the item itself, not a copy of it in a context of its own.
-    static const Json* lookup(const Criterion& c, const Json& context, const Json* item, Json& holder) {
+    const Json* lookup(const Criterion& c, const Json& context, const Json* item, Json& holder) {
         if (!c.keys.empty()) {
             const Json* node = &context;
             size_t first = 0;
             if (item) {
                 if (c.keys[0] != "item") return nullptr;
                 node = item;
+                first = 1;
+            } else if (payload) {
+                if (c.keys[0] != "trigger") return nullptr;
+                node = payload;
                 first = 1;
             }
             for (size_t i = first; i < c.keys.size(); ++i) {
@@ -145,7 +162,7 @@ struct Evaluation {
             }
             return node;
         }
-        auto found = expr::jsonpath_find(item ? item_context(*item) : context, c.path);
+        auto found = expr::jsonpath_find(item ? item_context(*item) : top(context), c.path);
         if (found.empty()) return nullptr;
         holder = std::move(found.front());
         return &holder;
@@ -171,7 +188,7 @@ struct Evaluation {
         if (!c.templated) return c.op(value, c.pattern, now_us);
         Json pattern;
         try {
-            pattern = render(c.pattern.get_ref<const std::string&>(), item ? item_context(*item) : context);
+            pattern = render(c.pattern.get_ref<const std::string&>(), item ? item_context(*item) : top(context));
         } catch (const std::exception& e) {
             if (error.empty()) {
                 error = "Failed to render pattern value \"" + c.pattern.get<std::string>() + "\" for key \"" + c.key +
@@ -218,7 +235,18 @@ Criteria Criteria::parse(const Json& criteria, const std::string& where) {
 }
 
 CriteriaResult Criteria::evaluate(const Json& context, const PatternRenderer& render, int64_t now_us) const {
-    Evaluation ev{render, now_us, {}};
+    Evaluation ev{render, now_us, {}, nullptr, std::nullopt};
+    return run(ev, context);
+}
+
+CriteriaResult Criteria::evaluate_payload(const Json& payload, const PatternRenderer& render, int64_t now_us) const {
+    Evaluation ev{render, now_us, {}, &payload, std::nullopt};
+    static const Json kUnused = Json::object();
+    return run(ev, kUnused);
+}
+
+template <typename Ev>
+CriteriaResult Criteria::run(Ev& ev, const Json& context) const {
     CriteriaResult out;
     for (const auto& c : list_) {
         if (!ev.holds(c, context)) {

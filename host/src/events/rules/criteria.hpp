@@ -56,11 +56,16 @@ public:
 
     // Against `context`, {"trigger": payload}; `now_us` for timediff_*.
     CriteriaResult evaluate(const Json& context, const PatternRenderer& render, int64_t now_us) const;
+    // The same against the payload alone (the rules engine: no context is
+    // made unless a pattern has to be rendered).
+    CriteriaResult evaluate_payload(const Json& payload, const PatternRenderer& render, int64_t now_us) const;
 
     const std::vector<Criterion>& list() const { return list_; }
     bool empty() const { return list_.empty(); }
 
 private:
+    template <typename Ev>
+    CriteriaResult run(Ev& ev, const Json& context) const;
     std::vector<Criterion> list_;
 };
 

@@ -60,17 +60,15 @@ std::set<std::string> Engine::listened_types() const {
 std::vector<store::RuleEnforcementRecord> Engine::process(const TriggerInstance& instance) {
     std::vector<store::RuleEnforcementRecord> done;
     TrialInputs in;
-    Json context;
     bool prepared = false;
     std::string own = parameters_key(instance.parameters);
     if (own.empty()) {
         if (auto it = keys_of_type_.find(instance.trigger); it != keys_of_type_.end()) {
-            for (const auto& key : it->second) run_rules(by_key_.at(key), instance, context, in, prepared, done);
+            for (const auto& key : it->second) run_rules(by_key_.at(key), instance, in, prepared, done);
         }
     } else {
         for (const std::string& key : {instance.trigger + '\n', instance.trigger + '\n' + own}) {
-            if (auto it = by_key_.find(key); it != by_key_.end())
-                run_rules(it->second, instance, context, in, prepared, done);
+            if (auto it = by_key_.find(key); it != by_key_.end()) run_rules(it->second, instance, in, prepared, done);
         }
     }
     if (store_) {
@@ -80,29 +78,27 @@ std::vector<store::RuleEnforcementRecord> Engine::process(const TriggerInstance&
     return done;
 }
 
-void Engine::run_rules(const std::vector<Rule>& rules, const TriggerInstance& instance, Json& context, TrialInputs& in,
-                       bool& prepared, std::vector<store::RuleEnforcementRecord>& done) {
+void Engine::run_rules(const std::vector<Rule>& rules, const TriggerInstance& instance, TrialInputs& in, bool& prepared,
+                       std::vector<store::RuleEnforcementRecord>& done) {
     for (const auto& rule : rules) {
         if (!rule.enabled) continue;
         if (!prepared) {
-            // Only for an instance some rule looks at: the datastore read and
-            // the payload's copy are most of the cost of one that none does.
+            // Only for an instance some rule looks at: the datastore read is
+            // most of the cost of one that none does.
             if (datastore_) in.st2kv = datastore_->template_object("");
             in.render = pattern_renderer(in.st2kv, templates_);
             in.now_us = core::now_us();
-            context = Json::object();
-            context["trigger"] = instance.payload;
             prepared = true;
         }
         // The criteria first: most rules tried do not match, and those need
         // neither their action looked up nor anything rendered.
-        auto criteria = rule.criteria.evaluate(context, in.render, in.now_us);
+        auto criteria = rule.criteria.evaluate_payload(instance.payload, in.render, in.now_us);
         if (!criteria.matched && criteria.error.empty()) continue;  // nothing to record
         auto action = registry_.find(rule.action_ref);
         in.action = action ? &action->parameters : nullptr;
         Trial trial;
         if (criteria.matched) {
-            trial = rule_action(rule, context, in, templates_);
+            trial = rule_action(rule, instance.payload, in, templates_);
         } else {
             trial.failed_criterion = criteria.failed;
             trial.error = criteria.error;

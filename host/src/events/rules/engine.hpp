@@ -50,8 +50,8 @@ private:
     store::Store* store_;
     store::Datastore* datastore_;
     Start start_;
-    void run_rules(const std::vector<Rule>& rules, const TriggerInstance& instance, Json& context, TrialInputs& in,
-                   bool& prepared, std::vector<store::RuleEnforcementRecord>& done);
+    void run_rules(const std::vector<Rule>& rules, const TriggerInstance& instance, TrialInputs& in, bool& prepared,
+                   std::vector<store::RuleEnforcementRecord>& done);
 
     // Rules by "type\n" + their trigger parameters (canonical JSON, empty
     // when none): a webhook's instance meets only the rules of its url and

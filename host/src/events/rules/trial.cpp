@@ -38,15 +38,16 @@ Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& con
         if (!result.error.empty()) out.error = result.error;
         return out;
     }
-    return rule_action(rule, context, in, cache);
+    static const Json kNone;
+    auto trigger = context.find("trigger");
+    return rule_action(rule, trigger != context.end() ? *trigger : kNone, in, cache);
 }
 
-Trial rule_action(const Rule& rule, const Json& context, const TrialInputs& in, expr::TemplateCache& cache) {
+Trial rule_action(const Rule& rule, const Json& payload, const TrialInputs& in, expr::TemplateCache& cache) {
     Trial out;
     actions::TemplateScope scope;
     scope.st2kv = in.st2kv;
-    auto trigger = context.find("trigger");
-    if (trigger != context.end()) scope.trigger = &*trigger;
+    if (!payload.is_null()) scope.trigger = &payload;
     static const actions::ParameterSpec kUndeclared;
     try {
         Json params = in.action ? in.action->complete(rule.action_parameters) : rule.action_parameters;

@@ -40,7 +40,7 @@ Trial try_rule(const Rule& rule, const std::string& trigger_ref, const Json& con
                expr::TemplateCache& cache);
 // Its second half, for a rule whose criteria are known to hold: the
 // action's parameters rendered and cast.
-Trial rule_action(const Rule& rule, const Json& context, const TrialInputs& in, expr::TemplateCache& cache);
+Trial rule_action(const Rule& rule, const Json& payload, const TrialInputs& in, expr::TemplateCache& cache);
 
 // Renders criteria patterns with `context` ({"trigger": …} or {"item": …})
 // and st2kv: what the rules engine and try_rule share.
