@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -64,9 +65,13 @@ TEST_F(Sensors, APackDescribesItsSensorsWithTheirTriggerTypes) {
 }
 
 TEST_F(Sensors, APollingSensorDispatchesAndKeepsItsStateAcrossARestart) {
+    // Until `n` instances are queued (up to 10 s, for loaded machines).
+    auto queued = [this](size_t n) {
+        for (int i = 0; i < 1000 && host_->triggers().size() < n; ++i) std::this_thread::sleep_for(10ms);
+    };
     auto c = container({"sensors.ticker"});
     c->start();
-    std::this_thread::sleep_for(150ms);
+    queued(4);  // process_spawn and three ticks
     c.reset();
     auto first = drain();
     ASSERT_GE(first["sensors.tick"].size(), 3u);
@@ -79,7 +84,7 @@ TEST_F(Sensors, APollingSensorDispatchesAndKeepsItsStateAcrossARestart) {
     // A new instance (a restarted serve) goes on from the datastore.
     c = container({"sensors.ticker"});
     c->start();
-    std::this_thread::sleep_for(60ms);
+    queued(2);
     c.reset();
     auto second = drain();
     ASSERT_FALSE(second["sensors.tick"].empty());
@@ -113,18 +118,24 @@ TEST_F(Sensors, FailingSensorsAreReportedAndStartedAgainWithGrowingDelays) {
 }
 
 TEST_F(Sensors, APassiveSensorRunsUntilSwitchedOffAndAgainWhenSwitchedOn) {
+    // Waits (up to 10 s, for loaded machines) until `done` holds.
+    auto eventually = [](const std::function<bool()>& done) {
+        for (int i = 0; i < 1000; ++i) {
+            if (done()) return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    };
     auto c = container({"sensors.listener"});
     c->start();
-    std::this_thread::sleep_for(100ms);
+    size_t heard = 0;
+    EXPECT_TRUE(eventually([&] { return (heard += drain()["sensors.heard"].size()) >= 2; }));
     c->apply_switches({{"sensors.listener", false}});
-    std::this_thread::sleep_for(50ms);
-    EXPECT_EQ(c->states()[0].state, "disabled");
-    auto before = drain();
-    EXPECT_GE(before["sensors.heard"].size(), 2u);
+    EXPECT_TRUE(eventually([&] { return c->states()[0].state == "disabled"; }));
+    drain();
     std::this_thread::sleep_for(80ms);
     EXPECT_TRUE(drain()["sensors.heard"].empty()) << "nothing is heard while it is off";
     c->apply_switches({});  // back to what the pack declares: on
-    std::this_thread::sleep_for(100ms);
-    EXPECT_EQ(c->states()[0].state, "running");
-    EXPECT_FALSE(drain()["sensors.heard"].empty());
+    EXPECT_TRUE(eventually([&] { return c->states()[0].state == "running"; }));
+    EXPECT_TRUE(eventually([&] { return !drain()["sensors.heard"].empty(); }));
 }
