@@ -1,5 +1,6 @@
 #include "events/timers/timer_service.hpp"
 
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -84,15 +85,6 @@ void TimerService::set(const std::vector<TimerRequest>& wanted, std::vector<std:
 size_t TimerService::size() const {
     std::lock_guard lock(shared_->mu);
     return shared_->timers.size();
-}
-
-std::map<std::string, int64_t> TimerService::next_fire_times() const {
-    std::lock_guard lock(shared_->mu);
-    std::map<std::string, int64_t> out;
-    for (const auto& [key, t] : shared_->timers) {
-        if (t.armed) out[t.type + " " + t.parameters.dump()] = t.next_us;
-    }
-    return out;
 }
 
 void TimerService::arm(const std::shared_ptr<Shared>& shared, const std::string& key, int64_t after_us) {

@@ -8,7 +8,6 @@
 // threads); this class decides when.
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,8 +46,6 @@ public:
     // with the reason in `problems`.
     void set(const std::vector<TimerRequest>& wanted, std::vector<std::string>& problems);
     size_t size() const;
-    // When each timer fires next (µs), by "type parameters" (for tests and `rule list`).
-    std::map<std::string, int64_t> next_fire_times() const;
 
 private:
     struct Timer;
