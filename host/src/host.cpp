@@ -49,8 +49,9 @@ Host::Host(HostOptions options)
     if (!options_.store_file.empty()) {
         store_ = store::open_sqlite_store(options_.store_file.string());
         if (options_.events) store_ = events::publishing_store(std::move(store_), *options_.events);
-        store_ = events::watch_finished_executions(std::move(store_),
-                                                   [this](const store::ExecutionRecord& r) { on_execution_end(r); });
+        store_ = events::watch_finished_executions(
+            std::move(store_), [this] { return wants_action_triggers_.load(std::memory_order_relaxed); },
+            [this](const store::ExecutionRecord& r) { on_execution_end(r); });
         // A workflow is kept for `packhost serve` or `execution resume` to
         // continue; everything else an ended process left running is lost.
         // A host killed with -9 leaves its scripts running under PID 1: their
@@ -286,6 +287,7 @@ void Host::set_wanted_system_triggers(std::set<std::string> refs) {
     for (const auto& r : refs) {
         if (r.rfind("core.st2.key_value_pair.", 0) == 0) wants_key_triggers_ = true;
     }
+    wants_action_triggers_ = refs.count(events::system_triggers::kActionTrigger) > 0;
     wanted_system_triggers_ = std::move(refs);
 }
 
@@ -375,7 +377,6 @@ void Host::on_key_change(const std::optional<store::KeyValue>& before, const std
 }
 
 void Host::on_execution_end(const store::ExecutionRecord& r) {
-    if (!wants_system_trigger(events::system_triggers::kActionTrigger)) return;
     // StackStorm's action sensor payload (st2actions notifier).
     Json payload = Json::object();
     payload["execution_id"] = r.id;

@@ -118,7 +118,7 @@ public:
 
 private:
     void add_pack_trigger_types(const packs::LoadedPack& pack);
-    // core.st2.generic.actiontrigger for a finished execution, when wanted.
+    // core.st2.generic.actiontrigger for a finished execution (asked only while wanted).
     void on_execution_end(const store::ExecutionRecord& record);
     // core.st2.key_value_pair.* for a datastore change, when wanted.
     void on_key_change(const std::optional<store::KeyValue>& before, const std::optional<store::KeyValue>& after);
@@ -132,7 +132,9 @@ private:
     events::TriggerTypes trigger_types_;
     mutable std::mutex wanted_mu_;
     std::set<std::string> wanted_system_triggers_;
+    // Asked on every execution's end and datastore write: flags, not the set.
     std::atomic<bool> wants_key_triggers_{false};
+    std::atomic<bool> wants_action_triggers_{false};
     actions::RunnerRegistry runner_types_;
     packs::Catalog catalog_;
     actions::Registry registry_;

@@ -13,12 +13,13 @@ namespace {
 
 class FinishWatchingStore final : public store::ForwardingStore {
 public:
-    FinishWatchingStore(std::unique_ptr<store::Store> inner, std::function<void(const store::ExecutionRecord&)> fn)
-        : ForwardingStore(std::move(inner)), on_finished_(std::move(fn)) {}
+    FinishWatchingStore(std::unique_ptr<store::Store> inner, std::function<bool()> wanted,
+                        std::function<void(const store::ExecutionRecord&)> fn)
+        : ForwardingStore(std::move(inner)), wanted_(std::move(wanted)), on_finished_(std::move(fn)) {}
 
     uint64_t save(store::ExecutionRecord record) override {
         bool first_end = false;
-        if (core::is_completed(record.status)) {
+        if (core::is_completed(record.status) && wanted_()) {
             // A finished record may be saved again (a late result, a
             // re-save by whoever closes it): only the first save counts.
             std::lock_guard lock(mu_);
@@ -38,6 +39,7 @@ public:
 
 private:
     static constexpr size_t kRemembered = 4096;
+    std::function<bool()> wanted_;
     std::function<void(const store::ExecutionRecord&)> on_finished_;
     std::mutex mu_;
     std::unordered_set<std::string> recent_;
@@ -47,8 +49,9 @@ private:
 }  // namespace
 
 std::unique_ptr<store::Store> watch_finished_executions(
-    std::unique_ptr<store::Store> inner, std::function<void(const store::ExecutionRecord&)> on_finished) {
-    return std::make_unique<FinishWatchingStore>(std::move(inner), std::move(on_finished));
+    std::unique_ptr<store::Store> inner, std::function<bool()> wanted,
+    std::function<void(const store::ExecutionRecord&)> on_finished) {
+    return std::make_unique<FinishWatchingStore>(std::move(inner), std::move(wanted), std::move(on_finished));
 }
 
 }  // namespace packhost::events
