@@ -18,6 +18,9 @@ find_package(date REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)  # metrics; its config also looks for civetweb, zlib, curl
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# Chat alias formats are Python regular expressions with look-around (StackStorm's
+# parser writes look-behind itself), which RE2 cannot do: PCRE2 for those only.
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 # The allocator of the programs (packhost, the benchmarks, the tests):

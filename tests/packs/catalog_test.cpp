@@ -79,8 +79,8 @@ TEST(Catalog, RefusesEachBrokenPackWithItsReason) {
     // The rest loaded, and work in the same run.
     std::vector<std::string> loaded;
     for (const auto& p : host.catalog().loaded()) loaded.push_back(p->metadata.ref);
-    EXPECT_EQ(loaded, (std::vector<std::string>{"abi_older_minor", "bad_json", "flows", "good", "projects", "scripts",
-                                                "sensors"}));
+    EXPECT_EQ(loaded, (std::vector<std::string>{"abi_older_minor", "bad_json", "chat", "flows", "good", "projects",
+                                                "scripts", "sensors"}));
     auto e = host.scheduler().submit({"good.hello", {{"name", "world"}}});
     e->wait();
     EXPECT_EQ(e->status(), executions::Status::succeeded);
@@ -118,8 +118,8 @@ TEST(Catalog, FirstPackOnTheSearchPathWins) {
         if (r.reason.find("is shadowed by") != std::string::npos) ++shadowed;
     }
     // Every pack that got past pack.yaml and its library the first time: the
-    // seven that load and the four refused later for their action metadata.
-    EXPECT_EQ(shadowed, 11);
+    // eight that load and the four refused later for their action metadata.
+    EXPECT_EQ(shadowed, 12);
     EXPECT_NE(host.catalog().find("good"), nullptr);
 }
 

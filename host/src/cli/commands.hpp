@@ -21,5 +21,6 @@ void add_rule_enforcement_commands(CLI::App& app, AppContext& ctx);
 void add_trigger_commands(CLI::App& app, AppContext& ctx);
 void add_sensor_commands(CLI::App& app, AppContext& ctx);
 void add_trigger_instance_commands(CLI::App& app, AppContext& ctx);
+void add_alias_commands(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

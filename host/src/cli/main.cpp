@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
         {"trigger", add_trigger_commands},
         {"trigger-instance", add_trigger_instance_commands},
         {"sensor", add_sensor_commands},
+        {"alias", add_alias_commands},
     };
     std::string_view first = argc > 1 ? argv[1] : "";
     bool one = false;

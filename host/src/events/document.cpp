@@ -16,4 +16,18 @@ Json read_document(const std::filesystem::path& file) {
     }
 }
 
+std::string text_field(const Json& obj, const char* key, const std::string& at, bool required,
+                       std::vector<std::string>& problems) {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) {
+        if (required) problems.push_back(at + key + ": required");
+        return {};
+    }
+    if (!it->is_string() || (required && it->get_ref<const std::string&>().empty())) {
+        problems.push_back(at + key + ": must be " + (required ? "a non-empty string" : "a string"));
+        return {};
+    }
+    return it->get<std::string>();
+}
+
 }  // namespace packhost::events

@@ -5,25 +5,6 @@
 #include "core/errors.hpp"
 
 namespace packhost::events::rules {
-namespace {
-
-// The string at `key` of `obj`, or a problem when it is there but not a
-// string (or missing while required).
-std::string text_field(const Json& obj, const char* key, const std::string& at, bool required,
-                       std::vector<std::string>& problems) {
-    auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) {
-        if (required) problems.push_back(at + key + ": required");
-        return {};
-    }
-    if (!it->is_string() || (required && it->get_ref<const std::string&>().empty())) {
-        problems.push_back(at + key + ": must be " + (required ? "a non-empty string" : "a string"));
-        return {};
-    }
-    return it->get<std::string>();
-}
-
-}  // namespace
 
 Rule Rule::parse(const Json& doc, const std::string& where) {
     if (!doc.is_object())

@@ -10,33 +10,11 @@ namespace packhost::events::rules {
 
 std::vector<Rule> read_pack_rules(const std::filesystem::path& pack_dir, const std::string& pack_ref,
                                   std::vector<std::string>& problems) {
-    std::vector<Rule> out;
-    for (const auto& file : packs::yaml_files_in(pack_dir / "rules")) {
-        try {
-            Json doc = read_document(file);
-            if (doc.is_object() && !doc.contains("pack")) doc["pack"] = pack_ref;
-            Rule rule = Rule::parse(doc, file.string());
-            if (rule.pack != pack_ref) {
-                throw core::ValidationError(file.string() + ": pack: '" + rule.pack + "', but the rule is in pack '" +
-                                            pack_ref + "'");
-            }
-            rule.source = file.string();
-            out.push_back(std::move(rule));
-        } catch (const core::ValidationError& e) {
-            problems.insert(problems.end(), e.problems().begin(), e.problems().end());
-        }
-    }
-    return out;
+    return read_pack_documents<Rule>(pack_dir, pack_ref, "rules", "rule", problems);
 }
 
 std::vector<Rule> load_pack_rules(const packs::Catalog& catalog, std::vector<std::string>& problems) {
-    std::vector<Rule> out;
-    for (const auto& pack : catalog.loaded()) {
-        for (auto& rule : read_pack_rules(pack->metadata.dir, pack->metadata.ref, problems)) {
-            out.push_back(std::move(rule));
-        }
-    }
-    return out;
+    return load_pack_documents<Rule>(catalog, "rules", "rule", problems);
 }
 
 std::vector<std::string> trigger_problems(const Rule& rule, const TriggerTypes& types, const std::string& where) {
