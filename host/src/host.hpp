@@ -5,9 +5,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -94,6 +96,12 @@ public:
     // such rules does not record one trigger instance per execution.
     void set_wanted_system_triggers(std::set<std::string> refs);
     bool wants_system_trigger(const std::string& ref) const;
+    // Called with every finished execution's record once saved (on the
+    // store's writer thread: must be quick and must not wait on the store),
+    // until the listener is removed. Needs a store (none: never called).
+    // Returns an id for remove_end_listener.
+    size_t add_end_listener(std::function<void(const store::ExecutionRecord&)> listener);
+    void remove_end_listener(size_t id);
 
     // The loaded packs' native sensors, for a SensorContainer: each starts
     // with its pack's config, templates rendered ({{ st2kv.system.X }}).
@@ -135,6 +143,10 @@ private:
     // Asked on every execution's end and datastore write: flags, not the set.
     std::atomic<bool> wants_key_triggers_{false};
     std::atomic<bool> wants_action_triggers_{false};
+    std::atomic<bool> has_end_listeners_{false};
+    mutable std::mutex end_listeners_mu_;
+    std::map<size_t, std::function<void(const store::ExecutionRecord&)>> end_listeners_;
+    size_t next_end_listener_ = 1;
     actions::RunnerRegistry runner_types_;
     packs::Catalog catalog_;
     actions::Registry registry_;

@@ -22,5 +22,6 @@ void add_trigger_commands(CLI::App& app, AppContext& ctx);
 void add_sensor_commands(CLI::App& app, AppContext& ctx);
 void add_trigger_instance_commands(CLI::App& app, AppContext& ctx);
 void add_alias_commands(CLI::App& app, AppContext& ctx);
+void add_chat_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace packhost::cli

@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
         {"trigger-instance", add_trigger_instance_commands},
         {"sensor", add_sensor_commands},
         {"alias", add_alias_commands},
+        {"chat", add_chat_command},
     };
     std::string_view first = argc > 1 ? argv[1] : "";
     bool one = false;

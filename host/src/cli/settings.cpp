@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/clock.hpp"
+#include "core/edit_distance.hpp"
 #include "core/errors.hpp"
 #include "core/yaml_file.hpp"
 
@@ -63,24 +64,10 @@ std::string type_problem(const SettingSpec& s, const std::string& text) {
 
 // Closest known key, for "did you mean".
 std::string closest_key(const std::string& key) {
-    auto distance = [](const std::string& a, const std::string& b) {
-        std::vector<size_t> row(b.size() + 1);
-        for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-        for (size_t i = 1; i <= a.size(); ++i) {
-            size_t prev = row[0];
-            row[0] = i;
-            for (size_t j = 1; j <= b.size(); ++j) {
-                size_t cur = row[j];
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-                prev = cur;
-            }
-        }
-        return row[b.size()];
-    };
     std::string best;
     size_t best_d = 4;
     for (const auto& s : setting_specs()) {
-        size_t d = distance(key, s.key);
+        size_t d = core::edit_distance(key, s.key);
         if (d < best_d) best_d = d, best = s.key;
     }
     return best;
@@ -163,6 +150,16 @@ const std::vector<SettingSpec>& setting_specs() {
         {"client.url", "--url", "PACKHOST_URL", T::text, "",
          "Talk to this packhost serve (http://host:port) instead of opening the store"},
         {"client.api_key", "--api-key", "PACKHOST_API_KEY", T::secret_text, "", "The API key sent with --url"},
+        {"chatops.prefix", "", "PACKHOST_CHAT_PREFIX", T::text, "!",
+         "chat: what a message starts with to be a command"},
+        {"chatops.bot_name", "", "PACKHOST_CHAT_BOT_NAME", T::text, "packhost",
+         "chat: the name that also addresses the bot (\"packhost: help\")"},
+        {"chatops.max_result_chars", "", "PACKHOST_CHAT_MAX_RESULT_CHARS", T::whole_number, "2000",
+         "chat: longer results are cut, with `packhost execution get ID` as the pointer"},
+        {"chatops.max_message_bytes", "", "PACKHOST_CHAT_MAX_MESSAGE_BYTES", T::whole_number, "16384",
+         "chat: longer messages are refused"},
+        {"chatops.deny_by_default", "", "PACKHOST_CHAT_DENY_BY_DEFAULT", T::boolean, "false",
+         "chat: users and channels without an allow list may run nothing"},
         {"webhooks", "", "", T::secret_map, "",
          "serve: webhooks that must be signed (X-Hub-Signature-256): webhooks.NAME.secret"},
     };

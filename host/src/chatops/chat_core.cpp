@@ -1,0 +1,331 @@
+#include "chatops/chat_core.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "chatops/aliases/alias_parameters.hpp"
+#include "chatops/help_text.hpp"
+#include "core/errors.hpp"
+#include "executions/record_view.hpp"
+#include "expr/context.hpp"
+#include "host.hpp"
+
+namespace packhost::chatops {
+namespace {
+
+std::string trim(const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return {};
+    size_t e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+bool starts_with_nocase(const std::string& s, const std::string& head) {
+    if (s.size() < head.size()) return false;
+    for (size_t i = 0; i < head.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(head[i])))
+            return false;
+    }
+    return true;
+}
+
+std::string joined(const std::vector<std::string>& problems) {
+    std::string out;
+    for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p;
+    return out;
+}
+
+// What an execution's result says when the alias gives no result.format.
+std::string default_result(const Json& view) {
+    const Json& result = view.contains("result") ? view["result"] : Json();
+    std::string status = view.value("status", "");
+    std::string action = view.contains("action") ? view["action"].value("ref", "") : "";
+    auto text_of = [](const Json& r) -> std::string {
+        if (r.is_string()) return r.get<std::string>();
+        if (r.is_object()) {
+            for (const char* key : {"stdout", "message", "result"}) {
+                if (auto it = r.find(key);
+                    it != r.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+                    return it->get<std::string>();
+            }
+        }
+        return r.is_null() ? std::string() : r.dump(2);
+    };
+    if (status == "succeeded") {
+        std::string text = text_of(result);
+        return text.empty() ? "`" + action + "` succeeded." : text;
+    }
+    std::string why;
+    if (result.is_object()) {
+        for (const char* key : {"error", "stderr"}) {
+            if (auto it = result.find(key);
+                it != result.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+                why = it->get<std::string>();
+                break;
+            }
+        }
+    }
+    if (why.empty()) why = text_of(result);
+    return "`" + action + "` " + status + (why.empty() ? "." : ": " + why);
+}
+
+// Cut at a character boundary, with the pointer to the whole result.
+std::string cut(std::string text, size_t max_chars, const std::string& id) {
+    size_t chars = 0;
+    size_t at = 0;
+    while (at < text.size() && chars < max_chars) {
+        ++at;
+        while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
+        ++chars;
+    }
+    if (at >= text.size()) return text;
+    size_t total = chars;
+    for (size_t i = at; i < text.size(); ++i) total += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    text.resize(at);
+    return text + "\n… cut at " + std::to_string(max_chars) + " of " + std::to_string(total) +
+           " characters: `packhost execution get " + id + "` shows it all";
+}
+
+}  // namespace
+
+ChatCore::ChatCore(Host& host, aliases::AliasIndex aliases, ChatOptions options)
+    : host_(host), aliases_(std::move(aliases)), options_(std::move(options)) {
+    listener_ = host_.add_end_listener([this](const store::ExecutionRecord& r) { on_end(r); });
+    thread_ = std::thread([this] { loop(); });
+}
+
+ChatCore::~ChatCore() {
+    host_.remove_end_listener(listener_);
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+}
+
+void ChatCore::add_adapter(Adapter& adapter) {
+    std::lock_guard lock(mu_);
+    adapters_[adapter.name()] = &adapter;
+}
+
+void ChatCore::receive(Message message) {
+    {
+        std::lock_guard lock(mu_);
+        jobs_.push_back({std::move(message), nullptr});
+    }
+    cv_.notify_all();
+}
+
+bool ChatCore::wait_idle(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [this] { return jobs_.empty() && !busy_ && waiting_.empty(); });
+}
+
+void ChatCore::on_end(const store::ExecutionRecord& record) {
+    std::lock_guard lock(mu_);
+    if (waiting_.count(record.id)) {
+        jobs_.push_back({std::nullopt, std::make_shared<store::ExecutionRecord>(record)});
+        cv_.notify_all();
+    } else if (submitting_ > 0) {
+        // Ended before its start was through: kept until the start looks.
+        ended_early_[record.id] = std::make_shared<store::ExecutionRecord>(record);
+    }
+}
+
+void ChatCore::loop() {
+    std::unique_lock lock(mu_);
+    while (true) {
+        cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (stopping_) return;
+        Job job = std::move(jobs_.front());
+        jobs_.pop_front();
+        busy_ = true;
+        lock.unlock();
+        try {
+            if (job.message) {
+                handle(*job.message);
+            } else {
+                finished(*job.finished);
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("chat: {}", e.what());
+        }
+        lock.lock();
+        busy_ = false;
+        cv_.notify_all();
+    }
+}
+
+std::optional<std::string> ChatCore::command_of(const Message& m) const {
+    std::string text = trim(m.text);
+    if (!options_.prefix.empty() && text.rfind(options_.prefix, 0) == 0)
+        return trim(text.substr(options_.prefix.size()));
+    // Addressed by name: "packhost: …", "@packhost …", "packhost, …".
+    if (!text.empty() && text[0] == '@') text.erase(0, 1);
+    const std::string& name = options_.bot_name;
+    if (!name.empty() && starts_with_nocase(text, name) && text.size() > name.size()) {
+        char after = text[name.size()];
+        if (after == ':' || after == ',' || after == ' ' || after == '\t') return trim(text.substr(name.size() + 1));
+    }
+    return std::nullopt;
+}
+
+void ChatCore::post(const std::string& adapter, const std::string& channel, const std::string& thread,
+                    std::string text) {
+    Adapter* a = nullptr;
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = adapters_.find(adapter); it != adapters_.end()) a = it->second;
+    }
+    if (!a) {
+        spdlog::warn("chat: no adapter '{}' to post to {}", adapter, channel);
+        return;
+    }
+    a->post({channel, thread, std::move(text)});
+}
+
+void ChatCore::handle(const Message& m) {
+    auto reply = [&](std::string text) { post(m.adapter, m.channel, m.thread, std::move(text)); };
+    if (m.text.size() > options_.max_message_bytes) {
+        if (command_of(Message{m.adapter, m.user, m.channel, m.thread, m.text.substr(0, 256)})) {
+            reply("That message is " + std::to_string(m.text.size()) + " bytes; I read at most " +
+                  std::to_string(options_.max_message_bytes) + ".");
+        }
+        return;
+    }
+    auto command = command_of(m);
+    if (!command) return;
+    if (*command == "help" || command->rfind("help ", 0) == 0) {
+        reply(help_text(aliases_, options_.prefix, trim(command->substr(4))));
+        return;
+    }
+    run_command(m, *command);
+}
+
+void ChatCore::run_command(const Message& m, const std::string& text) {
+    auto reply = [&](std::string out) { post(m.adapter, m.channel, m.thread, std::move(out)); };
+    aliases::FormatParser::Command command;
+    aliases::AliasMatch match;
+    try {
+        command = aliases::FormatParser::prepare(text);
+        match = aliases_.match(command);
+    } catch (const std::invalid_argument&) {
+        reply("I can only read UTF-8 text.");
+        return;
+    } catch (const core::PythonRegex::TooCostly&) {
+        reply("That message is too complex for me to match.");
+        return;
+    } catch (const aliases::AmbiguousCommand& e) {
+        if (e.matches.empty()) {
+            auto near = closest_display(aliases_, text);
+            reply("Sorry, I don't know \"" + text + "\"." +
+                  (near ? " Did you mean \"" + options_.prefix + *near + "\"?" : std::string()) + " " +
+                  options_.prefix + "help lists what I can do.");
+        } else {
+            std::string which;
+            for (const auto& c : e.matches) which += (which.empty() ? "" : ", ") + c.alias->ref();
+            reply(std::string(e.what()) + ": " + which);
+        }
+        return;
+    }
+    const auto& alias = *match.alias;
+    if (!options_.access.allows(m.user, m.channel, alias.ref())) {
+        reply("Sorry " + m.user + ", you may not run " + alias.ref() + (m.channel.empty() ? "" : " in " + m.channel) +
+              ".");
+        return;
+    }
+    auto action = host_.registry().find(alias.action_ref);
+    if (!action) {
+        reply("Alias " + alias.ref() + " runs " + alias.action_ref + ", which is not registered here.");
+        return;
+    }
+    Json context = Json::object();
+    context["action_alias_ref"] = alias.ref();
+    context["api_user"] = m.user;
+    context["source_channel"] = m.channel;
+    context["chatops"] = {{"adapter", m.adapter}, {"user", m.user}, {"channel", m.channel}, {"thread", m.thread}};
+    std::vector<Json> sets;
+    try {
+        aliases::ImmutableScope scope;
+        scope.context = context;
+        if (auto* kv = host_.datastore()) scope.st2kv = kv->template_object(m.user);
+        sets = aliases::alias_parameters(match, command, &action->parameters, scope, templates_);
+    } catch (const core::ValidationError& e) {
+        reply("Sorry, " + joined(e.problems()));
+        return;
+    } catch (const aliases::FormatMismatch& e) {
+        reply(std::string("Sorry, ") + e.what());
+        return;
+    }
+    for (auto& parameters : sets) {
+        executions::Request request;
+        request.action = alias.action_ref;
+        request.parameters = std::move(parameters);
+        request.context = context;
+        request.durable = true;
+        std::shared_ptr<executions::Execution> execution;
+        {
+            std::lock_guard lock(mu_);
+            ++submitting_;
+        }
+        try {
+            execution = host_.control().start(std::move(request));
+        } catch (const core::ValidationError& e) {
+            reply("Sorry, " + joined(e.problems()));
+        } catch (const std::exception& e) {
+            reply(std::string("Sorry, it could not start: ") + e.what());
+        }
+        {
+            std::lock_guard lock(mu_);
+            --submitting_;
+            if (execution) {
+                waiting_[execution->id()] = {m.adapter, m.channel, m.thread, alias.ref()};
+                if (auto it = ended_early_.find(execution->id()); it != ended_early_.end()) {
+                    jobs_.push_back({std::nullopt, it->second});
+                }
+            }
+            if (submitting_ == 0) ended_early_.clear();
+        }
+        if (!execution || !alias.ack_enabled()) continue;
+        std::string ack = "On it: " + alias.ref() + " is execution " + execution->id() + ".";
+        if (alias.ack.contains("format")) {
+            Json vars = Json::object();
+            vars["execution"] = execution->to_json();
+            vars["actionalias"] = alias.to_json();
+            try {
+                ack = templates_.get(alias.ack["format"].get<std::string>())->render(expr::Context(vars));
+            } catch (const std::exception& e) {
+                ack = "(ack template of " + alias.ref() + ": " + e.what() + ")";
+            }
+        }
+        reply(std::move(ack));
+    }
+}
+
+void ChatCore::finished(const store::ExecutionRecord& record) {
+    Waiting w;
+    {
+        std::lock_guard lock(mu_);
+        auto it = waiting_.find(record.id);
+        if (it == waiting_.end()) return;
+        w = it->second;
+        waiting_.erase(it);
+    }
+    const auto* alias = aliases_.find(w.alias_ref);
+    if (alias && !alias->result_enabled()) return;
+    Json vars = Json::object();
+    vars["execution"] = executions::record_view(record);
+    std::string text;
+    if (alias && alias->result.contains("format")) {
+        try {
+            text = templates_.get(alias->result["format"].get<std::string>())->render(expr::Context(vars));
+        } catch (const std::exception& e) {
+            text = "(result template of " + alias->ref() + ": " + e.what() + ")\n" + default_result(vars["execution"]);
+        }
+    } else {
+        text = default_result(vars["execution"]);
+    }
+    post(w.adapter, w.channel, w.thread, cut(std::move(text), options_.max_result_chars, record.id));
+}
+
+}  // namespace packhost::chatops

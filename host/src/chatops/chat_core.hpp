@@ -1,0 +1,100 @@
+#pragma once
+// The chat side of the host, shared by every adapter: a message addressed to
+// the bot (the prefix, "!" by default, or its name) is matched against the
+// aliases, checked against who may run what, and run; the bot acks when the
+// execution starts and posts the result when it ends (the alias's
+// result.format, Jinja over `execution`), cut to a size with `packhost
+// execution get ID` as the pointer, in the message's thread. `!help
+// [filter]` lists the aliases; an unknown command gets the closest one.
+// Messages and finished executions are handled in order on one thread of
+// the core's own, so an ack always comes before its result.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "chatops/access.hpp"
+#include "chatops/aliases/alias_index.hpp"
+#include "chatops/chat_message.hpp"
+#include "expr/template.hpp"
+#include "store/store.hpp"
+
+namespace packhost {
+class Host;
+}
+
+namespace packhost::chatops {
+
+struct ChatOptions {
+    std::string prefix = "!";
+    std::string bot_name = "packhost";
+    size_t max_result_chars = 2000;    // longer results are cut, with the pointer
+    size_t max_message_bytes = 16384;  // longer messages are refused
+    AccessRules access;
+};
+
+class ChatCore {
+public:
+    // `host` outlives the core and keeps a store (finished executions are
+    // seen through it).
+    ChatCore(Host& host, aliases::AliasIndex aliases, ChatOptions options);
+    ~ChatCore();
+    ChatCore(const ChatCore&) = delete;
+    ChatCore& operator=(const ChatCore&) = delete;
+
+    // The adapter outlives the core (or is removed first).
+    void add_adapter(Adapter& adapter);
+
+    // Queues a message; returns at once.
+    void receive(Message message);
+
+    // Waits until every message received so far was handled and every
+    // execution they started has had its result posted, or `timeout`
+    // passes. False on timeout.
+    bool wait_idle(std::chrono::milliseconds timeout);
+
+private:
+    struct Job {
+        std::optional<Message> message;
+        std::shared_ptr<store::ExecutionRecord> finished;
+    };
+    struct Waiting {
+        std::string adapter, channel, thread;
+        std::string alias_ref;
+    };
+
+    void loop();
+    void handle(const Message& m);
+    void run_command(const Message& m, const std::string& command);
+    void finished(const store::ExecutionRecord& record);
+    void post(const std::string& adapter, const std::string& channel, const std::string& thread, std::string text);
+    std::optional<std::string> command_of(const Message& m) const;
+    void on_end(const store::ExecutionRecord& record);
+
+    Host& host_;
+    aliases::AliasIndex aliases_;
+    ChatOptions options_;
+    expr::TemplateCache templates_;
+    std::map<std::string, Adapter*> adapters_;
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Job> jobs_;
+    bool busy_ = false;
+    bool stopping_ = false;
+    // Executions started from chat whose result is still to be posted, and
+    // records of executions that ended while their start was being handled.
+    std::map<std::string, Waiting> waiting_;
+    size_t submitting_ = 0;
+    std::map<std::string, std::shared_ptr<store::ExecutionRecord>> ended_early_;
+    size_t listener_ = 0;
+    std::thread thread_;
+};
+
+}  // namespace packhost::chatops

@@ -1,0 +1,32 @@
+#pragma once
+// What every chat adapter hands the chat core, and what it is handed back.
+#include <string>
+
+namespace packhost::chatops {
+
+// A message as an adapter received it.
+struct Message {
+    std::string adapter;  // "console", "irc", "slack"
+    std::string user;
+    std::string channel;  // "#ops", a Slack channel id; the user for a direct message
+    std::string thread;   // where replies go on adapters with threads (Slack's thread_ts); "" when none
+    std::string text;
+};
+
+// A reply to post where the message came from.
+struct Reply {
+    std::string channel;
+    std::string thread;
+    std::string text;
+};
+
+// An adapter: posts replies (on its own thread if posting may block: post()
+// is called from the chat core's thread and must not wait long).
+class Adapter {
+public:
+    virtual ~Adapter() = default;
+    virtual const std::string& name() const = 0;
+    virtual void post(const Reply& reply) = 0;
+};
+
+}  // namespace packhost::chatops

@@ -1,0 +1,111 @@
+// packhost chat, the console adapter, end to end: a real packhost reading
+// messages on stdin with the fixture `chat` pack and the bundled core
+// aliases, running real executions and printing the bot's answers.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.hpp"
+
+using namespace packhost::testing;
+using json = nlohmann::json;
+
+namespace {
+
+ProcessResult chat(const std::string& input, std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv{
+        PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
+        "chat",       "--user",       "alice",
+        "--channel",  "#ops",         "--wait",
+        "60"};
+    env["PACKHOST_PACKS_PATH"] = "";
+    env["PACKHOST_HOME"] = test_home();
+    return run_process(argv, env, input);
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(ChatCommand, CommandsRunAndTheirResultsComeBack) {
+    auto r = chat("!echo hello there\npackhost: echo \"two words\"\n@packhost, echo third\nnot for the bot\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "hello there\n")) << r.out;
+    EXPECT_TRUE(has(r.out, "two words\n")) << r.out;
+    EXPECT_TRUE(has(r.out, "third\n")) << r.out;
+    EXPECT_FALSE(has(r.out, "not for the bot")) << r.out;
+}
+
+TEST(ChatCommand, AcksComeFirstAndResultsUseTheAliasFormat) {
+    auto r = chat("!deploy web to a, b count=2\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "deploying web\ndeploying web x2 to a,b in prod\n");
+}
+
+TEST(ChatCommand, HelpListsTheAliasesAndFilters) {
+    auto r = chat("!help\n!help SHIP\n!help nothing-like-it\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "!echo {{message}} - Repeats the message back (core.echo).")) << r.out;
+    EXPECT_TRUE(has(r.out, "!deploy {{app}} to {{hosts=localhost}} - Deploy an app to hosts")) << r.out;
+    EXPECT_FALSE(has(r.out, "!secret")) << "disabled aliases are not listed: " << r.out;
+    EXPECT_TRUE(has(r.out, "!ship APP [xCOUNT] - Deploy an app to hosts\nNo command matches")) << r.out;
+    EXPECT_TRUE(has(r.out, "No command matches \"nothing-like-it\".")) << r.out;
+}
+
+TEST(ChatCommand, WhatCannotRunIsAnsweredAndNothingRuns) {
+    auto r = chat("!ecko hi\n!status x\n!ship api xlots\n!deploy x to h stage=prod\n!make coffee\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "Sorry, I don't know \"ecko hi\". Did you mean \"!echo {{message}}\"?")) << r.out;
+    EXPECT_TRUE(has(r.out, "Command 'status x' matched more than 1 pattern: chat.status_a, chat.status_b")) << r.out;
+    EXPECT_TRUE(has(r.out, "Sorry, parameter 'count': cannot convert \"lots\" to an integer")) << r.out;
+    EXPECT_TRUE(has(r.out, "Sorry, Immutable arguments cannot be overriden: stage")) << r.out;
+    EXPECT_TRUE(has(r.out, "Sorry, I don't know \"make coffee\". !help lists what I can do.")) << r.out;
+    auto list = packhost_cmd({"execution", "list", "--json"});
+    EXPECT_EQ(json::parse(list.out).size(), 0u) << list.out;
+}
+
+TEST(ChatCommand, MatchMultipleRunsOncePerOccurrence) {
+    auto r = chat("!what about OPS-1 and DEV-2\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "ticket OPS-1\n")) << r.out;
+    EXPECT_TRUE(has(r.out, "ticket DEV-2\n")) << r.out;
+}
+
+TEST(ChatCommand, ExecutionsRecordWhoAskedWhere) {
+    auto r = chat("!echo traced\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto list = json::parse(packhost_cmd({"execution", "list", "--json"}).out);
+    ASSERT_EQ(list.size(), 1u);
+    auto id = list[0]["id"].get<std::string>();
+    auto e = json::parse(packhost_cmd({"execution", "get", id, "--json"}).out);
+    const auto& c = e["context"];
+    EXPECT_EQ(c["api_user"], "alice") << c.dump();
+    EXPECT_EQ(c["source_channel"], "#ops") << c.dump();
+    EXPECT_EQ(c["action_alias_ref"], "core.echo") << c.dump();
+    EXPECT_EQ(c["chatops"]["adapter"], "console") << c.dump();
+    EXPECT_EQ(c["chatops"]["user"], "alice") << c.dump();
+}
+
+TEST(ChatCommand, LongResultsAreCutWithThePointer) {
+    auto r = chat("!lines 1000\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "1\n2\n3\n")) << r.out;
+    EXPECT_FALSE(has(r.out, "\n1000\n")) << r.out;
+    EXPECT_TRUE(has(r.out, "… cut at 2000 of 3892 characters")) << r.out;  // "1\n" to "1000" (stdout is stripped)
+    EXPECT_TRUE(has(r.out, "`packhost execution get ")) << r.out;
+}
+
+TEST(ChatCommand, OversizedOrUnreadableMessagesAreRefused) {
+    std::string big = "!echo " + std::string(1 << 20, 'x') + "\n";
+    auto r = chat(big + "!echo \xff\xfe\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "That message is 1048582 bytes; I read at most 16384.")) << r.out.substr(0, 300);
+    EXPECT_TRUE(has(r.out, "I can only read UTF-8 text.")) << r.out;
+    EXPECT_EQ(json::parse(packhost_cmd({"execution", "list", "--json"}).out).size(), 0u);
+}
+
+TEST(ChatCommand, DenyByDefaultRunsNothingAndSaysSo) {
+    auto r = chat("!echo hi\n", {{"PACKHOST_CHAT_DENY_BY_DEFAULT", "true"}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "Sorry alice, you may not run core.echo in #ops.\n");
+}
+
+}  // namespace
