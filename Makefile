@@ -58,6 +58,8 @@ bench: build
 	@echo
 	@$(BUILD)/bin/packhost-rules-bench
 	@echo
+	@$(BUILD)/bin/packhost-alias-bench
+	@echo
 	@bench/http_load.sh $(PACKHOST)
 
 # libFuzzer on the template engine (clang, build-fuzz/) for FUZZ_SECONDS

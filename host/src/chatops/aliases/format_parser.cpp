@@ -129,15 +129,19 @@ Json FormatParser::values(const Command& command, const PythonRegex::Match& m) c
         if (!given) result[name] = fallback;
     }
     for (const auto& [name, value] : command.pairs) result[name] = value;
-    if (!format_.empty() && !snippets().non_space.search(command.stream)) {
-        bool any = false;
-        for (const auto& [name, value] : result.items()) {
-            (void)name;
-            if (value.is_string() && !value.get_ref<const std::string&>().empty()) any = true;
-        }
-        if (!any) throw FormatMismatch("No value supplied and no default value found.");
-    }
+    if (!supplies_a_value(command, result)) throw FormatMismatch("No value supplied and no default value found.");
     return result;
+}
+
+// StackStorm's last check: a format met by a blank command must have
+// produced some value (a default, a pair).
+bool FormatParser::supplies_a_value(const Command& command, const Json& values) const {
+    if (format_.empty() || snippets().non_space.search(command.stream)) return true;
+    for (const auto& [name, value] : values.items()) {
+        (void)name;
+        if (value.is_string() && !value.get_ref<const std::string&>().empty()) return true;
+    }
+    return false;
 }
 
 Json FormatParser::extract(const Command& command) const {
@@ -154,9 +158,14 @@ std::vector<Json> FormatParser::extract_all(const Command& command) const {
     return out;
 }
 
+// What match_command_to_alias asks of each format, without building the
+// values (or an exception) for the many formats a command does not meet.
 bool FormatParser::matches(const Command& command) const {
+    auto m = regex_.search(command.stream);
+    if (!m) return false;
+    if (format_.empty() || snippets().non_space.search(command.stream)) return true;
     try {
-        (void)extract(command);
+        (void)values(command, *m);
         return true;
     } catch (const FormatMismatch&) {
         return false;

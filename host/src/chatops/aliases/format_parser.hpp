@@ -60,6 +60,7 @@ public:
 
 private:
     Json values(const Command& command, const core::PythonRegex::Match& m) const;
+    bool supplies_a_value(const Command& command, const Json& values) const;
 
     std::string format_;
     std::string regex_text_;
