@@ -15,9 +15,11 @@
 #include <fstream>
 #include <thread>
 
+#include "support/free_port.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+using packhost::testing::free_port;
 using packhost::testing::run_process;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -29,19 +31,6 @@ std::vector<std::string> packhost_argv(std::vector<std::string> args) {
                                   std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
-}
-
-// A port nothing listens on now (the kernel's choice; the test binds it next).
-uint16_t free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 }  // namespace

@@ -160,6 +160,7 @@ std::optional<std::string> ChatCore::command_of(const Message& m) const {
     std::string text = trim(m.text);
     if (!options_.prefix.empty() && text.rfind(options_.prefix, 0) == 0)
         return trim(text.substr(options_.prefix.size()));
+    if (m.addressed) return text;
     // Addressed by name: "packhost: …", "@packhost …", "packhost, …".
     if (!text.empty() && text[0] == '@') text.erase(0, 1);
     const std::string& name = options_.bot_name;
@@ -187,7 +188,7 @@ void ChatCore::post(const std::string& adapter, const std::string& channel, cons
 void ChatCore::handle(const Message& m) {
     auto reply = [&](std::string text) { post(m.adapter, m.channel, m.thread, std::move(text)); };
     if (m.text.size() > options_.max_message_bytes) {
-        if (command_of(Message{m.adapter, m.user, m.channel, m.thread, m.text.substr(0, 256)})) {
+        if (command_of(Message{m.adapter, m.user, m.channel, m.thread, m.text.substr(0, 256), m.addressed})) {
             reply("That message is " + std::to_string(m.text.size()) + " bytes; I read at most " +
                   std::to_string(options_.max_message_bytes) + ".");
         }

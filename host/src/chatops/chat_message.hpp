@@ -11,6 +11,9 @@ struct Message {
     std::string channel;  // "#ops", a Slack channel id; the user for a direct message
     std::string thread;   // where replies go on adapters with threads (Slack's thread_ts); "" when none
     std::string text;
+    // Spoken to the bot directly (a mention, a direct message): a command
+    // without the prefix.
+    bool addressed = false;
 };
 
 // A reply to post where the message came from.

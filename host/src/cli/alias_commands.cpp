@@ -6,6 +6,7 @@
 
 #include "chatops/aliases/alias_index.hpp"
 #include "chatops/aliases/alias_parameters.hpp"
+#include "cli/chat_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "cli/table.hpp"
@@ -17,14 +18,6 @@ namespace packhost::cli {
 namespace {
 
 using namespace chatops::aliases;
-
-AliasIndex loaded_aliases(AppContext& ctx) {
-    std::vector<std::string> problems;
-    auto aliases = load_pack_aliases(ctx.host().catalog(), problems);
-    AliasIndex index(std::move(aliases), problems);
-    for (const auto& p : problems) std::cerr << "warning: alias left out: " << p << '\n';
-    return index;
-}
 
 std::string displays(const Alias& a) {
     std::string out;

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "chatops/chat_core.hpp"
+#include "cli/chat_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "host.hpp"
@@ -38,16 +39,8 @@ struct ChatArgs {
 int chat(AppContext& ctx, const ChatArgs& args) {
     auto& host = ctx.host();
     if (!host.store()) return usage_error(ctx, {"chat needs the store (a packhost home) to see executions end"});
-    std::vector<std::string> problems;
-    chatops::aliases::AliasIndex index(chatops::aliases::load_pack_aliases(host.catalog(), problems), problems);
-    for (const auto& p : problems) std::cerr << "warning: alias left out: " << p << '\n';
-    chatops::ChatOptions options;
-    const auto& s = ctx.settings;
-    options.prefix = s.text("chatops.prefix");
-    options.bot_name = s.text("chatops.bot_name");
-    options.max_result_chars = static_cast<size_t>(s.number("chatops.max_result_chars"));
-    options.max_message_bytes = static_cast<size_t>(s.number("chatops.max_message_bytes"));
-    options.access.deny_by_default = s.flag("chatops.deny_by_default");
+    auto index = loaded_aliases(ctx);
+    auto options = chat_options(ctx.settings);
     ConsoleAdapter console;
     chatops::ChatCore core(host, std::move(index), options);
     core.add_adapter(console);

@@ -19,6 +19,8 @@
 #include "events/rules/rule_set.hpp"
 #include "events/timers/timer_service.hpp"
 #include "core/errors.hpp"
+#include "chatops/adapters/slack.hpp"
+#include "cli/chat_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "http/server.hpp"
@@ -95,7 +97,27 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     http_options.threads = static_cast<unsigned>(std::clamp<int64_t>(settings.number("api.threads"), 1, 64));
     http_options.max_body_bytes = static_cast<size_t>(settings.number("api.max_body_bytes"));
     http_options.request_timeout = std::chrono::seconds(std::max<int64_t>(1, settings.number("api.request_timeout")));
-    http::Server server(http_options, [&api](http::Request& r) { return api.handle(r); });
+    // Chat: the Slack adapter (Events API on this server) when a signing
+    // secret is configured.
+    std::unique_ptr<chatops::ChatCore> chat;
+    std::unique_ptr<chatops::adapters::SlackAdapter> slack;
+    if (std::string secret = settings.text("chatops.slack.signing_secret"); !secret.empty()) {
+        chat = std::make_unique<chatops::ChatCore>(host, loaded_aliases(ctx), chat_options(settings));
+        chatops::adapters::SlackOptions so;
+        so.signing_secret = secret;
+        so.bot_token = settings.text("chatops.slack.bot_token");
+        so.api_url = settings.text("chatops.slack.api_url");
+        slack = std::make_unique<chatops::adapters::SlackAdapter>(*chat, so);
+        chat->add_adapter(*slack);
+    }
+    http::Server server(http_options, [&api, &slack](http::Request& r) {
+        if (r.path == "/chatops/slack/events") {
+            if (!slack) return http::Response::fault(404, "Slack is not configured (chatops.slack.signing_secret)");
+            if (r.method != "POST") return http::Response::fault(405, "POST only");
+            return slack->handle(r);
+        }
+        return api.handle(r);
+    });
     server.start();
 
     // Rules (the packs' and the store's) run on trigger instances (webhooks,
@@ -154,8 +176,9 @@ void serve(AppContext& ctx, const ServeArgs& args) {
               << (address.find(':') != std::string::npos ? "[" + address + "]" : address) << ":" << server.port()
               << " (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
               << host.registry().list().size() << " action(s), " << engine.size() << " rule(s), " << timers->size()
-              << " timer(s), " << sensors->size() << " sensor(s); continuing " << continued.size()
-              << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
+              << " timer(s), " << sensors->size() << " sensor(s)" << (slack ? ", Slack at /chatops/slack/events" : "")
+              << "; continuing " << continued.size() << " unfinished workflow(s)"
+              << (no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -169,6 +192,12 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     // What did not finish in time is recorded as abandoned, saying why;
     // workflows stay recorded for the next start to continue.
+    if (chat) {
+        // Results of what finished are posted; then nothing posts any more.
+        chat->wait_idle(std::chrono::seconds(5));
+        chat.reset();
+        slack.reset();
+    }
     size_t left = host.scheduler().abandon_unfinished(
         "packhost serve stopped before the execution finished (it waited " +
             std::to_string(settings.number("serve.drain_seconds")) + " s)",

@@ -160,6 +160,12 @@ const std::vector<SettingSpec>& setting_specs() {
          "chat: longer messages are refused"},
         {"chatops.deny_by_default", "", "PACKHOST_CHAT_DENY_BY_DEFAULT", T::boolean, "false",
          "chat: users and channels without an allow list may run nothing"},
+        {"chatops.slack.signing_secret", "", "PACKHOST_SLACK_SIGNING_SECRET", T::secret_text, "",
+         "serve: the Slack app's signing secret (turns on POST /chatops/slack/events)"},
+        {"chatops.slack.bot_token", "", "PACKHOST_SLACK_BOT_TOKEN", T::secret_text, "",
+         "serve: the Slack bot token replies are posted with (chat.postMessage)"},
+        {"chatops.slack.api_url", "", "PACKHOST_SLACK_API_URL", T::text, "https://slack.com/api",
+         "serve: the base URL of Slack's Web API"},
         {"webhooks", "", "", T::secret_map, "",
          "serve: webhooks that must be signed (X-Hub-Signature-256): webhooks.NAME.secret"},
     };

@@ -1,0 +1,71 @@
+#pragma once
+// The Slack adapter: Slack's Events API received by packhost serve at
+// POST /chatops/slack/events, replies through the Web API's
+// chat.postMessage. Requests are checked exactly as Slack documents
+// (https://api.slack.com/authentication/verifying-requests-from-slack):
+// X-Slack-Signature must be "v0=" + hex HMAC-SHA256 of
+// "v0:{X-Slack-Request-Timestamp}:{raw body}" with the signing secret,
+// compared in constant time, and the timestamp within 300 s of now; anything
+// else is 401 and nothing runs. The answer goes back at once (Slack wants it
+// within 3 s), the command runs afterwards; Slack's retries
+// (X-Slack-Retry-Num) are acknowledged and ignored.
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "chatops/chat_core.hpp"
+#include "chatops/chat_message.hpp"
+#include "http/message.hpp"
+
+namespace packhost::chatops::adapters {
+
+struct SlackOptions {
+    std::string signing_secret;
+    std::string bot_token;
+    std::string api_url = "https://slack.com/api";  // the Web API's base URL
+    int64_t max_skew_seconds = 300;
+};
+
+// What a request's signature headers come to.
+enum class SlackVerdict { ok, missing, stale, forged };
+SlackVerdict verify_slack_request(const http::Request& request, const std::string& signing_secret, int64_t now_seconds,
+                                  int64_t max_skew_seconds = 300);
+// The headers Slack would send with `body` at `timestamp` (tests, tools).
+std::string slack_signature(const std::string& signing_secret, const std::string& timestamp, const std::string& body);
+
+// The chat message an Events API event_callback carries, or nullopt for one
+// the bot does not read (its own posts, edits, other event types).
+std::optional<Message> slack_message(const Json& callback);
+
+class SlackAdapter final : public Adapter {
+public:
+    SlackAdapter(ChatCore& core, SlackOptions options);
+    ~SlackAdapter() override;
+    SlackAdapter(const SlackAdapter&) = delete;
+    SlackAdapter& operator=(const SlackAdapter&) = delete;
+
+    const std::string& name() const override { return name_; }
+    // Queued; a thread of the adapter's own calls chat.postMessage.
+    void post(const Reply& reply) override;
+
+    // POST /chatops/slack/events.
+    http::Response handle(const http::Request& request);
+
+private:
+    void send_loop();
+    void send(const Reply& reply);
+
+    const std::string name_ = "slack";
+    ChatCore& core_;
+    SlackOptions options_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Reply> outbox_;
+    bool stopping_ = false;
+    std::thread sender_;
+};
+
+}  // namespace packhost::chatops::adapters

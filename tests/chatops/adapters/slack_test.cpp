@@ -1,0 +1,102 @@
+// The Slack adapter's checks, as Slack documents them: the signature of its
+// own example request, stale and forged requests, the events the bot reads.
+#include "chatops/adapters/slack.hpp"
+
+#include <gtest/gtest.h>
+
+namespace packhost::chatops::adapters {
+namespace {
+
+// https://api.slack.com/authentication/verifying-requests-from-slack: the
+// signing secret, timestamp, body and signature of Slack's worked example.
+const char* kSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+const char* kTimestamp = "1531420618";
+const char* kBody =
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name="
+    "foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%"
+    "2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015."
+    "47445629121.803a0bc887a14d10d2c447fce8b6703c";
+const char* kSignature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+
+http::Request signed_request(std::string timestamp, std::string signature, std::string body) {
+    http::Request r;
+    r.method = "POST";
+    r.path = "/chatops/slack/events";
+    if (!timestamp.empty()) r.headers.emplace_back("x-slack-request-timestamp", timestamp);
+    if (!signature.empty()) r.headers.emplace_back("x-slack-signature", signature);
+    r.body = std::move(body);
+    return r;
+}
+
+TEST(SlackSigning, SlacksOwnExampleVerifies) {
+    EXPECT_EQ(slack_signature(kSecret, kTimestamp, kBody), kSignature);
+    auto r = signed_request(kTimestamp, kSignature, kBody);
+    EXPECT_EQ(verify_slack_request(r, kSecret, 1531420618 + 299), SlackVerdict::ok);
+    EXPECT_EQ(verify_slack_request(r, kSecret, 1531420618 - 299), SlackVerdict::ok);
+}
+
+TEST(SlackSigning, StaleForgedAndMissingAreRefused) {
+    auto r = signed_request(kTimestamp, kSignature, kBody);
+    EXPECT_EQ(verify_slack_request(r, kSecret, 1531420618 + 301), SlackVerdict::stale);
+    EXPECT_EQ(verify_slack_request(r, kSecret, 1531420618 - 301), SlackVerdict::stale);
+    EXPECT_EQ(verify_slack_request(r, "another secret", 1531420618), SlackVerdict::forged);
+    auto tampered = signed_request(kTimestamp, kSignature, std::string(kBody) + "&x=1");
+    EXPECT_EQ(verify_slack_request(tampered, kSecret, 1531420618), SlackVerdict::forged);
+    std::string upper = kSignature;
+    upper[3] = 'A';  // hex digits in another case are another signature
+    EXPECT_EQ(verify_slack_request(signed_request(kTimestamp, upper, kBody), kSecret, 1531420618),
+              SlackVerdict::forged);
+    EXPECT_EQ(verify_slack_request(signed_request(kTimestamp, "v1=" + std::string(kSignature + 3), kBody), kSecret,
+                                   1531420618),
+              SlackVerdict::forged);
+    EXPECT_EQ(verify_slack_request(signed_request("1531420618x", kSignature, kBody), kSecret, 1531420618),
+              SlackVerdict::forged);
+    EXPECT_EQ(verify_slack_request(signed_request("", kSignature, kBody), kSecret, 1531420618), SlackVerdict::missing);
+    EXPECT_EQ(verify_slack_request(signed_request(kTimestamp, "", kBody), kSecret, 1531420618), SlackVerdict::missing);
+}
+
+Json callback(Json event) {
+    return Json{{"type", "event_callback"}, {"team_id", "T1"}, {"event_id", "Ev1"}, {"event", std::move(event)}};
+}
+
+TEST(SlackEvents, MentionsAndMessagesBecomeChatMessages) {
+    auto m = slack_message(callback({{"type", "app_mention"},
+                                     {"user", "U061F7AUR"},
+                                     {"text", "<@U0LAN0Z89> echo &lt;b&gt; &amp; \u201cquoted\u201d it\u2019s"},
+                                     {"ts", "1515449522.000016"},
+                                     {"channel", "C0LAN2Q65"}}));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->adapter, "slack");
+    EXPECT_EQ(m->user, "U061F7AUR");
+    EXPECT_EQ(m->channel, "C0LAN2Q65");
+    EXPECT_EQ(m->thread, "");
+    EXPECT_EQ(m->text, " echo <b> & \"quoted\" it's");
+    EXPECT_TRUE(m->addressed);
+    m = slack_message(callback({{"type", "message"},
+                                {"user", "U1"},
+                                {"text", "!echo hi"},
+                                {"ts", "2.0"},
+                                {"thread_ts", "1.0"},
+                                {"channel", "C1"},
+                                {"channel_type", "channel"}}));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->thread, "1.0");
+    EXPECT_FALSE(m->addressed);
+    m = slack_message(callback(
+        {{"type", "message"}, {"user", "U1"}, {"text", "echo hi"}, {"channel", "D1"}, {"channel_type", "im"}}));
+    ASSERT_TRUE(m);
+    EXPECT_TRUE(m->addressed);
+}
+
+TEST(SlackEvents, TheBotsOwnPostsEditsAndOtherEventsAreNotRead) {
+    EXPECT_FALSE(
+        slack_message(callback({{"type", "message"}, {"bot_id", "B1"}, {"text", "!echo loop"}, {"channel", "C1"}})));
+    EXPECT_FALSE(slack_message(callback(
+        {{"type", "message"}, {"subtype", "message_changed"}, {"user", "U1"}, {"text", "!x"}, {"channel", "C1"}})));
+    EXPECT_FALSE(slack_message(callback({{"type", "reaction_added"}, {"user", "U1"}})));
+    EXPECT_FALSE(slack_message(Json{{"type", "url_verification"}, {"challenge", "x"}}));
+    EXPECT_FALSE(slack_message(Json::array()));
+}
+
+}  // namespace
+}  // namespace packhost::chatops::adapters

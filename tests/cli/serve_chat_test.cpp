@@ -1,0 +1,123 @@
+// Chat on `packhost serve` with the Slack adapter, end to end: a real serve
+// on 127.0.0.1, Events API requests signed as Slack signs them, and the
+// replies arriving at a fake of Slack's Web API (tests/chatops/adapters/
+// fake_slack.hpp; Slack itself cannot be reached from here).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "chatops/adapters/fake_slack.hpp"
+#include "chatops/adapters/slack.hpp"
+#include "support/free_port.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace packhost::testing;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kSecret = "a-signing-secret";
+const char* kToken = "xoxb-test-token";
+
+std::vector<std::string> packhost_argv(std::vector<std::string> args) {
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+struct Sent {
+    int status = 0;
+    std::string body;
+};
+
+Sent send_event(httplib::Client& c, const std::string& body, long skew = 0, const std::string& secret = kSecret,
+                bool retry = false) {
+    std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+        skew);
+    httplib::Headers h{{"X-Slack-Request-Timestamp", ts},
+                       {"X-Slack-Signature", packhost::chatops::adapters::slack_signature(secret, ts, body)}};
+    if (retry) h.emplace("X-Slack-Retry-Num", "1");
+    auto r = c.Post("/chatops/slack/events", h, body, "application/json");
+    return r ? Sent{r->status, r->body} : Sent{};
+}
+
+std::string mention(const std::string& text, const std::string& channel, const std::string& thread = "") {
+    json event = {{"type", "app_mention"},     {"user", "U061F7AUR"}, {"text", "<@U0LAN0Z89> " + text},
+                  {"ts", "1515449522.000016"}, {"channel", channel},  {"event_ts", "1515449522.000016"}};
+    if (!thread.empty()) event["thread_ts"] = thread;
+    return json{{"token", "x"}, {"team_id", "T1"}, {"type", "event_callback"}, {"event_id", "Ev1"}, {"event", event}}
+        .dump();
+}
+
+}  // namespace
+
+TEST(ServeChat, SlackEventsRunAliasesAndTheRepliesGoThroughTheWebApi) {
+    TempDir home("packhost-slack");
+    FakeSlack slack(kToken);
+    slack.rate_limit_once();  // the first post meets a 429 with Retry-After
+    uint16_t port = free_port();
+    std::map<std::string, std::string> env{{"PACKHOST_PACKS_PATH", ""},
+                                           {"USER", "tester"},
+                                           {"PACKHOST_HOME", home.path().string()},
+                                           {"PACKHOST_SLACK_SIGNING_SECRET", kSecret},
+                                           {"PACKHOST_SLACK_BOT_TOKEN", kToken},
+                                           {"PACKHOST_SLACK_API_URL", slack.api_url()}};
+    std::atomic<bool> done{false};
+    Sent challenge, ok, forged, stale, unsigned_, retried, threaded;
+    std::vector<json> posts;
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        for (int i = 0; i < 300; ++i) {
+            if (auto r = c.Get("/api/v1/health"); r && r->status == 200) break;
+            std::this_thread::sleep_for(20ms);
+        }
+        challenge = send_event(
+            c,
+            R"({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"})");
+        forged = send_event(c, mention("echo forged", "C1"), 0, "not the secret");
+        stale = send_event(c, mention("echo stale", "C1"), -301);
+        if (auto r = c.Post("/chatops/slack/events", mention("echo unsigned", "C1"), "application/json"))
+            unsigned_ = {r->status, r->body};
+        retried = send_event(c, mention("echo retried", "C1"), 0, kSecret, true);
+        ok = send_event(c, mention("echo hello from slack", "C1"));
+        threaded = send_event(c, mention("echo in a thread", "C2", "1515449500.000001"));
+        posts = slack.posts(2, 20s);
+        done = true;
+    });
+    auto serve = run_process_signal_when(packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env,
+                                         SIGTERM, [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_NE(serve.out.find("Slack at /chatops/slack/events"), std::string::npos) << serve.out;
+    EXPECT_EQ(challenge.status, 200);
+    EXPECT_EQ(json::parse(challenge.body, nullptr, false)["challenge"],
+              "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    EXPECT_EQ(forged.status, 401);
+    EXPECT_EQ(stale.status, 401);
+    EXPECT_EQ(unsigned_.status, 401);
+    EXPECT_EQ(retried.status, 200);
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(threaded.status, 200);
+    ASSERT_EQ(posts.size(), 2u) << serve.err;
+    std::map<std::string, json> by_channel;
+    for (const auto& p : posts) by_channel[p["channel"].get<std::string>()] = p;
+    EXPECT_EQ(by_channel["C1"]["text"], "hello from slack");
+    EXPECT_FALSE(by_channel["C1"].contains("thread_ts"));
+    EXPECT_EQ(by_channel["C2"]["text"], "in a thread");
+    EXPECT_EQ(by_channel["C2"]["thread_ts"], "1515449500.000001");
+    // Only the two good requests ran anything.
+    auto listed = run_process(packhost_argv({"execution", "list", "--json"}), env);
+    auto all = json::parse(listed.out, nullptr, false);
+    ASSERT_EQ(all.size(), 2u) << listed.out;
+    for (const auto& e : all) EXPECT_EQ(e["context"]["chatops"]["adapter"], "slack");
+}
