@@ -60,6 +60,8 @@ bench: build
 	@echo
 	@$(BUILD)/bin/packhost-alias-bench
 	@echo
+	@bench/chat_irc.sh $(PACKHOST)
+	@echo
 	@bench/http_load.sh $(PACKHOST)
 
 # libFuzzer on the template engine (clang, build-fuzz/) for FUZZ_SECONDS

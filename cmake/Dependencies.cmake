@@ -11,6 +11,7 @@ find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(SQLiteCpp REQUIRED)
 find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)  # TLS for the IRC adapter (Boost.Asio's ssl)
 find_package(ICU REQUIRED COMPONENTS uc)
 # Time zones for timers: Howard Hinnant's date library over the system's
 # tzdata (libdate-tz reads /usr/share/zoneinfo).

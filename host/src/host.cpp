@@ -50,11 +50,7 @@ Host::Host(HostOptions options)
         store_ = store::open_sqlite_store(options_.store_file.string());
         if (options_.events) store_ = events::publishing_store(std::move(store_), *options_.events);
         store_ = events::watch_finished_executions(
-            std::move(store_),
-            [this] {
-                return wants_action_triggers_.load(std::memory_order_relaxed) ||
-                       has_end_listeners_.load(std::memory_order_relaxed);
-            },
+            std::move(store_), [this] { return wants_action_triggers_.load(std::memory_order_relaxed); },
             [this](const store::ExecutionRecord& r) { on_execution_end(r); });
         // A workflow is kept for `packhost serve` or `execution resume` to
         // continue; everything else an ended process left running is lost.
@@ -380,26 +376,7 @@ void Host::on_key_change(const std::optional<store::KeyValue>& before, const std
     if (before && !after) emit(st::kKeyDelete, {{"object", store::key_value_view(*before)}});
 }
 
-size_t Host::add_end_listener(std::function<void(const store::ExecutionRecord&)> listener) {
-    std::lock_guard lock(end_listeners_mu_);
-    size_t id = next_end_listener_++;
-    end_listeners_.emplace(id, std::move(listener));
-    has_end_listeners_ = true;
-    return id;
-}
-
-void Host::remove_end_listener(size_t id) {
-    std::lock_guard lock(end_listeners_mu_);
-    end_listeners_.erase(id);
-    has_end_listeners_ = !end_listeners_.empty();
-}
-
 void Host::on_execution_end(const store::ExecutionRecord& r) {
-    if (has_end_listeners_.load(std::memory_order_relaxed)) {
-        std::lock_guard lock(end_listeners_mu_);
-        for (const auto& [id, listener] : end_listeners_) listener(r);
-    }
-    if (!wants_action_triggers_.load(std::memory_order_relaxed)) return;
     // StackStorm's action sensor payload (st2actions notifier).
     Json payload = Json::object();
     payload["execution_id"] = r.id;

@@ -96,12 +96,6 @@ public:
     // such rules does not record one trigger instance per execution.
     void set_wanted_system_triggers(std::set<std::string> refs);
     bool wants_system_trigger(const std::string& ref) const;
-    // Called with every finished execution's record once saved (on the
-    // store's writer thread: must be quick and must not wait on the store),
-    // until the listener is removed. Needs a store (none: never called).
-    // Returns an id for remove_end_listener.
-    size_t add_end_listener(std::function<void(const store::ExecutionRecord&)> listener);
-    void remove_end_listener(size_t id);
 
     // The loaded packs' native sensors, for a SensorContainer: each starts
     // with its pack's config, templates rendered ({{ st2kv.system.X }}).
@@ -143,10 +137,6 @@ private:
     // Asked on every execution's end and datastore write: flags, not the set.
     std::atomic<bool> wants_key_triggers_{false};
     std::atomic<bool> wants_action_triggers_{false};
-    std::atomic<bool> has_end_listeners_{false};
-    mutable std::mutex end_listeners_mu_;
-    std::map<size_t, std::function<void(const store::ExecutionRecord&)>> end_listeners_;
-    size_t next_end_listener_ = 1;
     actions::RunnerRegistry runner_types_;
     packs::Catalog catalog_;
     actions::Registry registry_;

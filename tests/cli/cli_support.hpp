@@ -35,6 +35,14 @@ inline const std::string& test_home() {
     return homes.emplace(test, dir.string()).first->second;
 }
 
+// The built packhost with the fixture and bundled packs, then `args`.
+inline std::vector<std::string> packhost_argv(std::vector<std::string> args) {
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
+                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
 inline ProcessResult packhost_cmd(std::vector<std::string> args, bool fixtures = true) {
     std::vector<std::string> argv{PACKHOST_BIN};
     if (fixtures) {

@@ -14,6 +14,7 @@
 
 #include "chatops/adapters/fake_slack.hpp"
 #include "chatops/adapters/slack.hpp"
+#include "cli/cli_support.hpp"
 #include "support/free_port.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -26,13 +27,6 @@ namespace {
 
 const char* kSecret = "a-signing-secret";
 const char* kToken = "xoxb-test-token";
-
-std::vector<std::string> packhost_argv(std::vector<std::string> args) {
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
-                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-}
 
 struct Sent {
     int status = 0;

@@ -15,25 +15,18 @@
 #include <fstream>
 #include <thread>
 
+#include "cli/cli_support.hpp"
 #include "support/free_port.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 using packhost::testing::free_port;
+using packhost::testing::packhost_argv;
 using packhost::testing::run_process;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::vector<std::string> packhost_argv(std::vector<std::string> args) {
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
-                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(Serve, AnswersTheApiWithAKeyMadeByTheCliAndStopsCleanly) {
     packhost::testing::TempDir home("packhost-serve");

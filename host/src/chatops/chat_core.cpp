@@ -5,7 +5,6 @@
 #include "chatops/aliases/alias_parameters.hpp"
 #include "chatops/help_text.hpp"
 #include "core/errors.hpp"
-#include "executions/record_view.hpp"
 #include "expr/context.hpp"
 #include "host.hpp"
 
@@ -89,12 +88,10 @@ std::string cut(std::string text, size_t max_chars, const std::string& id) {
 
 ChatCore::ChatCore(Host& host, aliases::AliasIndex aliases, ChatOptions options)
     : host_(host), aliases_(std::move(aliases)), options_(std::move(options)) {
-    listener_ = host_.add_end_listener([this](const store::ExecutionRecord& r) { on_end(r); });
     thread_ = std::thread([this] { loop(); });
 }
 
 ChatCore::~ChatCore() {
-    host_.remove_end_listener(listener_);
     {
         std::lock_guard lock(mu_);
         stopping_ = true;
@@ -108,48 +105,53 @@ void ChatCore::add_adapter(Adapter& adapter) {
     adapters_[adapter.name()] = &adapter;
 }
 
-void ChatCore::receive(Message message) {
-    {
-        std::lock_guard lock(mu_);
-        jobs_.push_back({std::move(message), nullptr});
+void ChatCore::receive(Message message) { dispatch({std::move(message), std::nullopt}); }
+
+// One job at a time, in order: on the caller's thread when nothing else is
+// queued or running (a thread hop fewer on each side of an execution, which
+// is most of a chat round trip), else queued for the core's thread.
+void ChatCore::dispatch(Job job) {
+    std::unique_lock lock(mu_);
+    if (busy_ || !jobs_.empty() || stopping_) {
+        jobs_.push_back(std::move(job));
+        cv_.notify_all();
+        return;
     }
-    cv_.notify_all();
+    busy_ = true;
+    lock.unlock();
+    run(job);
+    lock.lock();
+    busy_ = false;
+    cv_.notify_all();  // the core's thread takes what came meanwhile
+}
+
+void ChatCore::run(const Job& job) {
+    try {
+        if (job.message) {
+            handle(*job.message);
+        } else {
+            finished(*job.finished);
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("chat: {}", e.what());
+    }
 }
 
 bool ChatCore::wait_idle(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [this] { return jobs_.empty() && !busy_ && waiting_.empty(); });
-}
-
-void ChatCore::on_end(const store::ExecutionRecord& record) {
-    std::lock_guard lock(mu_);
-    if (waiting_.count(record.id)) {
-        jobs_.push_back({std::nullopt, std::make_shared<store::ExecutionRecord>(record)});
-        cv_.notify_all();
-    } else if (submitting_ > 0) {
-        // Ended before its start was through: kept until the start looks.
-        ended_early_[record.id] = std::make_shared<store::ExecutionRecord>(record);
-    }
+    return cv_.wait_for(lock, timeout, [this] { return jobs_.empty() && !busy_ && outstanding_ == 0; });
 }
 
 void ChatCore::loop() {
     std::unique_lock lock(mu_);
     while (true) {
-        cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        cv_.wait(lock, [this] { return stopping_ || (!jobs_.empty() && !busy_); });
         if (stopping_) return;
         Job job = std::move(jobs_.front());
         jobs_.pop_front();
         busy_ = true;
         lock.unlock();
-        try {
-            if (job.message) {
-                handle(*job.message);
-            } else {
-                finished(*job.finished);
-            }
-        } catch (const std::exception& e) {
-            spdlog::error("chat: {}", e.what());
-        }
+        run(job);
         lock.lock();
         busy_ = false;
         cv_.notify_all();
@@ -249,7 +251,11 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
     try {
         aliases::ImmutableScope scope;
         scope.context = context;
-        if (auto* kv = host_.datastore()) scope.st2kv = kv->template_object(m.user);
+        // Only immutable parameters render templates: the datastore is not
+        // looked at for the many aliases without them.
+        if (auto* kv = host_.datastore(); kv && !alias.immutable_parameters.empty()) {
+            scope.st2kv = kv->template_object(m.user);
+        }
         sets = aliases::alias_parameters(match, command, &action->parameters, scope, templates_);
     } catch (const core::ValidationError& e) {
         reply("Sorry, " + joined(e.problems()));
@@ -263,11 +269,16 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         request.action = alias.action_ref;
         request.parameters = std::move(parameters);
         request.context = context;
-        request.durable = true;
+        // Not durable: the reply waits for no commit (the record is still
+        // saved); the end comes straight from the execution, on its thread.
+        Waiting to{m.adapter, m.channel, m.thread, alias.ref()};
+        request.on_end = [this, to](const executions::Execution& e) {
+            dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}});
+        };
         std::shared_ptr<executions::Execution> execution;
         {
             std::lock_guard lock(mu_);
-            ++submitting_;
+            ++outstanding_;
         }
         try {
             execution = host_.control().start(std::move(request));
@@ -276,16 +287,9 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         } catch (const std::exception& e) {
             reply(std::string("Sorry, it could not start: ") + e.what());
         }
-        {
+        if (!execution) {
             std::lock_guard lock(mu_);
-            --submitting_;
-            if (execution) {
-                waiting_[execution->id()] = {m.adapter, m.channel, m.thread, alias.ref()};
-                if (auto it = ended_early_.find(execution->id()); it != ended_early_.end()) {
-                    jobs_.push_back({std::nullopt, it->second});
-                }
-            }
-            if (submitting_ == 0) ended_early_.clear();
+            --outstanding_;
         }
         if (!execution || !alias.ack_enabled()) continue;
         std::string ack = "On it: " + alias.ref() + " is execution " + execution->id() + ".";
@@ -303,19 +307,15 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
     }
 }
 
-void ChatCore::finished(const store::ExecutionRecord& record) {
-    Waiting w;
+void ChatCore::finished(const Finished& f) {
     {
         std::lock_guard lock(mu_);
-        auto it = waiting_.find(record.id);
-        if (it == waiting_.end()) return;
-        w = it->second;
-        waiting_.erase(it);
+        --outstanding_;
     }
-    const auto* alias = aliases_.find(w.alias_ref);
+    const auto* alias = aliases_.find(f.to.alias_ref);
     if (alias && !alias->result_enabled()) return;
     Json vars = Json::object();
-    vars["execution"] = executions::record_view(record);
+    vars["execution"] = f.execution;
     std::string text;
     if (alias && alias->result.contains("format")) {
         try {
@@ -326,7 +326,7 @@ void ChatCore::finished(const store::ExecutionRecord& record) {
     } else {
         text = default_result(vars["execution"]);
     }
-    post(w.adapter, w.channel, w.thread, cut(std::move(text), options_.max_result_chars, record.id));
+    post(f.to.adapter, f.to.channel, f.to.thread, cut(std::move(text), options_.max_result_chars, f.id));
 }
 
 }  // namespace packhost::chatops

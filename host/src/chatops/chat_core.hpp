@@ -6,8 +6,11 @@
 // result.format, Jinja over `execution`), cut to a size with `packhost
 // execution get ID` as the pointer, in the message's thread. `!help
 // [filter]` lists the aliases; an unknown command gets the closest one.
-// Messages and finished executions are handled in order on one thread of
-// the core's own, so an ack always comes before its result.
+// Messages and finished executions are handled one at a time and in order
+// (on the caller's thread when the core is idle, else on a thread of the
+// core's own), so an ack always comes before its result; an execution's
+// end reaches it directly from the execution (not through the store), so a
+// reply waits for no disk.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -23,7 +26,6 @@
 #include "chatops/aliases/alias_index.hpp"
 #include "chatops/chat_message.hpp"
 #include "expr/template.hpp"
-#include "store/store.hpp"
 
 namespace packhost {
 class Host;
@@ -41,8 +43,7 @@ struct ChatOptions {
 
 class ChatCore {
 public:
-    // `host` outlives the core and keeps a store (finished executions are
-    // seen through it).
+    // `host` outlives the core.
     ChatCore(Host& host, aliases::AliasIndex aliases, ChatOptions options);
     ~ChatCore();
     ChatCore(const ChatCore&) = delete;
@@ -60,22 +61,29 @@ public:
     bool wait_idle(std::chrono::milliseconds timeout);
 
 private:
-    struct Job {
-        std::optional<Message> message;
-        std::shared_ptr<store::ExecutionRecord> finished;
-    };
+    // Where an execution's result goes.
     struct Waiting {
         std::string adapter, channel, thread;
         std::string alias_ref;
     };
+    struct Finished {
+        Waiting to;
+        std::string id;
+        Json execution;  // as `execution get --json` shows it
+    };
+    struct Job {
+        std::optional<Message> message;
+        std::optional<Finished> finished;
+    };
 
     void loop();
+    void dispatch(Job job);
+    void run(const Job& job);
     void handle(const Message& m);
     void run_command(const Message& m, const std::string& command);
-    void finished(const store::ExecutionRecord& record);
+    void finished(const Finished& f);
     void post(const std::string& adapter, const std::string& channel, const std::string& thread, std::string text);
     std::optional<std::string> command_of(const Message& m) const;
-    void on_end(const store::ExecutionRecord& record);
 
     Host& host_;
     aliases::AliasIndex aliases_;
@@ -88,12 +96,7 @@ private:
     std::deque<Job> jobs_;
     bool busy_ = false;
     bool stopping_ = false;
-    // Executions started from chat whose result is still to be posted, and
-    // records of executions that ended while their start was being handled.
-    std::map<std::string, Waiting> waiting_;
-    size_t submitting_ = 0;
-    std::map<std::string, std::shared_ptr<store::ExecutionRecord>> ended_early_;
-    size_t listener_ = 0;
+    size_t outstanding_ = 0;  // executions started from chat whose result is still to be posted
     std::thread thread_;
 };
 

@@ -1,7 +1,9 @@
 #include "cli/chat_setup.hpp"
 
+#include <algorithm>
 #include <iostream>
 
+#include "core/errors.hpp"
 #include "host.hpp"
 
 namespace packhost::cli {
@@ -22,6 +24,40 @@ chatops::ChatOptions chat_options(const Settings& s) {
     options.max_message_bytes = static_cast<size_t>(s.number("chatops.max_message_bytes"));
     options.access.deny_by_default = s.flag("chatops.deny_by_default");
     return options;
+}
+
+chatops::adapters::IrcOptions irc_options(const Settings& s) {
+    chatops::adapters::IrcOptions o;
+    o.server = s.text("chatops.irc.server");
+    o.port = static_cast<uint16_t>(s.number("chatops.irc.port"));
+    if (size_t colon = o.server.rfind(':'); colon != std::string::npos && o.server.find(':') == colon) {
+        std::string port = o.server.substr(colon + 1);
+        o.server.erase(colon);
+        char* end = nullptr;
+        long n = std::strtol(port.c_str(), &end, 10);
+        if (port.empty() || *end != '\0' || n < 1 || n > 65535) {
+            throw core::ValidationError("chatops.irc.server: '" + port + "' is not a port number");
+        }
+        o.port = static_cast<uint16_t>(n);
+    }
+    o.tls = s.flag("chatops.irc.tls");
+    o.nick = s.text("chatops.irc.nick");
+    o.password = s.text("chatops.irc.password");
+    o.burst = static_cast<size_t>(std::max<int64_t>(1, s.number("chatops.irc.burst")));
+    o.line_interval =
+        std::chrono::milliseconds(1000 / std::clamp<int64_t>(s.number("chatops.irc.lines_per_second"), 1, 1000));
+    std::string channels = s.text("chatops.irc.channels");
+    size_t at = 0;
+    while (at <= channels.size()) {
+        size_t comma = channels.find(',', at);
+        std::string c = channels.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        c.erase(0, c.find_first_not_of(' '));
+        while (!c.empty() && c.back() == ' ') c.pop_back();
+        if (!c.empty()) o.channels.push_back(c.front() == '#' || c.front() == '&' ? c : "#" + c);
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+    }
+    return o;
 }
 
 }  // namespace packhost::cli

@@ -19,6 +19,7 @@
 #include "events/rules/rule_set.hpp"
 #include "events/timers/timer_service.hpp"
 #include "core/errors.hpp"
+#include "chatops/adapters/irc.hpp"
 #include "chatops/adapters/slack.hpp"
 #include "cli/chat_setup.hpp"
 #include "cli/commands.hpp"
@@ -101,8 +102,14 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     // secret is configured.
     std::unique_ptr<chatops::ChatCore> chat;
     std::unique_ptr<chatops::adapters::SlackAdapter> slack;
-    if (std::string secret = settings.text("chatops.slack.signing_secret"); !secret.empty()) {
+    std::unique_ptr<chatops::adapters::IrcAdapter> irc;
+    std::string slack_secret = settings.text("chatops.slack.signing_secret");
+    std::string irc_server = settings.text("chatops.irc.server");
+    if (!slack_secret.empty() || !irc_server.empty()) {
         chat = std::make_unique<chatops::ChatCore>(host, loaded_aliases(ctx), chat_options(settings));
+    }
+    if (!slack_secret.empty()) {
+        const std::string& secret = slack_secret;
         chatops::adapters::SlackOptions so;
         so.signing_secret = secret;
         so.bot_token = settings.text("chatops.slack.bot_token");
@@ -119,6 +126,11 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         return api.handle(r);
     });
     server.start();
+    if (!irc_server.empty()) {
+        irc = std::make_unique<chatops::adapters::IrcAdapter>(server.io_context(), *chat, irc_options(settings));
+        chat->add_adapter(*irc);
+        irc->start();
+    }
 
     // Rules (the packs' and the store's) run on trigger instances (webhooks,
     // sensors, timers, finished executions). `rule create|enable|disable|
@@ -177,14 +189,15 @@ void serve(AppContext& ctx, const ServeArgs& args) {
               << " (pid " << ::getpid() << "): " << host.catalog().loaded().size() << " pack(s), "
               << host.registry().list().size() << " action(s), " << engine.size() << " rule(s), " << timers->size()
               << " timer(s), " << sensors->size() << " sensor(s)" << (slack ? ", Slack at /chatops/slack/events" : "")
-              << "; continuing " << continued.size() << " unfinished workflow(s)"
-              << (no_auth ? "; no authentication" : "") << std::endl;
+              << (irc ? ", IRC on " + irc_server : "") << "; continuing " << continued.size()
+              << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
     while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
     std::cout << "packhost stopping: no new requests; waiting up to " << drain_seconds << " s for running executions"
               << std::endl;
+    if (irc) irc->stop();  // before the runtime it lives on stops
     server.stop();
     sensors->stop();  // each sensor's stop() has returned: nothing dispatches any more
     auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(drain_seconds);
@@ -197,6 +210,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         chat->wait_idle(std::chrono::seconds(5));
         chat.reset();
         slack.reset();
+        irc.reset();
     }
     size_t left = host.scheduler().abandon_unfinished(
         "packhost serve stopped before the execution finished (it waited " +

@@ -90,6 +90,7 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
     auto e = std::make_shared<Execution>(core::new_id(), action, std::move(params), std::move(context), deadline,
                                          options_.store, std::move(config_text), options_.secrets);
     e->set_orchestration(this);
+    if (request.on_end) e->set_on_end(std::move(request.on_end));
     return e;
 }
 

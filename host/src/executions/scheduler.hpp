@@ -37,6 +37,10 @@ struct Request {
     // and other programs submit (the CLI, later the API) asks for this; a
     // workflow's tasks need not, their workflow records them.
     bool durable = false;
+    // Called once when the execution ends, on the thread that ends it, right
+    // after its final record is queued for the store (not yet committed):
+    // for callers that answer someone (chat) without waiting on the store.
+    std::function<void(const Execution&)> on_end = nullptr;
 };
 
 struct SchedulerOptions {

@@ -25,7 +25,7 @@ TEST(Aliases, AnAliasFileWithMistakesIsLeftOutNamingEachOne) {
     EXPECT_NE(problems[0].find("zz_broken.yaml: colour: not a known key of an action alias"), std::string::npos)
         << problems[0];
     EXPECT_NE(problems[1].find("zz_broken.yaml: action_ref: required"), std::string::npos) << problems[1];
-    EXPECT_EQ(index.aliases().size(), 6u);
+    EXPECT_EQ(index.aliases().size(), 8u);
     ASSERT_NE(index.find("chat.deploy"), nullptr);
     EXPECT_EQ(index.find("chat.broken"), nullptr);
 }
