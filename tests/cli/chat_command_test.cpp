@@ -12,12 +12,9 @@ using json = nlohmann::json;
 
 namespace {
 
-ProcessResult chat(const std::string& input, std::map<std::string, std::string> env = {}) {
-    std::vector<std::string> argv{
-        PACKHOST_BIN, "--packs-path", std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR,
-        "chat",       "--user",       "alice",
-        "--channel",  "#ops",         "--wait",
-        "60"};
+ProcessResult chat(const std::string& input, std::map<std::string, std::string> env = {},
+                   const std::string& wait = "60") {
+    std::vector<std::string> argv = packhost_argv({"chat", "--user", "alice", "--channel", "#ops", "--wait", wait});
     env["PACKHOST_PACKS_PATH"] = "";
     env["PACKHOST_HOME"] = test_home();
     return run_process(argv, env, input);
@@ -106,6 +103,15 @@ TEST(ChatCommand, DenyByDefaultRunsNothingAndSaysSo) {
     auto r = chat("!echo hi\n", {{"PACKHOST_CHAT_DENY_BY_DEFAULT", "true"}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "Sorry alice, you may not run core.echo in #ops.\n");
+}
+
+TEST(ChatCommand, LeavingBeforeAResultComesEndsCleanly) {
+    // The nap is still running when chat stops waiting: it is stopped with
+    // the host, and its end, coming after the chat side is gone, finds nobody.
+    auto r = chat("!nap 5\n", {}, "1");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(has(r.err, "some executions had not ended after 1 s")) << r.err;
+    EXPECT_EQ(r.out, "");
 }
 
 }  // namespace

@@ -88,10 +88,15 @@ std::string cut(std::string text, size_t max_chars, const std::string& id) {
 
 ChatCore::ChatCore(Host& host, aliases::AliasIndex aliases, ChatOptions options)
     : host_(host), aliases_(std::move(aliases)), options_(std::move(options)) {
+    alive_->core = this;
     thread_ = std::thread([this] { loop(); });
 }
 
 ChatCore::~ChatCore() {
+    {
+        std::lock_guard lock(alive_->mu);  // waits for an end being handed over now
+        alive_->core = nullptr;
+    }
     {
         std::lock_guard lock(mu_);
         stopping_ = true;
@@ -108,8 +113,8 @@ void ChatCore::add_adapter(Adapter& adapter) {
 void ChatCore::receive(Message message) { dispatch({std::move(message), std::nullopt}); }
 
 // One job at a time, in order: on the caller's thread when nothing else is
-// queued or running (a thread hop fewer on each side of an execution, which
-// is most of a chat round trip), else queued for the core's thread.
+// queued or running (no thread hop on either side of an execution), else
+// queued for the core's thread.
 void ChatCore::dispatch(Job job) {
     std::unique_lock lock(mu_);
     if (busy_ || !jobs_.empty() || stopping_) {
@@ -272,8 +277,9 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         // Not durable: the reply waits for no commit (the record is still
         // saved); the end comes straight from the execution, on its thread.
         Waiting to{m.adapter, m.channel, m.thread, alias.ref()};
-        request.on_end = [this, to](const executions::Execution& e) {
-            dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}});
+        request.on_end = [alive = alive_, to](const executions::Execution& e) {
+            std::lock_guard lock(alive->mu);
+            if (alive->core) alive->core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}});
         };
         std::shared_ptr<executions::Execution> execution;
         {

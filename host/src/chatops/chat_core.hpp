@@ -97,6 +97,13 @@ private:
     bool busy_ = false;
     bool stopping_ = false;
     size_t outstanding_ = 0;  // executions started from chat whose result is still to be posted
+    // What an execution's end holds on to: it may come after the core is
+    // gone (serve stopping, a long run), and then finds nobody.
+    struct Alive {
+        std::mutex mu;
+        ChatCore* core = nullptr;
+    };
+    std::shared_ptr<Alive> alive_ = std::make_shared<Alive>();
     std::thread thread_;
 };
 
