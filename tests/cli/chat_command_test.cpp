@@ -3,6 +3,9 @@
 // aliases, running real executions and printing the bot's answers.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
@@ -103,6 +106,31 @@ TEST(ChatCommand, DenyByDefaultRunsNothingAndSaysSo) {
     auto r = chat("!echo hi\n", {{"PACKHOST_CHAT_DENY_BY_DEFAULT", "true"}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "Sorry alice, you may not run core.echo in #ops.\n");
+}
+
+TEST(ChatCommand, AllowListsFromTheSiteConfiguration) {
+    std::filesystem::create_directories(test_home());
+    std::ofstream(test_home() + "/config.yaml") << "chatops:\n"
+                                                   "  deny_by_default: true\n"
+                                                   "  allow:\n"
+                                                   "    users:\n"
+                                                   "      bob: [core.echo]\n"
+                                                   "    channels:\n"
+                                                   "      \"#ops\": chat.deploy, chat.row\n";
+    auto r = chat("!echo hi\n!deploy web to h1\n");  // alice in #ops
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "Sorry alice, you may not run core.echo in #ops.")) << r.out;
+    EXPECT_TRUE(has(r.out, "deploying web x1 to h1 in prod")) << r.out;
+    auto shown = packhost_cmd({"config", "show", "--json"});
+    auto settings = json::parse(shown.out, nullptr, false)["settings"];
+    EXPECT_EQ(settings["chatops.allow.users.bob"]["value"], json::parse(R"(["core.echo"])")) << shown.out;
+    EXPECT_EQ(settings["chatops.allow.channels.#ops"]["value"], json::parse(R"(["chat.deploy", "chat.row"])"));
+    auto table = packhost_cmd({"config", "show"});
+    EXPECT_TRUE(has(table.out, "chat.deploy, chat.row")) << table.out << table.err;
+    std::ofstream(test_home() + "/config.yaml") << "chatops:\n  allow:\n    users:\n      bob: [{a: 1}]\n";
+    r = chat("!echo hi\n");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(has(r.err, "config.yaml:4: chatops.allow.users.bob: expected a list of names")) << r.err;
 }
 
 TEST(ChatCommand, LeavingBeforeAResultComesEndsCleanly) {

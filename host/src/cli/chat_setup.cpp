@@ -23,6 +23,12 @@ chatops::ChatOptions chat_options(const Settings& s) {
     options.max_result_chars = static_cast<size_t>(s.number("chatops.max_result_chars"));
     options.max_message_bytes = static_cast<size_t>(s.number("chatops.max_message_bytes"));
     options.access.deny_by_default = s.flag("chatops.deny_by_default");
+    for (const auto& [user, refs] : s.lists("chatops.allow.users")) {
+        options.access.users[user].insert(refs.begin(), refs.end());
+    }
+    for (const auto& [channel, refs] : s.lists("chatops.allow.channels")) {
+        options.access.channels[channel].insert(refs.begin(), refs.end());
+    }
     return options;
 }
 

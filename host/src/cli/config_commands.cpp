@@ -38,7 +38,12 @@ void add_config_commands(CLI::App& app, AppContext& ctx) {
         std::cout << "configuration file: " << ctx.settings.file().string() << "\n";
         Table t({"KEY", "VALUE", "FROM"});
         for (const auto& [key, v] : all.items()) {
-            t.add({key, v["value"].is_null() ? "-" : v["value"].get<std::string>(), v["source"].get<std::string>()});
+            const Json& value = v["value"];
+            std::string text = value.is_null() ? "-" : value.is_string() ? value.get<std::string>() : "";
+            if (value.is_array()) {
+                for (const auto& item : value) text += (text.empty() ? "" : ", ") + item.get<std::string>();
+            }
+            t.add({key, text, v["source"].get<std::string>()});
         }
         t.print(std::cout);
     });

@@ -19,9 +19,15 @@ const SettingSpec* find_spec(const std::string& key) {
     return nullptr;
 }
 
-// The secret_map a key like "webhooks.github.secret" belongs to.
+// The secret_map a key like "webhooks.github.secret" belongs to, or the
+// list_map of one like "chatops.allow.users.alice".
 const SettingSpec* map_spec_of(const std::string& key) {
     for (const auto& s : setting_specs()) {
+        if (s.type == T::list_map) {
+            std::string prefix = std::string(s.key) + ".";
+            if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size()) return &s;
+            continue;
+        }
         if (s.type != T::secret_map) continue;
         std::string prefix = std::string(s.key) + ".";
         if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size() + 7 &&
@@ -57,7 +63,8 @@ std::string type_problem(const SettingSpec& s, const std::string& text) {
     }
     case T::text:
     case T::secret_text:
-    case T::secret_map: return "";
+    case T::secret_map:
+    case T::list_map: return "";
     }
     return "";
 }
@@ -86,10 +93,25 @@ void flatten(const YAML::Node& node, const std::string& prefix, const std::strin
         }
         const SettingSpec* spec = find_spec(key);
         if (!spec) spec = map_spec_of(key);
-        if (!spec || (spec->type == T::secret_map && key == spec->key)) {
+        bool is_map = spec && (spec->type == T::secret_map || spec->type == T::list_map);
+        if (!spec || (is_map && key == spec->key)) {
             std::string hint = closest_key(key);
             problems.push_back(where + ": unknown key '" + key + "'" +
                                (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)"));
+            continue;
+        }
+        if (spec->type == T::list_map && v.IsSequence()) {
+            std::string joined;
+            bool scalars = true;
+            for (const auto& item : v) {
+                if (!item.IsScalar()) scalars = false;
+                if (scalars) joined += (joined.empty() ? "" : ",") + item.Scalar();
+            }
+            if (!scalars) {
+                problems.push_back(where + ": " + key + ": expected a list of names");
+                continue;
+            }
+            out[key] = {joined, where};
             continue;
         }
         if (!v.IsScalar()) {
@@ -160,6 +182,10 @@ const std::vector<SettingSpec>& setting_specs() {
          "chat: longer messages are refused"},
         {"chatops.deny_by_default", "", "PACKHOST_CHAT_DENY_BY_DEFAULT", T::boolean, "false",
          "chat: users and channels without an allow list may run nothing"},
+        {"chatops.allow.users", "", "", T::list_map, "",
+         "chat: chatops.allow.users.NAME: the alias refs (or *) that user may run anywhere"},
+        {"chatops.allow.channels", "", "", T::list_map, "",
+         "chat: chatops.allow.channels.CHANNEL: the alias refs (or *) anyone may run there"},
         {"chatops.irc.server", "", "PACKHOST_IRC_SERVER", T::text, "",
          "serve: the IRC server to join, HOST or HOST:PORT (turns the IRC adapter on)"},
         {"chatops.irc.port", "", "", T::whole_number, "6667", "serve: the IRC server's port when the server has none"},
@@ -256,9 +282,37 @@ std::map<std::string, std::string> Settings::secrets(const std::string& prefix) 
     return out;
 }
 
+std::map<std::string, std::vector<std::string>> Settings::lists(const std::string& prefix) const {
+    std::map<std::string, std::vector<std::string>> out;
+    std::string start = prefix + ".";
+    for (const auto& [key, value] : from_file_) {
+        if (key.rfind(start, 0) != 0) continue;
+        auto& items = out[key.substr(start.size())];
+        size_t at = 0;
+        const std::string& text = value.text;
+        while (at <= text.size()) {
+            size_t comma = text.find(',', at);
+            std::string item = text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+            item.erase(0, item.find_first_not_of(' '));
+            while (!item.empty() && item.back() == ' ') item.pop_back();
+            if (!item.empty()) items.push_back(item);
+            if (comma == std::string::npos) break;
+            at = comma + 1;
+        }
+    }
+    return out;
+}
+
 Json Settings::show() const {
     Json out = Json::object();
     for (const auto& spec : setting_specs()) {
+        if (spec.type == T::list_map) {
+            for (const auto& [name, items] : lists(spec.key)) {
+                std::string key = std::string(spec.key) + "." + name;
+                out[key] = {{"value", items}, {"source", from_file_.at(key).source}};
+            }
+            continue;
+        }
         if (spec.type == T::secret_map) {
             for (const auto& [name, _] : secrets(spec.key)) {
                 std::string key = std::string(spec.key) + "." + name + ".secret";

@@ -17,10 +17,10 @@
 
 namespace packhost::cli {
 
-enum class SettingType { text, secret_text, whole_number, boolean, duration, choice, secret_map };
+enum class SettingType { text, secret_text, whole_number, boolean, duration, choice, secret_map, list_map };
 
 struct SettingSpec {
-    const char* key;   // "api.bind"; a secret_map's entries are "webhooks.NAME.secret"
+    const char* key;   // "api.bind"; a secret_map's entries are "webhooks.NAME.secret", a list_map's "KEY.NAME"
     const char* flag;  // "--bind", or "" when there is none
     const char* env;   // "PACKHOST_BIND", or ""
     SettingType type;
@@ -56,6 +56,8 @@ public:
     bool flag(const std::string& key) const;
     // A secret_map's entries: name -> secret.
     std::map<std::string, std::string> secrets(const std::string& prefix) const;
+    // A list_map's entries: name -> its list (a YAML list, or text with commas).
+    std::map<std::string, std::vector<std::string>> lists(const std::string& prefix) const;
 
     const std::filesystem::path& file() const { return file_; }
     // Every setting's effective value and source; secrets masked.
