@@ -216,6 +216,8 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         // It ends through finish(), maybe already has.
         e->set_deferred(outcome.deferred);
         if (e->cancel_requested() && outcome.deferred) outcome.deferred->cancel();
+        // Paused before its run was handed over (pause() found none): now.
+        if (e->status() == Status::pausing && outcome.deferred) outcome.deferred->pause();
         return;
     }
     conclude(*e, std::move(outcome));
@@ -322,10 +324,13 @@ std::pair<std::shared_ptr<Execution>, std::shared_ptr<actions::DeferredRun>> Sch
 }
 
 bool Scheduler::pause(const std::string& id) {
-    auto [e, run] = workflow_run(id, "paused");
-    if (!run || !e->transition(Status::pausing, nullptr, Status::running)) return false;
+    (void)workflow_run(id, "paused");  // refuses what is not a workflow
+    auto e = history_.find(id);
+    if (!e->transition(Status::pausing, nullptr, Status::running)) return false;
     record(*e);
-    run->pause();
+    // A workflow whose runner has not handed over its run yet (it has just
+    // started) pauses when it does: run() looks at the status then.
+    if (auto run = e->deferred()) run->pause();
     return true;
 }
 
