@@ -68,7 +68,7 @@ std::optional<Json> as_json(const std::string& name, const std::string& t, Json:
 
 }  // namespace
 
-Json cast_parameter(const std::string& name, const std::string& text, const S::Node* node) {
+Json cast_parameter(const std::string& name, const std::string& text, const S::Node* node, ArrayText arrays) {
     if (node == nullptr || node->types == 0) return Json(text);
     uint32_t t = node->types;
     // A union such as "string|null" keeps text as text unless it says null.
@@ -94,7 +94,7 @@ Json cast_parameter(const std::string& name, const std::string& text, const S::N
     }
     if (t & S::kArray) {
         std::string s = trim(text);
-        if (!s.empty() && s.front() == '[') {
+        if (arrays == ArrayText::json_or_commas && !s.empty() && s.front() == '[') {
             if (auto v = as_json(name, s, Json::value_t::array)) return *v;
             fail(name, text, "an array (invalid JSON)", node->secret);
         }
@@ -106,7 +106,7 @@ Json cast_parameter(const std::string& name, const std::string& text, const S::N
                 size_t comma = s.find(',', start);
                 std::string item =
                     trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-                arr.push_back(cast_parameter(name, item, node->items.get()));
+                arr.push_back(cast_parameter(name, item, node->items.get(), arrays));
                 if (comma == std::string::npos) break;
                 start = comma + 1;
             }

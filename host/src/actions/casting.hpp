@@ -10,9 +10,14 @@
 
 namespace packhost::actions {
 
+// How text becomes an array: "[...]" as JSON or else "a, b" (the CLI), or
+// always "a, b" (StackStorm's chat aliases, where "[a, b]" is ["[a", "b]"]).
+enum class ArrayText { json_or_commas, commas_only };
+
 // `node` may be nullptr (undeclared parameter): the text stays a string.
 // Throws core::ValidationError("parameter 'count': cannot convert \"x\" to
 // an integer").
-Json cast_parameter(const std::string& name, const std::string& text, const core::JsonSchema::Node* node);
+Json cast_parameter(const std::string& name, const std::string& text, const core::JsonSchema::Node* node,
+                    ArrayText arrays = ArrayText::json_or_commas);
 
 }  // namespace packhost::actions

@@ -52,16 +52,8 @@ chatops::adapters::IrcOptions irc_options(const Settings& s) {
     o.burst = static_cast<size_t>(std::max<int64_t>(1, s.number("chatops.irc.burst")));
     o.line_interval =
         std::chrono::milliseconds(1000 / std::clamp<int64_t>(s.number("chatops.irc.lines_per_second"), 1, 1000));
-    std::string channels = s.text("chatops.irc.channels");
-    size_t at = 0;
-    while (at <= channels.size()) {
-        size_t comma = channels.find(',', at);
-        std::string c = channels.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-        c.erase(0, c.find_first_not_of(' '));
-        while (!c.empty() && c.back() == ' ') c.pop_back();
-        if (!c.empty()) o.channels.push_back(c.front() == '#' || c.front() == '&' ? c : "#" + c);
-        if (comma == std::string::npos) break;
-        at = comma + 1;
+    for (auto& c : split_list(s.text("chatops.irc.channels"))) {
+        o.channels.push_back(c.front() == '#' || c.front() == '&' ? c : "#" + c);
     }
     return o;
 }

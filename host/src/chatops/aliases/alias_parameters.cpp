@@ -7,13 +7,6 @@
 namespace packhost::chatops::aliases {
 namespace {
 
-std::string strip(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r\n\f\v");
-    if (b == std::string_view::npos) return {};
-    size_t e = s.find_last_not_of(" \t\r\n\f\v");
-    return std::string(s.substr(b, e - b + 1));
-}
-
 // StackStorm's render_values: each value rendered as text (a mapping or list
 // through its JSON text), so "{{ 1 + 1 }}" gives "2", cast afterwards.
 Json render_immutable(const Json& immutable, const ImmutableScope& scope, expr::TemplateCache& cache) {
@@ -41,22 +34,7 @@ Json render_immutable(const Json& immutable, const ImmutableScope& scope, expr::
 }  // namespace
 
 Json cast_alias_value(const std::string& name, const std::string& text, const actions::ParameterSpec* spec) {
-    const core::JsonSchema::Node* node = spec ? spec->find(name) : nullptr;
-    using S = core::JsonSchema;
-    if (node && (node->types & S::kArray) && !(node->types & S::kString)) {
-        Json items = Json::array();
-        size_t at = 0;
-        while (true) {
-            size_t comma = text.find(',', at);
-            std::string item =
-                strip(std::string_view(text).substr(at, comma == std::string::npos ? std::string::npos : comma - at));
-            items.push_back(actions::cast_parameter(name, item, node->items.get()));
-            if (comma == std::string::npos) break;
-            at = comma + 1;
-        }
-        return items;
-    }
-    return actions::cast_parameter(name, text, node);
+    return actions::cast_parameter(name, text, spec ? spec->find(name) : nullptr, actions::ArrayText::commas_only);
 }
 
 std::vector<Json> alias_parameters(const AliasMatch& match, const FormatParser::Command& command,
