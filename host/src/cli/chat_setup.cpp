@@ -5,6 +5,7 @@
 
 #include "core/errors.hpp"
 #include "host.hpp"
+#include "workflows/definition_file.hpp"
 
 namespace packhost::cli {
 
@@ -52,7 +53,7 @@ chatops::adapters::IrcOptions irc_options(const Settings& s) {
     o.burst = static_cast<size_t>(std::max<int64_t>(1, s.number("chatops.irc.burst")));
     o.line_interval =
         std::chrono::milliseconds(1000 / std::clamp<int64_t>(s.number("chatops.irc.lines_per_second"), 1, 1000));
-    for (auto& c : split_list(s.text("chatops.irc.channels"))) {
+    for (auto& c : workflows::split_names(s.text("chatops.irc.channels"))) {
         o.channels.push_back(c.front() == '#' || c.front() == '&' ? c : "#" + c);
     }
     return o;

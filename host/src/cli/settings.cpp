@@ -6,6 +6,7 @@
 #include "core/edit_distance.hpp"
 #include "core/errors.hpp"
 #include "core/yaml_file.hpp"
+#include "workflows/definition_file.hpp"
 
 namespace packhost::cli {
 namespace {
@@ -282,27 +283,12 @@ std::map<std::string, std::string> Settings::secrets(const std::string& prefix) 
     return out;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> items;
-    size_t at = 0;
-    while (at <= text.size()) {
-        size_t comma = text.find(',', at);
-        std::string item = text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-        item.erase(0, item.find_first_not_of(' '));
-        while (!item.empty() && item.back() == ' ') item.pop_back();
-        if (!item.empty()) items.push_back(std::move(item));
-        if (comma == std::string::npos) break;
-        at = comma + 1;
-    }
-    return items;
-}
-
 std::map<std::string, std::vector<std::string>> Settings::lists(const std::string& prefix) const {
     std::map<std::string, std::vector<std::string>> out;
     std::string start = prefix + ".";
     for (const auto& [key, value] : from_file_) {
         if (key.rfind(start, 0) != 0) continue;
-        out[key.substr(start.size())] = split_list(value.text);
+        out[key.substr(start.size())] = workflows::split_names(value.text);
     }
     return out;
 }

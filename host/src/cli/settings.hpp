@@ -29,9 +29,6 @@ struct SettingSpec {
     const char* choices = "";  // for `choice`: "text|json"
 };
 
-// "a, b,,c" -> {"a", "b", "c"}: a setting that holds a list as text.
-std::vector<std::string> split_list(const std::string& text);
-
 // Every setting, in the README's order.
 const std::vector<SettingSpec>& setting_specs();
 
