@@ -4,7 +4,10 @@
 
 #include "core/clock.hpp"
 #include "core/errors.hpp"
+#include "events/announcement_runner.hpp"
 #include "events/finished_executions.hpp"
+#include "executions/execution_runners.hpp"
+#include "executions/record_view.hpp"
 #include "events/publishing_store.hpp"
 #include "actions/runners/native.hpp"
 #include "actions/runners/process.hpp"
@@ -45,6 +48,15 @@ Host::Host(HostOptions options)
       triggers_(options_.trigger_queue_capacity, events::TriggerQueue::WhenFull::drop_oldest) {
     actions::register_action_runners(runner_types_);
     workflows::register_workflow_runners(runner_types_);
+    events::register_announcement_runner(runner_types_, options_.events);
+    // Looked up when one runs: the control service comes last.
+    executions::register_execution_runners(runner_types_,
+                                           {[this](const std::string& id) -> std::optional<Json> {
+                                                auto record = control().record(id);
+                                                if (!record) return std::nullopt;
+                                                return executions::record_view(*record);
+                                            },
+                                            [this](const std::string& ref) { return registry_.find(ref); }});
     if (options_.output_cap > 0) actions::set_output_cap(options_.output_cap);
     if (!options_.store_file.empty()) {
         store_ = store::open_sqlite_store(options_.store_file.string());

@@ -74,6 +74,8 @@ public:
     // Executions of earlier processes found unfinished at start, now abandoned.
     const std::vector<std::string>& abandoned_at_start() const { return abandoned_at_start_; }
     events::TriggerQueue& triggers() { return triggers_; }
+    // Where what happens is published; null when nothing is.
+    events::EventBus* events() const { return options_.events; }
     const events::TriggerTypes& trigger_types() const { return trigger_types_; }
 
     // What became of a trigger instance handed to emit_trigger.

@@ -1,6 +1,7 @@
 # packhost_add_pack(<name> SOURCES <src>... [options])
 #
-# Builds a native packhost pack the way the host expects it:
+# Builds a native packhost pack the way the host expects it (without SOURCES:
+# a pack of YAML actions, aliases and rules only, copied the same way):
 #   - a MODULE library lib<name>.so with hidden visibility, linked with
 #     -Wl,--exclude-libs,ALL -Wl,-z,defs, (g++) -fno-gnu-unique, and a
 #     version script that makes every symbol but the entry point local
@@ -36,14 +37,30 @@ include("${CMAKE_CURRENT_LIST_DIR}/PackhostAbiVersion.cmake")
 packhost_abi_version("${PACKHOST_SDK_ABI_HEADER}" _packhost_abi)
 set(PACKHOST_ABI_VERSION "${_packhost_abi_VERSION}" CACHE INTERNAL "the pack ABI this SDK builds for")
 
+# Copies pack.yaml and the content folders of `pack_dir` into `out`.
+function(_packhost_copy_pack_content pack_dir out)
+  # Copied at configure time (keeping permissions, so scripts stay executable);
+  # CONFIGURE_DEPENDS re-runs the copy when files are added or changed.
+  # The top-level files by name and the content folders recursively: a
+  # recursive glob from the pack's folder would also find the copies in a
+  # build directory inside it (cmake -S . -B build), and keep re-running
+  # CMake as each build added more.
+  file(GLOB top CONFIGURE_DEPENDS RELATIVE "${pack_dir}"
+       "${pack_dir}/pack.yaml" "${pack_dir}/config.schema.yaml")
+  file(GLOB_RECURSE content CONFIGURE_DEPENDS RELATIVE "${pack_dir}"
+       "${pack_dir}/actions/*" "${pack_dir}/rules/*" "${pack_dir}/aliases/*"
+       "${pack_dir}/sensors/*" "${pack_dir}/policies/*" "${pack_dir}/triggers/*")
+  list(APPEND content ${top})
+  foreach(f IN LISTS content)
+    configure_file("${pack_dir}/${f}" "${out}/${f}" COPYONLY)
+  endforeach()
+endfunction()
+
 function(packhost_add_pack name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "STATIC_RUNTIME" "PACK_DIR;OUTPUT_DIRECTORY;INSTALL_DESTINATION"
                         "SOURCES;LINK_LIBRARIES")
   if(NOT name MATCHES "^[a-z0-9_]+$")
     message(FATAL_ERROR "packhost_add_pack: pack name '${name}' must match ^[a-z0-9_]+$")
-  endif()
-  if(NOT ARG_SOURCES)
-    message(FATAL_ERROR "packhost_add_pack(${name}): SOURCES is required")
   endif()
   if(NOT ARG_PACK_DIR)
     set(ARG_PACK_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -53,6 +70,19 @@ function(packhost_add_pack name)
   endif()
   set(out "${ARG_OUTPUT_DIRECTORY}/${name}")
   set(target packhost_pack_${name})
+  if(NOT EXISTS "${ARG_PACK_DIR}/pack.yaml")
+    message(FATAL_ERROR "packhost_add_pack(${name}): ${ARG_PACK_DIR}/pack.yaml does not exist")
+  endif()
+
+  if(NOT ARG_SOURCES)
+    # Content only: no library, no manifest (the host loads no library for it).
+    _packhost_copy_pack_content("${ARG_PACK_DIR}" "${out}")
+    add_custom_target(${target} ALL)
+    if(ARG_INSTALL_DESTINATION)
+      install(DIRECTORY "${out}/" DESTINATION "${ARG_INSTALL_DESTINATION}/${name}" USE_SOURCE_PERMISSIONS)
+    endif()
+    return()
+  endif()
 
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE PackhostSDK::sdk ${ARG_LINK_LIBRARIES})
@@ -78,24 +108,7 @@ function(packhost_add_pack name)
             -DREADELF=${CMAKE_READELF} -P "${_PACKHOST_PACK_CMAKE_DIR}/PackhostCheckExports.cmake"
     VERBATIM)
 
-  if(NOT EXISTS "${ARG_PACK_DIR}/pack.yaml")
-    message(FATAL_ERROR "packhost_add_pack(${name}): ${ARG_PACK_DIR}/pack.yaml does not exist")
-  endif()
-  # Copied at configure time (keeping permissions, so scripts stay executable);
-  # CONFIGURE_DEPENDS re-runs the copy when files are added or changed.
-  # The top-level files by name and the content folders recursively: a
-  # recursive glob from the pack's folder would also find the copies in a
-  # build directory inside it (cmake -S . -B build), and keep re-running
-  # CMake as each build added more.
-  file(GLOB top CONFIGURE_DEPENDS RELATIVE "${ARG_PACK_DIR}"
-       "${ARG_PACK_DIR}/pack.yaml" "${ARG_PACK_DIR}/config.schema.yaml")
-  file(GLOB_RECURSE content CONFIGURE_DEPENDS RELATIVE "${ARG_PACK_DIR}"
-       "${ARG_PACK_DIR}/actions/*" "${ARG_PACK_DIR}/rules/*" "${ARG_PACK_DIR}/aliases/*"
-       "${ARG_PACK_DIR}/sensors/*" "${ARG_PACK_DIR}/policies/*" "${ARG_PACK_DIR}/triggers/*")
-  list(APPEND content ${top})
-  foreach(f IN LISTS content)
-    configure_file("${ARG_PACK_DIR}/${f}" "${out}/${f}" COPYONLY)
-  endforeach()
+  _packhost_copy_pack_content("${ARG_PACK_DIR}" "${out}")
 
   set(manifest "{\n  \"pack\": \"${name}\",\n  \"library\": \"$<TARGET_FILE_NAME:${target}>\",\n")
   string(APPEND manifest "  \"abi\": \"${PACKHOST_ABI_VERSION}\",\n")

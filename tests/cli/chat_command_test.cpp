@@ -133,6 +133,58 @@ TEST(ChatCommand, AllowListsFromTheSiteConfiguration) {
     EXPECT_TRUE(has(r.err, "config.yaml:4: chatops.allow.users.bob: expected a list of names")) << r.err;
 }
 
+TEST(ChatCommand, BundledRunStartsAnyActionWithItsKeyValueParameters) {
+    auto r = chat("!run core.echo message=\"from run\"\n!run core.nope x=1\n!run core.echo nope=1\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "from run\n")) << r.out;
+    EXPECT_TRUE(has(r.out, "`core.run` failed: core.nope: action 'core.nope' is not registered")) << r.out;
+    EXPECT_TRUE(has(r.out, "`core.run` failed: core.echo: ")) << r.out;
+    EXPECT_TRUE(has(r.out, "nope")) << r.out;
+    // The action ran as core.run's child, from alice's channel.
+    auto list = json::parse(packhost_cmd({"execution", "list", "--json"}).out);
+    bool child = false;
+    for (const auto& e : list) {
+        if (e["action"]["ref"] == "core.echo" && e.contains("parent")) {
+            child = true;
+            EXPECT_EQ(e["context"]["source_channel"], "#ops") << e.dump();
+        }
+    }
+    EXPECT_TRUE(child) << list.dump();
+}
+
+TEST(ChatCommand, BundledExecutionGetShowsStatusAndResult) {
+    ASSERT_EQ(chat("!echo remembered\n").exit_code, 0);
+    auto list = json::parse(packhost_cmd({"execution", "list", "--json"}).out);
+    ASSERT_EQ(list.size(), 1u);
+    std::string id = list[0]["id"];
+    auto r = chat("!execution get " + id + "\n!execution get 000000000000000000000000\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, id + " core.echo: succeeded (")) << r.out;
+    EXPECT_TRUE(has(r.out, "\"message\": \"remembered\"")) << r.out;
+    EXPECT_TRUE(has(r.out, "no execution 000000000000000000000000\n")) << r.out;
+}
+
+TEST(ChatCommand, PostMessageReachesTheChannelItNames) {
+    // chatops.post_message is how rules and workflows talk in chat: its
+    // announcement reaches the console adapter, addressed or whispered.
+    auto r = chat(
+        "!run chatops.post_message channel=#deploys message=\"build 42 is out\"\n"
+        "!run chatops.post_message channel=#deploys message=hello user=bob\n"
+        "!run chatops.post_message channel=#deploys message=psst user=bob whisper=true adapter=console\n"
+        "!run chatops.post_message channel=#x message=lost adapter=slack\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Each twice: the announcement, then core.run's result (its parameters).
+    auto count = [&](const std::string& part) {
+        size_t n = 0;
+        for (size_t at = r.out.find(part); at != std::string::npos; at = r.out.find(part, at + 1)) ++n;
+        return n;
+    };
+    EXPECT_EQ(count("build 42 is out\n"), 2u) << r.out;
+    EXPECT_EQ(count("bob: hello\n"), 1u) << r.out;
+    EXPECT_EQ(count("psst\n"), 2u) << r.out;
+    EXPECT_EQ(count("lost\n"), 1u) << "no slack adapter here: " << r.out;
+}
+
 TEST(ChatCommand, LeavingBeforeAResultComesEndsCleanly) {
     // The nap is still running when chat stops waiting: it is stopped with
     // the host, and its end, coming after the chat side is gone, finds nobody.

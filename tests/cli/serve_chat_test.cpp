@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -53,6 +55,23 @@ std::string mention(const std::string& text, const std::string& channel, const s
         .dump();
 }
 
+// serve's environment: the Slack adapter on, its Web API the fake.
+std::map<std::string, std::string> slack_env(const TempDir& home, FakeSlack& slack) {
+    return {{"PACKHOST_PACKS_PATH", ""},
+            {"USER", "tester"},
+            {"PACKHOST_HOME", home.path().string()},
+            {"PACKHOST_SLACK_SIGNING_SECRET", kSecret},
+            {"PACKHOST_SLACK_BOT_TOKEN", kToken},
+            {"PACKHOST_SLACK_API_URL", slack.api_url()}};
+}
+
+void wait_until_serving(httplib::Client& c) {
+    for (int i = 0; i < 300; ++i) {
+        if (auto r = c.Get("/api/v1/health"); r && r->status == 200) return;
+        std::this_thread::sleep_for(20ms);
+    }
+}
+
 }  // namespace
 
 TEST(ServeChat, SlackEventsRunAliasesAndTheRepliesGoThroughTheWebApi) {
@@ -60,21 +79,13 @@ TEST(ServeChat, SlackEventsRunAliasesAndTheRepliesGoThroughTheWebApi) {
     FakeSlack slack(kToken);
     slack.rate_limit_once();  // the first post meets a 429 with Retry-After
     uint16_t port = free_port();
-    std::map<std::string, std::string> env{{"PACKHOST_PACKS_PATH", ""},
-                                           {"USER", "tester"},
-                                           {"PACKHOST_HOME", home.path().string()},
-                                           {"PACKHOST_SLACK_SIGNING_SECRET", kSecret},
-                                           {"PACKHOST_SLACK_BOT_TOKEN", kToken},
-                                           {"PACKHOST_SLACK_API_URL", slack.api_url()}};
+    auto env = slack_env(home, slack);
     std::atomic<bool> done{false};
     Sent challenge, ok, forged, stale, unsigned_, retried, threaded;
     std::vector<json> posts;
     std::thread client([&] {
         httplib::Client c("127.0.0.1", port);
-        for (int i = 0; i < 300; ++i) {
-            if (auto r = c.Get("/api/v1/health"); r && r->status == 200) break;
-            std::this_thread::sleep_for(20ms);
-        }
+        wait_until_serving(c);
         challenge = send_event(
             c,
             R"({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"})");
@@ -114,4 +125,59 @@ TEST(ServeChat, SlackEventsRunAliasesAndTheRepliesGoThroughTheWebApi) {
     auto all = json::parse(listed.out, nullptr, false);
     ASSERT_EQ(all.size(), 2u) << listed.out;
     for (const auto& e : all) EXPECT_EQ(e["context"]["chatops"]["adapter"], "slack");
+}
+
+TEST(ServeChat, RulesAndTheApiPostThroughChatopsPostMessage) {
+    // chatops.post_message is an announcement on route chatops, which the
+    // chat side posts through the adapter it names: here from a REST request
+    // and from a rule that a webhook fires.
+    TempDir home("packhost-slack-post");
+    TempDir packs("packhost-slack-post-packs");
+    std::filesystem::create_directories(packs.path() / "relay" / "rules");
+    std::ofstream(packs.path() / "relay" / "pack.yaml")
+        << "ref: relay\nname: relay\ndescription: rules that post\nversion: 0.1.0\nauthor: packhost tests\n";
+    std::ofstream(packs.path() / "relay" / "rules" / "deployed.yaml") << R"(name: deployed
+trigger: {type: core.st2.webhook, parameters: {url: deployed}}
+action:
+  ref: chatops.post_message
+  parameters:
+    channel: "{{ trigger.body.channel }}"
+    message: "{{ trigger.body.app }} is deployed"
+    adapter: slack
+)";
+    FakeSlack slack(kToken);
+    uint16_t port = free_port();
+    auto env = slack_env(home, slack);
+    std::atomic<bool> done{false};
+    int created = 0, hooked = 0;
+    std::vector<json> posts;
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        wait_until_serving(c);
+        json run = {{"action", "chatops.post_message"},
+                    {"parameters", {{"channel", "C7"}, {"message", "from the api"}, {"user", "U1"}}}};
+        if (auto r = c.Post("/api/v1/executions", run.dump(), "application/json")) created = r->status;
+        if (auto r = c.Post("/api/v1/webhooks/deployed", R"({"channel": "C8", "app": "web"})", "application/json"))
+            hooked = r->status;
+        posts = slack.posts(2, 20s);
+        done = true;
+    });
+    std::vector<std::string> argv{
+        PACKHOST_BIN,
+        "--packs-path",
+        std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR + ":" + packs.path().string(),
+        "serve",
+        "--no-auth",
+        "--bind",
+        "127.0.0.1:" + std::to_string(port)};
+    auto serve = run_process_signal_when(argv, env, SIGTERM, [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_EQ(created, 201);
+    EXPECT_EQ(hooked, 202);
+    ASSERT_EQ(posts.size(), 2u) << serve.err;
+    std::map<std::string, json> by_channel;
+    for (const auto& p : posts) by_channel[p["channel"].get<std::string>()] = p;
+    EXPECT_EQ(by_channel["C7"]["text"], "U1: from the api");
+    EXPECT_EQ(by_channel["C8"]["text"], "web is deployed");
 }

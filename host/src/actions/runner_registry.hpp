@@ -2,7 +2,8 @@
 // The runner types an action may name (`runner_type`), registered at
 // start-up by the modules that implement them — the actions module its own
 // (native, local-shell-cmd, local-shell-script, http-request, noop), the
-// workflows module orquesta and action-chain — each with StackStorm's
+// workflows module orquesta and action-chain, the executions module
+// run-action and execution-get, the events module announcement — each with StackStorm's
 // runner parameters and what it can do, so that nothing below decides by
 // comparing runner names.
 #include <filesystem>
@@ -36,6 +37,9 @@ struct RunnerType {
     // Builds the runner of one YAML-defined action; null for runners whose
     // actions come from elsewhere (native: a pack's library).
     std::function<std::shared_ptr<const Runner>(const ActionSource&)> make;
+    // Its actions take parameters they do not declare (core.run passes them
+    // on to the action it runs) instead of refusing them.
+    bool takes_undeclared_parameters = false;
 };
 
 class RunnerRegistry {

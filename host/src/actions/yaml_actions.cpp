@@ -44,7 +44,9 @@ Json merge_parameters(const RunnerType& runner, const Json& declared, const fs::
         }
         props[name] = merged;
     }
-    return Json{{"type", "object"}, {"properties", props}};
+    Json schema{{"type", "object"}, {"properties", props}};
+    if (runner.takes_undeclared_parameters) schema["additionalProperties"] = true;
+    return schema;
 }
 
 }  // namespace

@@ -5,11 +5,16 @@
 #include "chatops/aliases/alias_parameters.hpp"
 #include "chatops/help_text.hpp"
 #include "core/errors.hpp"
+#include "core/json_text.hpp"
+#include "events/event_bus.hpp"
 #include "expr/context.hpp"
 #include "host.hpp"
 
 namespace packhost::chatops {
 namespace {
+
+// The announcements chat posts (chatops.post_message's route).
+const std::string kChatRoute = "st2.announcement__chatops";
 
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n");
@@ -90,9 +95,18 @@ ChatCore::ChatCore(Host& host, aliases::AliasIndex aliases, ChatOptions options)
     : host_(host), aliases_(std::move(aliases)), options_(std::move(options)) {
     alive_->core = this;
     thread_ = std::thread([this] { loop(); });
+    if (auto* bus = host_.events()) {
+        // Called under the bus's lock: the payload is only queued here.
+        announcements_ = bus->subscribe([this](const events::EventPtr& e) {
+            if (e->type == kChatRoute) enqueue({std::nullopt, std::nullopt, e->data()});
+            return true;
+        });
+    }
 }
 
 ChatCore::~ChatCore() {
+    // Returns once no sink runs: nothing is queued after this.
+    if (announcements_ != 0) host_.events()->unsubscribe(announcements_);
     {
         std::lock_guard lock(alive_->mu);  // waits for an end being handed over now
         alive_->core = nullptr;
@@ -110,7 +124,17 @@ void ChatCore::add_adapter(Adapter& adapter) {
     adapters_[adapter.name()] = &adapter;
 }
 
-void ChatCore::receive(Message message) { dispatch({std::move(message), std::nullopt}); }
+void ChatCore::receive(Message message) { dispatch({std::move(message), std::nullopt, std::nullopt}); }
+
+// Always for the core's thread: the caller holds a lock of its own.
+void ChatCore::enqueue(Job job) {
+    {
+        std::lock_guard lock(mu_);
+        if (stopping_) return;
+        jobs_.push_back(std::move(job));
+    }
+    cv_.notify_all();
+}
 
 // One job at a time, in order: on the caller's thread when nothing else is
 // queued or running (no thread hop on either side of an execution), else
@@ -134,8 +158,10 @@ void ChatCore::run(const Job& job) {
     try {
         if (job.message) {
             handle(*job.message);
-        } else {
+        } else if (job.finished) {
             finished(*job.finished);
+        } else if (job.announcement) {
+            announce(*job.announcement);
         }
     } catch (const std::exception& e) {
         spdlog::error("chat: {}", e.what());
@@ -190,6 +216,39 @@ void ChatCore::post(const std::string& adapter, const std::string& channel, cons
         return;
     }
     a->post({channel, thread, std::move(text)});
+}
+
+// chatops.post_message's parameters, as StackStorm's hubot reads them:
+// `user` addresses someone in the channel ("user: message"), or with
+// `whisper` is where the message goes instead. packhost adds `adapter`
+// (empty: every adapter) and a thread from `context.thread`.
+void ChatCore::announce(const std::string& payload) {
+    Json p = core::parse_json(payload, "announcement");
+    std::string channel = p.value("channel", std::string());
+    std::string message = p.value("message", std::string());
+    std::string adapter = p.value("adapter", std::string());
+    std::string user = p.contains("user") && p["user"].is_string() ? p["user"].get<std::string>() : "";
+    std::string thread;
+    if (auto c = p.find("context"); c != p.end() && c->is_object()) thread = c->value("thread", std::string());
+    if (!user.empty()) {
+        if (p.value("whisper", false)) {
+            channel = user;
+            thread.clear();
+        } else {
+            message = user + ": " + message;
+        }
+    }
+    if (channel.empty()) {
+        spdlog::warn("chat: an announcement without a channel was not posted");
+        return;
+    }
+    if (!adapter.empty()) return post(adapter, channel, thread, std::move(message));
+    std::vector<std::string> names;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [name, a] : adapters_) names.push_back(name);
+    }
+    for (const auto& name : names) post(name, channel, thread, message);
 }
 
 void ChatCore::handle(const Message& m) {
@@ -279,7 +338,7 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         Waiting to{m.adapter, m.channel, m.thread, alias.ref()};
         request.on_end = [alive = alive_, to](const executions::Execution& e) {
             std::lock_guard lock(alive->mu);
-            if (alive->core) alive->core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}});
+            if (alive->core) alive->core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
         };
         std::shared_ptr<executions::Execution> execution;
         {

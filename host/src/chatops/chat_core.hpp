@@ -10,7 +10,9 @@
 // (on the caller's thread when the core is idle, else on a thread of the
 // core's own), so an ack always comes before its result; an execution's
 // end reaches it directly from the execution (not through the store), so a
-// reply waits for no disk.
+// reply waits for no disk. Announcements on route `chatops`
+// (chatops.post_message, from rules and workflows) are posted to the
+// channel they name, through the adapter they name or every adapter.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -74,10 +76,13 @@ private:
     struct Job {
         std::optional<Message> message;
         std::optional<Finished> finished;
+        std::optional<std::string> announcement;  // its payload, JSON text
     };
 
     void loop();
     void dispatch(Job job);
+    void enqueue(Job job);
+    void announce(const std::string& payload);
     void run(const Job& job);
     void handle(const Message& m);
     void run_command(const Message& m, const std::string& command);
@@ -104,6 +109,7 @@ private:
         ChatCore* core = nullptr;
     };
     std::shared_ptr<Alive> alive_ = std::make_shared<Alive>();
+    uint64_t announcements_ = 0;  // the event bus subscription (0: none)
     std::thread thread_;
 };
 

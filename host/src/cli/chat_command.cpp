@@ -12,6 +12,7 @@
 #include "cli/chat_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
+#include "events/event_bus.hpp"
 #include "host.hpp"
 
 namespace packhost::cli {
@@ -37,6 +38,8 @@ struct ChatArgs {
 };
 
 int chat(AppContext& ctx, const ChatArgs& args) {
+    // chatops.post_message announces on the host's bus; the console posts it.
+    ctx.events = std::make_unique<events::EventBus>();
     auto& host = ctx.host();
     if (!host.store()) return usage_error(ctx, {"chat needs the store (a packhost home) to see executions end"});
     auto index = loaded_aliases(ctx);

@@ -191,7 +191,8 @@ TEST_F(LocalShell, BrokenActionMetadataRefusesThePack) {
     EXPECT_EQ(r["bad_runner"],
               dir +
                   "/bad_runner/actions/x.yaml: unknown runner_type 'python-magic' "
-                  "(known: local-shell-cmd, local-shell-script, noop, http-request, orquesta, action-chain)");
+                  "(known: local-shell-cmd, local-shell-script, noop, http-request, orquesta, action-chain, "
+                  "announcement, run-action, execution-get)");
     EXPECT_EQ(r["missing_entry"], dir + "/missing_entry/actions/x.yaml: entry_point 'nope.sh' does not exist (" + dir +
                                       "/missing_entry/actions/nope.sh)");
     EXPECT_EQ(r["bad_override"], dir +
