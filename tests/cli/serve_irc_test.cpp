@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 #include "cli/cli_support.hpp"
@@ -132,4 +133,46 @@ TEST(ServeIrc, AResultThatEndsWhileTheServerIsGoneIsPostedWhenItIsBack) {
     EXPECT_TRUE(rejoined) << serve.err;
     EXPECT_TRUE(woke) << serve.err;
     EXPECT_NE(serve.err.find("connecting again in"), std::string::npos) << serve.err;
+}
+
+TEST(ServeIrc, OverTlsTheServersCertificateIsChecked) {
+    // ngircd's TLS port presents a certificate made for this test: with its
+    // CA in chatops.irc.ca_file the bot connects and answers; against the
+    // system's CAs the handshake fails, and the bot says why and tries again.
+    TempDir home("packhost-irc-tls");
+    Ngircd ircd(home / "ircd", /*tls=*/true);
+    IrcClient alice(ircd.port(), "alice");  // plain text, same server and channel
+    alice.join("#ops");
+    auto configure = [&](bool with_ca) {
+        std::ofstream(home / "config.yaml")
+            << "chatops:\n  irc:\n    server: \"127.0.0.1:" << ircd.tls_port() << "\"\n    tls: true\n"
+            << "    channels: ops\n"
+            << (with_ca ? "    ca_file: \"" + ircd.ca_file().string() + "\"\n" : std::string());
+    };
+    std::map<std::string, std::string> env{
+        {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home.path().string()}};
+    auto serve_argv = [] { return packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(free_port())}); };
+
+    configure(true);
+    std::atomic<bool> done{false};
+    bool joined = false, echoed = false;
+    std::thread client([&] {
+        joined = alice.wait_for(
+            [](const std::string& l) { return from(l, "packhost") && l.find(" JOIN ") != std::string::npos; }, 20s);
+        alice.send("PRIVMSG #ops :!echo over tls");
+        echoed = alice.wait_for_message("#ops", "over tls");
+        done = true;
+    });
+    auto serve = run_process_signal_when(serve_argv(), env, SIGTERM, [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_TRUE(joined) << serve.err;
+    EXPECT_TRUE(echoed) << serve.err;
+
+    configure(false);
+    auto refused = run_process_signal_when(serve_argv(), env, SIGTERM, [](const ProcessResult& r) {
+        return r.err.find("TLS handshake") != std::string::npos;
+    });
+    EXPECT_EQ(refused.exit_code, 0) << refused.err;
+    EXPECT_NE(refused.err.find("TLS handshake: certificate verify failed"), std::string::npos) << refused.err;
 }

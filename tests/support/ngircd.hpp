@@ -3,7 +3,9 @@
 // its own, started in the foreground with a config written for the test
 // (recipe: shared/reference/debian-components.md), stopped with SIGTERM.
 // stop() and start() again on the same port play a server that goes away
-// and comes back.
+// and comes back. With `tls`, it also listens with TLS on tls_port(), with a
+// certificate made for the test (openssl) for localhost and 127.0.0.1,
+// which ca_file() holds.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -25,15 +28,23 @@ namespace packhost::testing {
 
 class Ngircd {
 public:
-    explicit Ngircd(const std::filesystem::path& dir) : dir_(dir), port_(free_port()) {
+    explicit Ngircd(const std::filesystem::path& dir, bool tls = false) : dir_(dir), port_(free_port()), tls_port_(0) {
+        while (tls && (tls_port_ == 0 || tls_port_ == port_)) tls_port_ = free_port();
         std::filesystem::create_directories(dir_);
         std::filesystem::permissions(dir_, std::filesystem::perms::all);  // it drops to nobody when run as root
-        std::ofstream(dir_ / "ngircd.conf") << "[Global]\nName = irc.test.local\nInfo = packhost tests\n"
-                                            << "Listen = 127.0.0.1\nPorts = " << port_ << "\n"
-                                            << "MotdPhrase = \"tests\"\nPidFile = " << (dir_ / "ngircd.pid").string()
-                                            << "\nAdminInfo1 = tests\nAdminInfo2 = tests\nAdminEMail = t@localhost\n"
-                                            << "[Limits]\nMaxConnectionsIP = 0\n"
-                                            << "[Options]\nDNS = no\nIdent = no\nPAM = no\n";
+        if (tls) make_certificate();
+        std::ofstream conf(dir_ / "ngircd.conf");
+        conf << "[Global]\nName = irc.test.local\nInfo = packhost tests\n"
+             << "Listen = 127.0.0.1\nPorts = " << port_ << "\n"
+             << "MotdPhrase = \"tests\"\nPidFile = " << (dir_ / "ngircd.pid").string()
+             << "\nAdminInfo1 = tests\nAdminInfo2 = tests\nAdminEMail = t@localhost\n"
+             << "[Limits]\nMaxConnectionsIP = 0\n"
+             << "[Options]\nDNS = no\nIdent = no\nPAM = no\n";
+        if (tls) {
+            conf << "[SSL]\nCertFile = " << ca_file().string() << "\nKeyFile = " << (dir_ / "key.pem").string()
+                 << "\nPorts = " << tls_port_ << "\n";
+        }
+        conf.close();
         start();
     }
     ~Ngircd() { stop(); }
@@ -41,6 +52,9 @@ public:
     Ngircd& operator=(const Ngircd&) = delete;
 
     uint16_t port() const { return port_; }
+    uint16_t tls_port() const { return tls_port_; }
+    // The self-signed certificate the TLS port presents.
+    std::filesystem::path ca_file() const { return dir_ / "cert.pem"; }
 
     void start() {
         std::string conf = (dir_ / "ngircd.conf").string();
@@ -76,8 +90,22 @@ public:
     }
 
 private:
+    void make_certificate() {
+        std::string cmd =
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
+            " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" +
+            (dir_ / "key.pem").string() + "' -out '" + ca_file().string() + "' 2>/dev/null";
+        if (std::system(cmd.c_str()) != 0) throw std::runtime_error("cannot make a certificate with openssl");
+        for (const char* f : {"key.pem", "cert.pem"}) {  // ngircd reads them as nobody
+            std::filesystem::permissions(dir_ / f,
+                                         std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                             std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+        }
+    }
+
     std::filesystem::path dir_;
     uint16_t port_;
+    uint16_t tls_port_;
     pid_t pid_ = -1;
 };
 

@@ -48,6 +48,8 @@ chatops::adapters::IrcOptions irc_options(const Settings& s) {
         o.port = static_cast<uint16_t>(n);
     }
     o.tls = s.flag("chatops.irc.tls");
+    o.ca_file = s.text("chatops.irc.ca_file");
+    o.verify_tls = s.flag("chatops.irc.verify_tls");
     o.nick = s.text("chatops.irc.nick");
     o.password = s.text("chatops.irc.password");
     o.burst = static_cast<size_t>(std::max<int64_t>(1, s.number("chatops.irc.burst")));

@@ -12,7 +12,10 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
 #include <deque>
+#include <fstream>
 #include <future>
 #include <mutex>
 
@@ -86,7 +89,17 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
           retry_timer(strand),
           pace_timer(strand),
           tokens(static_cast<double>(this->options.burst)) {
-        ssl_context.set_default_verify_paths();
+        if (this->options.ca_file.empty()) {
+            ssl_context.set_default_verify_paths();
+        } else {
+            const std::string& file = this->options.ca_file;
+            if (!std::ifstream(file)) {
+                throw std::invalid_argument("chatops.irc.ca_file: cannot read " + file + ": " + std::strerror(errno));
+            }
+            boost::system::error_code ec;
+            ssl_context.load_verify_file(file, ec);
+            if (ec) throw std::invalid_argument("chatops.irc.ca_file: " + file + " holds no PEM certificate");
+        }
     }
 
     net::io_context& io;
@@ -164,7 +177,10 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
         } else {
             stream->set_verify_mode(net::ssl::verify_none);
         }
-        SSL_set_tlsext_host_name(stream->native_handle(), options.server.c_str());
+        // SNI names a host; an address is not sent (RFC 6066 section 3).
+        boost::system::error_code not_an_address;
+        (void)net::ip::make_address(options.server, not_an_address);
+        if (not_an_address) SSL_set_tlsext_host_name(stream->native_handle(), options.server.c_str());
         stream->async_handshake(net::ssl::stream_base::client,
                                 net::bind_executor(strand, [self, gen](boost::system::error_code ec) {
                                     if (gen != self->generation || self->stopping) return;

@@ -27,6 +27,7 @@ struct IrcOptions {
     uint16_t port = 6667;
     bool tls = false;
     bool verify_tls = true;
+    std::string ca_file;  // PEM CAs to check the server against; "": the system's
     std::string nick = "packhost";
     std::vector<std::string> channels;  // "#ops"
     std::string password;               // PASS, when the server wants one
