@@ -60,6 +60,8 @@ bench: build
 	@echo
 	@$(BUILD)/bin/packhost-alias-bench
 	@echo
+	@$(BUILD)/bin/packhost-chat-core-bench
+	@echo
 	@bench/chat_irc.sh $(PACKHOST)
 	@echo
 	@bench/http_load.sh $(PACKHOST)

@@ -14,6 +14,10 @@
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <atomic>
 #include <deque>
 #include <fstream>
 #include <future>
@@ -113,19 +117,27 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
     std::unique_ptr<net::ssl::stream<tcp::socket>> stream;
     net::streambuf in;
 
-    // Everything below runs on the strand only.
+    // What is written, under out_mu: the strand writes, and so may the
+    // thread that posts a reply (post_now), which spares waking the I/O
+    // thread for each reply.
+    std::mutex out_mu;
     std::deque<std::string> control;  // registration, PONG, JOIN: first, not paced
     std::deque<std::string> outbox;   // PRIVMSG lines: paced, kept across reconnects
     bool writing = false;
+    bool pacing = false;
+    double tokens;
+    Clock::time_point refilled = Clock::now();
+    // The socket, while registered over plain TCP: a reply may be sent on it
+    // straight away when nothing is queued or being written.
+    int direct_fd = -1;
+
+    // Everything below runs on the strand only.
     bool connected = false;
     bool registered = false;
-    bool stopping = false;
-    bool pacing = false;
+    std::atomic<bool> stopping{false};
     uint64_t generation = 0;  // of the connection; handlers of an older one do nothing
     int nick_attempt = 0;
     std::chrono::seconds backoff{1};
-    double tokens;
-    Clock::time_point refilled = Clock::now();
 
     mutable std::mutex nick_mu;
     std::string accepted_nick;  // under nick_mu
@@ -202,10 +214,13 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
             self->lost("no welcome (001) within 30 s");
         }));
         nick_attempt = 0;
-        control.clear();
-        if (!options.password.empty()) control.push_back("PASS " + options.password);
-        control.push_back("NICK " + nick_to_try());
-        control.push_back("USER " + options.nick + " 0 * :packhost");
+        {
+            std::lock_guard lock(out_mu);
+            control.clear();
+            if (!options.password.empty()) control.push_back("PASS " + options.password);
+            control.push_back("NICK " + nick_to_try());
+            control.push_back("USER " + options.nick + " 0 * :packhost");
+        }
         read();
         write();
     }
@@ -235,8 +250,7 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
 
     void handle(const IrcLine& l) {
         if (l.command == "PING") {
-            control.push_back("PONG :" + (l.params.empty() ? std::string() : l.params.back()));
-            write();
+            queue_control("PONG :" + (l.params.empty() ? std::string() : l.params.back()));
         } else if (l.command == "001") {  // RPL_WELCOME: registered
             registered = true;
             backoff = std::chrono::seconds(1);
@@ -244,17 +258,21 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
                 std::lock_guard lock(nick_mu);
                 accepted_nick = l.params.empty() ? nick_to_try() : l.params[0];
             }
+            if (!options.tls) {
+                std::lock_guard lock(out_mu);
+                direct_fd = stream->next_layer().native_handle();
+            }
+            spdlog::info("irc: registered on {}:{} as {}", options.server, options.port, nick());
             if (!options.channels.empty()) {
                 std::string joined;
                 for (const auto& c : options.channels) joined += (joined.empty() ? "" : ",") + c;
-                control.push_back("JOIN " + joined);
+                queue_control("JOIN " + joined);
+            } else {
+                write();
             }
-            spdlog::info("irc: registered on {}:{} as {}", options.server, options.port, nick());
-            write();
         } else if ((l.command == "433" || l.command == "436") && !registered) {  // nick taken
             ++nick_attempt;
-            control.push_back("NICK " + nick_to_try());
-            write();
+            queue_control("NICK " + nick_to_try());
         } else if (l.command == "PRIVMSG" && l.params.size() >= 2) {
             message(l);
         } else if (l.command == "ERROR") {
@@ -286,29 +304,50 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
         core.receive(std::move(m));
     }
 
+    void queue_control(std::string line) {
+        {
+            std::lock_guard lock(out_mu);
+            control.push_back(std::move(line));
+        }
+        write();
+    }
+
+    // Under out_mu: flood control's token bucket, refilled for the time
+    // passed; takes a token when there is one.
+    bool take_token() {
+        auto now = Clock::now();
+        double per_second = 1000.0 / static_cast<double>(std::max<int64_t>(1, options.line_interval.count()));
+        tokens = std::min(static_cast<double>(options.burst),
+                          tokens + std::chrono::duration<double>(now - refilled).count() * per_second);
+        refilled = now;
+        if (tokens < 1.0) return false;
+        tokens -= 1.0;
+        return true;
+    }
+
+    // On the strand: starts writing the next line, if any may go now.
     void write() {
+        std::lock_guard lock(out_mu);
         if (writing || !connected) return;
         std::string line;
-        if (!control.empty()) {
+        bool from_control = !control.empty();
+        if (from_control) {
             line = control.front();
         } else if (registered && !outbox.empty()) {
-            auto now = Clock::now();
-            double per_second = 1000.0 / static_cast<double>(std::max<int64_t>(1, options.line_interval.count()));
-            tokens = std::min(static_cast<double>(options.burst),
-                              tokens + std::chrono::duration<double>(now - refilled).count() * per_second);
-            refilled = now;
-            if (tokens < 1.0) {
+            if (!take_token()) {
                 if (pacing) return;
                 pacing = true;
                 auto self = shared_from_this();
                 pace_timer.expires_after(options.line_interval);
                 pace_timer.async_wait(net::bind_executor(strand, [self](boost::system::error_code ec) {
-                    self->pacing = false;
+                    {
+                        std::lock_guard lock(self->out_mu);
+                        self->pacing = false;
+                    }
                     if (!ec && !self->stopping) self->write();
                 }));
                 return;
             }
-            tokens -= 1.0;
             line = outbox.front();
         } else {
             return;
@@ -316,32 +355,71 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
         writing = true;
         auto self = shared_from_this();
         uint64_t gen = generation;
-        bool from_control = !control.empty();
         auto buffer = std::make_shared<std::string>(line + "\r\n");
         auto handler =
             net::bind_executor(strand, [self, gen, buffer, from_control](boost::system::error_code ec, size_t) {
                 if (gen != self->generation) return;
-                self->writing = false;
-                if (self->stopping) return;
-                if (ec) return self->lost("cannot write: " + ec.message());
-                // Taken off its queue once written: a line the connection lost
-                // goes out again after the reconnect.
-                if (from_control) {
-                    self->control.pop_front();
-                } else {
-                    self->outbox.pop_front();
+                {
+                    std::lock_guard lock(self->out_mu);
+                    self->writing = false;
+                    if (self->stopping) return;
+                    // Taken off its queue once written: a line the connection
+                    // lost goes out again after the reconnect.
+                    if (!ec) (from_control ? self->control : self->outbox).pop_front();
                 }
+                if (ec) return self->lost("cannot write: " + ec.message());
                 self->write();
             });
         on_stream([&](auto& s) { net::async_write(s, net::buffer(*buffer), handler); });
+    }
+
+    // Any thread: sends `lines` at once on the plain socket when nothing is
+    // queued, being written or paced (a reply on a quiet channel: no hop to
+    // the I/O thread); whatever cannot go now is queued for the strand.
+    // Returns false when the strand must be asked to write.
+    bool post_now(std::vector<std::string> lines) {
+        std::lock_guard lock(out_mu);
+        size_t sent = 0;
+        if (direct_fd >= 0 && !writing && !pacing && control.empty() && outbox.empty()) {
+            while (sent < lines.size() && take_token() && send_all(lines[sent] + "\r\n")) ++sent;
+        }
+        for (size_t i = sent; i < lines.size(); ++i) outbox.push_back(std::move(lines[i]));
+        return sent == lines.size();
+    }
+
+    // Under out_mu, with nothing else writing: the whole line or nothing
+    // said to have gone (a failed socket is left to the strand's reader,
+    // which sees it close and connects again).
+    bool send_all(const std::string& data) {
+        size_t at = 0;
+        while (at < data.size()) {
+            ssize_t n = ::send(direct_fd, data.data() + at, data.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                at += static_cast<size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && at > 0) {
+                // Half a line is out: the rest must follow before anything else.
+                pollfd p{direct_fd, POLLOUT, 0};
+                if (::poll(&p, 1, 1000) > 0) continue;
+            }
+            if (at > 0) tokens = 0;  // a broken line: let the connection settle
+            return at == data.size();
+        }
+        return true;
     }
 
     void close() {
         ++generation;
         connected = false;
         registered = false;
-        writing = false;
-        control.clear();
+        {
+            std::lock_guard lock(out_mu);
+            writing = false;
+            control.clear();
+            direct_fd = -1;
+        }
         if (stream) {
             boost::system::error_code ignored;
             stream->next_layer().shutdown(tcp::socket::shutdown_both, ignored);
@@ -398,11 +476,14 @@ void IrcAdapter::post(const Reply& reply) {
     // Room for "PRIVMSG <channel> :", CRLF and the prefix the server puts in
     // front when it relays the line (":nick!user@host ").
     size_t budget = 512 - 2 - 10 - reply.channel.size() - 100;
-    auto lines = irc_lines(reply.text, std::max<size_t>(64, budget));
-    net::post(impl_->strand, [impl = impl_, channel = reply.channel, lines = std::move(lines)] {
-        if (impl->stopping) return;
-        for (const auto& l : lines) impl->outbox.push_back("PRIVMSG " + channel + " :" + l);
-        impl->write();
+    std::vector<std::string> lines;
+    for (auto& l : irc_lines(reply.text, std::max<size_t>(64, budget))) {
+        lines.push_back("PRIVMSG " + reply.channel + " :" + l);
+    }
+    if (impl_->stopping) return;
+    if (impl_->post_now(std::move(lines))) return;
+    net::post(impl_->strand, [impl = impl_] {
+        if (!impl->stopping) impl->write();
     });
 }
 
