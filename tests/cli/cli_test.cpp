@@ -49,7 +49,7 @@ TEST(Cli, PackListShowsRefusedPacksWithReasons) {
 
     auto j = packhost_cmd({"pack", "list", "--json"});
     auto doc = json::parse(j.out);
-    EXPECT_EQ(doc["loaded"].size(), 10u);  // the fixtures and core and chatops
+    EXPECT_EQ(doc["loaded"].size(), 11u);  // the fixtures and the bundled core, chatops and openstack
     EXPECT_EQ(doc["refused"].size(), 15u);
     EXPECT_TRUE(doc["refused"][0].contains("reason"));
 }

@@ -64,6 +64,10 @@ TEST(Startup, LibcurlIsLoadedOnlyWhenAnHttpRequestIsMade) {
     ASSERT_TRUE(loaded(version, "libsqlite3.so.0")) << "the loader log is read: " << version.err.substr(0, 2000);
     EXPECT_FALSE(loaded(version, "libcurl.so.4"));
 
+    // The first run reads every pack, mapping each library once to learn its
+    // actions: the openstack pack's links libcurl. From then on the pack
+    // index describes them, and nothing maps libcurl until a request is made.
+    ASSERT_EQ(with_loader_log({"run", "core.noop"}).exit_code, 0);
     auto noop = with_loader_log({"run", "core.noop"});
     ASSERT_EQ(noop.exit_code, 0) << noop.out << noop.err.substr(0, 2000);
     EXPECT_FALSE(loaded(noop, "libcurl.so.4"));

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "support/free_port.hpp"
+#include "support/process.hpp"
 
 extern char** environ;
 
@@ -81,13 +82,7 @@ public:
         throw std::runtime_error("ngircd did not listen on port " + std::to_string(port_));
     }
 
-    void stop() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
+    void stop() { terminate_server(pid_); }
 
 private:
     void make_certificate() {

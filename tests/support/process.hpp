@@ -1,6 +1,9 @@
 #pragma once
 // Runs a real process for end-to-end tests: argv, environment additions,
 // captured stdout/stderr and exit status.
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <functional>
 #include <map>
 #include <string>
@@ -25,5 +28,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
 ProcessResult run_process_signal_when(const std::vector<std::string>& argv,
                                       const std::map<std::string, std::string>& env, int signal,
                                       const std::function<bool(const ProcessResult&)>& ready);
+
+// Ends a server a test started in the background (SIGTERM, then waits for
+// it); `pid` is -1 afterwards. Nothing when it is not running.
+inline void terminate_server(pid_t& pid) {
+    if (pid <= 0) return;
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+}
 
 }  // namespace packhost::testing

@@ -1,0 +1,36 @@
+#pragma once
+// Where the pack's credentials come from, as the `openstack` CLI's users
+// expect: the pack's configuration (configs/openstack.yaml), and for each
+// key it leaves empty the standard OS_* environment variable.
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "http.hpp"
+
+namespace openstack {
+
+struct CloudConfig {
+    std::string auth_url;  // Keystone, e.g. http://keystone:5000/v3
+    std::string username;
+    std::string password;
+    std::string project_name;
+    std::string project_id;
+    std::string user_domain_name = "Default";
+    std::string project_domain_name = "Default";
+    std::string region_name;
+    std::string interface = "public";  // public, internal, admin
+    std::string application_credential_id;
+    std::string application_credential_secret;
+    HttpOptions http;
+
+    // What identifies one set of credentials (the token cache's key).
+    std::string identity() const;
+};
+
+// Throws std::invalid_argument naming the key for a value that cannot be
+// used (no auth_url, an unknown interface, neither a password nor an
+// application credential).
+CloudConfig read_cloud_config(const nlohmann::json& config);
+
+}  // namespace openstack

@@ -1,0 +1,84 @@
+// The openstack pack: Keystone and Nova from native actions, built with the
+// public SDK like any third-party pack (it reaches nothing of the host's).
+#include <packhost/sdk.hpp>
+
+#include "cloud_config.hpp"
+#include "keystone.hpp"
+#include "projects.hpp"
+
+namespace {
+
+using json = nlohmann::json;
+using packhost::sdk::Context;
+
+// The session for this execution's configuration; a bad configuration or
+// any OpenStack failure fails the execution with its message.
+std::shared_ptr<openstack::Session> session(const Context& ctx) {
+    try {
+        return openstack::session_for(openstack::read_cloud_config(ctx.config()));
+    } catch (const std::invalid_argument& e) {
+        throw packhost::sdk::action_error(std::string("openstack config: ") + e.what());
+    }
+}
+
+template <typename F>
+json reported(F&& f) {
+    try {
+        return f();
+    } catch (const openstack::OpenStackError& e) {
+        throw packhost::sdk::action_error(e.what());
+    }
+}
+
+json string_param(const char* description, bool required = false) {
+    json p = {{"type", "string"}, {"description", description}};
+    if (required) p["required"] = true;
+    return p;
+}
+
+}  // namespace
+
+PACKHOST_PACK("openstack", "0.1.0") {
+    pack.action(
+        "token_issue", "Issues a Keystone token for the configured credentials (the cached one while it is valid).",
+        {{"type", "object"},
+         {"properties",
+          {{"fresh",
+            {{"type", "boolean"}, {"default", false}, {"description", "Issue a new token even if one is cached."}}}}}},
+        [](const json& params, Context& ctx) {
+            return reported([&] {
+                auto t = session(ctx)->token(params.value("fresh", false));
+                const json& b = t->body;
+                json project = b.contains("project") ? b["project"] : json(nullptr);
+                return json{{"expires", b.value("expires_at", "")},
+                            {"id", t->id},
+                            {"project_id", project.is_object() ? project.value("id", "") : ""},
+                            {"user_id", b.contains("user") ? b["user"].value("id", "") : ""}};
+            });
+        },
+        packhost::sdk::reentrant);
+
+    pack.action(
+        "project_lookup", "A project's ID and details from its name (or ID), as Keystone knows it.",
+        {{"type", "object"},
+         {"properties",
+          {{"project", string_param("The project's name or ID.", true)},
+           {"domain", string_param("The domain ID to look in, when a name is in several.")}}}},
+        [](const json& params, Context& ctx) {
+            return reported([&] {
+                return openstack::lookup_project(*session(ctx), params.value("project", ""),
+                                                 params.value("domain", ""));
+            });
+        },
+        packhost::sdk::reentrant);
+
+    pack.action(
+        "project_list", "The projects the configured credentials may see.",
+        {{"type", "object"}, {"properties", {{"domain", string_param("Only this domain's projects (its ID).")}}}},
+        [](const json& params, Context& ctx) {
+            return reported([&] {
+                return json{{"projects", openstack::list_projects(*session(ctx), params.value("domain", ""))}};
+            });
+        },
+        packhost::sdk::reentrant);
+}

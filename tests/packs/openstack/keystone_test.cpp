@@ -1,0 +1,205 @@
+// The openstack pack against a real Keystone (tests/support/keystone.hpp):
+// password and application-credential auth, the token kept and issued again
+// after a revocation, projects by name and by ID, a name in two domains, a
+// missing one, a wrong password, an unreachable Keystone, a configuration
+// from the OS_* environment. The pack runs in a real host, loaded from the
+// build like any pack.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "host.hpp"
+#include "support/keystone.hpp"
+#include "support/run_and_wait.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace packhost;
+using executions::Status;
+using json = nlohmann::json;
+
+namespace {
+
+class OpenStackKeystone : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new packhost::testing::TempDir("packhost-keystone");
+        keystone_ = new packhost::testing::Keystone(dir_->path() / "keystone");
+        auto& ks = *keystone_;
+        std::string other = ks.call("POST", "/v3/domains", {{"domain", {{"name", "other"}}}})["domain"]["id"];
+        story_id_ = ks.call(
+            "POST", "/v3/projects",
+            {{"project",
+              {{"name", "story"}, {"domain_id", "default"}, {"description", "the story's project"}}}})["project"]["id"];
+        dup_default_ = ks.call("POST", "/v3/projects",
+                               {{"project", {{"name", "dup"}, {"domain_id", "default"}}}})["project"]["id"];
+        dup_other_ =
+            ks.call("POST", "/v3/projects", {{"project", {{"name", "dup"}, {"domain_id", other}}}})["project"]["id"];
+    }
+    static void TearDownTestSuite() {
+        delete keystone_;
+        delete dir_;
+    }
+
+    // A host with the bundled packs and `config` as configs/openstack.yaml.
+    std::unique_ptr<Host> host_with(const json& config) {
+        auto configs = dir_->path() / ("configs-" + std::to_string(++hosts_));
+        std::filesystem::create_directories(configs);
+        std::ofstream(configs / "openstack.yaml") << config.dump();  // JSON is YAML
+        HostOptions o;
+        o.packs_path = {BUNDLED_PACKS_DIR};
+        o.configs_dir = configs;
+        return std::make_unique<Host>(o);
+    }
+    static json admin_config() {
+        return {{"auth_url", keystone_->url() + "/v3"},
+                {"username", "admin"},
+                {"password", packhost::testing::Keystone::kAdminPassword},
+                {"project_name", "admin"}};
+    }
+    static std::shared_ptr<executions::Execution> run(Host& host, const std::string& ref,
+                                                      json params = json::object()) {
+        return packhost::testing::run_and_wait(host, ref, std::move(params));
+    }
+    static std::string error_of(const std::shared_ptr<executions::Execution>& e) {
+        return e->result().value("error", std::string());
+    }
+
+    static packhost::testing::TempDir* dir_;
+    static packhost::testing::Keystone* keystone_;
+    static std::string story_id_, dup_default_, dup_other_;
+    static int hosts_;
+};
+
+packhost::testing::TempDir* OpenStackKeystone::dir_ = nullptr;
+packhost::testing::Keystone* OpenStackKeystone::keystone_ = nullptr;
+std::string OpenStackKeystone::story_id_, OpenStackKeystone::dup_default_, OpenStackKeystone::dup_other_;
+int OpenStackKeystone::hosts_ = 0;
+
+}  // namespace
+
+TEST_F(OpenStackKeystone, APasswordTokenIsIssuedOnceAndReused) {
+    auto host = host_with(admin_config());
+    auto first = run(*host, "openstack.token_issue");
+    ASSERT_EQ(first->status(), Status::succeeded) << first->result().dump();
+    auto again = run(*host, "openstack.token_issue");
+    EXPECT_EQ(again->result()["id"], first->result()["id"]) << "the cached token is used";
+    auto fresh = run(*host, "openstack.token_issue", {{"fresh", true}});
+    EXPECT_NE(fresh->result()["id"], first->result()["id"]);
+    auto admin = keystone_->admin_token().second;
+    EXPECT_EQ(first->result()["project_id"], admin["project"]["id"]);
+    EXPECT_EQ(first->result()["user_id"], admin["user"]["id"]);
+}
+
+TEST_F(OpenStackKeystone, AnApplicationCredentialAuthenticates) {
+    auto admin = keystone_->admin_token().second;
+    std::string user = admin["user"]["id"];
+    auto made = keystone_->call("POST", "/v3/users/" + user + "/application_credentials",
+                                {{"application_credential", {{"name", "packhost-test"}}}})["application_credential"];
+    auto host = host_with({{"auth_url", keystone_->url()},
+                           {"application_credential_id", made["id"]},
+                           {"application_credential_secret", made["secret"]}});
+    auto t = run(*host, "openstack.token_issue");
+    ASSERT_EQ(t->status(), Status::succeeded) << t->result().dump();
+    EXPECT_EQ(t->result()["project_id"], admin["project"]["id"]);
+    auto looked = run(*host, "openstack.project_lookup", {{"project", "story"}});
+    EXPECT_EQ(looked->result()["id"], story_id_) << looked->result().dump();
+
+    auto wrong = host_with({{"auth_url", keystone_->url()},
+                            {"application_credential_id", made["id"]},
+                            {"application_credential_secret", "not-it"}});
+    auto refused = run(*wrong, "openstack.token_issue");
+    EXPECT_EQ(refused->status(), Status::failed);
+    EXPECT_NE(error_of(refused).find("Keystone refused the credentials of application credential"), std::string::npos)
+        << error_of(refused);
+}
+
+TEST_F(OpenStackKeystone, ARevokedTokenIsIssuedAgainOnce) {
+    auto host = host_with(admin_config());
+    std::string before = run(*host, "openstack.token_issue")->result()["id"];
+    keystone_->revoke(before);
+    auto looked = run(*host, "openstack.project_lookup", {{"project", "story"}});
+    ASSERT_EQ(looked->status(), Status::succeeded) << looked->result().dump();
+    std::string after = run(*host, "openstack.token_issue")->result()["id"];
+    EXPECT_NE(after, before);
+}
+
+TEST_F(OpenStackKeystone, ProjectsAreFoundByNameOrIdAndAmbiguityIsNamed) {
+    auto host = host_with(admin_config());
+    auto by_name = run(*host, "openstack.project_lookup", {{"project", "story"}});
+    ASSERT_EQ(by_name->status(), Status::succeeded) << by_name->result().dump();
+    EXPECT_EQ(by_name->result(), (json{{"id", story_id_},
+                                       {"name", "story"},
+                                       {"domain_id", "default"},
+                                       {"enabled", true},
+                                       {"description", "the story's project"}}));
+    auto by_id = run(*host, "openstack.project_lookup", {{"project", story_id_}});
+    EXPECT_EQ(by_id->result()["name"], "story");
+
+    auto dup = run(*host, "openstack.project_lookup", {{"project", "dup"}});
+    EXPECT_EQ(dup->status(), Status::failed);
+    EXPECT_NE(error_of(dup).find("project name 'dup' is in 2 domains"), std::string::npos) << error_of(dup);
+    EXPECT_NE(error_of(dup).find(dup_default_ + " (domain default)"), std::string::npos) << error_of(dup);
+    EXPECT_NE(error_of(dup).find(dup_other_), std::string::npos) << error_of(dup);
+    auto in_domain = run(*host, "openstack.project_lookup", {{"project", "dup"}, {"domain", "default"}});
+    EXPECT_EQ(in_domain->result()["id"], dup_default_) << in_domain->result().dump();
+
+    auto missing = run(*host, "openstack.project_lookup", {{"project", "nope"}});
+    EXPECT_EQ(missing->status(), Status::failed);
+    EXPECT_EQ(error_of(missing), "no project named or with ID 'nope'");
+
+    auto list = run(*host, "openstack.project_list");
+    ASSERT_EQ(list->status(), Status::succeeded) << list->result().dump();
+    size_t dups = 0;
+    bool story = false;
+    json listed = list->result();
+    for (const auto& p : listed["projects"]) {
+        dups += p["name"] == "dup";
+        story = story || p["id"] == story_id_;
+    }
+    EXPECT_EQ(dups, 2u) << list->result().dump();
+    EXPECT_TRUE(story);
+}
+
+TEST_F(OpenStackKeystone, AWrongPasswordOrAnUnknownProjectIsSaidClearly) {
+    json config = admin_config();
+    config["password"] = "wrong";
+    auto host = host_with(config);
+    auto e = run(*host, "openstack.project_lookup", {{"project", "story"}});
+    EXPECT_EQ(e->status(), Status::failed);
+    EXPECT_NE(error_of(e).find("Keystone refused the credentials of user 'admin' (domain Default) for project "
+                               "'admin' (domain Default)"),
+              std::string::npos)
+        << error_of(e);
+    config = admin_config();
+    config["project_name"] = "no-such-project";
+    auto unknown = run(*host_with(config), "openstack.token_issue");
+    EXPECT_EQ(unknown->status(), Status::failed);
+    EXPECT_NE(error_of(unknown).find("for project 'no-such-project'"), std::string::npos) << error_of(unknown);
+}
+
+TEST_F(OpenStackKeystone, AnUnreachableKeystoneOrAMissingSettingIsSaidClearly) {
+    json config = admin_config();
+    config["auth_url"] = "http://127.0.0.1:1/v3";
+    auto e = run(*host_with(config), "openstack.token_issue");
+    EXPECT_EQ(e->status(), Status::failed);
+    EXPECT_NE(error_of(e).find("Keystone: POST http://127.0.0.1:1/v3/auth/tokens: cannot connect"), std::string::npos)
+        << error_of(e);
+    ::unsetenv("OS_AUTH_URL");
+    auto none = run(*host_with(json::object()), "openstack.token_issue");
+    EXPECT_EQ(none->status(), Status::failed);
+    EXPECT_EQ(error_of(none), "openstack config: auth_url: not set (the pack's config or OS_AUTH_URL)");
+}
+
+TEST_F(OpenStackKeystone, TheOsEnvironmentFillsWhatTheConfigLeavesOut) {
+    ::setenv("OS_AUTH_URL", keystone_->url().c_str(), 1);
+    ::setenv("OS_USERNAME", "admin", 1);
+    ::setenv("OS_PASSWORD", packhost::testing::Keystone::kAdminPassword, 1);
+    ::setenv("OS_PROJECT_NAME", "admin", 1);
+    auto e = run(*host_with(json::object()), "openstack.project_lookup", {{"project", "story"}});
+    for (const char* v : {"OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME"}) ::unsetenv(v);
+    ASSERT_EQ(e->status(), Status::succeeded) << e->result().dump();
+    EXPECT_EQ(e->result()["id"], story_id_);
+}
