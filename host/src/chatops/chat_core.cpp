@@ -16,10 +16,6 @@ namespace {
 // The announcements chat posts (chatops.post_message's route).
 const std::string kChatRoute = "st2.announcement__chatops";
 
-// Jobs a caller runs after its own before leaving the rest to the core's
-// thread (it is an adapter's thread, with its own work).
-constexpr int kDrainedByCaller = 4;
-
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return {};
@@ -132,41 +128,30 @@ void ChatCore::receive(Message message) { dispatch({std::move(message), std::nul
 
 // Always for the core's thread: the caller holds a lock of its own.
 void ChatCore::enqueue(Job job) {
-    bool wake;
     {
         std::lock_guard lock(mu_);
         if (stopping_) return;
         jobs_.push_back(std::move(job));
-        wake = !busy_;  // else the one busy takes it when done
     }
-    if (wake) cv_.notify_all();
+    cv_.notify_all();
 }
 
 // One job at a time, in order: on the caller's thread when nothing else is
 // queued or running (no thread hop on either side of an execution), else
-// queued for whoever runs jobs now. The caller also runs a few of the jobs
-// that came while it ran its own (the end of a quick execution it started,
-// mostly), so that a reply needs no other thread to wake.
+// queued for the core's thread.
 void ChatCore::dispatch(Job job) {
     std::unique_lock lock(mu_);
     if (busy_ || !jobs_.empty() || stopping_) {
         jobs_.push_back(std::move(job));
-        if (!busy_) cv_.notify_all();  // the one busy takes it when done
+        cv_.notify_all();
         return;
     }
     busy_ = true;
     lock.unlock();
     run(job);
     lock.lock();
-    for (int i = 0; i < kDrainedByCaller && !jobs_.empty() && !stopping_; ++i) {
-        Job next = std::move(jobs_.front());
-        jobs_.pop_front();
-        lock.unlock();
-        run(next);
-        lock.lock();
-    }
     busy_ = false;
-    cv_.notify_all();  // the core's thread takes the rest
+    cv_.notify_all();  // the core's thread takes what came meanwhile
 }
 
 void ChatCore::run(const Job& job) {
@@ -348,7 +333,6 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         request.action = alias.action_ref;
         request.parameters = std::move(parameters);
         request.context = context;
-        request.inline_if_quick = true;  // its end then comes right here: see dispatch()
         // Not durable: the reply waits for no commit (the record is still
         // saved); the end comes straight from the execution, on its thread.
         Waiting to{m.adapter, m.channel, m.thread, alias.ref()};

@@ -41,15 +41,7 @@ struct Request {
     // after its final record is queued for the store (not yet committed):
     // for callers that answer someone (chat) without waiting on the store.
     std::function<void(const Execution&)> on_end = nullptr;
-    // The caller waits for the end (chat): an in-process action whose runs
-    // lately took under kInlineRun is run on the caller's thread instead of
-    // a worker's, sparing the wake of a sleeping worker (on a virtual
-    // machine's idle CPU, a good part of a chat reply's time). A run that
-    // turns out slow makes the next ones go to the workers again.
-    bool inline_if_quick = false;
 };
-
-inline constexpr int64_t kInlineRunNs = 200000;
 
 struct SchedulerOptions {
     size_t workers = 0;  // 0 = one per CPU
@@ -139,13 +131,13 @@ public:
 private:
     struct Lane;
     std::shared_ptr<Execution> prepare(Request request);
-    void launch(const std::shared_ptr<Execution>& e, bool durable = false, bool may_run_here = false);
+    void launch(const std::shared_ptr<Execution>& e, bool durable = false);
     // launch() in three steps: into the history and recorded (the store's
     // ticket, 0 when not recorded); refused when its record cannot be
     // written; handed to the workers.
     uint64_t admit(const std::shared_ptr<Execution>& e);
     void refuse(Execution& e, const std::exception_ptr& error);
-    void start_running(const std::shared_ptr<Execution>& e, bool may_run_here = false);
+    void start_running(const std::shared_ptr<Execution>& e);
     void execute(std::shared_ptr<Execution> e);
     void run(const std::shared_ptr<Execution>& e);
     // Turns a runner's outcome into the execution's terminal status.
