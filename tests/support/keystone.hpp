@@ -6,6 +6,8 @@
 // identity endpoint). Services Keystone's API cannot register on SQLite
 // (see the recipe) are written into its database before it starts. Throws
 // when any step fails: a test that cannot start its server fails.
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -56,8 +58,12 @@ public:
                 throw std::runtime_error("keystone-manage " + args[0] + " failed (apt-get install keystone): " + r.err);
         };
         manage({"db_sync"});
-        manage({"fernet_setup", "--keystone-user", "root", "--keystone-group", "root"});
-        manage({"credential_setup", "--keystone-user", "root", "--keystone-group", "root"});
+        // The key folders belong to whoever runs the test (root or not).
+        std::string user = std::to_string(::getuid()), group = std::to_string(::getgid());
+        if (const passwd* pw = ::getpwuid(::getuid())) user = pw->pw_name;
+        if (const ::group* gr = ::getgrgid(::getgid())) group = gr->gr_name;
+        manage({"fernet_setup", "--keystone-user", user, "--keystone-group", group});
+        manage({"credential_setup", "--keystone-user", user, "--keystone-group", group});
         manage({"bootstrap", "--bootstrap-password", kAdminPassword, "--bootstrap-admin-url", url() + "/v3/",
                 "--bootstrap-public-url", url() + "/v3/", "--bootstrap-internal-url", url() + "/v3/",
                 "--bootstrap-region-id", "RegionOne"});
