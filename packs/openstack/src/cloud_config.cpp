@@ -23,7 +23,9 @@ bool truthy(const std::string& s) { return s == "1" || s == "true" || s == "True
 std::string CloudConfig::identity() const {
     return auth_url + '\n' + username + '\n' + user_domain_name + '\n' + password + '\n' + project_name + '\n' +
            project_id + '\n' + project_domain_name + '\n' + application_credential_id + '\n' +
-           application_credential_secret;
+           application_credential_secret + '\n' + region_name + '\n' + interface + '\n' +
+           (http.verify_ssl ? "verify" : "insecure") + '\n' + http.ca_file + '\n' +
+           std::to_string(http.timeout_seconds);
 }
 
 CloudConfig read_cloud_config(const nlohmann::json& config) {

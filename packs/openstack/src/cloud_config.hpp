@@ -24,7 +24,8 @@ struct CloudConfig {
     std::string application_credential_secret;
     HttpOptions http;
 
-    // What identifies one set of credentials (the token cache's key).
+    // What identifies one configuration (the session cache's key): the
+    // credentials, and where and how the session calls.
     std::string identity() const;
 };
 

@@ -39,6 +39,13 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
 
 }  // namespace
 
+std::string url_escape(const std::string& text) {
+    char* e = curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size()));
+    std::string out = e ? e : "";
+    curl_free(e);
+    return out;
+}
+
 HttpResponse http_request(const std::string& method, const std::string& url,
                           const std::map<std::string, std::string>& headers, const std::string& body,
                           const HttpOptions& options) {

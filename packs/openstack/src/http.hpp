@@ -25,6 +25,9 @@ struct HttpResponse {
 
 // Throws openstack::TransportError for what never got an HTTP answer (a
 // refused connection, a TLS failure, a timeout), saying which.
+// `text` %-encoded for a URL's query.
+std::string url_escape(const std::string& text);
+
 HttpResponse http_request(const std::string& method, const std::string& url,
                           const std::map<std::string, std::string>& headers, const std::string& body,
                           const HttpOptions& options);

@@ -3,6 +3,7 @@
 #include <packhost/sdk.hpp>
 
 #include "cloud_config.hpp"
+#include "compute.hpp"
 #include "keystone.hpp"
 #include "projects.hpp"
 
@@ -79,6 +80,29 @@ PACKHOST_PACK("openstack", "0.1.0") {
             return reported([&] {
                 return json{{"projects", openstack::list_projects(*session(ctx), params.value("domain", ""))}};
             });
+        },
+        packhost::sdk::reentrant);
+
+    pack.action(
+        "server_list", "Servers with their status and flavor: the configured project's, another's, or all (admin).",
+        {{"type", "object"},
+         {"properties",
+          {{"project", string_param("Only this project's servers (its ID); needs an admin token.")},
+           {"all_projects",
+            {{"type", "boolean"}, {"default", false}, {"description", "Every project's servers (admin)."}}}}}},
+        [](const json& params, Context& ctx) {
+            return reported([&] {
+                return json{{"servers", openstack::list_servers(*session(ctx), params.value("project", ""),
+                                                                params.value("all_projects", false))}};
+            });
+        },
+        packhost::sdk::reentrant);
+
+    pack.action(
+        "flavor_list", "The compute flavors: vCPUs, RAM and disk of each.",
+        {{"type", "object"}, {"properties", json::object()}},
+        [](const json&, Context& ctx) {
+            return reported([&] { return json{{"flavors", openstack::list_flavors(*session(ctx))}}; });
         },
         packhost::sdk::reentrant);
 }

@@ -1,18 +1,9 @@
 #include "projects.hpp"
 
-#include <curl/curl.h>
-
 namespace openstack {
 namespace {
 
 using json = nlohmann::json;
-
-std::string escaped(const std::string& s) {
-    char* e = curl_easy_escape(nullptr, s.c_str(), static_cast<int>(s.size()));
-    std::string out = e ? e : "";
-    curl_free(e);
-    return out;
-}
 
 bool looks_like_id(const std::string& s) {
     // Keystone's IDs are 32 hex characters; anything else cannot be one.
@@ -41,8 +32,8 @@ json lookup_project(Session& session, const std::string& name_or_id, const std::
             if (std::string(e.what()).find(": 404") == std::string::npos) throw;
         }
     }
-    std::string url = base + "?name=" + escaped(name_or_id);
-    if (!domain_id.empty()) url += "&domain_id=" + escaped(domain_id);
+    std::string url = base + "?name=" + url_escape(name_or_id);
+    if (!domain_id.empty()) url += "&domain_id=" + url_escape(domain_id);
     auto found = session.get_all(url, "projects");
     if (found.empty()) {
         throw OpenStackError("no project named or with ID '" + name_or_id + "'" +
@@ -62,7 +53,7 @@ json lookup_project(Session& session, const std::string& name_or_id, const std::
 
 json list_projects(Session& session, const std::string& domain_id) {
     std::string url = identity_v3(session.config().auth_url) + "/projects";
-    if (!domain_id.empty()) url += "?domain_id=" + escaped(domain_id);
+    if (!domain_id.empty()) url += "?domain_id=" + url_escape(domain_id);
     json out = json::array();
     for (const auto& p : session.get_all(url, "projects")) out.push_back(project_summary(p));
     return out;

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "host.hpp"
+#include "packs/openstack/fake_nova.hpp"
 #include "support/keystone.hpp"
 #include "support/run_and_wait.hpp"
 #include "support/temp_dir.hpp"
@@ -26,7 +27,11 @@ class OpenStackKeystone : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         dir_ = new packhost::testing::TempDir("packhost-keystone");
-        keystone_ = new packhost::testing::Keystone(dir_->path() / "keystone");
+        nova_ = new packhost::testing::FakeNova();
+        // Nova is registered in the real Keystone's catalog: the pack finds it
+        // the way it would in production.
+        keystone_ = new packhost::testing::Keystone(dir_->path() / "keystone", {{"compute", "nova", nova_->url()}});
+        nova_->set_keystone(keystone_->url());
         auto& ks = *keystone_;
         std::string other = ks.call("POST", "/v3/domains", {{"domain", {{"name", "other"}}}})["domain"]["id"];
         story_id_ = ks.call(
@@ -37,9 +42,27 @@ protected:
                                {{"project", {{"name", "dup"}, {"domain_id", "default"}}}})["project"]["id"];
         dup_other_ =
             ks.call("POST", "/v3/projects", {{"project", {{"name", "dup"}, {"domain_id", other}}}})["project"]["id"];
+        std::string admin_project = ks.admin_token().second["project"]["id"];
+        nova_->add_flavor({{"id", "1"}, {"name", "m1.small"}, {"vcpus", 1}, {"ram", 2048}, {"disk", 20}});
+        nova_->add_flavor({{"id", "2"}, {"name", "m1.large"}, {"vcpus", 4}, {"ram", 8192}, {"disk", 80}});
+        for (int i = 1; i <= 3; ++i) {
+            nova_->add_server({{"id", "s" + std::to_string(i)},
+                               {"name", "web" + std::to_string(i)},
+                               {"status", "ACTIVE"},
+                               {"tenant_id", story_id_},
+                               {"flavor", {{"original_name", "m1.small"}}},
+                               {"created", "2026-11-01T00:00:00Z"}});
+        }
+        nova_->add_server({{"id", "a1"},
+                           {"name", "ops"},
+                           {"status", "SHUTOFF"},
+                           {"tenant_id", admin_project},
+                           {"flavor", {{"original_name", "m1.large"}}},
+                           {"created", "2026-11-02T00:00:00Z"}});
     }
     static void TearDownTestSuite() {
         delete keystone_;
+        delete nova_;
         delete dir_;
     }
 
@@ -69,12 +92,14 @@ protected:
 
     static packhost::testing::TempDir* dir_;
     static packhost::testing::Keystone* keystone_;
+    static packhost::testing::FakeNova* nova_;
     static std::string story_id_, dup_default_, dup_other_;
     static int hosts_;
 };
 
 packhost::testing::TempDir* OpenStackKeystone::dir_ = nullptr;
 packhost::testing::Keystone* OpenStackKeystone::keystone_ = nullptr;
+packhost::testing::FakeNova* OpenStackKeystone::nova_ = nullptr;
 std::string OpenStackKeystone::story_id_, OpenStackKeystone::dup_default_, OpenStackKeystone::dup_other_;
 int OpenStackKeystone::hosts_ = 0;
 
@@ -202,4 +227,39 @@ TEST_F(OpenStackKeystone, TheOsEnvironmentFillsWhatTheConfigLeavesOut) {
     for (const char* v : {"OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME"}) ::unsetenv(v);
     ASSERT_EQ(e->status(), Status::succeeded) << e->result().dump();
     EXPECT_EQ(e->result()["id"], story_id_);
+}
+
+TEST_F(OpenStackKeystone, ServersAndFlavorsComeFromTheComputeEndpointInTheCatalog) {
+    auto host = host_with(admin_config());
+    auto own = run(*host, "openstack.server_list");
+    ASSERT_EQ(own->status(), Status::succeeded) << own->result().dump();
+    json own_servers = own->result()["servers"];
+    ASSERT_EQ(own_servers.size(), 1u) << own->result().dump();
+    EXPECT_EQ(own_servers[0], (json{{"id", "a1"},
+                                    {"name", "ops"},
+                                    {"status", "SHUTOFF"},
+                                    {"project_id", keystone_->admin_token().second["project"]["id"]},
+                                    {"flavor", "m1.large"},
+                                    {"created", "2026-11-02T00:00:00Z"}}));
+    // Three servers in pages of two: the next link is followed.
+    auto story = run(*host, "openstack.server_list", {{"project", story_id_}});
+    json story_servers = story->result()["servers"];
+    ASSERT_EQ(story_servers.size(), 3u) << story->result().dump();
+    EXPECT_EQ(story_servers[2]["name"], "web3");
+    auto all = run(*host, "openstack.server_list", {{"all_projects", true}});
+    EXPECT_EQ(all->result()["servers"].size(), 4u) << all->result().dump();
+
+    auto flavors = run(*host, "openstack.flavor_list");
+    ASSERT_EQ(flavors->status(), Status::succeeded) << flavors->result().dump();
+    EXPECT_EQ(flavors->result()["flavors"][1],
+              (json{{"id", "2"}, {"name", "m1.large"}, {"vcpus", 4}, {"ram_mb", 8192}, {"disk_gb", 80}}));
+}
+
+TEST_F(OpenStackKeystone, AnEndpointMissingFromTheCatalogIsNamed) {
+    json config = admin_config();
+    config["region_name"] = "Elsewhere";
+    auto e = run(*host_with(config), "openstack.server_list");
+    EXPECT_EQ(e->status(), Status::failed) << e->result().dump();
+    EXPECT_EQ(error_of(e),
+              "the service catalog has 'compute' but no public endpoint in region Elsewhere (regions: RegionOne)");
 }
