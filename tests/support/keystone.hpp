@@ -8,8 +8,6 @@
 // when any step fails: a test that cannot start its server fails.
 #include <grp.h>
 #include <pwd.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,8 +25,6 @@
 
 #include "support/free_port.hpp"
 #include "support/process.hpp"
-
-extern char** environ;
 
 namespace packhost::testing {
 
@@ -148,37 +144,13 @@ private:
     }
 
     void start() {
-        std::string conf_env = "OS_KEYSTONE_CONFIG_FILES=" + (dir_ / "keystone.conf").string();
-        std::string socket = "127.0.0.1:" + std::to_string(port_);
         std::string log = (dir_ / "uwsgi.log").string();
         // One process, one thread: Keystone on SQLite locks up with more.
-        std::vector<std::string> argv{"/usr/bin/uwsgi",
-                                      "--plugins",
-                                      "python3",
-                                      "--http-socket",
-                                      socket,
-                                      "--wsgi-file",
-                                      "/usr/bin/keystone-wsgi-public",
-                                      "--master",
-                                      "--processes",
-                                      "1",
-                                      "--threads",
-                                      "1",
-                                      "--die-on-term",
-                                      "--buffer-size",
-                                      "65535",
-                                      "--logto",
-                                      log};
-        std::vector<std::string> env_strings;
-        for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-        env_strings.push_back(conf_env);
-        std::vector<char*> args, envp;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        for (auto& e : env_strings) envp.push_back(e.data());
-        envp.push_back(nullptr);
-        if (posix_spawn(&pid_, args[0], nullptr, nullptr, args.data(), envp.data()) != 0)
-            throw std::runtime_error("cannot start uwsgi (apt-get install keystone uwsgi-plugin-python3)");
+        pid_ =
+            start_server({"/usr/bin/uwsgi", "--plugins", "python3", "--http-socket",
+                          "127.0.0.1:" + std::to_string(port_), "--wsgi-file", "/usr/bin/keystone-wsgi-public",
+                          "--master", "--processes", "1", "--threads", "1", "--die-on-term", "--buffer-size", "65535"},
+                         {{"OS_KEYSTONE_CONFIG_FILES", (dir_ / "keystone.conf").string()}}, log);
         for (int i = 0; i < 300; ++i) {  // until it answers (2-4 s)
             httplib::Client c("127.0.0.1", port_);
             c.set_connection_timeout(1, 0);

@@ -6,10 +6,6 @@
 // and comes back. With `tls`, it also listens with TLS on tls_port(), with a
 // certificate made for the test (openssl) for localhost and 127.0.0.1,
 // which ca_file() holds.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,8 +18,6 @@
 
 #include "support/free_port.hpp"
 #include "support/process.hpp"
-
-extern char** environ;
 
 namespace packhost::testing {
 
@@ -60,14 +54,7 @@ public:
     void start() {
         std::string conf = (dir_ / "ngircd.conf").string();
         std::string log = (dir_ / "ngircd.log").string();
-        const char* argv[] = {"/usr/sbin/ngircd", "-n", "-f", conf.c_str(), nullptr};
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        int rc = posix_spawn(&pid_, argv[0], &fa, nullptr, const_cast<char* const*>(argv), environ);
-        posix_spawn_file_actions_destroy(&fa);
-        if (rc != 0) throw std::runtime_error("cannot start /usr/sbin/ngircd (apt-get install ngircd)");
+        pid_ = start_server({"/usr/sbin/ngircd", "-n", "-f", conf}, {}, log);
         for (int i = 0; i < 250; ++i) {  // until it listens
             int fd = ::socket(AF_INET, SOCK_STREAM, 0);
             sockaddr_in a{};

@@ -17,18 +17,9 @@ namespace packhost::testing {
 
 namespace {
 
-ProcessResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                  const std::string& stdin_text, int signal, const std::function<bool(const ProcessResult&)>& ready) {
-    int out_pipe[2], err_pipe[2], in_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(in_pipe, O_CLOEXEC)) {
-        throw std::runtime_error("pipe failed");
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-
+// posix_spawn with this process's environment, `env` set over it.
+int spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+          const posix_spawn_file_actions_t* fa, pid_t& pid) {
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e) {
         std::string kv = *e;
@@ -42,9 +33,23 @@ ProcessResult run(const std::vector<std::string>& argv, const std::map<std::stri
     std::vector<std::string> argv_copy = argv;
     for (auto& s : argv_copy) args.push_back(s.data());
     args.push_back(nullptr);
+    return posix_spawn(&pid, args[0], fa, nullptr, args.data(), envp.data());
+}
+
+ProcessResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                  const std::string& stdin_text, int signal, const std::function<bool(const ProcessResult&)>& ready) {
+    int out_pipe[2], err_pipe[2], in_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(in_pipe, O_CLOEXEC)) {
+        throw std::runtime_error("pipe failed");
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
 
     pid_t pid;
-    int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data());
+    int rc = spawn(argv, env, &fa, pid);
     posix_spawn_file_actions_destroy(&fa);
     close(out_pipe[1]);
     close(err_pipe[1]);
@@ -107,6 +112,19 @@ ProcessResult run_process_signal_when(const std::vector<std::string>& argv,
                                       const std::map<std::string, std::string>& env, int signal,
                                       const std::function<bool(const ProcessResult&)>& ready) {
     return run(argv, env, "", signal, ready);
+}
+
+pid_t start_server(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                   const std::string& log_file) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    pid_t pid = -1;
+    int rc = spawn(argv, env, &fa, pid);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    return pid;
 }
 
 }  // namespace packhost::testing

@@ -29,6 +29,11 @@ ProcessResult run_process_signal_when(const std::vector<std::string>& argv,
                                       const std::map<std::string, std::string>& env, int signal,
                                       const std::function<bool(const ProcessResult&)>& ready);
 
+// Starts a server in the background (this environment with `env` over it,
+// its output appended to `log_file`); throws when it cannot be started.
+pid_t start_server(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                   const std::string& log_file);
+
 // Ends a server a test started in the background (SIGTERM, then waits for
 // it); `pid` is -1 afterwards. Nothing when it is not running.
 inline void terminate_server(pid_t& pid) {
