@@ -145,12 +145,15 @@ std::string Session::endpoint(const std::string& type) {
                          "' service in the catalog of this cloud (it has: " + (have.empty() ? "nothing" : have) + ")");
 }
 
-json Session::get(const std::string& url) {
+json Session::get(const std::string& url, const std::map<std::string, std::string>& headers) {
     for (int attempt = 0;; ++attempt) {
         auto t = token(attempt > 0);
+        auto all = headers;
+        all["X-Auth-Token"] = t->id;
+        all["Accept"] = "application/json";
         HttpResponse r;
         try {
-            r = http_request("GET", url, {{"X-Auth-Token", t->id}, {"Accept", "application/json"}}, "", config_.http);
+            r = http_request("GET", url, all, "", config_.http);
         } catch (const TransportError& e) {
             throw OpenStackError(e.what());
         }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -44,9 +45,10 @@ public:
     // naming what the catalog has.
     std::string endpoint(const std::string& type);
 
-    // GET `url` with the token; a 401 issues a new token and tries once more.
-    // Throws OpenStackError with the service's own message for an error.
-    nlohmann::json get(const std::string& url);
+    // GET `url` with the token (and `headers`, e.g. a microversion); a 401
+    // issues a new token and tries once more. Throws OpenStackError with the
+    // service's own message for an error.
+    nlohmann::json get(const std::string& url, const std::map<std::string, std::string>& headers = {});
     // GET, following `links.next` (Keystone's paging), the `key` arrays of
     // every page joined.
     nlohmann::json get_all(const std::string& url, const std::string& key);

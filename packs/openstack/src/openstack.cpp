@@ -99,6 +99,29 @@ PACKHOST_PACK("openstack", "0.1.0") {
         packhost::sdk::reentrant);
 
     pack.action(
+        "project_usage",
+        "A project's usage over a period (default the last 30 days): Nova's report with its servers and flavors.",
+        {{"type", "object"},
+         {"properties",
+          {{"project_id", string_param("The project's ID (openstack.project_lookup finds it from a name).", true)},
+           {"start", string_param("The period's start, a date or UTC time (default: `days` before the end).")},
+           {"end", string_param("The period's end, a date or UTC time (default: now).")},
+           {"days",
+            {{"type", "number"}, {"default", 30}, {"description", "The period's length when start is not given."}}}}}},
+        [](const json& params, Context& ctx) {
+            openstack::Period period;
+            try {
+                period = openstack::usage_period(params.value("start", ""), params.value("end", ""),
+                                                 params.value("days", 30.0), std::chrono::system_clock::now());
+            } catch (const std::invalid_argument& e) {
+                throw packhost::sdk::action_error(e.what());
+            }
+            return reported(
+                [&] { return openstack::project_usage(*session(ctx), params.value("project_id", ""), period); });
+        },
+        packhost::sdk::reentrant);
+
+    pack.action(
         "flavor_list", "The compute flavors: vCPUs, RAM and disk of each.",
         {{"type", "object"}, {"properties", json::object()}},
         [](const json&, Context& ctx) {

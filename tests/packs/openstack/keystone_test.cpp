@@ -45,19 +45,26 @@ protected:
         std::string admin_project = ks.admin_token().second["project"]["id"];
         nova_->add_flavor({{"id", "1"}, {"name", "m1.small"}, {"vcpus", 1}, {"ram", 2048}, {"disk", 20}});
         nova_->add_flavor({{"id", "2"}, {"name", "m1.large"}, {"vcpus", 4}, {"ram", 8192}, {"disk", 80}});
+        nova_->add_server({{"id", "d1"},
+                           {"name", "old"},
+                           {"status", "DELETED"},
+                           {"tenant_id", story_id_},
+                           {"flavor_id", "2"},
+                           {"created", "2026-10-25T00:00:00"},
+                           {"deleted_at", "2026-11-02T12:00:00"}});
         for (int i = 1; i <= 3; ++i) {
             nova_->add_server({{"id", "s" + std::to_string(i)},
                                {"name", "web" + std::to_string(i)},
                                {"status", "ACTIVE"},
                                {"tenant_id", story_id_},
-                               {"flavor", {{"original_name", "m1.small"}}},
+                               {"flavor_id", "1"},
                                {"created", "2026-11-01T00:00:00Z"}});
         }
         nova_->add_server({{"id", "a1"},
                            {"name", "ops"},
                            {"status", "SHUTOFF"},
                            {"tenant_id", admin_project},
-                           {"flavor", {{"original_name", "m1.large"}}},
+                           {"flavor_id", "2"},
                            {"created", "2026-11-02T00:00:00Z"}});
     }
     static void TearDownTestSuite() {
@@ -240,6 +247,7 @@ TEST_F(OpenStackKeystone, ServersAndFlavorsComeFromTheComputeEndpointInTheCatalo
                                     {"status", "SHUTOFF"},
                                     {"project_id", keystone_->admin_token().second["project"]["id"]},
                                     {"flavor", "m1.large"},
+                                    {"flavor_id", "2"},
                                     {"created", "2026-11-02T00:00:00Z"}}));
     // Three servers in pages of two: the next link is followed.
     auto story = run(*host, "openstack.server_list", {{"project", story_id_}});
@@ -262,4 +270,63 @@ TEST_F(OpenStackKeystone, AnEndpointMissingFromTheCatalogIsNamed) {
     EXPECT_EQ(e->status(), Status::failed) << e->result().dump();
     EXPECT_EQ(error_of(e),
               "the service catalog has 'compute' but no public endpoint in region Elsewhere (regions: RegionOne)");
+}
+
+TEST_F(OpenStackKeystone, AProjectsUsageCombinesNovasReportWithItsServersAndFlavors) {
+    auto host = host_with(admin_config());
+    // Ten days; three small servers all along and a large one deleted after
+    // 36 hours of them. Nova's four server usages come in two pages.
+    int before = nova_->usage_requests();
+    auto e = run(*host, "openstack.project_usage",
+                 {{"project_id", story_id_}, {"start", "2026-11-01"}, {"end", "2026-11-11T00:00:00Z"}});
+    ASSERT_EQ(e->status(), Status::succeeded) << e->result().dump();
+    EXPECT_EQ(nova_->usage_requests() - before, 2);
+    json r = e->result();
+    EXPECT_EQ(r["project_id"], story_id_);
+    EXPECT_EQ(r["period"], (json{{"start", "2026-11-01T00:00:00"}, {"end", "2026-11-11T00:00:00"}, {"days", 10.0}}));
+    EXPECT_EQ(r["instances"], 3);
+    EXPECT_EQ(r["vcpus"], 3);
+    EXPECT_EQ(r["ram_mb"], 3 * 2048);
+    EXPECT_EQ(r["disk_gb"], 3 * 20);
+    EXPECT_EQ(r["hours"], 3 * 240 + 36);
+    EXPECT_EQ(r["vcpu_hours"], 3 * 240 * 1 + 36 * 4);
+    EXPECT_EQ(r["ram_mb_hours"], 3 * 240 * 2048 + 36 * 8192);
+    EXPECT_EQ(r["disk_gb_hours"], 3 * 240 * 20 + 36 * 80);
+    ASSERT_EQ(r["servers"].size(), 4u) << r.dump();
+    EXPECT_EQ(r["servers"][0], (json{{"id", "d1"},
+                                     {"name", "old"},
+                                     {"status", "DELETED"},
+                                     {"flavor", "m1.large"},
+                                     {"vcpus", 4},
+                                     {"ram_mb", 8192},
+                                     {"disk_gb", 80},
+                                     {"hours", 36.0},
+                                     {"started_at", "2026-10-25T00:00:00"},
+                                     {"ended_at", "2026-11-02T12:00:00"}}));
+    EXPECT_EQ(r["servers"][1], (json{{"id", "s1"},
+                                     {"name", "web1"},
+                                     {"status", "ACTIVE"},
+                                     {"flavor", "m1.small"},
+                                     {"vcpus", 1},
+                                     {"ram_mb", 2048},
+                                     {"disk_gb", 20},
+                                     {"hours", 240.0},
+                                     {"started_at", "2026-11-01T00:00:00Z"},
+                                     {"ended_at", nullptr}}));
+
+    // By default the last `days` up to now.
+    auto recent = run(*host, "openstack.project_usage", {{"project_id", story_id_}, {"days", 7}});
+    ASSERT_EQ(recent->status(), Status::succeeded) << recent->result().dump();
+    EXPECT_EQ(recent->result()["period"]["days"], 7.0);
+    EXPECT_EQ(recent->result()["instances"], 3);
+
+    auto bad = run(*host, "openstack.project_usage", {{"project_id", story_id_}, {"start", "last week"}});
+    EXPECT_EQ(bad->status(), Status::failed);
+    EXPECT_EQ(error_of(bad), "start: 'last week' is not a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SS)");
+    auto backwards = run(*host, "openstack.project_usage",
+                         {{"project_id", story_id_}, {"start", "2026-11-02"}, {"end", "2026-11-01"}});
+    EXPECT_EQ(error_of(backwards), "start: 2026-11-02T00:00:00 is not before end 2026-11-01T00:00:00");
+    auto zone =
+        run(*host, "openstack.project_usage", {{"project_id", story_id_}, {"end", "2026-11-01T10:00:00+02:00"}});
+    EXPECT_EQ(error_of(zone), "end: '2026-11-01T10:00:00+02:00' is not in UTC (end it with Z or nothing)");
 }
