@@ -1,7 +1,8 @@
 #pragma once
 // Where the pack's credentials come from, as the `openstack` CLI's users
-// expect: the pack's configuration (configs/openstack.yaml), and for each
-// key it leaves empty the standard OS_* environment variable.
+// expect: the pack's configuration (configs/openstack.yaml); for each key it
+// leaves empty, the cloud it names in `cloud` (or OS_CLOUD names) in
+// clouds.yaml; then the standard OS_* environment variable.
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -16,8 +17,10 @@ struct CloudConfig {
     std::string password;
     std::string project_name;
     std::string project_id;
-    std::string user_domain_name = "Default";
+    std::string user_domain_name = "Default";  // or by ID when user_domain_id is set
+    std::string user_domain_id;
     std::string project_domain_name = "Default";
+    std::string project_domain_id;
     std::string region_name;
     std::string interface = "public";  // public, internal, admin
     std::string application_credential_id;
@@ -31,7 +34,7 @@ struct CloudConfig {
 
 // Throws std::invalid_argument naming the key for a value that cannot be
 // used (no auth_url, an unknown interface, neither a password nor an
-// application credential).
+// application credential, a cloud that clouds.yaml does not have).
 CloudConfig read_cloud_config(const nlohmann::json& config);
 
 }  // namespace openstack

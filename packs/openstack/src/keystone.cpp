@@ -25,6 +25,11 @@ json parse_body(const std::string& body, const std::string& what) {
     }
 }
 
+// Keystone takes a domain by ID or by name.
+json domain(const std::string& id, const std::string& name) {
+    return id.empty() ? json{{"name", name}} : json{{"id", id}};
+}
+
 }  // namespace
 
 std::string identity_v3(const std::string& auth_url) {
@@ -57,15 +62,19 @@ std::shared_ptr<const Token> Session::issue() {
                      {{"id", c.application_credential_id}, {"secret", c.application_credential_secret}}}};
         auth = {{"identity", identity}};  // an application credential carries its own scope
     } else {
-        identity = {
-            {"methods", {"password"}},
-            {"password",
-             {{"user", {{"name", c.username}, {"domain", {{"name", c.user_domain_name}}}, {"password", c.password}}}}}};
+        identity = {{"methods", {"password"}},
+                    {"password",
+                     {{"user",
+                       {{"name", c.username},
+                        {"domain", domain(c.user_domain_id, c.user_domain_name)},
+                        {"password", c.password}}}}}};
         auth = {{"identity", identity}};
         if (!c.project_id.empty()) {
             auth["scope"] = {{"project", {{"id", c.project_id}}}};
         } else if (!c.project_name.empty()) {
-            auth["scope"] = {{"project", {{"name", c.project_name}, {"domain", {{"name", c.project_domain_name}}}}}};
+            auth["scope"] = {
+                {"project",
+                 {{"name", c.project_name}, {"domain", domain(c.project_domain_id, c.project_domain_name)}}}};
         }
     }
     std::string url = identity_v3(c.auth_url) + "/auth/tokens";
@@ -79,11 +88,13 @@ std::shared_ptr<const Token> Session::issue() {
     if (r.status == 401) {
         std::string who = !c.application_credential_id.empty()
                               ? "application credential " + c.application_credential_id
-                              : "user '" + c.username + "' (domain " + c.user_domain_name + ")";
+                              : "user '" + c.username + "' (domain " +
+                                    (c.user_domain_id.empty() ? c.user_domain_name : c.user_domain_id) + ")";
         std::string scope = c.project_id.empty() && c.project_name.empty()
                                 ? ""
                                 : " for project '" + (c.project_id.empty() ? c.project_name : c.project_id) +
-                                      "' (domain " + c.project_domain_name + ")";
+                                      "' (domain " +
+                                      (c.project_domain_id.empty() ? c.project_domain_name : c.project_domain_id) + ")";
         throw OpenStackError("Keystone refused the credentials of " + who + scope +
                              " (wrong password, unknown or disabled user or project): " + api_error(r.status, r.body));
     }

@@ -330,3 +330,46 @@ TEST_F(OpenStackKeystone, AProjectsUsageCombinesNovasReportWithItsServersAndFlav
         run(*host, "openstack.project_usage", {{"project_id", story_id_}, {"end", "2026-11-01T10:00:00+02:00"}});
     EXPECT_EQ(error_of(zone), "end: '2026-11-01T10:00:00+02:00' is not in UTC (end it with Z or nothing)");
 }
+
+TEST_F(OpenStackKeystone, ACloudOfCloudsYamlIsReadWithItsSecureYaml) {
+    auto dir = dir_->path() / "os-client-config";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "clouds.yaml") << "clouds:\n"
+                                          "  lab:\n"
+                                          "    auth:\n"
+                                          "      auth_url: "
+                                       << keystone_->url()
+                                       << "/v3\n"
+                                          "      username: admin\n"
+                                          "      project_name: admin\n"
+                                          "      user_domain_id: default\n"
+                                          "      project_domain_id: default\n"
+                                          "    region_name: RegionOne\n"
+                                          "    interface: public\n"
+                                          "    verify: false\n"
+                                          "    api_timeout: 10\n"
+                                          "  other:\n"
+                                          "    auth: {auth_url: 'http://127.0.0.1:1'}\n";
+    // The password apart, as openstacksdk's secure.yaml keeps it.
+    std::ofstream(dir / "secure.yaml") << "clouds:\n  lab:\n    auth:\n      password: "
+                                       << packhost::testing::Keystone::kAdminPassword << "\n";
+    ::setenv("OS_CLIENT_CONFIG_FILE", (dir / "clouds.yaml").c_str(), 1);
+    ::setenv("OS_CLIENT_SECURE_FILE", (dir / "secure.yaml").c_str(), 1);
+    auto by_config = run(*host_with({{"cloud", "lab"}}), "openstack.project_lookup", {{"project", "story"}});
+    ::setenv("OS_CLOUD", "lab", 1);
+    auto by_env = run(*host_with(json::object()), "openstack.token_issue");
+    // What the pack's config sets wins over the cloud's.
+    auto overridden = run(*host_with({{"project_name", "no-such-project"}}), "openstack.token_issue");
+    auto unknown = run(*host_with({{"cloud", "nope"}}), "openstack.token_issue");
+    for (const char* v : {"OS_CLIENT_CONFIG_FILE", "OS_CLIENT_SECURE_FILE", "OS_CLOUD"}) ::unsetenv(v);
+
+    ASSERT_EQ(by_config->status(), Status::succeeded) << by_config->result().dump();
+    EXPECT_EQ(by_config->result()["id"], story_id_);
+    ASSERT_EQ(by_env->status(), Status::succeeded) << by_env->result().dump();
+    EXPECT_EQ(by_env->result()["project_id"], keystone_->admin_token().second["project"]["id"]);
+    EXPECT_EQ(overridden->status(), Status::failed);
+    EXPECT_NE(error_of(overridden).find("for project 'no-such-project' (domain default)"), std::string::npos)
+        << error_of(overridden);
+    EXPECT_EQ(error_of(unknown), "openstack config: cloud: no cloud 'nope' in " + (dir / "clouds.yaml").string() +
+                                     " (it has: lab, other)");
+}
