@@ -5,7 +5,9 @@
 #include "cloud_config.hpp"
 #include "compute.hpp"
 #include "keystone.hpp"
+#include "new_project_sensor.hpp"
 #include "projects.hpp"
+#include "report.hpp"
 
 namespace {
 
@@ -40,6 +42,12 @@ json string_param(const char* description, bool required = false) {
 }  // namespace
 
 PACKHOST_PACK("openstack", "0.1.0") {
+    pack.trigger_type("project_created", "A project appeared in Keystone (the new_project sensor).",
+                      openstack::project_created_schema());
+    pack.sensor<openstack::NewProjectSensor>(
+        "new_project", "Emits project_created when a project appears in Keystone (every sensor_poll_interval s).",
+        {"project_created"}, /*poll every*/ 1);
+
     pack.action(
         "token_issue", "Issues a Keystone token for the configured credentials (the cached one while it is valid).",
         {{"type", "object"},
@@ -118,6 +126,20 @@ PACKHOST_PACK("openstack", "0.1.0") {
             }
             return reported(
                 [&] { return openstack::project_usage(*session(ctx), params.value("project_id", ""), period); });
+        },
+        packhost::sdk::reentrant);
+
+    pack.action(
+        "usage_table", "A project_usage result as text for people: a summary and a table of its servers.",
+        {{"type", "object"},
+         {"properties",
+          {{"usage",
+            {{"type", "object"}, {"required", true}, {"description", "What openstack.project_usage returned."}}},
+           {"project",
+            {{"type", "object"},
+             {"description", "What openstack.project_lookup returned (its name heads the text)."}}}}}},
+        [](const json& params, Context&) {
+            return json{{"text", openstack::usage_table(params.at("usage"), params.value("project", json(nullptr)))}};
         },
         packhost::sdk::reentrant);
 

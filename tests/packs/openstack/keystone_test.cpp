@@ -3,7 +3,7 @@
 // after a revocation, projects by name and by ID, a name in two domains, a
 // missing one, a wrong password, an unreachable Keystone, a configuration
 // from the OS_* environment. The pack runs in a real host, loaded from the
-// build like any pack.
+// build like any pack. The cloud: packs/openstack/openstack_cloud.hpp.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -12,105 +12,13 @@
 #include <memory>
 
 #include "host.hpp"
-#include "packs/openstack/fake_nova.hpp"
-#include "support/keystone.hpp"
-#include "support/run_and_wait.hpp"
-#include "support/temp_dir.hpp"
+#include "packs/openstack/openstack_cloud.hpp"
 
 using namespace packhost;
 using executions::Status;
 using json = nlohmann::json;
 
-namespace {
-
-class OpenStackKeystone : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        dir_ = new packhost::testing::TempDir("packhost-keystone");
-        nova_ = new packhost::testing::FakeNova();
-        // Nova is registered in the real Keystone's catalog: the pack finds it
-        // the way it would in production.
-        keystone_ = new packhost::testing::Keystone(dir_->path() / "keystone", {{"compute", "nova", nova_->url()}});
-        nova_->set_keystone(keystone_->url());
-        auto& ks = *keystone_;
-        std::string other = ks.call("POST", "/v3/domains", {{"domain", {{"name", "other"}}}})["domain"]["id"];
-        story_id_ = ks.call(
-            "POST", "/v3/projects",
-            {{"project",
-              {{"name", "story"}, {"domain_id", "default"}, {"description", "the story's project"}}}})["project"]["id"];
-        dup_default_ = ks.call("POST", "/v3/projects",
-                               {{"project", {{"name", "dup"}, {"domain_id", "default"}}}})["project"]["id"];
-        dup_other_ =
-            ks.call("POST", "/v3/projects", {{"project", {{"name", "dup"}, {"domain_id", other}}}})["project"]["id"];
-        std::string admin_project = ks.admin_token().second["project"]["id"];
-        nova_->add_flavor({{"id", "1"}, {"name", "m1.small"}, {"vcpus", 1}, {"ram", 2048}, {"disk", 20}});
-        nova_->add_flavor({{"id", "2"}, {"name", "m1.large"}, {"vcpus", 4}, {"ram", 8192}, {"disk", 80}});
-        nova_->add_server({{"id", "d1"},
-                           {"name", "old"},
-                           {"status", "DELETED"},
-                           {"tenant_id", story_id_},
-                           {"flavor_id", "2"},
-                           {"created", "2026-10-25T00:00:00"},
-                           {"deleted_at", "2026-11-02T12:00:00"}});
-        for (int i = 1; i <= 3; ++i) {
-            nova_->add_server({{"id", "s" + std::to_string(i)},
-                               {"name", "web" + std::to_string(i)},
-                               {"status", "ACTIVE"},
-                               {"tenant_id", story_id_},
-                               {"flavor_id", "1"},
-                               {"created", "2026-11-01T00:00:00Z"}});
-        }
-        nova_->add_server({{"id", "a1"},
-                           {"name", "ops"},
-                           {"status", "SHUTOFF"},
-                           {"tenant_id", admin_project},
-                           {"flavor_id", "2"},
-                           {"created", "2026-11-02T00:00:00Z"}});
-    }
-    static void TearDownTestSuite() {
-        delete keystone_;
-        delete nova_;
-        delete dir_;
-    }
-
-    // A host with the bundled packs and `config` as configs/openstack.yaml.
-    std::unique_ptr<Host> host_with(const json& config) {
-        auto configs = dir_->path() / ("configs-" + std::to_string(++hosts_));
-        std::filesystem::create_directories(configs);
-        std::ofstream(configs / "openstack.yaml") << config.dump();  // JSON is YAML
-        HostOptions o;
-        o.packs_path = {BUNDLED_PACKS_DIR};
-        o.configs_dir = configs;
-        return std::make_unique<Host>(o);
-    }
-    static json admin_config() {
-        return {{"auth_url", keystone_->url() + "/v3"},
-                {"username", "admin"},
-                {"password", packhost::testing::Keystone::kAdminPassword},
-                {"project_name", "admin"}};
-    }
-    static std::shared_ptr<executions::Execution> run(Host& host, const std::string& ref,
-                                                      json params = json::object()) {
-        return packhost::testing::run_and_wait(host, ref, std::move(params));
-    }
-    static std::string error_of(const std::shared_ptr<executions::Execution>& e) {
-        return e->result().value("error", std::string());
-    }
-
-    static packhost::testing::TempDir* dir_;
-    static packhost::testing::Keystone* keystone_;
-    static packhost::testing::FakeNova* nova_;
-    static std::string story_id_, dup_default_, dup_other_;
-    static int hosts_;
-};
-
-packhost::testing::TempDir* OpenStackKeystone::dir_ = nullptr;
-packhost::testing::Keystone* OpenStackKeystone::keystone_ = nullptr;
-packhost::testing::FakeNova* OpenStackKeystone::nova_ = nullptr;
-std::string OpenStackKeystone::story_id_, OpenStackKeystone::dup_default_, OpenStackKeystone::dup_other_;
-int OpenStackKeystone::hosts_ = 0;
-
-}  // namespace
+using OpenStackKeystone = packhost::testing::OpenStackCloud;
 
 TEST_F(OpenStackKeystone, APasswordTokenIsIssuedOnceAndReused) {
     auto host = host_with(admin_config());
