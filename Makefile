@@ -62,6 +62,8 @@ bench: build
 	@echo
 	@$(BUILD)/bin/packhost-chat-core-bench
 	@echo
+	@$(BUILD)/bin/packhost-openstack-bench
+	@echo
 	@bench/chat_irc.sh $(PACKHOST)
 	@echo
 	@bench/http_load.sh $(PACKHOST)

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "chatops/aliases/alias.hpp"
 #include "chatops/chat_core.hpp"
 #include "host.hpp"
@@ -67,9 +68,7 @@ Times round_trips(packhost::chatops::ChatCore& core, Recorder& adapter, size_t c
 }  // namespace
 
 int main() {
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[n > 0 ? n : 0] = 0;
+    const std::string self = self_path();
     auto dir = std::filesystem::temp_directory_path() / ("packhost-chat-bench-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     size_t failures = 0;

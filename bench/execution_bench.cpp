@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "host.hpp"
 #include "packs/discovery.hpp"
 
@@ -75,16 +76,14 @@ std::string human(double ns) {
 }  // namespace
 
 int main() {
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[n > 0 ? n : 0] = 0;
+    const std::string self = self_path();
     packhost::HostOptions options;
     options.packs_path = packhost::packs::default_search_path(self);
     options.scheduler.keep_finished = 10000;
     packhost::Host host(options);
     auto& scheduler = host.scheduler();
     if (!host.registry().find("core.noop")) {
-        std::fprintf(stderr, "core pack not found next to %s\n", self);
+        std::fprintf(stderr, "core pack not found next to %s\n", self.c_str());
         return 1;
     }
 

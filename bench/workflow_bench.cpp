@@ -22,6 +22,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "host.hpp"
 #include "packs/discovery.hpp"
 
@@ -83,17 +84,10 @@ double run_seconds(packhost::Host& host, const std::string& ref, packhost::Json 
     return s;
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main() {
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[n > 0 ? n : 0] = 0;
+    const std::string self = self_path();
     fs::path root = fs::temp_directory_path() / ("packhost-wfbench-" + std::to_string(::getpid()));
     constexpr size_t kChain = 1000;
     make_pack(root / "packs", kChain);
