@@ -7,10 +7,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <httplib.h>
 
+#include "chatops/aliases/alias_index.hpp"
+#include "chatops/chat_core.hpp"
 #include "packs/openstack/openstack_cloud.hpp"
 #include "support/free_port.hpp"
 #include "support/process.hpp"
@@ -100,6 +104,39 @@ TEST_F(OpenStackStory, AChatMessageGetsTheReport) {
     EXPECT_FALSE(has(r.out, "```")) << "no code fences outside Slack: " << r.out;
     EXPECT_FALSE(has(r.out, "\n\nProject")) << "no empty line around the report: " << r.out;
     EXPECT_TRUE(has(r.out, "Sorry, no report for nope: no project named or with ID 'nope'")) << r.out;
+}
+
+// What the Slack adapter is handed: the report in a code block, replies in
+// the message's thread.
+TEST_F(OpenStackStory, OnSlackTheReportIsACodeBlock) {
+    struct Slack final : chatops::Adapter {
+        const std::string& name() const override { return name_; }
+        void post(const chatops::Reply& reply) override {
+            std::lock_guard lock(mu);
+            replies.push_back(reply);
+            cv.notify_all();
+        }
+        std::string name_ = "slack";
+        std::mutex mu;
+        std::condition_variable cv;
+        std::vector<chatops::Reply> replies;
+    } slack;
+    auto host = host_with(admin_config());
+    std::vector<std::string> problems;
+    auto aliases = chatops::aliases::load_pack_aliases(host->catalog(), problems);
+    chatops::ChatCore core(*host, chatops::aliases::AliasIndex(std::move(aliases), problems), {});
+    core.add_adapter(slack);
+    core.receive({"slack", "U123", "C0OPS", "1700000000.000100", "!project usage story 3", false});
+    std::unique_lock lock(slack.mu);
+    ASSERT_TRUE(slack.cv.wait_for(lock, 60s, [&] { return slack.replies.size() == 2; }));
+    EXPECT_EQ(slack.replies[0].text, "Looking up story...");
+    const auto& report = slack.replies[1];
+    EXPECT_EQ(report.channel, "C0OPS");
+    EXPECT_EQ(report.thread, "1700000000.000100");
+    EXPECT_TRUE(report.text.starts_with("```\nProject story (" + story_id_ + "), 3 days from ")) << report.text;
+    EXPECT_TRUE(report.text.ends_with("\n```")) << report.text;
+    lock.unlock();
+    core.wait_idle(10s);
 }
 
 TEST_F(OpenStackStory, ANewProjectIsGreetedOnceAcrossARestart) {
