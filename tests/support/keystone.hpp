@@ -36,15 +36,19 @@ public:
 
     static constexpr const char* kAdminPassword = "s3cret";
 
-    Keystone(const std::filesystem::path& dir, const std::vector<Service>& services = {})
+    // `token_seconds`: how long its tokens last (Keystone's [token]
+    // expiration; 0: its default, an hour).
+    Keystone(const std::filesystem::path& dir, const std::vector<Service>& services = {}, int token_seconds = 0)
         : dir_(dir), port_(free_port()) {
         std::filesystem::create_directories(dir_);
         std::string d = dir_.string();
-        std::ofstream(dir_ / "keystone.conf") << "[DEFAULT]\nlog_dir = " << d << "\nlog_file = keystone.log\n"
-                                              << "[identity]\npassword_hash_rounds = 4\n"
-                                              << "[database]\nconnection = sqlite:///" << d << "/keystone.db\n"
-                                              << "[fernet_tokens]\nkey_repository = " << d << "/fernet-keys\n"
-                                              << "[credential]\nkey_repository = " << d << "/credential-keys\n";
+        std::ofstream(dir_ / "keystone.conf")
+            << "[DEFAULT]\nlog_dir = " << d << "\nlog_file = keystone.log\n"
+            << "[identity]\npassword_hash_rounds = 4\n"
+            << (token_seconds > 0 ? "[token]\nexpiration = " + std::to_string(token_seconds) + "\n" : std::string())
+            << "[database]\nconnection = sqlite:///" << d << "/keystone.db\n"
+            << "[fernet_tokens]\nkey_repository = " << d << "/fernet-keys\n"
+            << "[credential]\nkey_repository = " << d << "/credential-keys\n";
         std::string conf = (dir_ / "keystone.conf").string();
         auto manage = [&](std::vector<std::string> args) {
             std::vector<std::string> argv{"/usr/bin/keystone-manage", "--config-file", conf};

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "host.hpp"
 #include "packs/openstack/openstack_cloud.hpp"
@@ -31,6 +32,19 @@ TEST_F(OpenStackKeystone, APasswordTokenIsIssuedOnceAndReused) {
     auto admin = keystone_->admin_token().second;
     EXPECT_EQ(first->result()["project_id"], admin["project"]["id"]);
     EXPECT_EQ(first->result()["user_id"], admin["user"]["id"]);
+}
+
+TEST_F(OpenStackKeystone, ATokenAboutToExpireIsIssuedAgain) {
+    auto host = host_with(admin_config());
+    auto first = run(*host, "openstack.token_issue", {{"fresh", true}});
+    ASSERT_EQ(first->status(), Status::succeeded) << first->result().dump();
+    // Within a minute of its expires_at the token is no longer used.
+    std::this_thread::sleep_for(std::chrono::seconds(packhost::testing::Cloud::kTokenSeconds - 60) +
+                                std::chrono::milliseconds(500));
+    auto later = run(*host, "openstack.token_issue");
+    ASSERT_EQ(later->status(), Status::succeeded) << later->result().dump();
+    EXPECT_NE(later->result()["id"], first->result()["id"]);
+    EXPECT_GT(later->result()["expires"].get<std::string>(), first->result()["expires"].get<std::string>());
 }
 
 TEST_F(OpenStackKeystone, AnApplicationCredentialAuthenticates) {

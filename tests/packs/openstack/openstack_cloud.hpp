@@ -23,8 +23,10 @@ struct Cloud {
     TempDir dir{"packhost-openstack"};
     FakeNova nova;
     // Nova is registered in the real Keystone's catalog: the pack finds it
-    // the way it would in production.
-    Keystone keystone{dir.path() / "keystone", {{"compute", "nova", nova.url()}}};
+    // the way it would in production. Tokens last 66 s, which the pack
+    // treats as expired 6 s after their issue (a minute of margin).
+    static constexpr int kTokenSeconds = 66;
+    Keystone keystone{dir.path() / "keystone", {{"compute", "nova", nova.url()}}, kTokenSeconds};
     std::string story_id, dup_default, dup_other, admin_project;
 
     Cloud() {
