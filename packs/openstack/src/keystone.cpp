@@ -169,7 +169,9 @@ json Session::get(const std::string& url, const std::map<std::string, std::strin
             throw OpenStackError(e.what());
         }
         if (r.status == 401 && attempt == 0) continue;  // revoked or expired early: once more with a new token
-        if (r.status < 200 || r.status >= 300) throw OpenStackError("GET " + url + ": " + api_error(r.status, r.body));
+        if (r.status < 200 || r.status >= 300) {
+            throw OpenStackError("GET " + url + ": " + api_error(r.status, r.body), r.status);
+        }
         return parse_body(r.body, "GET " + url);
     }
 }

@@ -19,7 +19,9 @@ namespace openstack {
 // What an action reports: a message for people (wrong password, unknown
 // project, no endpoint, TLS failure, timeout).
 struct OpenStackError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit OpenStackError(const std::string& message, long http_status = 0)
+        : std::runtime_error(message), status(http_status) {}
+    long status;  // the HTTP status when a service refused the call; else 0
 };
 
 struct Token {

@@ -11,6 +11,29 @@ bool looks_like_id(const std::string& s) {
     return s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+// Keystone's projects named `name` in `domain_id` ("" for any). Only
+// admins (and domain readers) may list /v3/projects; a user who may not
+// (403) gets the projects it has a role on instead (/v3/auth/projects, what
+// `openstack project list --my-projects` reads), filtered here.
+json find_projects(Session& session, const std::string& name, const std::string& domain_id) {
+    std::string v3 = identity_v3(session.config().auth_url);
+    std::string query;
+    if (!name.empty()) query += "name=" + url_escape(name);
+    if (!domain_id.empty()) query += (query.empty() ? "" : "&") + ("domain_id=" + url_escape(domain_id));
+    try {
+        return session.get_all(v3 + "/projects" + (query.empty() ? "" : "?" + query), "projects");
+    } catch (const OpenStackError& e) {
+        if (e.status != 403) throw;
+    }
+    json mine = json::array();
+    for (auto& p : session.get_all(v3 + "/auth/projects", "projects")) {
+        if (!name.empty() && p.value("name", "") != name) continue;
+        if (!domain_id.empty() && p.value("domain_id", "") != domain_id) continue;
+        mine.push_back(std::move(p));
+    }
+    return mine;
+}
+
 }  // namespace
 
 json project_summary(const json& p) {
@@ -23,18 +46,17 @@ json project_summary(const json& p) {
 
 json lookup_project(Session& session, const std::string& name_or_id, const std::string& domain_id) {
     if (name_or_id.empty()) throw OpenStackError("project: give a name or an ID");
-    std::string base = identity_v3(session.config().auth_url) + "/projects";
     if (looks_like_id(name_or_id)) {
+        std::string url = identity_v3(session.config().auth_url) + "/projects/" + name_or_id;
         try {
-            return project_summary(session.get(base + "/" + name_or_id).value("project", json::object()));
+            return project_summary(session.get(url).value("project", json::object()));
         } catch (const OpenStackError& e) {
-            // Not an ID after all (404): a project may be named like one.
-            if (std::string(e.what()).find(": 404") == std::string::npos) throw;
+            // Not an ID after all (404), or another's project (403 for a
+            // non-admin): a project may be named like an ID.
+            if (e.status != 404 && e.status != 403) throw;
         }
     }
-    std::string url = base + "?name=" + url_escape(name_or_id);
-    if (!domain_id.empty()) url += "&domain_id=" + url_escape(domain_id);
-    auto found = session.get_all(url, "projects");
+    auto found = find_projects(session, name_or_id, domain_id);
     if (found.empty()) {
         throw OpenStackError("no project named or with ID '" + name_or_id + "'" +
                              (domain_id.empty() ? "" : " in domain " + domain_id));
@@ -52,10 +74,8 @@ json lookup_project(Session& session, const std::string& name_or_id, const std::
 }
 
 json list_projects(Session& session, const std::string& domain_id) {
-    std::string url = identity_v3(session.config().auth_url) + "/projects";
-    if (!domain_id.empty()) url += "?domain_id=" + url_escape(domain_id);
     json out = json::array();
-    for (const auto& p : session.get_all(url, "projects")) out.push_back(project_summary(p));
+    for (const auto& p : find_projects(session, "", domain_id)) out.push_back(project_summary(p));
     return out;
 }
 

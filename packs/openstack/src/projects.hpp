@@ -16,7 +16,8 @@ nlohmann::json project_summary(const nlohmann::json& project);
 // domains, naming each candidate.
 nlohmann::json lookup_project(Session& session, const std::string& name_or_id, const std::string& domain_id = "");
 
-// Every project the credentials may see, as summaries.
+// Every project the credentials may see, as summaries (a user who may not
+// list Keystone's projects sees those it has a role on).
 nlohmann::json list_projects(Session& session, const std::string& domain_id = "");
 
 }  // namespace openstack

@@ -295,3 +295,31 @@ TEST_F(OpenStackKeystone, ACloudOfCloudsYamlIsReadWithItsSecureYaml) {
     EXPECT_EQ(error_of(unknown), "openstack config: cloud: no cloud 'nope' in " + (dir / "clouds.yaml").string() +
                                      " (it has: lab, other)");
 }
+
+TEST_F(OpenStackKeystone, AUserWhoMayNotListProjectsFindsItsOwn) {
+    // A member of story only: Keystone refuses it GET /v3/projects (403).
+    std::string user = keystone_->call(
+        "POST", "/v3/users",
+        {{"user", {{"name", "story-member"}, {"password", "member-pw"}, {"domain_id", "default"}}}})["user"]["id"];
+    std::string member = keystone_->call("GET", "/v3/roles?name=member")["roles"][0]["id"];
+    keystone_->call("PUT", "/v3/projects/" + story_id_ + "/users/" + user + "/roles/" + member);
+    auto host = host_with({{"auth_url", keystone_->url()},
+                           {"username", "story-member"},
+                           {"password", "member-pw"},
+                           {"project_name", "story"}});
+    auto by_name = run(*host, "openstack.project_lookup", {{"project", "story"}});
+    ASSERT_EQ(by_name->status(), Status::succeeded) << by_name->result().dump();
+    EXPECT_EQ(by_name->result()["id"], story_id_);
+    auto by_id = run(*host, "openstack.project_lookup", {{"project", story_id_}});
+    EXPECT_EQ(by_id->result()["name"], "story") << by_id->result().dump();
+    auto other = run(*host, "openstack.project_lookup", {{"project", "dup"}});
+    EXPECT_EQ(error_of(other), "no project named or with ID 'dup'");
+    auto list = run(*host, "openstack.project_list");
+    ASSERT_EQ(list->status(), Status::succeeded) << list->result().dump();
+    ASSERT_EQ(list->result()["projects"].size(), 1u) << list->result().dump();
+    EXPECT_EQ(list->result()["projects"][0]["id"], story_id_);
+    // Its own project's usage, from Nova as a member may ask it.
+    auto usage = run(*host, "openstack.project_usage", {{"project_id", story_id_}});
+    ASSERT_EQ(usage->status(), Status::succeeded) << usage->result().dump();
+    EXPECT_EQ(usage->result()["instances"], 3);
+}
