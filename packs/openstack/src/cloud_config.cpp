@@ -136,4 +136,15 @@ CloudConfig read_cloud_config(const nlohmann::json& config) {
     return c;
 }
 
+bool cloud_configured(const nlohmann::json& config) {
+    for (const char* key : {"auth_url", "cloud"}) {
+        if (auto it = config.find(key); it != config.end() && it->is_string() && !it->get<std::string>().empty())
+            return true;
+    }
+    for (const char* env : {"OS_AUTH_URL", "OS_CLOUD"}) {
+        if (const char* v = std::getenv(env); v && *v) return true;
+    }
+    return false;
+}
+
 }  // namespace openstack

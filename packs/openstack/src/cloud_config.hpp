@@ -37,4 +37,9 @@ struct CloudConfig {
 // application credential, a cloud that clouds.yaml does not have).
 CloudConfig read_cloud_config(const nlohmann::json& config);
 
+// Whether any cloud is configured at all (auth_url or cloud in the config,
+// OS_AUTH_URL or OS_CLOUD in the environment): a host without OpenStack
+// need not hear from the pack's sensor.
+bool cloud_configured(const nlohmann::json& config);
+
 }  // namespace openstack

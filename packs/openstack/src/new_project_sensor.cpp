@@ -18,6 +18,12 @@ json project_created_schema() {
 }
 
 void NewProjectSensor::start(const json& config) {
+    if (!cloud_configured(config)) {
+        host().log(packhost::sdk::level::info,
+                   "openstack.new_project: no cloud configured (configs/openstack.yaml, OS_AUTH_URL or OS_CLOUD); "
+                   "not watching for projects");
+        return;
+    }
     try {
         session_ = session_for(read_cloud_config(config));
     } catch (const std::invalid_argument& e) {
@@ -45,6 +51,7 @@ void NewProjectSensor::save() const {
 }
 
 void NewProjectSensor::poll() {
+    if (!session_) return;  // no cloud configured
     auto now = std::chrono::steady_clock::now();
     if (now < next_) return;
     next_ = now + interval_;

@@ -39,6 +39,28 @@ protected:
         argv.insert(argv.end(), args.begin(), args.end());
         return argv;
     }
+    // One `packhost serve` in `env`: `step` runs with a client once it
+    // answers, then serve is stopped (SIGTERM) and must exit 0.
+    static packhost::testing::ProcessResult serve(const std::map<std::string, std::string>& env,
+                                                  const std::function<void(httplib::Client&)>& step) {
+        uint16_t port = packhost::testing::free_port();
+        std::atomic<bool> done{false};
+        std::thread client([&] {
+            httplib::Client c("127.0.0.1", port);
+            for (int i = 0; i < 500; ++i) {
+                if (auto r = c.Get("/api/v1/health"); r && r->status == 200) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            step(c);
+            done = true;
+        });
+        auto r = packhost::testing::run_process_signal_when(
+            packhost({"serve", "--no-auth", "--bind", "127.0.0.1:" + std::to_string(port)}), env, SIGTERM,
+            [&](const auto&) { return done.load(); });
+        client.join();
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r;
+    }
 };
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -106,6 +128,19 @@ TEST_F(OpenStackStory, AChatMessageGetsTheReport) {
     EXPECT_TRUE(has(r.out, "Sorry, no report for nope: no project named or with ID 'nope'")) << r.out;
 }
 
+// make run on a machine without OpenStack: the sensor stays quiet.
+TEST_F(OpenStackStory, WithoutACloudTheSensorWaitsQuietly) {
+    packhost::testing::TempDir home("packhost-openstack-none");
+    std::map<std::string, std::string> env{
+        {"PACKHOST_HOME", home.path().string()}, {"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}};
+    ::unsetenv("OS_AUTH_URL");
+    ::unsetenv("OS_CLOUD");
+    auto r = serve(env, [](httplib::Client&) { std::this_thread::sleep_for(1500ms); });  // it started and polled
+    EXPECT_TRUE(has(r.out, "1 sensor(s)")) << r.out;
+    EXPECT_FALSE(has(r.err, "new_project")) << r.err;
+    EXPECT_FALSE(has(r.err, "error")) << r.err;
+}
+
 // What the Slack adapter is handed: the report in a code block, replies in
 // the message's thread.
 TEST_F(OpenStackStory, OnSlackTheReportIsACodeBlock) {
@@ -162,29 +197,8 @@ TEST_F(OpenStackStory, ANewProjectIsGreetedOnceAcrossARestart) {
         }
         return out;
     };
-    // One serve: `step` runs once serve answers, with a client.
-    auto serve = [&](const std::function<void(httplib::Client&)>& step) {
-        uint16_t port = packhost::testing::free_port();
-        std::atomic<bool> done{false};
-        std::thread client([&] {
-            httplib::Client c("127.0.0.1", port);
-            for (int i = 0; i < 500; ++i) {
-                if (auto r = c.Get("/api/v1/health"); r && r->status == 200) break;
-                std::this_thread::sleep_for(20ms);
-            }
-            step(c);
-            done = true;
-        });
-        auto r = packhost::testing::run_process_signal_when(
-            packhost({"serve", "--no-auth", "--bind", "127.0.0.1:" + std::to_string(port)}), env, SIGTERM,
-            [&](const auto&) { return done.load(); });
-        client.join();
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        return r;
-    };
-
     json first;
-    auto one = serve([&](httplib::Client& c) {
+    auto one = serve(env, [&](httplib::Client& c) {
         // The sensor's first look takes note of what is there, greeting none.
         for (int i = 0; i < 500; ++i) {
             if (auto r = c.Get("/api/v1/keys/openstack.new_project.seen"); r && r->status == 200) break;
@@ -208,7 +222,7 @@ TEST_F(OpenStackStory, ANewProjectIsGreetedOnceAcrossARestart) {
     // greeted again.
     make_project("while-down");
     json second;
-    serve([&](httplib::Client& c) {
+    serve(env, [&](httplib::Client& c) {
         for (int i = 0; i < 500 && second.size() < 2; ++i) {
             std::this_thread::sleep_for(20ms);
             second = greetings(c);
