@@ -107,16 +107,25 @@ json project_usage(Session& session, const std::string& project_id, const Period
     json servers = servers_of(session, project_id == own ? "" : project_id, false, flavors);
 
     // From microversion 2.40 Nova pages the server usages; each page's
-    // totals cover its own servers, so they add up.
-    const std::map<std::string, std::string> v240 = {{"OpenStack-API-Version", "compute 2.40"},
-                                                     {"X-OpenStack-Nova-API-Version", "2.40"}};
+    // totals cover its own servers, so they add up. A Nova older than that
+    // (before Ocata) refuses the version with 406 and answers unpaged at
+    // its default.
+    std::map<std::string, std::string> v240 = {{"OpenStack-API-Version", "compute 2.40"},
+                                               {"X-OpenStack-Nova-API-Version", "2.40"}};
     std::string url = compute + "/os-simple-tenant-usage/" + url_escape(project_id) +
                       "?start=" + url_escape(period.start) + "&end=" + url_escape(period.end);
     double total_hours = 0, vcpu_hours = 0, ram_hours = 0, disk_hours = 0;
     json usages = json::array();
     for (int page = 0; !url.empty(); ++page) {
         if (page == 10000) throw OpenStackError("GET " + url + ": more than 10000 pages");
-        auto j = session.get(url, v240);
+        json j;
+        try {
+            j = session.get(url, v240);
+        } catch (const OpenStackError& e) {
+            if (e.status != 406 || page > 0 || v240.empty()) throw;
+            v240.clear();
+            j = session.get(url);
+        }
         json u = j.value("tenant_usage", json::object());
         total_hours += number(u, "total_hours");
         vcpu_hours += number(u, "total_vcpus_usage");

@@ -86,6 +86,10 @@ public:
         std::lock_guard lock(mu_);
         flavors_.push_back(f);
     }
+    // The newest microversion it has, as Nova's GET / says (2.1 for a Nova
+    // before microversions grew; 2.96 by default). Asked for a newer one it
+    // answers 406 as Nova does.
+    void set_max_microversion(int minor) { max_minor_ = minor; }
     // How many os-simple-tenant-usage requests were answered.
     int usage_requests() const { return usage_requests_; }
 
@@ -159,6 +163,12 @@ private:
         auto token = authorised(req, res);
         if (!token) return;
         ++usage_requests_;
+        if (microversion(req) > v(max_minor_)) {
+            return fault(res, 406, "computeFault",
+                         "Version " + req.get_header_value("X-OpenStack-Nova-API-Version") +
+                             " is not supported by the API. Minimum is 2.1 and maximum is 2." +
+                             std::to_string(max_minor_) + ".");
+        }
         std::string tenant = req.matches[1];
         if (tenant != token->project && !token->admin) {
             return fault(res, 403, "forbidden",
@@ -263,6 +273,7 @@ private:
     nlohmann::json instances_ = nlohmann::json::array();
     nlohmann::json flavors_ = nlohmann::json::array();
     std::atomic<int> usage_requests_{0};
+    std::atomic<int> max_minor_{96};
 };
 
 }  // namespace packhost::testing

@@ -236,6 +236,17 @@ TEST_F(OpenStackKeystone, AProjectsUsageCombinesNovasReportWithItsServersAndFlav
                                      {"started_at", "2026-11-01T00:00:00Z"},
                                      {"ended_at", nullptr}}));
 
+    // A Nova before 2.40 (Newton) refuses the microversion: asked again
+    // without it, it answers the whole report at once.
+    nova_->set_max_microversion(25);
+    before = nova_->usage_requests();
+    auto old_nova = run(*host, "openstack.project_usage",
+                        {{"project_id", story_id_}, {"start", "2026-11-01"}, {"end", "2026-11-11T00:00:00Z"}});
+    nova_->set_max_microversion(96);
+    ASSERT_EQ(old_nova->status(), Status::succeeded) << old_nova->result().dump();
+    EXPECT_EQ(nova_->usage_requests() - before, 2) << "406, then one unpaged answer";
+    EXPECT_EQ(old_nova->result(), r);
+
     // By default the last `days` up to now.
     auto recent = run(*host, "openstack.project_usage", {{"project_id", story_id_}, {"days", 7}});
     ASSERT_EQ(recent->status(), Status::succeeded) << recent->result().dump();
