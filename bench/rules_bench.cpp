@@ -16,8 +16,7 @@
 #include <string>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "actions/action.hpp"
 #include "actions/registry.hpp"
 #include "core/clock.hpp"
@@ -97,7 +96,7 @@ Rule make_rule(int type, int n) {
 }  // namespace
 
 int main() {
-    spdlog::set_level(spdlog::level::off);
+    packhost::core::log::set_level(packhost::core::log::Level::off);
     // The action the rules run: declared parameters (so they are cast), never run.
     actions::Registry registry;
     auto action = std::make_shared<actions::Action>();

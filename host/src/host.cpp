@@ -1,7 +1,6 @@
 #include "host.hpp"
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "events/announcement_runner.hpp"
@@ -74,17 +73,18 @@ Host::Host(HostOptions options)
             [](const store::ExecutionRecord& r) -> std::string {
                 if (!actions::end_process_group(r.process, std::chrono::seconds(2))) return "";
                 std::string group = r.process.substr(0, r.process.find(':'));
-                spdlog::warn("execution {} ({}): ended process group {}, which it had left running", r.id, r.action,
-                             group);
+                core::log::warn("execution {} ({}): ended process group {}, which it had left running", r.id, r.action,
+                                group);
                 return "; the processes it had left running (process group " + group + ") were ended";
             });
         if (!abandoned_at_start_.empty()) {
-            spdlog::warn("{} execution(s) of an earlier packhost process marked abandoned", abandoned_at_start_.size());
+            core::log::warn("{} execution(s) of an earlier packhost process marked abandoned",
+                            abandoned_at_start_.size());
         }
     }
     if (store_ && options_.retention.count() > 0) {
         size_t purged = store_->purge(core::now_us() - options_.retention.count() * 1000000);
-        if (purged > 0) spdlog::info("retention: purged {} finished execution(s)", purged);
+        if (purged > 0) core::log::info("retention: purged {} finished execution(s)", purged);
     }
     if (!options_.key_file.empty()) secrets_ = core::SecretBox::open(options_.key_file);
     if (store_ && secrets_) {
@@ -157,15 +157,15 @@ size_t Host::shutdown() {
 }
 
 void Host::log(const std::string& pack, uint32_t level, std::string_view message) {
-    spdlog::level::level_enum lvl;
+    core::log::Level lvl;
     switch (level) {
-    case PH_LOG_TRACE: lvl = spdlog::level::trace; break;
-    case PH_LOG_DEBUG: lvl = spdlog::level::debug; break;
-    case PH_LOG_INFO: lvl = spdlog::level::info; break;
-    case PH_LOG_WARN: lvl = spdlog::level::warn; break;
-    default: lvl = spdlog::level::err; break;
+    case PH_LOG_TRACE: lvl = core::log::Level::trace; break;
+    case PH_LOG_DEBUG: lvl = core::log::Level::debug; break;
+    case PH_LOG_INFO: lvl = core::log::Level::info; break;
+    case PH_LOG_WARN: lvl = core::log::Level::warn; break;
+    default: lvl = core::log::Level::error; break;
     }
-    spdlog::log(lvl, "[pack {}] {}", pack, message);
+    core::log::at(lvl, "[pack {}] {}", pack, message);
 }
 
 namespace {
@@ -193,7 +193,7 @@ ph_rc Host::datastore_get(const std::string& pack, std::string_view key, uint32_
         value = std::move(kv->value);
         return PH_OK;
     } catch (const std::exception& e) {
-        spdlog::warn("[pack {}] datastore get '{}': {}", pack, key, e.what());
+        core::log::warn("[pack {}] datastore get '{}': {}", pack, key, e.what());
         return PH_ERR_INVALID_ARGUMENT;
     }
 }
@@ -206,7 +206,7 @@ ph_rc Host::datastore_set(const std::string& pack, std::string_view key, std::st
                         kv_options(flags, PH_KV_ENCRYPT));
         return PH_OK;
     } catch (const std::exception& e) {
-        spdlog::warn("[pack {}] datastore set '{}': {}", pack, key, e.what());
+        core::log::warn("[pack {}] datastore set '{}': {}", pack, key, e.what());
         return PH_ERR_INVALID_ARGUMENT;
     }
 }
@@ -216,7 +216,7 @@ ph_rc Host::datastore_delete(const std::string& pack, std::string_view key, uint
     try {
         return datastore_->remove(std::string(key), kv_options(flags, 0)) ? PH_OK : PH_ERR_NOT_FOUND;
     } catch (const std::exception& e) {
-        spdlog::warn("[pack {}] datastore delete '{}': {}", pack, key, e.what());
+        core::log::warn("[pack {}] datastore delete '{}': {}", pack, key, e.what());
         return PH_ERR_INVALID_ARGUMENT;
     }
 }
@@ -225,21 +225,21 @@ ph_rc Host::dispatch_trigger(const std::string& pack, std::string_view trigger, 
     std::string ref(trigger);
     if (ref.find('.') == std::string::npos) ref = pack + "." + ref;
     if (!trigger_types_.contains(ref)) {
-        spdlog::warn("[pack {}] dispatch of unknown trigger type '{}'", pack, ref);
+        core::log::warn("[pack {}] dispatch of unknown trigger type '{}'", pack, ref);
         return PH_ERR_NOT_FOUND;
     }
     auto body = core::json_depth_exceeded_at(payload) == std::string::npos
                     ? Json::parse(payload, nullptr, /*allow_exceptions=*/false)
                     : Json(Json::value_t::discarded);
     if (body.is_discarded() || !body.is_object()) {
-        spdlog::warn("[pack {}] dispatch of '{}' with a payload that is not a JSON object", pack, ref);
+        core::log::warn("[pack {}] dispatch of '{}' with a payload that is not a JSON object", pack, ref);
         return PH_ERR_INVALID_ARGUMENT;
     }
     auto emitted = emit_trigger(ref, std::move(body));
     switch (emitted.outcome) {
     case Emitted::Outcome::busy: return PH_ERR_BUSY;
     case Emitted::Outcome::rejected:
-        spdlog::warn("[pack {}] trigger instance {} of '{}' rejected: {}", pack, emitted.id, ref, emitted.reason);
+        core::log::warn("[pack {}] trigger instance {} of '{}' rejected: {}", pack, emitted.id, ref, emitted.reason);
         return PH_ERR_INVALID_ARGUMENT;
     case Emitted::Outcome::queued: break;
     }
@@ -280,7 +280,7 @@ Host::Emitted Host::emit_trigger(const std::string& ref, Json payload, Json para
     case events::TriggerQueue::Pushed::queued_dropping_oldest: {
         uint64_t dropped = triggers_.dropped();
         if (dropped == 1 || dropped % 10000 == 0) {
-            spdlog::warn(
+            core::log::warn(
                 "trigger queue full ({} instances): dropped the oldest ({} so far); no rules engine runs in this "
                 "process (packhost serve runs one)",
                 options_.trigger_queue_capacity, dropped);
@@ -289,7 +289,7 @@ Host::Emitted Host::emit_trigger(const std::string& ref, Json payload, Json para
     }
     case events::TriggerQueue::Pushed::queued: break;
     }
-    spdlog::debug("trigger instance {} of {} queued", out.id, ref);
+    core::log::debug("trigger instance {} of {} queued", out.id, ref);
     return out;
 }
 
@@ -372,9 +372,9 @@ void Host::on_key_change(const std::optional<store::KeyValue>& before, const std
         if (!wants_system_trigger(ref)) return;
         try {
             if (emit_trigger(ref, std::move(payload)).outcome == Emitted::Outcome::busy)
-                spdlog::warn("the trigger queue is full: {} dropped", ref);
+                core::log::warn("the trigger queue is full: {} dropped", ref);
         } catch (const std::exception& e) {
-            spdlog::warn("{} not emitted: {}", ref, e.what());
+            core::log::warn("{} not emitted: {}", ref, e.what());
         }
     };
     if (after && !before) emit(st::kKeyCreate, {{"object", store::key_value_view(*after)}});
@@ -402,10 +402,10 @@ void Host::on_execution_end(const store::ExecutionRecord& r) {
     try {
         auto emitted = emit_trigger(events::system_triggers::kActionTrigger, std::move(payload));
         if (emitted.outcome == Emitted::Outcome::busy) {
-            spdlog::warn("execution {}: trigger queue full, its core.st2.generic.actiontrigger was dropped", r.id);
+            core::log::warn("execution {}: trigger queue full, its core.st2.generic.actiontrigger was dropped", r.id);
         }
     } catch (const std::exception& e) {
-        spdlog::warn("execution {}: core.st2.generic.actiontrigger not emitted: {}", r.id, e.what());
+        core::log::warn("execution {}: core.st2.generic.actiontrigger not emitted: {}", r.id, e.what());
     }
 }
 

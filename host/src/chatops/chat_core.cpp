@@ -1,7 +1,6 @@
 #include "chatops/chat_core.hpp"
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "chatops/aliases/alias_parameters.hpp"
 #include "chatops/help_text.hpp"
 #include "core/errors.hpp"
@@ -164,7 +163,7 @@ void ChatCore::run(const Job& job) {
             announce(*job.announcement);
         }
     } catch (const std::exception& e) {
-        spdlog::error("chat: {}", e.what());
+        core::log::error("chat: {}", e.what());
     }
 }
 
@@ -212,7 +211,7 @@ void ChatCore::post(const std::string& adapter, const std::string& channel, cons
         if (auto it = adapters_.find(adapter); it != adapters_.end()) a = it->second;
     }
     if (!a) {
-        spdlog::warn("chat: no adapter '{}' to post to {}", adapter, channel);
+        core::log::warn("chat: no adapter '{}' to post to {}", adapter, channel);
         return;
     }
     a->post({channel, thread, std::move(text)});
@@ -239,7 +238,7 @@ void ChatCore::announce(const std::string& payload) {
         }
     }
     if (channel.empty()) {
-        spdlog::warn("chat: an announcement without a channel was not posted");
+        core::log::warn("chat: an announcement without a channel was not posted");
         return;
     }
     if (!adapter.empty()) return post(adapter, channel, thread, std::move(message));

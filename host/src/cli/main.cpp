@@ -8,8 +8,8 @@
 
 #include <CLI/CLI.hpp>
 #include <packhost/abi.h>
-#include <spdlog/spdlog.h>
 
+#include "core/log.hpp"
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
         // A worker is still inside pack code that ignored cancellation;
         // unwinding statics under it would crash. Leave without unwinding.
         std::cout.flush();
-        spdlog::shutdown();
+        packhost::core::log::shutdown();
         std::fflush(nullptr);
         _exit(ctx.exit_code);
     }

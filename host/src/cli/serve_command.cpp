@@ -12,8 +12,7 @@
 #include <iostream>
 #include <thread>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "api/rest_api.hpp"
 #include "events/rules/engine.hpp"
 #include "events/rules/rule_set.hpp"
@@ -146,7 +145,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         server, [&host](const std::string& type, Json payload, Json parameters) {
             auto emitted = host.emit_trigger(type, std::move(payload), std::move(parameters));
             if (emitted.outcome == Host::Emitted::Outcome::busy)
-                spdlog::warn("timer {}: the trigger queue is full, this firing is lost", type);
+                core::log::warn("timer {}: the trigger queue is full, this firing is lost", type);
         });
     // The packs' sensors, each on a thread of its own, switched by `packhost
     // sensor enable|disable` (kept in the store, read again with the rules).
@@ -164,7 +163,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         }
         engine.replace(std::move(rules));
         timers->set(wanted, problems);
-        for (const auto& p : problems) spdlog::warn("rule left out: {}", p);
+        for (const auto& p : problems) core::log::warn("rule left out: {}", p);
         host.set_wanted_system_triggers(engine.listened_types());
         if (auto* store = host.store()) sensors->apply_switches(store->switches("sensor"));
     };
@@ -180,7 +179,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         if (now == rules_generation) return;
         rules_generation = now;
         load_rules();
-        spdlog::info("rules read again: {} rule(s)", engine.size());
+        core::log::info("rules read again: {} rule(s)", engine.size());
     });
 
     auto continued = host.control().continue_orphans();

@@ -10,8 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/private_files.hpp"
 
 namespace packhost::core {
@@ -61,7 +60,7 @@ SecretBox SecretBox::open(const std::filesystem::path& key_file) {
     if (readable_by_others(key_file)) {
         // Not changed behind the owner's back (it may be shared on purpose),
         // but never silently: whoever can read it can read every secret.
-        spdlog::warn("{}: the key that encrypts secrets is readable by other users; chmod 600 it", path);
+        core::log::warn("{}: the key that encrypts secrets is readable by other users; chmod 600 it", path);
     }
     ssize_t n = ::read(fd, box.key_.data(), box.key_.size());
     char extra;

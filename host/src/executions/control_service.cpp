@@ -1,7 +1,6 @@
 #include "executions/control_service.hpp"
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/json_text.hpp"
@@ -107,7 +106,7 @@ ControlService::Outcome ControlService::control(const std::string& id, core::Con
             store_->flush();
         } else {
             auto taken = scheduler_.continue_orphan(*r);
-            spdlog::info("continuing {} ({}) left unfinished by process {}", id, r->action, r->owner);
+            core::log::info("continuing {} ({}) left unfinished by process {}", id, r->action, r->owner);
             out.continued = taken;
             // A workflow recorded as paused stays so until resumed: resume
             // was asked, so it resumes once it has settled into paused.
@@ -151,9 +150,9 @@ std::vector<std::shared_ptr<Execution>> ControlService::continue_orphans(const s
         if (!store_->claim(r.id, r.owner, store::this_process_owner())) continue;  // another process took it
         try {
             out.push_back(scheduler_.continue_orphan(r));
-            spdlog::info("continuing {} ({}) left unfinished by process {}", r.id, r.action, r.owner);
+            core::log::info("continuing {} ({}) left unfinished by process {}", r.id, r.action, r.owner);
         } catch (const std::exception& e) {
-            spdlog::error("cannot continue {} ({}): {}", r.id, r.action, e.what());
+            core::log::error("cannot continue {} ({}): {}", r.id, r.action, e.what());
             r.owner = store::this_process_owner();
             store::close_record(r, core::Status::abandoned, {{"error", std::string("cannot continue: ") + e.what()}},
                                 core::now_us());
@@ -195,11 +194,11 @@ void ControlService::take_requests() {
                 case core::Control::resume: scheduler_.resume(r.execution_id); break;
                 }
             } catch (const std::exception& e) {
-                spdlog::warn("{} {}: {}", core::to_string(r.kind), r.execution_id, e.what());
+                core::log::warn("{} {}: {}", core::to_string(r.kind), r.execution_id, e.what());
             }
         }
     } catch (const std::exception& e) {
-        spdlog::warn("control requests: {}", e.what());
+        core::log::warn("control requests: {}", e.what());
     }
 }
 

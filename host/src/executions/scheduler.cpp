@@ -3,8 +3,7 @@
 #include <deque>
 #include <thread>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
@@ -53,7 +52,7 @@ std::shared_ptr<Execution> Scheduler::submit(Request request) {
     auto e = prepare(std::move(request));
     launch(e, durable);
     // Said once it is durable when asked to be: tests kill a host at this line.
-    spdlog::debug("execution {} of {} accepted", e->id(), e->action().ref);
+    core::log::debug("execution {} of {} accepted", e->id(), e->action().ref);
     return e;
 }
 
@@ -125,7 +124,7 @@ void Scheduler::submit(Request request, Accepted accepted) {
             refuse(*e, error);
         } else {
             start_running(e);
-            spdlog::debug("execution {} of {} accepted", e->id(), e->action().ref);
+            core::log::debug("execution {} of {} accepted", e->id(), e->action().ref);
         }
         accepted(e, error);
         std::lock_guard lock(accepting_mu_);
@@ -204,7 +203,7 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         // Recorded as running for every runner: a native action may run for
         // hours too, and `execution list --status running` must find it.
         uint64_t ticket = record(*e);
-        spdlog::debug("execution {} of {} running", e->id(), action.ref);
+        core::log::debug("execution {} of {} running", e->id(), action.ref);
         if (!e->stop_requested() && !durable_before_spawn(*e, ticket, outcome)) return conclude(*e, std::move(outcome));
         if (!e->stop_requested()) outcome = action.runner->run(action, *e);
     } else if (e->done()) {
@@ -249,7 +248,7 @@ void Scheduler::conclude(Execution& e, actions::RunOutcome outcome) {
         }
     }
     if (!close(e, final, std::move(result))) {
-        spdlog::warn("execution {} ({}) returned after it was closed; its result was dropped", e.id(), action.ref);
+        core::log::warn("execution {} ({}) returned after it was closed; its result was dropped", e.id(), action.ref);
     }
 }
 
@@ -276,7 +275,7 @@ void Scheduler::close_if_stuck(const std::weak_ptr<Execution>& weak, Status stat
                       seconds_text(options_.stop_grace.count() / 1000.0) +
                       " s, so its worker thread was left running it";
     if (close(*e, status, Json{{"error", msg}})) {
-        spdlog::error("execution {} ({}): {}", e->id(), e->action().ref, msg);
+        core::log::error("execution {} ({}): {}", e->id(), e->action().ref, msg);
     }
 }
 
@@ -542,7 +541,7 @@ size_t Scheduler::shutdown() {
         try {
             options_.store->flush();
         } catch (const store::StoreError& e) {
-            spdlog::error("{}", e.what());  // the store keeps trying until it is closed
+            core::log::error("{}", e.what());  // the store keeps trying until it is closed
         }
     }
     return abandoned_;

@@ -22,8 +22,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "http/pending.hpp"
 #include "http/stream.hpp"
 
@@ -194,7 +193,7 @@ private:
             response = server_.handler(request);
         } catch (const std::exception& e) {
             // Handlers map bad input to 4xx themselves; this is a defect.
-            spdlog::error("http {} {}: {}", request.method, request.path, e.what());
+            core::log::error("http {} {}: {}", request.method, request.path, e.what());
             response = Response::fault(500, "Internal error");
         }
         if (response.pending) return await(std::move(response.pending), keep_alive, head);
@@ -223,7 +222,7 @@ private:
                 try {
                     response = make();
                 } catch (const std::exception& e) {
-                    spdlog::error("http: making a response given later: {}", e.what());
+                    core::log::error("http: making a response given later: {}", e.what());
                     response = Response::fault(500, "Internal error");
                 }
                 if (head) response.body.clear();
@@ -327,7 +326,7 @@ void Server::Impl::accept() {
         if (ec) {
             // Out of descriptors (EMFILE) and the like: try again shortly
             // rather than spin or stop accepting for good.
-            spdlog::warn("http: accepting a connection failed: {}", ec.message());
+            core::log::warn("http: accepting a connection failed: {}", ec.message());
             accept_retry.expires_after(std::chrono::milliseconds(50));
             accept_retry.async_wait([this](beast::error_code) {
                 if (!stopping) accept();
@@ -403,7 +402,7 @@ uint64_t Server::at(std::chrono::system_clock::time_point when, std::function<vo
         try {
             fn();
         } catch (const std::exception& e) {
-            spdlog::error("timer {}: {}", id, e.what());
+            core::log::error("timer {}: {}", id, e.what());
         }
     });
     return id;

@@ -1,7 +1,6 @@
+#include "core/log.hpp"
 #include "core/json_value.hpp"
 #include "packs/catalog.hpp"
-
-#include <spdlog/spdlog.h>
 
 #include "packs/discovery.hpp"
 #include "packs/pack_error.hpp"
@@ -94,7 +93,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
             pack->action_files = std::move(content->action_files);
             c.loaded_.push_back(std::move(pack));
         } catch (const PackError& e) {
-            spdlog::warn("pack refused: {}", e.what());
+            core::log::warn("pack refused: {}", e.what());
             c.refused_.push_back({dir, ref, e.what(), table});
         }
     }
@@ -102,7 +101,7 @@ Catalog Catalog::load(const std::vector<fs::path>& search_path, HostServices& se
 }
 
 void Catalog::warn(std::string message) {
-    spdlog::warn("{}", message);
+    core::log::warn("{}", message);
     warnings_.push_back(std::move(message));
 }
 
@@ -116,7 +115,7 @@ const LoadedPack* Catalog::find(const std::string& ref) const {
 void Catalog::refuse(const std::string& ref, const std::string& reason) {
     for (auto it = loaded_.begin(); it != loaded_.end(); ++it) {
         if ((*it)->metadata.ref == ref) {
-            spdlog::warn("pack refused: {}", reason);
+            core::log::warn("pack refused: {}", reason);
             refused_.push_back({(*it)->metadata.dir, ref, reason, (*it)->host_table});
             loaded_.erase(it);
             return;

@@ -10,8 +10,7 @@
 #include <cstring>
 #include <set>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/bounded_read.hpp"
 #include "core/private_files.hpp"
 
@@ -379,7 +378,7 @@ void PackIndex::save(const std::vector<fs::path>& keep_dirs) {
         changed_ = false;
     } catch (const std::exception& e) {
         ::unlink(tmp.c_str());
-        spdlog::debug("pack index {} not written: {}", file_.string(), e.what());
+        core::log::debug("pack index {} not written: {}", file_.string(), e.what());
     }
 }
 

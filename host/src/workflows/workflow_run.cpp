@@ -1,8 +1,8 @@
 #include "workflows/workflow_run.hpp"
 
-#include <chrono>
+#include "core/log.hpp"
 
-#include <spdlog/spdlog.h>
+#include <chrono>
 
 namespace packhost::workflows {
 
@@ -23,7 +23,7 @@ void WorkflowRun::post(Posted event) {
             handle(e);
             if (!finished_) after_event();
         } catch (const std::exception& ex) {
-            spdlog::error("{} {}: {}", what_, inv_.execution_id(), ex.what());
+            core::log::error("{} {}: {}", what_, inv_.execution_id(), ex.what());
             if (!finished_) {
                 on_error(std::string(e.kind == Posted::Kind::restore ? "cannot continue: " : "internal error: ") +
                          ex.what());

@@ -1,6 +1,6 @@
 #include "chatops/adapters/irc.hpp"
 
-#include <spdlog/spdlog.h>
+#include "core/log.hpp"
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
@@ -157,7 +157,7 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
     void connect() {
         if (stopping) return;
         ++generation;
-        spdlog::debug("irc: connecting to {}:{}", options.server, options.port);
+        core::log::debug("irc: connecting to {}:{}", options.server, options.port);
         stream = std::make_unique<net::ssl::stream<tcp::socket>>(strand, ssl_context);
         in.consume(in.size());
         auto self = shared_from_this();
@@ -202,7 +202,7 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void ready() {
-        spdlog::debug("irc: connected to {}:{}, registering", options.server, options.port);
+        core::log::debug("irc: connected to {}:{}, registering", options.server, options.port);
         connected = true;
         // A server that takes the connection but never welcomes us (still
         // starting, overloaded) is given up on after a while.
@@ -262,7 +262,7 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
                 std::lock_guard lock(out_mu);
                 direct_fd = stream->next_layer().native_handle();
             }
-            spdlog::info("irc: registered on {}:{} as {}", options.server, options.port, nick());
+            core::log::info("irc: registered on {}:{} as {}", options.server, options.port, nick());
             if (!options.channels.empty()) {
                 std::string joined;
                 for (const auto& c : options.channels) joined += (joined.empty() ? "" : ",") + c;
@@ -276,7 +276,7 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
         } else if (l.command == "PRIVMSG" && l.params.size() >= 2) {
             message(l);
         } else if (l.command == "ERROR") {
-            spdlog::warn("irc: the server says: {}", l.params.empty() ? "" : l.params.back());
+            core::log::warn("irc: the server says: {}", l.params.empty() ? "" : l.params.back());
         }
     }
 
@@ -432,7 +432,7 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
     void lost(const std::string& why) {
         close();
         if (stopping) return;
-        spdlog::warn("irc: {}:{}: {}; connecting again in {} s", options.server, options.port, why, backoff.count());
+        core::log::warn("irc: {}:{}: {}; connecting again in {} s", options.server, options.port, why, backoff.count());
         retry_timer.expires_after(backoff);
         backoff = std::min(backoff * 2, std::chrono::seconds(60));
         auto self = shared_from_this();
@@ -468,7 +468,7 @@ void IrcAdapter::stop() {
     });
     // The runtime may already be gone (stopped first): then nothing runs.
     if (finished.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
-        spdlog::warn("irc: the I/O runtime did not run the stop in 5 s");
+        core::log::warn("irc: the I/O runtime did not run the stop in 5 s");
     }
 }
 

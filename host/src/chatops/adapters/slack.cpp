@@ -1,11 +1,10 @@
 #include "chatops/adapters/slack.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <charconv>
 #include <chrono>
 #include <memory>
 
+#include "core/log.hpp"
 #include "actions/runners/curl_library.hpp"
 #include "core/clock.hpp"
 #include "core/hmac_signature.hpp"
@@ -132,7 +131,7 @@ void SlackAdapter::send_loop() {
         try {
             send(reply);
         } catch (const std::exception& e) {
-            spdlog::error("slack: chat.postMessage to {}: {}", reply.channel, e.what());
+            core::log::error("slack: chat.postMessage to {}: {}", reply.channel, e.what());
         }
         lock.lock();
     }

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
@@ -126,7 +125,7 @@ void Engine::run_rules(const std::vector<Rule>& rules, const TriggerInstance& in
             }
         }
         if (!e.failure_reason.empty()) {
-            spdlog::warn("rule {} on trigger instance {}: {}", e.rule, instance.id, e.failure_reason);
+            core::log::warn("rule {} on trigger instance {}: {}", e.rule, instance.id, e.failure_reason);
         }
         if (store_) store_->save_rule_enforcement(e);
         done.push_back(std::move(e));
@@ -142,14 +141,14 @@ Dispatcher::Dispatcher(Engine& engine, TriggerQueue& queue, std::function<void()
                 try {
                     between_();
                 } catch (const std::exception& e) {
-                    spdlog::error("rules: {}", e.what());
+                    core::log::error("rules: {}", e.what());
                 }
             }
             for (const auto& instance : queue_.wait_drain(std::chrono::milliseconds(100))) {
                 try {
                     engine_.process(instance);
                 } catch (const std::exception& e) {
-                    spdlog::error("rules: trigger instance {} of {}: {}", instance.id, instance.trigger, e.what());
+                    core::log::error("rules: trigger instance {} of {}: {}", instance.id, instance.trigger, e.what());
                 }
             }
         }

@@ -7,8 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "events/trigger_types.hpp"
 
@@ -51,7 +50,7 @@ struct SensorContainer::Worker {
         try {
             report(trigger, std::move(payload));
         } catch (const std::exception& e) {
-            spdlog::warn("sensor {}: {} not emitted: {}", spec.ref, trigger, e.what());
+            core::log::warn("sensor {}: {} not emitted: {}", spec.ref, trigger, e.what());
         }
     }
 
@@ -69,7 +68,7 @@ struct SensorContainer::Worker {
         }
         set_state("running");
         emit(system_triggers::kSensorSpawn, lifecycle("spawn"));
-        spdlog::info("sensor {} started", spec.ref);
+        core::log::info("sensor {} started", spec.ref);
         std::string failure;
         if (spec.poll_interval_seconds > 0 && s.poll) {
             auto interval = options.poll_interval_override.count() > 0
@@ -83,7 +82,7 @@ struct SensorContainer::Worker {
                     continue;
                 }
                 ++failures;
-                spdlog::warn("sensor {}: poll failed ({} in a row): {}", spec.ref, failures, error);
+                core::log::warn("sensor {}: poll failed ({} in a row): {}", spec.ref, failures, error);
                 if (failures >= options.poll_failures_before_restart) {
                     failure = "poll failed " + std::to_string(failures) + " times in a row: " + error;
                     break;
@@ -119,12 +118,12 @@ struct SensorContainer::Worker {
             if (!failure.empty()) exit["reason"] = failure;
             emit(system_triggers::kSensorExit, std::move(exit));
             if (failure.empty()) {
-                spdlog::info("sensor {} stopped", spec.ref);
+                core::log::info("sensor {} stopped", spec.ref);
                 backoff = options.backoff_initial;
                 continue;
             }
             if (healthy) backoff = options.backoff_initial;
-            spdlog::error("sensor {}: {}; starting it again in {} ms", spec.ref, failure, backoff.count());
+            core::log::error("sensor {}: {}; starting it again in {} ms", spec.ref, failure, backoff.count());
             {
                 std::lock_guard lock(mu);
                 ++state.restarts;

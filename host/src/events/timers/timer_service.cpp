@@ -3,8 +3,7 @@
 #include <map>
 #include <set>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 
@@ -94,7 +93,7 @@ void TimerService::arm(const std::shared_ptr<Shared>& shared, const std::string&
     auto next = it->second.schedule.next_after(after_us);
     if (!next) {
         it->second.armed = 0;
-        spdlog::info("timer {} {} will not fire again", it->second.type, it->second.parameters.dump());
+        core::log::info("timer {} {} will not fire again", it->second.type, it->second.parameters.dump());
         return;
     }
     it->second.next_us = *next;
@@ -128,7 +127,7 @@ void TimerService::fire(const std::shared_ptr<Shared>& shared, const std::string
     try {
         shared->emit(type, std::move(payload), parameters);
     } catch (const std::exception& e) {
-        spdlog::warn("timer {} {}: {}", type, parameters.dump(), e.what());
+        core::log::warn("timer {} {}: {}", type, parameters.dump(), e.what());
     }
     // From the time it was due, not from now: a late wake-up does not
     // shift the schedule.

@@ -17,8 +17,7 @@
 #include <unordered_map>
 #include <variant>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "core/private_files.hpp"
@@ -46,7 +45,7 @@ Json parse(const std::string& text, const std::string& record, const char* colum
     try {
         return core::parse_json(text, record + ": stored " + column);
     } catch (const core::JsonTextError& e) {
-        spdlog::warn("{}", e.what());
+        core::log::warn("{}", e.what());
         if (fallback.is_object()) fallback["error"] = e.what();
         return fallback;
     }
@@ -624,7 +623,7 @@ private:
         // SQLite gives the WAL and SHM files the database file's mode, so a
         // private database keeps its journal private too.
         if (core::ensure_private_file(file)) {
-            spdlog::info("{}: made private (mode 0600): it holds the execution history", file);
+            core::log::info("{}: made private (mode 0600): it holds the execution history", file);
         }
         for (const char* suffix : {"-wal", "-shm"}) {
             std::error_code ec;
@@ -771,13 +770,14 @@ private:
                 done_cv_.notify_all();
                 for (auto& done : failed) done(error);
                 if (failures == 1 || give_up) {
-                    spdlog::error("store {}: writing {} records failed: {}{}", file_, batch.size(), e.what(),
-                                  give_up ? "; stopping without them" : "; trying again");
+                    core::log::error("store {}: writing {} records failed: {}{}", file_, batch.size(), e.what(),
+                                     give_up ? "; stopping without them" : "; trying again");
                 }
                 if (give_up) return writer_stopped();
                 continue;
             }
-            if (failures > 0) spdlog::info("store {}: writing works again ({} records written)", file_, batch.size());
+            if (failures > 0)
+                core::log::info("store {}: writing works again ({} records written)", file_, batch.size());
             failures = 0;
             batch.clear();
             std::vector<std::function<void(std::exception_ptr)>> written;
