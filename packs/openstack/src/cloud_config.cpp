@@ -43,10 +43,7 @@ public:
     // A boolean: the config's, else the cloud's (YAML's true/false/yes/no).
     std::optional<bool> flag(const char* key, const char* cloud_key) const {
         if (auto it = config_.find(key); it != config_.end() && it->is_boolean()) return it->get<bool>();
-        if (auto v = text(cloud_, cloud_key); !v.empty()) {
-            if (truthy(v) || v == "True" || v == "TRUE") return true;
-            return false;
-        }
+        if (auto v = text(cloud_, cloud_key); !v.empty()) return truthy(v) || v == "TRUE";
         return std::nullopt;
     }
     double number(const char* key, const char* cloud_key) const {
