@@ -31,7 +31,9 @@ json get_all_nova(Session& session, std::string url, const std::string& key) {
 
 std::map<std::string, json> flavors_by_id(Session& session) {
     std::map<std::string, json> out;
-    for (auto& f : list_flavors(session)) out[f["id"].get<std::string>()] = f;
+    // Servers may use private flavors, which Nova lists to admins only when
+    // asked (and to others never: their names then stay IDs).
+    for (auto& f : list_flavors(session, true)) out[f["id"].get<std::string>()] = f;
     return out;
 }
 
@@ -86,9 +88,10 @@ json list_servers(Session& session, const std::string& project_id, bool all_proj
     return servers_of(session, project_id, all_projects, flavors_by_id(session));
 }
 
-json list_flavors(Session& session) {
+json list_flavors(Session& session, bool private_too) {
+    std::string url = session.endpoint("compute") + "/flavors/detail" + (private_too ? "?is_public=None" : "");
     json out = json::array();
-    for (const auto& f : get_all_nova(session, session.endpoint("compute") + "/flavors/detail", "flavors")) {
+    for (const auto& f : get_all_nova(session, url, "flavors")) {
         out.push_back({{"id", f.value("id", "")},
                        {"name", f.value("name", "")},
                        {"vcpus", f.value("vcpus", 0)},

@@ -16,8 +16,10 @@ namespace openstack {
 // followed, flavor names from the flavor list.
 nlohmann::json list_servers(Session& session, const std::string& project_id, bool all_projects);
 
-// Flavors with details: {id, name, vcpus, ram_mb, disk_gb}.
-nlohmann::json list_flavors(Session& session);
+// Flavors with details: {id, name, vcpus, ram_mb, disk_gb}; the public
+// ones, and with `private_too` the private ones as well (Nova's
+// is_public=None, which it honours for admins only).
+nlohmann::json list_flavors(Session& session, bool private_too = false);
 
 // A project's usage over `period`: Nova's os-simple-tenant-usage (its pages
 // joined, microversion 2.40) combined with the project's servers and the

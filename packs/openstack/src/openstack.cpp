@@ -145,9 +145,16 @@ PACKHOST_PACK("openstack", "0.1.0") {
 
     pack.action(
         "flavor_list", "The compute flavors: vCPUs, RAM and disk of each.",
-        {{"type", "object"}, {"properties", json::object()}},
-        [](const json&, Context& ctx) {
-            return reported([&] { return json{{"flavors", openstack::list_flavors(*session(ctx))}}; });
+        {{"type", "object"},
+         {"properties",
+          {{"private",
+            {{"type", "boolean"},
+             {"default", false},
+             {"description", "Private flavors too (admins; Nova ignores it for others)."}}}}}},
+        [](const json& params, Context& ctx) {
+            return reported([&] {
+                return json{{"flavors", openstack::list_flavors(*session(ctx), params.value("private", false))}};
+            });
         },
         packhost::sdk::reentrant);
 }

@@ -6,7 +6,7 @@
 //                              servers_links rel=next; `flavor` is {id, links}
 //                              before microversion 2.47 and the embedded
 //                              flavor (original_name, vcpus, ...) from it
-//   GET /v2.1/flavors/detail
+//   GET /v2.1/flavors/detail   is_public (true by default; None: both; admins only)
 //   GET /v2.1/os-simple-tenant-usage/{tenant_id}?start&end
 //                              hours of each instance that overlapped the
 //                              period, computed as Nova does; from 2.40 paged
@@ -19,6 +19,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -59,9 +60,21 @@ public:
             res.set_content(body.dump(), "application/json");
         });
         server_.Get("/v2.1/flavors/detail", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!authorised(req, res)) return;
+            auto token = authorised(req, res);
+            if (!token) return;
+            // is_public: unset or true lists public flavors; "None" (any case)
+            // both kinds; false the private ones - for admins, else ignored.
+            std::string is_public = req.has_param("is_public") ? req.get_param_value("is_public") : "true";
+            for (auto& c : is_public) c = char(std::tolower(static_cast<unsigned char>(c)));
+            if (!token->admin) is_public = "true";
             std::lock_guard lock(mu_);
-            res.set_content(nlohmann::json{{"flavors", flavors_}}.dump(), "application/json");
+            nlohmann::json listed = nlohmann::json::array();
+            for (const auto& f : flavors_) {
+                bool is = f.value("os-flavor-access:is_public", true);
+                if (is_public == "none" || is == (is_public == "true" || is_public == "1" || is_public == "yes"))
+                    listed.push_back(f);
+            }
+            res.set_content(nlohmann::json{{"flavors", listed}}.dump(), "application/json");
         });
         server_.Get(R"(/v2.1/os-simple-tenant-usage/([^/?]+))",
                     [this](const httplib::Request& req, httplib::Response& res) { usage(req, res); });

@@ -163,7 +163,8 @@ TEST_F(OpenStackKeystone, ServersAndFlavorsComeFromTheComputeEndpointInTheCatalo
     auto own = run(*host, "openstack.server_list");
     ASSERT_EQ(own->status(), Status::succeeded) << own->result().dump();
     json own_servers = own->result()["servers"];
-    ASSERT_EQ(own_servers.size(), 1u) << own->result().dump();
+    ASSERT_EQ(own_servers.size(), 2u) << own->result().dump();
+    EXPECT_EQ(own_servers[1]["flavor"], "ops.private") << "private flavors are named too (admin)";
     EXPECT_EQ(own_servers[0], (json{{"id", "a1"},
                                     {"name", "ops"},
                                     {"status", "SHUTOFF"},
@@ -177,12 +178,15 @@ TEST_F(OpenStackKeystone, ServersAndFlavorsComeFromTheComputeEndpointInTheCatalo
     ASSERT_EQ(story_servers.size(), 3u) << story->result().dump();
     EXPECT_EQ(story_servers[2]["name"], "web3");
     auto all = run(*host, "openstack.server_list", {{"all_projects", true}});
-    EXPECT_EQ(all->result()["servers"].size(), 4u) << all->result().dump();
+    EXPECT_EQ(all->result()["servers"].size(), 5u) << all->result().dump();
 
     auto flavors = run(*host, "openstack.flavor_list");
     ASSERT_EQ(flavors->status(), Status::succeeded) << flavors->result().dump();
     EXPECT_EQ(flavors->result()["flavors"][1],
               (json{{"id", "2"}, {"name", "m1.large"}, {"vcpus", 4}, {"ram_mb", 8192}, {"disk_gb", 80}}));
+    EXPECT_EQ(flavors->result()["flavors"].size(), 2u) << "public ones by default";
+    auto with_private = run(*host, "openstack.flavor_list", {{"private", true}});
+    EXPECT_EQ(with_private->result()["flavors"].size(), 3u) << with_private->result().dump();
 }
 
 TEST_F(OpenStackKeystone, AnEndpointMissingFromTheCatalogIsNamed) {

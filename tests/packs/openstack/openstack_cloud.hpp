@@ -3,7 +3,8 @@
 // tests/support/keystone.hpp) with the fake Nova in its catalog, set up on
 // first use and stopped after the last test of the binary, and a fixture
 // giving each test a host with the bundled packs and a configuration of its
-// own. Projects: "story" (three servers, one deleted), "dup" in two domains.
+// own. Projects: "story" (three servers, one deleted), "dup" in two domains;
+// the admin project has two servers, one of a private flavor.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -44,6 +45,12 @@ struct Cloud {
         admin_project = ks.admin_token().second["project"]["id"];
         nova.add_flavor({{"id", "1"}, {"name", "m1.small"}, {"vcpus", 1}, {"ram", 2048}, {"disk", 20}});
         nova.add_flavor({{"id", "2"}, {"name", "m1.large"}, {"vcpus", 4}, {"ram", 8192}, {"disk", 80}});
+        nova.add_flavor({{"id", "3"},
+                         {"name", "ops.private"},
+                         {"vcpus", 2},
+                         {"ram", 4096},
+                         {"disk", 40},
+                         {"os-flavor-access:is_public", false}});
         nova.add_server({{"id", "d1"},
                          {"name", "old"},
                          {"status", "DELETED"},
@@ -65,6 +72,12 @@ struct Cloud {
                          {"tenant_id", admin_project},
                          {"flavor_id", "2"},
                          {"created", "2026-11-02T00:00:00Z"}});
+        nova.add_server({{"id", "a2"},
+                         {"name", "vault"},
+                         {"status", "ACTIVE"},
+                         {"tenant_id", admin_project},
+                         {"flavor_id", "3"},
+                         {"created", "2026-11-03T00:00:00Z"}});
     }
 };
 
