@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "core/log.hpp"
 #include "actions/action.hpp"
 #include "actions/registry.hpp"
 #include "core/clock.hpp"
+#include "core/log.hpp"
 #include "events/rules/engine.hpp"
 #include "events/timers/timer_service.hpp"
 #include "http/server.hpp"

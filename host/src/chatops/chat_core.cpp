@@ -1,10 +1,10 @@
 #include "chatops/chat_core.hpp"
 
-#include "core/log.hpp"
 #include "chatops/aliases/alias_parameters.hpp"
 #include "chatops/help_text.hpp"
 #include "core/errors.hpp"
 #include "core/json_text.hpp"
+#include "core/log.hpp"
 #include "events/event_bus.hpp"
 #include "expr/context.hpp"
 #include "host.hpp"

@@ -9,12 +9,12 @@
 #include <CLI/CLI.hpp>
 #include <packhost/abi.h>
 
-#include "core/log.hpp"
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
-#include "core/json_text.hpp"
 #include "core/errors.hpp"
+#include "core/json_text.hpp"
+#include "core/log.hpp"
 #include "core/logging.hpp"
 
 namespace {

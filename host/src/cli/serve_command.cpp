@@ -12,17 +12,17 @@
 #include <iostream>
 #include <thread>
 
-#include "core/log.hpp"
 #include "api/rest_api.hpp"
-#include "events/rules/engine.hpp"
-#include "events/rules/rule_set.hpp"
-#include "events/timers/timer_service.hpp"
-#include "core/errors.hpp"
 #include "chatops/adapters/irc.hpp"
 #include "chatops/adapters/slack.hpp"
 #include "cli/chat_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "events/rules/engine.hpp"
+#include "events/rules/rule_set.hpp"
+#include "events/timers/timer_service.hpp"
 #include "http/server.hpp"
 
 namespace packhost::cli {

@@ -1,9 +1,9 @@
 #include "executions/control_service.hpp"
 
-#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/json_text.hpp"
+#include "core/log.hpp"
 
 namespace packhost::executions {
 namespace {

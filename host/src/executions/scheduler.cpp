@@ -3,11 +3,11 @@
 #include <deque>
 #include <thread>
 
-#include "core/log.hpp"
+#include "actions/parameter_rendering.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
-#include "actions/parameter_rendering.hpp"
+#include "core/log.hpp"
 
 namespace packhost::executions {
 

@@ -1,7 +1,7 @@
-#include "core/log.hpp"
 #include "core/json_value.hpp"
 #include "packs/catalog.hpp"
 
+#include "core/log.hpp"
 #include "packs/discovery.hpp"
 #include "packs/pack_error.hpp"
 #include "packs/pack_reader.hpp"

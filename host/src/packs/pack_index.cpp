@@ -10,8 +10,8 @@
 #include <cstring>
 #include <set>
 
-#include "core/log.hpp"
 #include "core/bounded_read.hpp"
+#include "core/log.hpp"
 #include "core/private_files.hpp"
 
 namespace packhost::packs {

@@ -1,8 +1,8 @@
 #include "workflows/workflow_run.hpp"
 
-#include "core/log.hpp"
-
 #include <chrono>
+
+#include "core/log.hpp"
 
 namespace packhost::workflows {
 

@@ -1,7 +1,5 @@
 #include "chatops/adapters/irc.hpp"
 
-#include "core/log.hpp"
-
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +20,8 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+
+#include "core/log.hpp"
 
 namespace packhost::chatops::adapters {
 

@@ -4,10 +4,10 @@
 #include <chrono>
 #include <memory>
 
-#include "core/log.hpp"
 #include "actions/runners/curl_library.hpp"
 #include "core/clock.hpp"
 #include "core/hmac_signature.hpp"
+#include "core/log.hpp"
 
 namespace packhost::chatops::adapters {
 namespace {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
+#include "core/log.hpp"
 #include "events/trigger_types.hpp"
 
 namespace packhost::events::rules {

@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "core/log.hpp"
 #include "core/clock.hpp"
+#include "core/log.hpp"
 #include "events/trigger_types.hpp"
 
 namespace packhost::events::sensors {

@@ -3,9 +3,9 @@
 #include <map>
 #include <set>
 
-#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
+#include "core/log.hpp"
 
 namespace packhost::events::timers {
 

@@ -17,9 +17,9 @@
 #include <unordered_map>
 #include <variant>
 
-#include "core/log.hpp"
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
+#include "core/log.hpp"
 #include "core/private_files.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/store.hpp"
