@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -79,7 +81,9 @@ void merge(json& into, const json& over) {
 
 }  // namespace
 
-json find_cloud(const std::string& name) {
+namespace {
+
+json read_cloud(const std::string& name) {
     std::string searched, secure_searched;
     Found clouds = load_first("OS_CLIENT_CONFIG_FILE", "clouds", searched);
     Found secure = load_first("OS_CLIENT_SECURE_FILE", "secure", secure_searched);
@@ -103,6 +107,23 @@ json find_cloud(const std::string& name) {
         throw std::invalid_argument(clouds.path.string() + ": clouds." + name + " is not a mapping");
     if (json s = entry(secure); s.is_object()) merge(cloud, s);
     return cloud;
+}
+
+}  // namespace
+
+json find_cloud(const std::string& name) {
+    // Read once per process, as the openstack CLI reads it once per run:
+    // every execution asks, and the files are searched and parsed only the
+    // first time (a changed clouds.yaml applies after a restart, like the
+    // pack's config). The variables that pick the files are part of the key.
+    auto env = [](const char* v) { return std::string(std::getenv(v) ? std::getenv(v) : ""); };
+    std::string key = name + '\n' + env("OS_CLIENT_CONFIG_FILE") + '\n' + env("OS_CLIENT_SECURE_FILE");
+    static std::mutex mu;
+    static std::map<std::string, json> read;
+    std::lock_guard lock(mu);
+    auto it = read.find(key);
+    if (it == read.end()) it = read.emplace(key, read_cloud(name)).first;
+    return it->second;
 }
 
 }  // namespace openstack

@@ -13,7 +13,7 @@ namespace openstack {
 // The entry of cloud `name` ({auth: {...}, region_name, interface, verify,
 // cacert, api_timeout, ...}) as JSON. Throws std::invalid_argument naming
 // the files read and the clouds they have when there is no such cloud, and
-// naming the file for one that is not YAML.
+// naming the file for one that is not YAML. Read once per process.
 nlohmann::json find_cloud(const std::string& name);
 
 }  // namespace openstack

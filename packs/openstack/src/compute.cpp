@@ -18,14 +18,23 @@ std::string next_link(const json& page, const std::string& key) {
     return "";
 }
 
-json get_all_nova(Session& session, std::string url, const std::string& key) {
-    json all = json::array();
+// Each page of a Nova list from `url` on, handed to `fn`.
+template <typename Fn>
+void each_nova_page(Session& session, std::string url, const std::string& key,
+                    const std::map<std::string, std::string>& headers, Fn&& fn) {
     for (int page = 0; !url.empty(); ++page) {
         if (page == 10000) throw OpenStackError("GET " + url + ": more than 10000 pages");
-        auto j = session.get(url);
-        for (auto& item : j.value(key, json::array())) all.push_back(std::move(item));
+        auto j = session.get(url, headers);
+        fn(j);
         url = next_link(j, key);
     }
+}
+
+json get_all_nova(Session& session, const std::string& url, const std::string& key) {
+    json all = json::array();
+    each_nova_page(session, url, key, {}, [&](json& page) {
+        for (auto& item : page.value(key, json::array())) all.push_back(std::move(item));
+    });
     return all;
 }
 
@@ -111,31 +120,27 @@ json project_usage(Session& session, const std::string& project_id, const Period
 
     // From microversion 2.40 Nova pages the server usages; each page's
     // totals cover its own servers, so they add up. A Nova older than that
-    // (before Ocata) refuses the version with 406 and answers unpaged at
-    // its default.
-    std::map<std::string, std::string> v240 = {{"OpenStack-API-Version", "compute 2.40"},
-                                               {"X-OpenStack-Nova-API-Version", "2.40"}};
+    // (before Ocata) refuses the version with 406 on the first page, and is
+    // asked again at its default, unpaged.
     std::string url = compute + "/os-simple-tenant-usage/" + url_escape(project_id) +
                       "?start=" + url_escape(period.start) + "&end=" + url_escape(period.end);
     double total_hours = 0, vcpu_hours = 0, ram_hours = 0, disk_hours = 0;
     json usages = json::array();
-    for (int page = 0; !url.empty(); ++page) {
-        if (page == 10000) throw OpenStackError("GET " + url + ": more than 10000 pages");
-        json j;
-        try {
-            j = session.get(url, v240);
-        } catch (const OpenStackError& e) {
-            if (e.status != 406 || page > 0 || v240.empty()) throw;
-            v240.clear();
-            j = session.get(url);
-        }
-        json u = j.value("tenant_usage", json::object());
-        total_hours += number(u, "total_hours");
-        vcpu_hours += number(u, "total_vcpus_usage");
-        ram_hours += number(u, "total_memory_mb_usage");
-        disk_hours += number(u, "total_local_gb_usage");
-        for (auto& s : u.value("server_usages", json::array())) usages.push_back(std::move(s));
-        url = next_link(j, "tenant_usage");
+    auto read = [&](const std::map<std::string, std::string>& headers) {
+        each_nova_page(session, url, "tenant_usage", headers, [&](json& page) {
+            json u = page.value("tenant_usage", json::object());
+            total_hours += number(u, "total_hours");
+            vcpu_hours += number(u, "total_vcpus_usage");
+            ram_hours += number(u, "total_memory_mb_usage");
+            disk_hours += number(u, "total_local_gb_usage");
+            for (auto& s : u.value("server_usages", json::array())) usages.push_back(std::move(s));
+        });
+    };
+    try {
+        read({{"OpenStack-API-Version", "compute 2.40"}, {"X-OpenStack-Nova-API-Version", "2.40"}});
+    } catch (const OpenStackError& e) {
+        if (e.status != 406 || !usages.empty() || total_hours != 0) throw;
+        read({});
     }
 
     // One row per server: what exists now (sizes from its flavor) and what

@@ -337,4 +337,10 @@ TEST_F(OpenStackKeystone, AUserWhoMayNotListProjectsFindsItsOwn) {
     auto usage = run(*host, "openstack.project_usage", {{"project_id", story_id_}});
     ASSERT_EQ(usage->status(), Status::succeeded) << usage->result().dump();
     EXPECT_EQ(usage->result()["instances"], 3);
+    // Another project's usage is Nova's to refuse (its policy), and said so.
+    auto others = run(*host, "openstack.project_usage", {{"project_id", dup_default_}});
+    EXPECT_EQ(others->status(), Status::failed);
+    EXPECT_NE(error_of(others).find(": 403 Policy doesn't allow os_compute_api:os-simple-tenant-usage:show"),
+              std::string::npos)
+        << error_of(others);
 }
