@@ -347,3 +347,30 @@ TEST_F(SqliteStore, WhenDurableCallsBackOnceEachTicketIsOnDiskInTicketOrder) {
     EXPECT_EQ(told, tickets);
     EXPECT_TRUE(s->execution("d49"));
 }
+
+TEST_F(SqliteStore, AKeyDeletedHereIsForgottenAtOnceAndElsewhereWithinASecond) {
+    // serve looks a key up on every request and remembers the ones it found
+    // for a second; a deletion through the same store clears that at once.
+    auto s = open_sqlite_store(file_);
+    auto other = open_sqlite_store(file_);  // another process's connection (packhost apikey delete)
+    s->api_key_add({"k1", "ci", "tester", "hash-1", 1});
+    s->api_key_add({"k2", "ops", "tester", "hash-2", 2});
+    ASSERT_TRUE(s->api_key_by_hash("hash-1"));
+    ASSERT_TRUE(s->api_key_by_hash("hash-2"));
+    EXPECT_FALSE(s->api_key_by_hash("hash-3"));
+
+    ASSERT_TRUE(s->api_key_delete("ci"));
+    EXPECT_FALSE(s->api_key_by_hash("hash-1"));
+
+    ASSERT_TRUE(s->api_key_by_hash("hash-2"));  // remembered again
+    ASSERT_TRUE(other->api_key_delete("ops"));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (s->api_key_by_hash("hash-2") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(s->api_key_by_hash("hash-2"));
+    EXPECT_LT(std::chrono::steady_clock::now(), deadline - std::chrono::milliseconds(1500));
+
+    // A key made elsewhere is found at its first use.
+    other->api_key_add({"k4", "new", "tester", "hash-4", 4});
+    EXPECT_EQ(s->api_key_by_hash("hash-4")->name, "new");
+}

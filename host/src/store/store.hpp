@@ -219,7 +219,9 @@ public:
     virtual std::vector<KeyValue> kv_list(const std::string& scope, const std::string& user,
                                           const std::string& prefix) = 0;
 
-    // API keys; written at once. A delete names the key by id or name.
+    // API keys; written at once. A delete names the key by id or name. A
+    // key found may be remembered for a second: one deleted through another
+    // store (another process) may still be found during that second.
     virtual void api_key_add(const ApiKeyRecord& key) = 0;
     virtual std::optional<ApiKeyRecord> api_key_by_hash(const std::string& key_hash) = 0;
     virtual std::vector<ApiKeyRecord> api_keys() = 0;
