@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -64,7 +65,8 @@ void configure(SQLite::Database& db) {
     // come from the size limit instead: small enough that the next process
     // to open the file, which reads the WAL's live frames to rebuild its
     // index, reads at most half a megabyte. Committed records are in the
-    // WAL either way.
+    // WAL either way. (The store's own writer connection checkpoints apart
+    // from its commits: SqliteStore::checkpoint_if_due.)
     sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     db.exec("PRAGMA wal_autocheckpoint=128");
 }
@@ -72,7 +74,11 @@ void configure(SQLite::Database& db) {
 class SqliteStore final : public Store {
 public:
     explicit SqliteStore(const std::string& file)
-        : file_(file), writer_db_(open(file)), reader_db_(open(file)), writer_([this] { write_loop(); }) {}
+        : file_(file), writer_db_(open(file)), reader_db_(open(file)), writer_([this] { write_loop(); }) {
+        // Replaces the size-based checkpoint on the writer's connection,
+        // which ran inside a commit: see checkpoint_if_due().
+        sqlite3_wal_hook(writer_db_.getHandle(), &SqliteStore::on_wal_commit, this);
+    }
 
     ~SqliteStore() override {
         {
@@ -81,6 +87,14 @@ public:
         }
         cv_.notify_all();
         writer_.join();
+        // The next process to open the file reads the whole WAL to rebuild
+        // its index: leave it empty when it grew past what configure()
+        // allows. (Not when another process is reading it: that one keeps
+        // the index, and this one does not wait for it.)
+        if (wal_frames_.load() > kWalFramesLeft) {
+            sqlite3_busy_timeout(writer_db_.getHandle(), 0);
+            checkpoint(SQLITE_CHECKPOINT_TRUNCATE);
+        }
     }
 
     // The JSON is written out as text by the writer thread, and only for the
@@ -815,6 +829,32 @@ private:
             }
             done_cv_.notify_all();
             for (auto& done : written) done(nullptr);
+            checkpoint_if_due();
+        }
+    }
+
+    static int on_wal_commit(void* self, sqlite3*, const char*, int frames) {
+        static_cast<SqliteStore*>(self)->wal_frames_.store(frames);
+        return SQLITE_OK;
+    }
+
+    // A checkpoint copies the WAL into the database and syncs both: with
+    // SQLite's automatic one it ran inside whichever commit crossed the
+    // size limit, so someone waiting for a record waited for two fsyncs
+    // too, and a busy serve checkpointed every 128 pages. The writer thread
+    // does it after it has told the waiters, every kWalFramesRun pages (a
+    // page rewritten many times meanwhile is copied once); being the only
+    // writer, it finds the WAL fully copied, and SQLite starts it over.
+    void checkpoint_if_due() {
+        if (wal_frames_.load() >= kWalFramesRun) checkpoint(SQLITE_CHECKPOINT_PASSIVE);
+    }
+    void checkpoint(int mode) {
+        std::lock_guard lock(write_mu_);
+        int rc = sqlite3_wal_checkpoint_v2(writer_db_.getHandle(), nullptr, mode, nullptr, nullptr);
+        if (rc == SQLITE_OK) {
+            wal_frames_.store(0);
+        } else if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+            core::log::warn("store {}: checkpoint failed: {}", file_, sqlite3_errstr(rc));
         }
     }
 
@@ -846,10 +886,17 @@ private:
         for (size_t i = 0; i < batch.size(); ++i) {
             if (auto* r = std::get_if<ExecutionRow>(&batch[i])) {
                 if (last[r->id] != i) continue;
+                // A later state updates the row in place, and only the
+                // columns that change: REPLACE deleted the row and inserted
+                // it again, rewriting all six of its indexes at every state.
                 auto& ins = prepared(insert_execution_,
-                                     "INSERT OR REPLACE INTO executions (id, action, runner_type, status, parameters, "
+                                     "INSERT INTO executions (id, action, runner_type, status, parameters, "
                                      "sealed_secrets, result, context, log, parent, owner, start_us, end_us, process) "
-                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                                     "status = excluded.status, parameters = excluded.parameters, "
+                                     "sealed_secrets = excluded.sealed_secrets, result = excluded.result, "
+                                     "context = excluded.context, log = excluded.log, owner = excluded.owner, "
+                                     "end_us = excluded.end_us, process = excluded.process");
                 ins.bind(1, r->id);
                 ins.bind(2, r->action);
                 ins.bind(3, r->runner_type);
@@ -884,8 +931,10 @@ private:
                 wf.reset();
             } else if (auto* t = std::get_if<TriggerInstanceRecord>(&batch[i])) {
                 if (last[t->id] != i) continue;
-                auto& ti =
-                    prepared(insert_trigger_, "INSERT OR REPLACE INTO trigger_instances VALUES (?, ?, ?, ?, ?, ?, ?)");
+                // Only its status and reason change (pending -> processed).
+                auto& ti = prepared(insert_trigger_,
+                                    "INSERT INTO trigger_instances VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO "
+                                    "UPDATE SET status = excluded.status, reason = excluded.reason");
                 ti.bind(1, t->id);
                 ti.bind(2, t->trigger);
                 ti.bind(3, dump(t->payload));
@@ -961,7 +1010,10 @@ private:
     std::multimap<uint64_t, std::function<void(std::exception_ptr)>> durable_callbacks_;  // by ticket
     bool writer_gone_ = false;
     static constexpr size_t kBatchGather = 256;
-    std::thread writer_;  // last: uses everything above
+    static constexpr int kWalFramesRun = 1000;  // SQLite's default limit
+    static constexpr int kWalFramesLeft = 128;  // at exit, as configure() says
+    std::atomic<int> wal_frames_{0};            // in the WAL after the last commit here
+    std::thread writer_;                        // last: uses everything above
 };
 
 }  // namespace
