@@ -124,7 +124,7 @@ int main() {
                          {{"kind", "k" + std::to_string(t % 20)},
                           {"project", "demo"},
                           {"items", Json::array({{{"level", 1}}, {{"level", 3}}})}}}};
-        instances.push_back({"ti" + std::to_string(t), "bench.t" + std::to_string(t), payload, 1});
+        instances.push_back({"ti" + std::to_string(t), "bench.t" + std::to_string(t), packhost::share(payload), 1});
     }
     size_t next = 0;
     double ns = median_ns(15, 2000, [&] { engine.process(instances[next++ % instances.size()]); });

@@ -256,12 +256,12 @@ Host::Emitted Host::emit_trigger(const std::string& ref, Json payload, Json para
         out.outcome = Emitted::Outcome::rejected;
         for (const auto& p : problems) out.reason += (out.reason.empty() ? "" : "; ") + p;
         if (store_) {
-            store_->save_trigger_instance(
-                {out.id, ref, std::move(payload), core::now_us(), "rejected", std::move(parameters), out.reason});
+            store_->save_trigger_instance({out.id, ref, share(std::move(payload)), core::now_us(), "rejected",
+                                           std::move(parameters), out.reason});
         }
         return out;
     }
-    events::TriggerInstance instance{out.id, ref, std::move(payload), core::now_us(), std::move(parameters)};
+    events::TriggerInstance instance{out.id, ref, share(std::move(payload)), core::now_us(), std::move(parameters)};
     // Recorded before it is queued: the rules engine marks it processed as
     // soon as it takes it, and that later save must be the one that stays.
     store::TriggerInstanceRecord record;

@@ -56,7 +56,7 @@ TEST_F(RestApiTest, AWebhookBecomesAStoredTriggerInstance) {
     Host again(o);
     auto kept = again.store()->trigger_instance(id);
     ASSERT_TRUE(kept);
-    EXPECT_EQ(kept->payload["body"]["commits"].size(), 2u);
+    EXPECT_EQ((*kept->payload)["body"]["commits"].size(), 2u);
 }
 
 TEST_F(RestApiTest, TriggerTypesAreListedAndAnInstanceIsReEmittedWithItsOrigin) {

@@ -8,7 +8,7 @@ using namespace packhost::events;
 
 namespace {
 
-TriggerInstance instance(int n) { return {std::to_string(n), "pack.t", packhost::Json{{"n", n}}, n}; }
+TriggerInstance instance(int n) { return {std::to_string(n), "pack.t", packhost::share(packhost::Json{{"n", n}}), n}; }
 
 }  // namespace
 

@@ -112,6 +112,6 @@ TEST(TriggerTypes, TheHostRecordsAPayloadFailingItsSchemaAsRejectedAndQueuesNoth
     ASSERT_TRUE(recorded);
     EXPECT_EQ(recorded->status, "rejected");
     EXPECT_EQ(recorded->reason, bad.reason);
-    EXPECT_EQ(host.store()->trigger_instance(good.id)->payload["replicas"], 1);
+    EXPECT_EQ((*host.store()->trigger_instance(good.id)->payload)["replicas"], 1);
     EXPECT_THROW(host.emit_trigger("flows.nope", Json::object()), core::NotFound);
 }

@@ -211,7 +211,7 @@ TEST_F(Executions, HostServices) {
     auto queued = host_->triggers().drain();
     ASSERT_EQ(queued.size(), before + 1);
     EXPECT_EQ(queued.back().trigger, "good.event");
-    EXPECT_EQ(queued.back().payload, (json{{"n", 7}}));
+    EXPECT_EQ(*queued.back().payload, (json{{"n", 7}}));
 }
 
 TEST(HostTriggers, AFullQueueKeepsTheNewestWhileNothingConsumesIt) {
@@ -225,7 +225,7 @@ TEST(HostTriggers, AFullQueueKeepsTheNewestWhileNothingConsumesIt) {
     }
     auto queued = host.triggers().drain();
     ASSERT_EQ(queued.size(), 2u);
-    EXPECT_EQ(queued[0].payload["n"], 2);
+    EXPECT_EQ((*queued[0].payload)["n"], 2);
     EXPECT_EQ(host.triggers().dropped(), 1u);
 }
 

@@ -260,17 +260,19 @@ TEST_F(SqliteStore, TheWalStaysBetweenProcessesButSmall) {
 
 TEST_F(SqliteStore, TriggerInstancesAreKeptListedAndPurged) {
     auto s = open_sqlite_store(file_);
-    s->save_trigger_instance({"t1", "core.st2.webhook", {{"url", "a"}}, 100, "pending", {{"url", "a"}}, ""});
     s->save_trigger_instance(
-        {"t2", "pack.other", {{"n", 2}}, 200, "rejected", packhost::Json::object(), "n: too small"});
-    s->save_trigger_instance({"t3", "core.st2.webhook", {{"url", "b"}}, 300, "pending", {{"url", "b"}}, ""});
+        {"t1", "core.st2.webhook", packhost::share({{"url", "a"}}), 100, "pending", {{"url", "a"}}, ""});
     s->save_trigger_instance(
-        {"t1", "core.st2.webhook", {{"url", "a"}}, 100, "processed", {{"url", "a"}}, ""});  // replaces
+        {"t2", "pack.other", packhost::share({{"n", 2}}), 200, "rejected", packhost::Json::object(), "n: too small"});
+    s->save_trigger_instance(
+        {"t3", "core.st2.webhook", packhost::share({{"url", "b"}}), 300, "pending", {{"url", "b"}}, ""});
+    s->save_trigger_instance(
+        {"t1", "core.st2.webhook", packhost::share({{"url", "a"}}), 100, "processed", {{"url", "a"}}, ""});  // replaces
     s->flush();
     auto t1 = s->trigger_instance("t1");
     ASSERT_TRUE(t1);
     EXPECT_EQ(t1->status, "processed");
-    EXPECT_EQ(t1->payload["url"], "a");
+    EXPECT_EQ((*t1->payload)["url"], "a");
     EXPECT_EQ(t1->occurrence_us, 100);
     EXPECT_EQ(t1->parameters, packhost::Json({{"url", "a"}}));
     EXPECT_FALSE(s->trigger_instance("nope"));

@@ -113,7 +113,7 @@ void add_trigger_routes(http::Router& r, Host& host, const RestOptions& options)
     // saying which instance it repeats.
     r.add("POST", "/api/v1/triggerinstances/{id}/re_emit", guarded([&host](const Request&, const Params& p) {
               auto t = stored_instance(host, p.at("id"));
-              Json payload = t.payload;
+              Json payload = *t.payload;
               payload["__context"] = {{"original_id", t.id}};
               auto emitted = host.emit_trigger(t.trigger, payload, t.parameters);
               if (emitted.outcome == Host::Emitted::Outcome::busy)

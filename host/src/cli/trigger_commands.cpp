@@ -118,7 +118,7 @@ void instance_re_emit(AppContext& ctx, const std::string& id) {
                                      return e->id();
                                  });
     engine.replace(std::move(rules));
-    Json payload = original->payload;
+    Json payload = *original->payload;
     payload["__context"] = {{"original_id", original->id}};
     auto emitted = host.emit_trigger(original->trigger, payload, original->parameters);
     if (emitted.outcome == Host::Emitted::Outcome::rejected) {

@@ -88,7 +88,7 @@ public:
         e->type = record.status == "pending" ? "st2.trigger_instance__create" : "st2.trigger_instance__update";
         e->ref = record.trigger;
         e->status = record.status;
-        e->approx_bytes = sizeof(Event) + sizeof(record) + record.id.size() + core::json_memory_bytes(record.payload);
+        e->approx_bytes = sizeof(Event) + sizeof(record) + record.id.size() + core::json_memory_bytes(*record.payload);
         e->render = [copy] { return core::to_json_text(trigger_instance_view(*copy)); };
         bus_.publish(std::move(e));
         return inner_->save_trigger_instance(std::move(record));
@@ -110,7 +110,7 @@ Json trigger_instance_view(const store::TriggerInstanceRecord& t) {
     Json j = Json::object();
     j["id"] = t.id;
     j["trigger"] = t.trigger;
-    j["payload"] = t.payload;
+    j["payload"] = *t.payload;
     j["occurrence_time"] = core::iso8601(t.occurrence_us);
     j["status"] = t.status;
     if (!t.parameters.empty()) j["parameters"] = t.parameters;

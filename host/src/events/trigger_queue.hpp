@@ -19,7 +19,7 @@ namespace packhost::events {
 struct TriggerInstance {
     std::string id;
     std::string trigger;  // "pack.name"
-    Json payload;
+    SharedJson payload = share(Json::object());
     int64_t occurrence_us = 0;
     // Which trigger of a parametrized type (a webhook's {url}); empty for
     // types without parameters.

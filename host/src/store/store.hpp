@@ -83,7 +83,7 @@ struct ApiKeyRecord {
 struct TriggerInstanceRecord {
     std::string id;
     std::string trigger;  // the trigger type's ref, "core.st2.webhook"
-    Json payload = Json::object();
+    SharedJson payload = share(Json::object());
     int64_t occurrence_us = 0;
     // pending, processing, processed, processing_failed; rejected when the
     // payload did not fit its trigger type's schema (`reason` says why).

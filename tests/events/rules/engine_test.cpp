@@ -45,7 +45,7 @@ protected:
     }
 
     events::TriggerInstance instance(const std::string& trigger, Json payload) {
-        return {"ti" + std::to_string(++n_), trigger, std::move(payload), 1};
+        return {"ti" + std::to_string(++n_), trigger, share(std::move(payload)), 1};
     }
 
     packhost::testing::TempDir dir_{"packhost-rules"};
@@ -164,7 +164,7 @@ TEST_F(RulesEngine, AFailedExecutionFiresAnActionTriggerThatARuleActsOn) {
     f.trigger = "core.st2.generic.actiontrigger";
     auto instances = host_->store()->trigger_instances(f);
     ASSERT_GE(instances.size(), 1u);
-    const auto& p = instances.back().payload;  // the oldest: the failed one's
+    const auto& p = *instances.back().payload;  // the oldest: the failed one's
     EXPECT_EQ(p["execution_id"], failed);
     EXPECT_EQ(p["status"], "failed");
     EXPECT_EQ(p["action_name"], "core.local");

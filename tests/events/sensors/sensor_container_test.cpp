@@ -44,7 +44,7 @@ protected:
     // Trigger instances queued so far, by trigger type.
     std::map<std::string, std::vector<Json>> drain() {
         std::map<std::string, std::vector<Json>> out;
-        for (auto& i : host_->triggers().drain()) out[i.trigger].push_back(std::move(i.payload));
+        for (auto& i : host_->triggers().drain()) out[i.trigger].push_back(*i.payload);
         return out;
     }
 

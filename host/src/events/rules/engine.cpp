@@ -91,13 +91,13 @@ void Engine::run_rules(const std::vector<Rule>& rules, const TriggerInstance& in
         }
         // The criteria first: most rules tried do not match, and those need
         // neither their action looked up nor anything rendered.
-        auto criteria = rule.criteria.evaluate_payload(instance.payload, in.render, in.now_us);
+        auto criteria = rule.criteria.evaluate_payload(*instance.payload, in.render, in.now_us);
         if (!criteria.matched && criteria.error.empty()) continue;  // nothing to record
         auto action = registry_.find(rule.action_ref);
         in.action = action ? &action->parameters : nullptr;
         Trial trial;
         if (criteria.matched) {
-            trial = rule_action(rule, instance.payload, in, templates_);
+            trial = rule_action(rule, *instance.payload, in, templates_);
         } else {
             trial.failed_criterion = criteria.failed;
             trial.error = criteria.error;

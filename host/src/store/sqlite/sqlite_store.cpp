@@ -599,7 +599,7 @@ private:
         TriggerInstanceRecord t;
         t.id = q.getColumn(0).getString();
         t.trigger = q.getColumn(1).getString();
-        t.payload = parse(q.getColumn(2).getString(), "trigger instance " + t.id, "payload", Json::object());
+        t.payload = share(parse(q.getColumn(2).getString(), "trigger instance " + t.id, "payload", Json::object()));
         t.occurrence_us = q.getColumn(3).getInt64();
         t.status = q.getColumn(4).getString();
         t.parameters = parse(q.getColumn(5).getString(), "trigger instance " + t.id, "parameters", Json::object());
@@ -937,7 +937,7 @@ private:
                                     "UPDATE SET status = excluded.status, reason = excluded.reason");
                 ti.bind(1, t->id);
                 ti.bind(2, t->trigger);
-                ti.bind(3, dump(t->payload));
+                ti.bind(3, dump(*t->payload));
                 ti.bind(4, t->occurrence_us);
                 ti.bind(5, t->status);
                 ti.bind(6, dump(t->parameters));
