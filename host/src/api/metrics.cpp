@@ -7,6 +7,9 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <mutex>
+#include <unordered_map>
+
 #include "core/status.hpp"
 #include "events/event_bus.hpp"
 #include "host.hpp"
@@ -16,6 +19,32 @@ namespace packhost::api {
 using prometheus::BuildCounter;
 using prometheus::BuildGauge;
 using prometheus::BuildHistogram;
+
+namespace {
+
+// Family::Add builds a label map, hashes it and locks the family at every
+// call (for each request and under the event bus's lock for each event):
+// a series once found is kept here, by its label values in one string.
+template <typename Metric>
+class Series {
+public:
+    explicit Series(prometheus::Family<Metric>& family) : family_(family) {}
+
+    template <typename MakeLabels, typename... Extra>
+    Metric& at(const std::string& key, MakeLabels make_labels, const Extra&... extra) {
+        std::lock_guard lock(mu_);
+        auto it = found_.find(key);
+        if (it == found_.end()) it = found_.emplace(key, &family_.Add(make_labels(), extra...)).first;
+        return *it->second;
+    }
+
+private:
+    prometheus::Family<Metric>& family_;
+    std::mutex mu_;
+    std::unordered_map<std::string, Metric*> found_;
+};
+
+}  // namespace
 
 struct Metrics::Impl {
     Host& host;
@@ -62,19 +91,38 @@ struct Metrics::Impl {
         return {0.0001, 0.001, 0.01, 0.1, 0.5, 1, 5, 30, 120, 600, 3600};
     }
 
+    Series<prometheus::Counter> started_by{started}, finished_by{finished}, triggers_by{triggers},
+        requests_by{requests};
+    Series<prometheus::Histogram> duration_by{duration};
+
     Impl(Host& h, events::EventBus* b) : host(h), bus(b) {}
 
     bool on_event(const events::EventPtr& e) {
+        const std::string& ref = e->ref;
         if (e->type == "st2.execution__create") {
-            started.Add({{"action", e->ref}}).Increment();
+            started_by.at(ref, [&] { return prometheus::Labels{{"action", ref}}; }).Increment();
         } else if (e->type == "st2.execution__update") {
             auto status = core::parse_status(e->status);
             if (status && core::is_completed(*status)) {
-                finished.Add({{"action", e->ref}, {"status", e->status}}).Increment();
-                if (e->elapsed_seconds >= 0) duration.Add({{"action", e->ref}}, buckets()).Observe(e->elapsed_seconds);
+                finished_by
+                    .at(ref + '\n' + e->status,
+                        [&] {
+                            return prometheus::Labels{{"action", ref}, {"status", e->status}};
+                        })
+                    .Increment();
+                if (e->elapsed_seconds >= 0) {
+                    duration_by
+                        .at(
+                            ref,
+                            [&] {
+                                return prometheus::Labels{{"action", ref}};
+                            },
+                            buckets())
+                        .Observe(e->elapsed_seconds);
+                }
             }
         } else if (e->type == "st2.trigger_instance__create") {
-            triggers.Add({{"trigger", e->ref}}).Increment();
+            triggers_by.at(ref, [&] { return prometheus::Labels{{"trigger", ref}}; }).Increment();
         }
         return true;
     }
@@ -90,7 +138,15 @@ Metrics::~Metrics() {
 }
 
 void Metrics::count_request(std::string_view method, const std::string& route, int status) {
-    impl_->requests.Add({{"method", std::string(method)}, {"route", route}, {"code", std::to_string(status)}})
+    std::string key;
+    key.reserve(method.size() + route.size() + 5);
+    key.append(method).append(1, ' ').append(std::to_string(status)).append(1, ' ').append(route);
+    impl_->requests_by
+        .at(key,
+            [&] {
+                return prometheus::Labels{
+                    {"method", std::string(method)}, {"route", route}, {"code", std::to_string(status)}};
+            })
         .Increment();
 }
 
