@@ -87,11 +87,13 @@ public:
         }
         cv_.notify_all();
         writer_.join();
-        // The next process to open the file reads the whole WAL to rebuild
-        // its index: leave it empty when it grew past what configure()
-        // allows. (Not when another process is reading it: that one keeps
-        // the index, and this one does not wait for it.)
-        if (wal_frames_.load() > kWalFramesLeft) {
+        // The next process to open the file reads the WAL to rebuild its
+        // index: leave it empty when it grew past what configure() allows.
+        // (Not when another process is reading it: that one keeps the
+        // index, and this one does not wait for it.)
+        std::error_code ec;
+        auto wal_bytes = std::filesystem::file_size(file_ + "-wal", ec);
+        if (!ec && wal_bytes > static_cast<uintmax_t>(kWalFramesLeft) * 4096) {
             sqlite3_busy_timeout(writer_db_.getHandle(), 0);
             checkpoint(SQLITE_CHECKPOINT_TRUNCATE);
         }
@@ -841,9 +843,10 @@ private:
     // A checkpoint copies the WAL into the database and syncs both: with
     // SQLite's automatic one it ran inside whichever commit crossed the
     // size limit, so someone waiting for a record waited for two fsyncs
-    // too, and a busy serve checkpointed every 128 pages. The writer thread
-    // does it after it has told the waiters, every kWalFramesRun pages (a
-    // page rewritten many times meanwhile is copied once); being the only
+    // too. The writer thread does it after it has told the waiters, every
+    // kWalFramesRun pages (a page rewritten many times meanwhile is copied
+    // once). (A thread of its own with another connection was tried: the
+    // fsync held up the writer's WAL appends all the same.) Being the only
     // writer, it finds the WAL fully copied, and SQLite starts it over.
     void checkpoint_if_due() {
         if (wal_frames_.load() >= kWalFramesRun) checkpoint(SQLITE_CHECKPOINT_PASSIVE);
@@ -1010,7 +1013,9 @@ private:
     std::multimap<uint64_t, std::function<void(std::exception_ptr)>> durable_callbacks_;  // by ticket
     bool writer_gone_ = false;
     static constexpr size_t kBatchGather = 256;
-    static constexpr int kWalFramesRun = 1000;  // SQLite's default limit
+    // Twice SQLite's 128 pages: four times as many (1000) gave a busy serve
+    // 15% more executions per second, and requests a p99 three times longer.
+    static constexpr int kWalFramesRun = 256;
     static constexpr int kWalFramesLeft = 128;  // at exit, as configure() says
     std::atomic<int> wal_frames_{0};            // in the WAL after the last commit here
     std::thread writer_;                        // last: uses everything above
