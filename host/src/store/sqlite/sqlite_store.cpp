@@ -428,15 +428,17 @@ public:
     // another process is refused once its entry is older than that.
     std::optional<ApiKeyRecord> api_key_by_hash(const std::string& key_hash) override {
         int64_t now = core::monotonic_ns();
+        uint64_t deletions;
         {
             std::lock_guard lock(api_key_cache_mu_);
             if (auto it = api_key_cache_.find(key_hash);
                 it != api_key_cache_.end() && now - it->second.looked_up_ns < kApiKeyRecheck.count())
                 return it->second.record;
+            deletions = api_key_deletions_;
         }
         auto found = look_up_api_key(key_hash);
         std::lock_guard lock(api_key_cache_mu_);
-        if (found) {
+        if (found && deletions == api_key_deletions_) {  // not read just before a delete here
             api_key_cache_[key_hash] = {*found, now};
         } else {
             api_key_cache_.erase(key_hash);
@@ -474,6 +476,7 @@ public:
         bool deleted = q.exec() > 0;
         std::lock_guard forget(api_key_cache_mu_);
         api_key_cache_.clear();
+        ++api_key_deletions_;
         return deleted;
     }
 
@@ -999,6 +1002,7 @@ private:
     static constexpr std::chrono::nanoseconds kApiKeyRecheck = std::chrono::seconds(1);
     std::mutex api_key_cache_mu_;
     std::unordered_map<std::string, KnownApiKey> api_key_cache_;  // by key hash; only keys that exist
+    uint64_t api_key_deletions_ = 0;
 
     std::mutex mu_;
     std::condition_variable cv_, done_cv_;
