@@ -87,8 +87,10 @@ struct Metrics::Impl {
         BuildGauge().Name("packhost_packs_loaded").Help("Packs loaded").Register(*registry).Add({});
 
     // Seconds, from a native action's microseconds to a long workflow's hour.
-    static prometheus::Histogram::BucketBoundaries buckets() {
-        return {0.0001, 0.001, 0.01, 0.1, 0.5, 1, 5, 30, 120, 600, 3600};
+    static const prometheus::Histogram::BucketBoundaries& buckets() {
+        static const prometheus::Histogram::BucketBoundaries bounds{0.0001, 0.001, 0.01, 0.1, 0.5, 1,
+                                                                    5,      30,    120,  600, 3600};
+        return bounds;
     }
 
     Series<prometheus::Counter> started_by{started}, finished_by{finished}, triggers_by{triggers},
