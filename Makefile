@@ -86,9 +86,10 @@ fuzz: deps
 	  -timeout=10 -rss_limit_mb=4096 corpus ../tests/fuzz/regressions
 
 # GCC warns about some things at -O3 only (its -Wrestrict false positives
-# among them): the release build must compile clean too.
+# among them): the release build must compile clean too. Without the unity
+# build, so that every file, tests included, is shown to compile on its own.
 release-check: deps
-	@cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DPACKHOST_WERROR=ON -DPACKHOST_BUILD_TESTS=OFF \
+	@cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DPACKHOST_WERROR=ON -DPACKHOST_UNITY_BUILD=OFF \
 	  -DPACKHOST_BUILD_BENCH=OFF $(filter -DCMAKE_%_LAUNCHER=%,$(CMAKE_FLAGS)) >/dev/null
 	@cmake --build build-release -j $(JOBS)
 

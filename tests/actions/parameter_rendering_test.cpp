@@ -11,7 +11,7 @@ using json = packhost::Json;
 
 namespace {
 
-ParameterSpec spec() {
+ParameterSpec rendering_spec() {
     return ParameterSpec::compile(packhost::Json::parse(R"({
       "type": "object",
       "properties": {
@@ -34,7 +34,7 @@ json render(json provided) {
     static packhost::expr::TemplateCache cache;
     TemplateScope scope;
     scope.action_context = {{"user", "stanley"}, {"pack", "demo"}};
-    auto s = spec();
+    auto s = rendering_spec();
     return s.validate(render_parameters(s, s.complete(std::move(provided)), scope, cache));
 }
 
@@ -77,7 +77,7 @@ TEST(ParameterRendering, ProvidedValuesAreRenderedToo) {
 }
 
 TEST(ParameterRendering, PlainValuesAreUntouched) {
-    auto s = spec();
+    auto s = rendering_spec();
     packhost::expr::TemplateCache cache;
     json in{{"label", "no templates here"}, {"count", 3}};
     EXPECT_EQ(render_parameters(s, in, TemplateScope{}, cache), in);

@@ -35,6 +35,10 @@ inline const std::string& test_home() {
     return homes.emplace(test, dir.string()).first->second;
 }
 
+inline bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
+
 // The built packhost with the fixture and bundled packs, then `args`.
 inline std::vector<std::string> packhost_argv(std::vector<std::string> args) {
     std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",

@@ -15,6 +15,7 @@
 #include "cli/cli_support.hpp"
 #include "support/process.hpp"
 
+using packhost::testing::contains;
 using packhost::testing::packhost_cmd;
 using packhost::testing::ProcessResult;
 using packhost::testing::run_process;
@@ -23,8 +24,6 @@ using packhost::testing::test_home;
 using json = nlohmann::json;
 
 namespace {
-
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
 // The fixture path holds broken packs, whose refusals are logged first.
 bool ends_with(const std::string& text, const std::string& tail) {

@@ -21,8 +21,6 @@ void write_config(const std::string& text, const std::string& name = "config.yam
     std::ofstream(test_home() + "/" + name) << text;
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
-
 json show(const std::vector<std::string>& extra = {}, std::map<std::string, std::string> env = {}) {
     std::vector<std::string> argv{PACKHOST_BIN};
     argv.insert(argv.end(), extra.begin(), extra.end());

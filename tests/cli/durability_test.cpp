@@ -20,6 +20,8 @@
 #include "cli/cli_support.hpp"
 #include "support/process.hpp"
 
+using packhost::testing::contains;
+using packhost::testing::packhost_argv;
 using packhost::testing::packhost_cmd;
 using packhost::testing::run_process;
 using packhost::testing::run_process_signal_when;
@@ -28,15 +30,6 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
-
-std::vector<std::string> packhost_argv(std::vector<std::string> args) {
-    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path",
-                                  std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-}
 
 std::map<std::string, std::string> home_env(const std::string& home) {
     return {{"PACKHOST_PACKS_PATH", ""}, {"USER", "tester"}, {"PACKHOST_HOME", home}};

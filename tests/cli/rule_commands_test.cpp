@@ -19,7 +19,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string write(const std::string& name, const std::string& text) {
+std::string write_in_home(const std::string& name, const std::string& text) {
     std::filesystem::create_directories(test_home());
     std::string path = test_home() + "/" + name;
     std::ofstream(path) << text;
@@ -61,7 +61,7 @@ json test_json(const std::string& rule, const std::string& instance, int& exit_c
 
 TEST(RuleTest, AMatchingRuleShowsTheCastParametersItWouldRunWith) {
     ASSERT_EQ(packhost_cmd({"key", "set", "reviewer", "bob"}).exit_code, 0);
-    std::string rule = write("rule.yaml", kRule), instance = write("instance.json", kInstance);
+    std::string rule = write_in_home("rule.yaml", kRule), instance = write_in_home("instance.json", kInstance);
     int code = -1;
     auto out = test_json(rule, instance, code);
     EXPECT_EQ(code, 0);
@@ -78,7 +78,7 @@ TEST(RuleTest, AMatchingRuleShowsTheCastParametersItWouldRunWith) {
 
 TEST(RuleTest, ANonMatchingRuleNamesTheCriterionThatFailed) {
     ASSERT_EQ(packhost_cmd({"key", "set", "reviewer", "carol"}).exit_code, 0);
-    std::string rule = write("rule.yaml", kRule), instance = write("instance.json", kInstance);
+    std::string rule = write_in_home("rule.yaml", kRule), instance = write_in_home("instance.json", kInstance);
     int code = -1;
     auto out = test_json(rule, instance, code);
     EXPECT_EQ(code, 1);
@@ -87,7 +87,7 @@ TEST(RuleTest, ANonMatchingRuleNamesTheCriterionThatFailed) {
     EXPECT_TRUE(out["action_parameters"].is_null());
 
     // Another trigger type: not a match, and why.
-    std::string other = write("other.json", R"({"trigger": "core.st2.IntervalTimer", "payload": {}})");
+    std::string other = write_in_home("other.json", R"({"trigger": "core.st2.IntervalTimer", "payload": {}})");
     out = test_json(rule, other, code);
     EXPECT_EQ(code, 1);
     EXPECT_EQ(out["error"],
@@ -97,14 +97,14 @@ TEST(RuleTest, ANonMatchingRuleNamesTheCriterionThatFailed) {
 }
 
 TEST(RuleTest, AnUnregisteredActionsParametersAreRenderedNotCast) {
-    std::string rule = write("rule.yaml", R"(
+    std::string rule = write_in_home("rule.yaml", R"(
 name: elsewhere
 trigger: {type: pack.event}
 action:
   ref: notinstalled.report
   parameters: {count: "{{ trigger.n }}", label: "n={{ trigger.n }}", fixed: 7, items: ["{{ trigger.n + 1 }}"]}
 )");
-    std::string instance = write("instance.yaml", "trigger: pack.event\npayload:\n  n: 3\n");
+    std::string instance = write_in_home("instance.yaml", "trigger: pack.event\npayload:\n  n: 3\n");
     int code = -1;
     auto out = test_json(rule, instance, code);
     EXPECT_EQ(code, 0);
@@ -113,15 +113,15 @@ action:
 }
 
 TEST(RuleTest, BadFilesAreNamedWithTheirLineOrField) {
-    std::string instance = write("instance.json", kInstance);
-    auto broken = write("broken.yaml", "name: x\ntrigger: [unclosed\n");
+    std::string instance = write_in_home("instance.json", kInstance);
+    auto broken = write_in_home("broken.yaml", "name: x\ntrigger: [unclosed\n");
     auto r = packhost_cmd({"rule", "test", "--rule", broken, "--trigger-instance", instance});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find(broken + ":"), std::string::npos) << r.err;
 
-    auto incomplete = write("incomplete.yaml",
-                            "name: x\ntrigger: {type: core.st2.webhook}\n"
-                            "criteria:\n  trigger.a: {type: like, pattern: b}\n");
+    auto incomplete = write_in_home("incomplete.yaml",
+                                    "name: x\ntrigger: {type: core.st2.webhook}\n"
+                                    "criteria:\n  trigger.a: {type: like, pattern: b}\n");
     r = packhost_cmd({"rule", "test", "--rule", incomplete, "--trigger-instance", instance});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("error: " + incomplete + ": action: required"), std::string::npos) << r.err;
@@ -129,8 +129,8 @@ TEST(RuleTest, BadFilesAreNamedWithTheirLineOrField) {
               std::string::npos)
         << r.err;
 
-    auto rule = write("rule.yaml", kRule);
-    auto no_trigger = write("no-trigger.json", R"({"payload": {}})");
+    auto rule = write_in_home("rule.yaml", kRule);
+    auto no_trigger = write_in_home("no-trigger.json", R"({"payload": {}})");
     r = packhost_cmd({"rule", "test", "--rule", rule, "--trigger-instance", no_trigger});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find(no_trigger + ": a trigger instance is {trigger: TRIGGER_TYPE_REF"), std::string::npos)
@@ -161,7 +161,7 @@ TEST(RuleCommands, ListAndGetThePacksRules) {
 }
 
 TEST(RuleCommands, RulesKeptInTheStoreAreCreatedSwitchedAndDeleted) {
-    std::string file = write("deploy.yaml", R"(---
+    std::string file = write_in_home("deploy.yaml", R"(---
 name: on_deploy
 pack: ops
 trigger: {type: flows.deploy_requested}
@@ -203,7 +203,7 @@ action: {ref: core.echo, parameters: {message: "deploy {{ trigger.service }}"}}
 }
 
 TEST(RuleCommands, CreateRefusesAnUnknownTriggerTypeAndParametersThatDoNotFitIt) {
-    auto unknown = packhost_cmd({"rule", "create", write("u.yaml", R"(
+    auto unknown = packhost_cmd({"rule", "create", write_in_home("u.yaml", R"(
 name: u
 trigger: {type: ops.nothing}
 action: {ref: core.noop}
@@ -211,7 +211,7 @@ action: {ref: core.noop}
     EXPECT_EQ(unknown.exit_code, 2);
     EXPECT_NE(unknown.err.find("u.yaml: trigger.type: 'ops.nothing' is not a known trigger type"), std::string::npos)
         << unknown.err;
-    auto no_url = packhost_cmd({"rule", "create", write("w.yaml", R"(
+    auto no_url = packhost_cmd({"rule", "create", write_in_home("w.yaml", R"(
 name: w
 trigger: {type: core.st2.webhook, parameters: {path: x}}
 action: {ref: core.noop}
@@ -220,7 +220,7 @@ action: {ref: core.noop}
     EXPECT_NE(no_url.err.find("w.yaml: trigger.parameters:"), std::string::npos) << no_url.err;
     EXPECT_NE(no_url.err.find("url"), std::string::npos) << no_url.err;
     // An action not registered is allowed (it may come later), with a warning.
-    auto later = packhost_cmd({"rule", "create", write("l.yaml", R"(
+    auto later = packhost_cmd({"rule", "create", write_in_home("l.yaml", R"(
 name: l
 trigger: {type: core.st2.webhook, parameters: {url: later}}
 action: {ref: ops.not_yet}
@@ -245,7 +245,7 @@ TEST(TriggerCommands, ListAndShowTheSystemAndThePacksTriggerTypes) {
 }
 
 TEST(TriggerCommands, AReEmittedInstanceRunsTheRulesHereAndSaysWhatTheyStarted) {
-    std::string file = write("deploy.yaml", R"(
+    std::string file = write_in_home("deploy.yaml", R"(
 name: on_deploy
 pack: ops
 trigger: {type: flows.deploy_requested}

@@ -18,6 +18,7 @@
 
 #include "cli/cli_support.hpp"
 
+using packhost::testing::contains;
 using packhost::testing::packhost_cmd;
 using packhost::testing::run_process;
 using packhost::testing::run_process_signal_when;
@@ -25,8 +26,6 @@ using packhost::testing::test_home;
 using json = nlohmann::json;
 
 namespace {
-
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
 std::string definition(const std::string& name) { return std::string(WORKFLOW_DEFINITIONS_DIR) + "/" + name; }
 

@@ -25,7 +25,7 @@ const Json kVars = {{"doc",
                     {"v", "1.4.2"}};
 
 Json jinja(const std::string& t) { return Template::compile(t)->render_value(Context(kVars)); }
-Json yaql(const std::string& t) {
+Json render_yaql(const std::string& t) {
     return packhost::expr::yaql::Template::compile(t)->render_value(Context(kVars), Value::borrow(kVars));
 }
 
@@ -35,27 +35,27 @@ TEST(St2Functions, CalledAsFiltersAndAsFunctionsAlike) {
     Json parsed = {{"k", {1, 2}}};
     EXPECT_EQ(jinja("{{ text | json_parse }}"), parsed);
     EXPECT_EQ(jinja("{{ json_parse(text) }}"), parsed);
-    EXPECT_EQ(yaql("<% json_parse($.text) %>"), parsed);
-    EXPECT_EQ(yaql("<% $.text.json_parse() %>"), parsed);
+    EXPECT_EQ(render_yaql("<% json_parse($.text) %>"), parsed);
+    EXPECT_EQ(render_yaql("<% $.text.json_parse() %>"), parsed);
     EXPECT_EQ(jinja("{{ from_json_string(text) }}"), parsed);
     EXPECT_EQ(jinja("{{ json_dump({'a': 1}) }}"), Json("{\"a\": 1}"));
-    EXPECT_EQ(yaql("<% json_dump({a => [1, 2]}) %>"), Json("{\"a\": [1,2]}"));
+    EXPECT_EQ(render_yaql("<% json_dump({a => [1, 2]}) %>"), Json("{\"a\": [1,2]}"));
     EXPECT_EQ(jinja("{{ to_complex({'a': [1, 2]}) }}"), Json("{\"a\": [1, 2]}"));
     EXPECT_EQ(jinja("{{ yaml_parse(yml) }}"), (Json{{"a", 1}, {"b", {"x", "y"}}}));
-    EXPECT_EQ(yaql("<% yaml_dump({a => 1}) %>"), Json("a: 1\n"));
+    EXPECT_EQ(render_yaql("<% yaml_dump({a => 1}) %>"), Json("a: 1\n"));
     EXPECT_EQ(jinja("{{ basename('/a/b/c.txt') }} {{ dirname('/a/b/c.txt') }}"), Json("c.txt /a/b"));
-    EXPECT_EQ(yaql("<% regex_match('abc123', '[a-z]+') %>"), Json(true));
+    EXPECT_EQ(render_yaql("<% regex_match('abc123', '[a-z]+') %>"), Json(true));
     EXPECT_EQ(jinja("{{ regex_replace('a1b2', '[0-9]', '#') }}"), Json("a#b#"));
-    EXPECT_EQ(yaql("<% use_none(null) %>"), Json("%*****__%NONE%__*****%"));
+    EXPECT_EQ(render_yaql("<% use_none(null) %>"), Json("%*****__%NONE%__*****%"));
     // Only StackStorm's functions are functions: jinja2's own filters are not.
     EXPECT_THROW(jinja("{{ upper('x') }}"), TemplateError);
-    EXPECT_THROW(yaql("<% upper('x') %>"), TemplateError);
+    EXPECT_THROW(render_yaql("<% upper('x') %>"), TemplateError);
 }
 
 TEST(St2Functions, JsonpathQueryFindsAsJsonpathRwDoes) {
     EXPECT_EQ(jinja("{{ doc | jsonpath_query('servers[*].ip') }}"), Json({"10.0.0.1", "10.0.0.2"}));
     EXPECT_EQ(jinja("{{ jsonpath_query(doc, '$.servers[1].name') }}"), Json({"b"}));
-    EXPECT_EQ(yaql("<% jsonpath_query($.doc, '$..name') %>"), Json({"a", "b", "top"}));
+    EXPECT_EQ(render_yaql("<% jsonpath_query($.doc, '$..name') %>"), Json({"a", "b", "top"}));
     EXPECT_EQ(jinja("{{ jsonpath_query(doc, 'meta.*') }}"), Json({"top"}));
     EXPECT_EQ(jinja("{{ jsonpath_query(doc, \"servers[0:1].name\") }}"), Json({"a"}));
     EXPECT_EQ(jinja("{{ jsonpath_query(doc, \"['meta']['name']\") }}"), Json({"top"}));
@@ -66,13 +66,13 @@ TEST(St2Functions, JsonpathQueryFindsAsJsonpathRwDoes) {
 
 TEST(St2Functions, VersionsCompareAsSemverDoes) {
     EXPECT_EQ(jinja("{{ version_compare(v, '1.5.0') }}"), Json(-1));
-    EXPECT_EQ(yaql("<% $.v.version_more_than('1.4.1') %>"), Json(true));
+    EXPECT_EQ(render_yaql("<% $.v.version_more_than('1.4.1') %>"), Json(true));
     EXPECT_EQ(jinja("{{ v | version_match('>=1.4.0') }}"), Json(true));
     EXPECT_EQ(jinja("{{ v | version_match('<1.4.2') }}"), Json(false));
     EXPECT_EQ(jinja("{{ v | version_match('!=1.4.2') }}"), Json(false));
     EXPECT_EQ(jinja("{{ v | version_match('==1.4.2') }}"), Json(true));
     EXPECT_EQ(jinja("{{ version_strip_patch(v) }}"), Json("1.4"));
-    EXPECT_EQ(yaql("<% version_bump_patch($.v) %>"), Json("1.4.3"));
+    EXPECT_EQ(render_yaql("<% version_bump_patch($.v) %>"), Json("1.4.3"));
     EXPECT_THROW(jinja("{{ v | version_match('~1.4') }}"), TemplateError);
 }
 
@@ -95,7 +95,7 @@ TEST(St2Functions, HumanTimeFromSeconds) {
     for (const auto& [seconds, text] : cases) {
         EXPECT_EQ(jinja(std::string("{{ to_human_time_from_seconds(") + seconds + ") }}"), Json(text)) << seconds;
     }
-    EXPECT_EQ(yaql("<% to_human_time_from_seconds(456) %>"), Json("7m36s"));
+    EXPECT_EQ(render_yaql("<% to_human_time_from_seconds(456) %>"), Json("7m36s"));
 }
 
 // jinja2's random filter: an item of the sequence (each of them, given

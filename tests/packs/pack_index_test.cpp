@@ -18,7 +18,7 @@ using namespace packhost;
 
 namespace {
 
-HostOptions options() {
+HostOptions fixture_options() {
     HostOptions o;
     o.packs_path = {FIXTURE_PACKS_DIR};
     o.scheduler.workers = 2;
@@ -28,7 +28,7 @@ HostOptions options() {
 }  // namespace
 
 TEST(PackIndex, ADescriptionReadsBackAsItWasWritten) {
-    Host host(options());
+    Host host(fixture_options());
     const auto* good = host.catalog().find("good");
     ASSERT_NE(good, nullptr);
     auto description = packs::describe(*good->native);
@@ -40,7 +40,7 @@ TEST(PackIndex, ADescriptionReadsBackAsItWasWritten) {
 }
 
 TEST(PackIndex, ALibraryThatNoLongerMatchesItsDescriptionIsNotUsed) {
-    Host host(options());
+    Host host(fixture_options());
     const auto* good = host.catalog().find("good");
     ASSERT_NE(good, nullptr);
     auto same = packs::LibraryLink(good->host_table->get(), {}, *good->native);

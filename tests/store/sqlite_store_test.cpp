@@ -14,7 +14,13 @@
 #include "store/store.hpp"
 
 namespace fs = std::filesystem;
-using namespace packhost::store;
+// Named one by one: a using-directive would reach the files compiled after
+// this one in a unity batch (datastore_test's fixture is called Datastore).
+using packhost::store::ExecutionRecord;
+using packhost::store::open_sqlite_store;
+using packhost::store::owner_alive;
+using packhost::store::this_process_owner;
+using packhost::store::TriggerInstanceFilter;
 using json = packhost::Json;
 
 namespace {

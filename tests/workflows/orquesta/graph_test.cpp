@@ -15,7 +15,7 @@ using namespace packhost::workflows::orquesta;
 
 namespace {
 
-std::shared_ptr<const Workflow> load(const std::string& name) {
+std::shared_ptr<const Workflow> load_workflow(const std::string& name) {
     std::string file = std::string(WORKFLOW_DEFINITIONS_DIR) + "/orquesta/" + name + ".yaml";
     Problems problems(file);
     auto wf = parse(file, problems, template_cache());
@@ -33,7 +33,7 @@ std::vector<std::string> out_of(const Graph& g, const std::string& task) {
 }  // namespace
 
 TEST(OrquestaGraph, EachDoTargetIsAnEdgeNumberedPerPairOfTasks) {
-    auto wf = load("graph_shapes");
+    auto wf = load_workflow("graph_shapes");
     const Graph& g = *wf->graph;
     EXPECT_EQ(out_of(g, "start"), (std::vector<std::string>{"start -> a__t0", "start -> a__t1", "start -> b__t0"}));
     EXPECT_EQ(g.edge(g.at("start").out[1]).backref, "start__t1");
@@ -42,7 +42,7 @@ TEST(OrquestaGraph, EachDoTargetIsAnEdgeNumberedPerPairOfTasks) {
 }
 
 TEST(OrquestaGraph, RetryCommandBecomesTheTasksRetry) {
-    auto wf = load("graph_shapes");
+    auto wf = load_workflow("graph_shapes");
     const Graph& g = *wf->graph;
     ASSERT_TRUE(g.at("start").retry);
     EXPECT_EQ(g.at("start").retry->count, 3);
@@ -51,7 +51,7 @@ TEST(OrquestaGraph, RetryCommandBecomesTheTasksRetry) {
 }
 
 TEST(OrquestaGraph, RootsSplitsBarriersAndCycles) {
-    auto wf = load("graph_shapes");
+    auto wf = load_workflow("graph_shapes");
     const Graph& g = *wf->graph;
     std::vector<std::string> roots;
     for (size_t r : g.roots()) roots.push_back(g.node(r).id);
@@ -62,7 +62,7 @@ TEST(OrquestaGraph, RootsSplitsBarriersAndCycles) {
     EXPECT_FALSE(g.at("joined").split) << "a join is never a split";
     EXPECT_FALSE(g.at("a").in_cycle);
 
-    auto cycle = load("cycle");
+    auto cycle = load_workflow("cycle");
     EXPECT_TRUE(cycle->graph->at("check").in_cycle);
     EXPECT_FALSE(cycle->graph->at("init").in_cycle);
 }
