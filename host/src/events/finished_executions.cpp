@@ -17,24 +17,23 @@ public:
                         std::function<void(const store::ExecutionRecord&)> fn)
         : ForwardingStore(std::move(inner)), wanted_(std::move(wanted)), on_finished_(std::move(fn)) {}
 
-    uint64_t save(store::ExecutionRecord record) override {
+    uint64_t save_shared(std::shared_ptr<const store::ExecutionRecord> record) override {
         bool first_end = false;
-        if (core::is_completed(record.status) && wanted_()) {
+        if (core::is_completed(record->status) && wanted_()) {
             // A finished record may be saved again (a late result, a
             // re-save by whoever closes it): only the first save counts.
             std::lock_guard lock(mu_);
-            if (recent_.insert(record.id).second) {
+            if (recent_.insert(record->id).second) {
                 first_end = true;
-                order_.push_back(record.id);
+                order_.push_back(record->id);
                 if (order_.size() > kRemembered) {
                     recent_.erase(order_.front());
                     order_.pop_front();
                 }
             }
         }
-        // Called before the save hands the record over, so that no copy is made.
-        if (first_end) on_finished_(record);
-        return inner_->save(std::move(record));
+        if (first_end) on_finished_(*record);
+        return inner_->save_shared(std::move(record));
     }
 
 private:

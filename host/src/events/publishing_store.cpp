@@ -20,41 +20,44 @@ public:
     PublishingStore(std::unique_ptr<store::Store> inner, EventBus& bus)
         : ForwardingStore(std::move(inner)), bus_(bus) {}
 
-    uint64_t save(store::ExecutionRecord record) override {
+    uint64_t save_shared(std::shared_ptr<const store::ExecutionRecord> record) override {
         bool created = false;
         {
             // Executions not yet finished, by id: the first record of one is
             // its creation. Bounded by what runs at once.
             std::lock_guard lock(mu_);
-            bool finished = core::is_completed(record.status);
-            auto it = live_.find(record.id);
+            bool finished = core::is_completed(record->status);
+            auto it = live_.find(record->id);
             if (it == live_.end() && !finished) {
-                live_.emplace(record.id, record.action);
+                live_.emplace(record->id, record->action);
                 created = true;
             } else if (it != live_.end() && finished) {
                 live_.erase(it);
             }
         }
-        auto copy = std::make_shared<store::ExecutionRecord>(record);
+        // The event holds the record the store writes, not a copy: most
+        // events are never rendered (no stream reader), and a copy of every
+        // state of every execution was a tenth of the host's work.
         auto e = std::make_shared<Event>();
         e->type = created ? "st2.execution__create" : "st2.execution__update";
-        e->ref = record.action;
-        e->status = std::string(core::to_string(record.status));
-        if (record.end_us != 0) e->elapsed_seconds = static_cast<double>(record.end_us - record.start_us) / 1e6;
-        e->approx_bytes = approx_bytes(*copy);
-        e->render = [copy] {
+        e->ref = record->action;
+        e->status = std::string(core::to_string(record->status));
+        if (record->end_us != 0) e->elapsed_seconds = static_cast<double>(record->end_us - record->start_us) / 1e6;
+        e->approx_bytes = approx_bytes(*record);
+        e->render = [record] {
+            Json view = executions::record_view(*record);
             // Saved records carry their context as the text printed once.
-            if (copy->context_text && copy->context.empty()) {
+            if (record->context_text && record->context.empty()) {
                 try {
-                    copy->context = core::parse_json(*copy->context_text, "execution " + copy->id + ": context");
+                    view["context"] = core::parse_json(*record->context_text, "execution " + record->id + ": context");
                 } catch (const core::JsonTextError&) {
                     // Shown without it rather than not at all.
                 }
             }
-            return core::to_json_text(executions::record_view(*copy));
+            return core::to_json_text(view);
         };
         bus_.publish(std::move(e));
-        return inner_->save(std::move(record));
+        return inner_->save_shared(std::move(record));
     }
 
     void append_output(store::OutputRecord chunk) override {

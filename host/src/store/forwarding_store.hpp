@@ -13,7 +13,9 @@ class ForwardingStore : public Store {
 public:
     explicit ForwardingStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
 
-    uint64_t save(ExecutionRecord record) override { return inner_->save(std::move(record)); }
+    uint64_t save_shared(std::shared_ptr<const ExecutionRecord> record) override {
+        return inner_->save_shared(std::move(record));
+    }
     void append_output(OutputRecord chunk) override { inner_->append_output(std::move(chunk)); }
     uint64_t save_trigger_instance(TriggerInstanceRecord record) override {
         return inner_->save_trigger_instance(std::move(record));

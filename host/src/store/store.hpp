@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/json_value.hpp"
@@ -152,7 +153,13 @@ public:
     // Queued and written in batches by a background writer; a later save of
     // the same id replaces the earlier one. Never blocks on the disk.
     // Returns a ticket for wait_durable().
-    virtual uint64_t save(ExecutionRecord record) = 0;
+    uint64_t save(ExecutionRecord record) {
+        return save_shared(std::make_shared<const ExecutionRecord>(std::move(record)));
+    }
+    // save() of a record that others read too: the store and the decorators
+    // in front of it (the event stream keeps each state for its readers)
+    // hold the one record instead of copying its JSON trees.
+    virtual uint64_t save_shared(std::shared_ptr<const ExecutionRecord> record) = 0;
     virtual void append_output(OutputRecord chunk) = 0;
     virtual void save_workflow_state(WorkflowStateRecord part) = 0;
     // Queued like save(); a later save of the same id replaces it.

@@ -102,15 +102,11 @@ public:
 
     // The JSON is written out as text by the writer thread, and only for the
     // last record of an execution in a batch: the caller (a worker between
-    // two tasks of a workflow) does not pay for it. Trees built here are
-    // freed there, which jemalloc (cmake/Dependencies.cmake) makes cheap.
-    uint64_t save(ExecutionRecord r) override {
-        return push(ExecutionRow{std::move(r.id), std::move(r.action), std::move(r.runner_type),
-                                 std::string(core::to_string(r.status)), std::move(r.parameters),
-                                 std::move(r.sealed_secrets), std::move(r.result), std::move(r.context),
-                                 std::move(r.context_text), std::move(r.log), std::move(r.parent), std::move(r.owner),
-                                 std::move(r.process), r.start_us, r.end_us});
-    }
+    // two tasks of a workflow) does not pay for it. The record's trees are
+    // freed by whichever lets go of it last (this writer or the event
+    // stream's ring), in another thread than made them, which jemalloc
+    // (cmake/Dependencies.cmake) makes cheap.
+    uint64_t save_shared(std::shared_ptr<const ExecutionRecord> r) override { return push(ExecutionRow{std::move(r)}); }
     void append_output(OutputRecord chunk) override { push(std::move(chunk)); }
     uint64_t save_trigger_instance(TriggerInstanceRecord r) override { return push(std::move(r)); }
     void save_rule_enforcement(RuleEnforcementRecord r) override { push(std::move(r)); }
@@ -648,15 +644,7 @@ private:
     }
 
     struct ExecutionRow {
-        std::string id, action, runner_type, status;
-        Json parameters;
-        std::string sealed_secrets;
-        Json result;  // null: none yet
-        Json context;
-        std::shared_ptr<const std::string> context_text;  // when set, saved instead of `context`
-        Json log;
-        std::string parent, owner, process;
-        int64_t start_us, end_us;
+        std::shared_ptr<const ExecutionRecord> record;
     };
     struct StateRow {
         std::string execution_id;
@@ -882,7 +870,7 @@ private:
         // Only the last state of each execution in the batch matters.
         std::unordered_map<std::string, size_t> last, last_part;
         for (size_t i = 0; i < batch.size(); ++i) {
-            if (auto* r = std::get_if<ExecutionRow>(&batch[i])) last[r->id] = i;
+            if (auto* r = std::get_if<ExecutionRow>(&batch[i])) last[r->record->id] = i;
             if (auto* t = std::get_if<TriggerInstanceRecord>(&batch[i])) last[t->id] = i;
             if (auto* w = std::get_if<StateRow>(&batch[i])) {
                 last_part[w->execution_id + '\n' + std::to_string(w->seq)] = i;
@@ -891,7 +879,8 @@ private:
         std::lock_guard lock(write_mu_);
         SQLite::Transaction tx(writer_db_);
         for (size_t i = 0; i < batch.size(); ++i) {
-            if (auto* r = std::get_if<ExecutionRow>(&batch[i])) {
+            if (auto* row = std::get_if<ExecutionRow>(&batch[i])) {
+                const ExecutionRecord* r = row->record.get();
                 if (last[r->id] != i) continue;
                 // A later state updates the row in place, and only the
                 // columns that change: REPLACE deleted the row and inserted
@@ -907,7 +896,7 @@ private:
                 ins.bind(1, r->id);
                 ins.bind(2, r->action);
                 ins.bind(3, r->runner_type);
-                ins.bind(4, r->status);
+                ins.bind(4, std::string(core::to_string(r->status)));
                 ins.bind(5, dump(r->parameters));
                 ins.bind(6, r->sealed_secrets);
                 if (r->result.is_null()) {
