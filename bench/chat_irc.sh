@@ -3,7 +3,9 @@
 # 127.0.0.1, a real `packhost serve` in its channel, and a test client that
 # sends `!echo xN` and waits for the bot's `xN` (alias matched, core.echo run,
 # result posted). Median and p99 over CHAT_BENCH_MESSAGES (500), beside the
-# IRC transport alone (one client to another through the same server).
+# IRC transport alone (one client to another through the same server, one
+# hop) and a trivial bot (a client answering `?echo xN` at once: two hops
+# and a wake-up, the floor for any bot).
 # Messages go one every 0.2 s: ngircd delays a client that sends faster
 # (its flood penalty, about a second), which would measure ngircd's policy,
 # not the bot.
@@ -49,7 +51,7 @@ export PACKHOST_HOME="$dir/home" PACKHOST_IRC_SERVER="127.0.0.1:$irc_port" PACKH
 "$packhost" serve --bind "127.0.0.1:$(free_port)" >"$dir/serve.log" 2>&1 &
 serve_pid=$!
 python3 - "$irc_port" "$count" <<'PY'
-import socket, statistics, sys, time
+import os, socket, statistics, sys, time
 port, count = int(sys.argv[1]), int(sys.argv[2])
 def client(nick):
     s = socket.create_connection(("127.0.0.1", port)); s.settimeout(10)
@@ -78,16 +80,31 @@ def rounds(send, recv_s, recv_f, text, reply):
     return statistics.median(times), times[max(0, int(len(times) * 0.99) - 1)]
 alice, af = client("alice")
 bob, bf = client("bob")
+if os.fork() == 0:
+    # The least any bot does, in a process of its own (a thread would share
+    # the measuring client's interpreter lock): answer "?echo xN" with "xN"
+    # at once, no matching, no execution. Its round trip is the floor for
+    # the bot's: two hops through ngircd and a wake-up of the answering
+    # process.
+    carol, cf = client("carol")
+    while True:
+        line = cf.readline()
+        if not line: os._exit(0)
+        if line.startswith(b"PING"): carol.sendall(b"PONG" + line[4:]); continue
+        head, sep, text = line.partition(b" :?echo ")
+        if sep and b" PRIVMSG #bench" in head: carol.sendall(b"PRIVMSG #bench :" + text.rstrip(b"\r\n") + b"\r\n")
 deadline = time.time() + 20
 while True:  # the bot in the channel
     alice.sendall(b"NAMES #bench\r\n")
     names = wait(alice, af, b" 353 ")
-    if b"packhost" in names: break
-    if time.time() > deadline: raise SystemExit("the bot did not join #bench")
+    if b"packhost" in names and b"carol" in names: break
+    if time.time() > deadline: raise SystemExit("the bot (or the trivial one) did not join #bench")
     time.sleep(0.2)
 print(f"== Chat round trip over IRC (ngircd on 127.0.0.1, {count} messages each, one every 0.2 s)")
 m, p = rounds(alice, bob, bf, "x", "x")
 print(f"{'IRC transport alone (client -> ngircd -> client)':<52} median {m:6.3f} ms   p99 {p:7.3f} ms")
+m, p = rounds(alice, alice, af, "?echo x", "x")
+print(f"{'a trivial bot (client -> ngircd -> bot -> back)':<52} median {m:6.3f} ms   p99 {p:7.3f} ms")
 m, p = rounds(alice, alice, af, "!echo x", "x")
 print(f"{'!echo x -> alias -> core.echo -> reply':<52} median {m:6.3f} ms   p99 {p:7.3f} ms")
 print("target: <= 0.6 ms median (Errbot on the same machine: 1.35 ms; the transport alone: 0.40 ms)")
