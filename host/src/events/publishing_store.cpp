@@ -36,8 +36,9 @@ public:
             }
         }
         // The event holds the record the store writes, not a copy: most
-        // events are never rendered (no stream reader), and a copy of every
-        // state of every execution was a tenth of the host's work.
+        // events are never rendered (no stream reader), and copying every
+        // state of every execution cost about 8% of serve's CPU per
+        // execution (measured by leaving the copies out).
         auto e = std::make_shared<Event>();
         e->type = created ? "st2.execution__create" : "st2.execution__update";
         e->ref = record->action;
