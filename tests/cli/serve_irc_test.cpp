@@ -60,11 +60,15 @@ TEST(ServeIrc, TheBotAnswersInTheChannelByNameAndInPrivate) {
             auto at = l.find(" PRIVMSG #ops :");
             if (!from(l, "packhost_") || at == std::string::npos) return false;
             longest = std::max(longest, l.size() + 2);
-            row += (row.empty() ? "" : " ") + l.substr(at + 15);
+            if (!row.empty()) row += ' ';
+            row.append(l, at + 15);
             return l.size() >= 4 && l.compare(l.size() - 4, 4, " 300") == 0;
         });
         std::string expected;
-        for (int i = 1; i <= 300; ++i) expected += (i > 1 ? " " : "") + std::to_string(i);
+        for (int i = 1; i <= 300; ++i) {
+            if (i > 1) expected += ' ';
+            expected += std::to_string(i);
+        }
         long_split = long_split && row == expected;
         // 12 lines: a burst of 5, then paced (one each 0.5 s).
         alice.send("PRIVMSG #ops :!lines 12");

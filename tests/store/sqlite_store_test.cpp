@@ -252,7 +252,7 @@ TEST_F(SqliteStore, TheWalStaysBetweenProcessesButSmall) {
     {
         auto s = open_sqlite_store(file_);
         for (int i = 0; i < 2000; ++i) {
-            auto r = record("w" + std::to_string(i), "a.b", "succeeded", i, i + 1);
+            auto r = record(std::string("w").append(std::to_string(i)), "a.b", "succeeded", i, i + 1);
             r.parameters = {{"text", big}};
             s->save(std::move(r));
             if (i % 10 == 9) s->flush();
@@ -334,7 +334,7 @@ TEST_F(SqliteStore, WhenDurableCallsBackOnceEachTicketIsOnDiskInTicketOrder) {
     std::vector<uint64_t> told;
     std::vector<uint64_t> tickets;
     for (int i = 0; i < 50; ++i) {
-        auto t = s->save(record("d" + std::to_string(i), "core.echo", "scheduled", 100 + i));
+        auto t = s->save(record(std::string("d").append(std::to_string(i)), "core.echo", "scheduled", 100 + i));
         tickets.push_back(t);
         s->when_durable(t, [&, t](std::exception_ptr e) {
             EXPECT_FALSE(e);

@@ -18,8 +18,17 @@ bool looks_like_id(const std::string& s) {
 json find_projects(Session& session, const std::string& name, const std::string& domain_id) {
     std::string v3 = identity_v3(session.config().auth_url);
     std::string query;
-    if (!name.empty()) query += "name=" + url_escape(name);
-    if (!domain_id.empty()) query += (query.empty() ? "" : "&") + ("domain_id=" + url_escape(domain_id));
+    // Appended piece by piece: "literal" + std::string&& draws GCC 12's
+    // -Wrestrict false positive at -O3 (make release-check).
+    if (!name.empty()) {
+        query += "name=";
+        query += url_escape(name);
+    }
+    if (!domain_id.empty()) {
+        if (!query.empty()) query += '&';
+        query += "domain_id=";
+        query += url_escape(domain_id);
+    }
     try {
         return session.get_all(v3 + "/projects" + (query.empty() ? "" : "?" + query), "projects");
     } catch (const OpenStackError& e) {

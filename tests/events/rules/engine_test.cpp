@@ -106,7 +106,7 @@ TEST_F(RulesEngine, FailuresAreFailedEnforcementsAndTheHostGoesOn) {
 TEST_F(RulesEngine, RulesAreIndexedByTriggerType) {
     for (int t = 0; t < 50; ++t) {
         for (int r = 0; r < 20; ++r) {
-            Json rule = {{"name", "r" + std::to_string(t) + "_" + std::to_string(r)},
+            Json rule = {{"name", std::string("r").append(std::to_string(t)).append("_").append(std::to_string(r))},
                          {"pack", "bulk"},
                          {"trigger", {{"type", "bulk.t" + std::to_string(t)}}},
                          {"action", {{"ref", "core.noop"}}}};
