@@ -23,6 +23,10 @@ protected:
         o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
         o.scheduler.workers = 4;
         o.scheduler.stop_grace = std::chrono::milliseconds(300);
+        // "Quick" far above what core.echo takes on a loaded machine, far
+        // below core.sleep's 0.3 s: which one runs where does not depend on
+        // the machine's speed.
+        o.scheduler.inline_below = std::chrono::milliseconds(100);
         host_ = new Host(o);
     }
     static void TearDownTestSuite() {
@@ -243,4 +247,25 @@ TEST_F(Executions, ManyConcurrentSubmitters) {
     }
     for (auto& t : threads) t.join();
     EXPECT_EQ(ok.load(), 2000);
+}
+
+TEST_F(Executions, AQuickInProcessActionRunsOnTheWaitingCallersThread) {
+    // Chat asks for it (inline_if_quick): once core.echo has shown itself
+    // quick it runs on the caller's thread; core.sleep, slow, stays on a worker.
+    auto ran_on = [&](const std::string& ref, json params) {
+        executions::Request r;
+        r.action = ref;
+        r.parameters = std::move(params);
+        r.inline_if_quick = true;
+        auto where = std::make_shared<std::thread::id>();
+        r.on_end = [where](const executions::Execution&) { *where = std::this_thread::get_id(); };
+        auto e = host_->scheduler().submit(std::move(r));
+        e->wait();
+        EXPECT_EQ(e->status(), Status::succeeded);
+        return *where;
+    };
+    for (int i = 0; i < 3; ++i) ran_on("core.echo", {{"message", "warm"}});
+    EXPECT_EQ(ran_on("core.echo", {{"message", "here"}}), std::this_thread::get_id());
+    ran_on("core.sleep", {{"seconds", 0.3}});
+    EXPECT_NE(ran_on("core.sleep", {{"seconds", 0.01}}), std::this_thread::get_id());
 }

@@ -2,6 +2,7 @@
 // What an action is to the host, and the seam between "how an action runs"
 // (a Runner: native, shell, http, workflow...) and "the execution it runs
 // for" (an Invocation, implemented by the executions module).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -183,6 +184,13 @@ struct Action {
     bool reentrant = false;
     bool enabled = true;  // a disabled action is listed but refuses to run
     std::shared_ptr<const Runner> runner;
+    // How long this action's in-process runs have taken lately (ns, a moving
+    // average; -1 before the first): what lets a caller about to wait for a
+    // quick one run it on its own thread (executions::Request::inline_if_quick).
+    struct RunTimes {
+        std::atomic<int64_t> typical_ns{-1};
+    };
+    std::shared_ptr<RunTimes> run_times = std::make_shared<RunTimes>();
     // The pack's configuration (config_context), and the same as JSON text
     // for native actions, computed once per pack. A configuration holding
     // templates is rendered, and its text made, per execution instead.

@@ -15,6 +15,10 @@ namespace {
 // The announcements chat posts (chatops.post_message's route).
 const std::string kChatRoute = "st2.announcement__chatops";
 
+// Jobs a caller runs after its own before leaving the rest to the core's
+// thread (it is an adapter's thread, with its own work).
+constexpr int kDrainedByCaller = 4;
+
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return {};
@@ -107,8 +111,9 @@ ChatCore::~ChatCore() {
     // Returns once no sink runs: nothing is queued after this.
     if (announcements_ != 0) host_.events()->unsubscribe(announcements_);
     {
-        std::lock_guard lock(alive_->mu);  // waits for an end being handed over now
+        std::unique_lock lock(alive_->mu);
         alive_->core = nullptr;
+        alive_->cv.wait(lock, [this] { return alive_->handing_over == 0; });
     }
     {
         std::lock_guard lock(mu_);
@@ -127,30 +132,47 @@ void ChatCore::receive(Message message) { dispatch({std::move(message), std::nul
 
 // Always for the core's thread: the caller holds a lock of its own.
 void ChatCore::enqueue(Job job) {
-    {
-        std::lock_guard lock(mu_);
-        if (stopping_) return;
-        jobs_.push_back(std::move(job));
-    }
-    cv_.notify_all();
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    jobs_.push_back(std::move(job));
+    if (!busy_) cv_.notify_one();  // else whoever is busy takes it when done
 }
 
 // One job at a time, in order: on the caller's thread when nothing else is
 // queued or running (no thread hop on either side of an execution), else
-// queued for the core's thread.
+// queued for whoever runs jobs now. The caller also runs a few of the jobs
+// that came while it ran its own (the end of a quick execution it started,
+// mostly), so that a reply needs no other thread to wake.
 void ChatCore::dispatch(Job job) {
     std::unique_lock lock(mu_);
-    if (busy_ || !jobs_.empty() || stopping_) {
+    if (stopping_) return;
+    if (busy_ || !jobs_.empty()) {
         jobs_.push_back(std::move(job));
-        cv_.notify_all();
+        if (!busy_) cv_.notify_one();
         return;
     }
     busy_ = true;
     lock.unlock();
     run(job);
     lock.lock();
+    for (int i = 0; i < kDrainedByCaller && !jobs_.empty() && !stopping_; ++i) {
+        Job next = std::move(jobs_.front());
+        jobs_.pop_front();
+        lock.unlock();
+        run(next);
+        lock.lock();
+    }
     busy_ = false;
-    cv_.notify_all();  // the core's thread takes what came meanwhile
+    settle();
+}
+
+// Under mu_, when busy_ has just been cleared.
+void ChatCore::settle() {
+    if (!jobs_.empty()) {
+        cv_.notify_one();  // the core's thread takes the rest
+    } else if (idle_waiters_ != 0) {
+        idle_cv_.notify_all();
+    }
 }
 
 void ChatCore::run(const Job& job) {
@@ -169,7 +191,10 @@ void ChatCore::run(const Job& job) {
 
 bool ChatCore::wait_idle(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [this] { return jobs_.empty() && !busy_ && outstanding_ == 0; });
+    ++idle_waiters_;
+    bool idle = idle_cv_.wait_for(lock, timeout, [this] { return jobs_.empty() && !busy_ && outstanding_ == 0; });
+    --idle_waiters_;
+    return idle;
 }
 
 void ChatCore::loop() {
@@ -184,7 +209,7 @@ void ChatCore::loop() {
         run(job);
         lock.lock();
         busy_ = false;
-        cv_.notify_all();
+        if (jobs_.empty() && idle_waiters_ != 0) idle_cv_.notify_all();
     }
 }
 
@@ -332,12 +357,21 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         request.action = alias.action_ref;
         request.parameters = std::move(parameters);
         request.context = context;
+        request.inline_if_quick = true;  // its end then comes right here: see dispatch()
         // Not durable: the reply waits for no commit (the record is still
         // saved); the end comes straight from the execution, on its thread.
         Waiting to{m.adapter, m.channel, m.thread, alias.ref()};
         request.on_end = [alive = alive_, to](const executions::Execution& e) {
+            ChatCore* core;
+            {
+                std::lock_guard lock(alive->mu);
+                core = alive->core;
+                if (!core) return;
+                ++alive->handing_over;
+            }
+            core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
             std::lock_guard lock(alive->mu);
-            if (alive->core) alive->core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
+            if (--alive->handing_over == 0) alive->cv.notify_all();
         };
         std::shared_ptr<executions::Execution> execution;
         {

@@ -96,17 +96,27 @@ private:
     expr::TemplateCache templates_;
     std::map<std::string, Adapter*> adapters_;
 
+    // After a job: wakes whoever must know, and nobody else (a needless
+    // wake costs a busy CPU's time on the reply's way).
+    void settle();
+
     std::mutex mu_;
-    std::condition_variable cv_;
+    std::condition_variable cv_;       // the core's thread: a job for it
+    std::condition_variable idle_cv_;  // wait_idle()
     std::deque<Job> jobs_;
     bool busy_ = false;
     bool stopping_ = false;
     size_t outstanding_ = 0;  // executions started from chat whose result is still to be posted
+    size_t idle_waiters_ = 0;
     // What an execution's end holds on to: it may come after the core is
-    // gone (serve stopping, a long run), and then finds nobody.
+    // gone (serve stopping, a long run), and then finds nobody. The end is
+    // handed over without holding `mu`: handing it over may run jobs, and
+    // one of them may start a quick execution that ends on this very thread.
     struct Alive {
         std::mutex mu;
+        std::condition_variable cv;
         ChatCore* core = nullptr;
+        int handing_over = 0;  // ends being handed to `core` now
     };
     std::shared_ptr<Alive> alive_ = std::make_shared<Alive>();
     uint64_t announcements_ = 0;  // the event bus subscription (0: none)

@@ -49,8 +49,9 @@ Execution& as_execution(const actions::Invocation& invocation) {
 
 std::shared_ptr<Execution> Scheduler::submit(Request request) {
     bool durable = request.durable;
+    bool here = request.inline_if_quick;
     auto e = prepare(std::move(request));
-    launch(e, durable);
+    launch(e, durable, here);
     // Said once it is durable when asked to be: tests kill a host at this line.
     core::log::debug("execution {} of {} accepted", e->id(), e->action().ref);
     return e;
@@ -93,7 +94,7 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
     return e;
 }
 
-void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable) {
+void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable, bool may_run_here) {
     uint64_t ticket = admit(e);
     if (durable && ticket != 0) {
         try {
@@ -103,7 +104,7 @@ void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable) {
             throw;
         }
     }
-    start_running(e);
+    start_running(e, may_run_here);
 }
 
 void Scheduler::submit(Request request, Accepted accepted) {
@@ -154,10 +155,15 @@ void Scheduler::refuse(Execution& e, const std::exception_ptr& error) {
     close(e, Status::failed, Json{{"error", "not accepted: " + why}});
 }
 
-void Scheduler::start_running(const std::shared_ptr<Execution>& e) {
+void Scheduler::start_running(const std::shared_ptr<Execution>& e, bool may_run_here) {
     if (e->deadline_ns() != 0) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(e->deadline_ns(), [this, weak] { on_deadline(weak); });
+    }
+    const auto& action = e->action();
+    if (may_run_here && action.capabilities.in_process && action.reentrant) {
+        int64_t typical = action.run_times->typical_ns.load(std::memory_order_relaxed);
+        if (typical >= 0 && typical < options_.inline_below.count()) return run(e);
     }
     pool_.post(e);
 }
@@ -205,7 +211,16 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         uint64_t ticket = record(*e);
         core::log::debug("execution {} of {} running", e->id(), action.ref);
         if (!e->stop_requested() && !durable_before_spawn(*e, ticket, outcome)) return conclude(*e, std::move(outcome));
-        if (!e->stop_requested()) outcome = action.runner->run(action, *e);
+        if (!e->stop_requested()) {
+            int64_t t0 = action.capabilities.in_process ? core::monotonic_ns() : 0;
+            outcome = action.runner->run(action, *e);
+            if (t0 != 0) {
+                int64_t took = core::monotonic_ns() - t0;
+                auto& typical = action.run_times->typical_ns;
+                int64_t was = typical.load(std::memory_order_relaxed);
+                typical.store(was < 0 ? took : (was * 7 + took) / 8, std::memory_order_relaxed);
+            }
+        }
     } else if (e->done()) {
         return;  // canceled or timed out while queued
     } else {

@@ -41,6 +41,12 @@ struct Request {
     // after its final record is queued for the store (not yet committed):
     // for callers that answer someone (chat) without waiting on the store.
     std::function<void(const Execution&)> on_end = nullptr;
+    // The caller waits for the end (chat): an in-process action whose runs
+    // lately took under SchedulerOptions::inline_below is run on the caller's thread instead of
+    // a worker's, sparing the wake of a sleeping worker (on a virtual
+    // machine's idle CPU, a good part of a chat reply's time). A run that
+    // turns out slow makes the next ones go to the workers again.
+    bool inline_if_quick = false;
 };
 
 struct SchedulerOptions {
@@ -49,6 +55,9 @@ struct SchedulerOptions {
     // How long an in-process action may ignore a cancel or a passed deadline
     // before its execution is closed without it.
     std::chrono::milliseconds stop_grace{2000};
+    // What "quick" means for Request::inline_if_quick: runs that lately
+    // took less than this (a moving average per action).
+    std::chrono::nanoseconds inline_below{200000};
     std::string user = "packhost";
     // Where records go (nullptr: memory only) and the key that seals secret
     // parameters in them. Both outlive the scheduler.
@@ -131,13 +140,13 @@ public:
 private:
     struct Lane;
     std::shared_ptr<Execution> prepare(Request request);
-    void launch(const std::shared_ptr<Execution>& e, bool durable = false);
+    void launch(const std::shared_ptr<Execution>& e, bool durable = false, bool may_run_here = false);
     // launch() in three steps: into the history and recorded (the store's
     // ticket, 0 when not recorded); refused when its record cannot be
     // written; handed to the workers.
     uint64_t admit(const std::shared_ptr<Execution>& e);
     void refuse(Execution& e, const std::exception_ptr& error);
-    void start_running(const std::shared_ptr<Execution>& e);
+    void start_running(const std::shared_ptr<Execution>& e, bool may_run_here = false);
     void execute(std::shared_ptr<Execution> e);
     void run(const std::shared_ptr<Execution>& e);
     // Turns a runner's outcome into the execution's terminal status.

@@ -741,6 +741,8 @@ private:
             writer_idle_ = false;
         }
         // Only the push that finds the writer asleep pays for waking it.
+        // (Waking it later, once a chat reply is out, made the reply slower:
+        // the writer then competes with the reply's readers for the CPUs.)
         if (wake) cv_.notify_one();
         return ticket;
     }
