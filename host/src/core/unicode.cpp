@@ -193,4 +193,16 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+bool is_utf8(std::string_view text) {
+    if (text.size() > static_cast<size_t>(INT32_MAX)) return false;  // ICU counts in int32_t
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    int32_t n = static_cast<int32_t>(text.size());
+    for (int32_t i = 0; i < n;) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0) return false;
+    }
+    return true;
+}
+
 }  // namespace packhost::core::unicode

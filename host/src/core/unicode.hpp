@@ -25,6 +25,9 @@ bool is_lower(std::string_view text);
 
 // Python's str.isspace() of one code point (for split() and strip()).
 bool is_space_code_point(char32_t c);
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or
+// code points past U+10FFFF), as Python's bytes.decode() requires.
+bool is_utf8(std::string_view text);
 // Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
 void append_utf8(std::string& out, char32_t cp);
 

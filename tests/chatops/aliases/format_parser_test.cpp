@@ -162,6 +162,7 @@ TEST(FormatParser, ABrokenFormatIsRefusedWithTheReason) {
 TEST(FormatParser, TextThatIsNotUtf8IsRefused) {
     FormatParser parser("say {{message}}");
     EXPECT_THROW(parser.extract("say \xff\xfe"), std::invalid_argument);
+    EXPECT_THROW(parser.extract("say \xff\xfe x=1"), std::invalid_argument);  // with trailing pairs too
 }
 
 TEST(FormatParser, AHostileCommandCostsBoundedWork) {

@@ -1,6 +1,7 @@
 #include "chatops/aliases/format_parser.hpp"
 
 #include "chatops/aliases/anchor_search.hpp"
+#include "core/unicode.hpp"
 
 namespace packhost::chatops::aliases {
 namespace {
@@ -103,6 +104,14 @@ FormatParser::Command FormatParser::prepare(std::string_view command) {
     Command out;
     out.original = std::string(command);
     std::string stream = out.original;
+    // Trailing pairs need a '=': without one the search finds none, and
+    // it is the costliest step of matching a chat message. (The search
+    // would also have refused text that is not UTF-8.)
+    if (command.find('=') == std::string_view::npos) {
+        if (!core::unicode::is_utf8(command)) throw std::invalid_argument("the command is not UTF-8 text");
+        out.stream = " " + stream + " ";
+        return out;
+    }
     auto ending = s.ending.search(stream, 0, /*anchored=*/true);
     std::string_view tail = ending ? ending->group(stream, 1) : std::string_view();
     if (!tail.empty()) {
