@@ -9,5 +9,7 @@
 namespace packhost::executions {
 
 Json record_view(const store::ExecutionRecord& record, const std::vector<store::OutputRecord>* output = nullptr);
+// The same from a record no longer needed: its JSON trees are moved, not copied.
+Json record_view(store::ExecutionRecord&& record, const std::vector<store::OutputRecord>* output = nullptr);
 
 }  // namespace packhost::executions
