@@ -165,6 +165,21 @@ TEST(FormatParser, TextThatIsNotUtf8IsRefused) {
     EXPECT_THROW(parser.extract("say \xff\xfe x=1"), std::invalid_argument);  // with trailing pairs too
 }
 
+TEST(FormatParser, PlainWordsAndRegularExpressionsMatchAsBefore) {
+    // A format of plain words is passed over when its longest word is
+    // missing; one with regular expression syntax is always searched.
+    FormatParser words("deploy {{app}} to {{env=staging}}");
+    EXPECT_TRUE(words.matches(FormatParser::prepare("deploy web to")));
+    EXPECT_FALSE(words.matches(FormatParser::prepare("deploy web")));  // "to" is no placeholder
+    EXPECT_TRUE(words.matches(FormatParser::prepare("  deploy web to prod ")));
+    EXPECT_FALSE(words.matches(FormatParser::prepare("deplo web to prod")));
+    EXPECT_FALSE(words.matches(FormatParser::prepare("web to prod deploy=1")));  // the word went with the pairs
+    FormatParser regex("(?:deploy|ship) {{app}}");
+    EXPECT_TRUE(regex.matches(FormatParser::prepare("ship web")));
+    FormatParser dotted("v1.2 {{app}}");  // '.' is any character to the regular expression
+    EXPECT_TRUE(dotted.matches(FormatParser::prepare("v1x2 web")));
+}
+
 TEST(FormatParser, AHostileCommandCostsBoundedWork) {
     // Nested lazy groups against a long run with no way to match: the search
     // either proves there is no match or stops at the match limit.

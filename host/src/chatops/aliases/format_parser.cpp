@@ -76,6 +76,27 @@ std::string remove_all(std::string text, std::string_view needle) {
     return out;
 }
 
+// The longest word of the format's text outside its placeholders, or ""
+// when that text holds anything a regular expression reads as syntax (it
+// then need not appear as written). Whitespace is left out: the space before
+// an optional placeholder is optional too.
+std::string required_word(const Snippets& s, const std::string& format) {
+    std::string text = substitute(s.optional_with_space, format, [](const PythonRegex::Match&) { return " "; });
+    text = substitute(s.required_with_space, text, [](const PythonRegex::Match&) { return " "; });
+    if (text.find_first_of("\\.^$*+?()[]{}|") != std::string::npos) return {};
+    std::string longest;
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t begin = text.find_first_not_of(" \t\r\n\f\v", at);
+        if (begin == std::string::npos) break;
+        size_t end = text.find_first_of(" \t\r\n\f\v", begin);
+        if (end == std::string::npos) end = text.size();
+        if (end - begin > longest.size()) longest = text.substr(begin, end - begin);
+        at = end;
+    }
+    return longest;
+}
+
 }  // namespace
 
 FormatParser::FormatParser(std::string format) : format_(std::move(format)) {
@@ -92,6 +113,7 @@ FormatParser::FormatParser(std::string format) : format_(std::move(format)) {
     if (!has_beginning_anchor(reg)) reg = R"re(^\s*)re" + reg;
     if (!has_ending_anchor(reg)) reg += R"re(\s*$)re";
     regex_text_ = reg;
+    required_word_ = required_word(s, format_);
     try {
         regex_ = PythonRegex::compile(reg, {.dotall = true});
     } catch (const std::invalid_argument& e) {
@@ -170,6 +192,7 @@ std::vector<Json> FormatParser::extract_all(const Command& command) const {
 // What match_command_to_alias asks of each format: for the many formats a
 // command does not meet, one search and no exception.
 bool FormatParser::matches(const Command& command) const {
+    if (!required_word_.empty() && command.stream.find(required_word_) == std::string::npos) return false;
     auto m = regex_.search(command.stream);
     if (!m) return false;
     try {

@@ -66,6 +66,11 @@ private:
     std::string regex_text_;
     core::PythonRegex regex_;
     std::vector<std::pair<std::string, std::string>> defaults_;  // {{name=default}}, in format order
+    // The longest word of the format's own text when that text is plain
+    // words (no regular expression syntax): every command the format
+    // matches contains it, so a command without it is passed over before
+    // the search (most aliases, for most messages).
+    std::string required_word_;
 };
 
 }  // namespace packhost::chatops::aliases
