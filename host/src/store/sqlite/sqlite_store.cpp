@@ -79,6 +79,8 @@ public:
         // Replaces the size-based checkpoint on the writer's connection,
         // which ran inside a commit: see checkpoint_if_due().
         sqlite3_wal_hook(writer_db_.getHandle(), &SqliteStore::on_wal_commit, this);
+        // A WAL frame is a page and its 24-byte header, after the file's 32-byte header.
+        wal_bytes_left_ = 32 + kWalFramesLeft * (writer_db_.execAndGet("PRAGMA page_size").getInt64() + 24);
     }
 
     ~SqliteStore() override {
@@ -94,7 +96,7 @@ public:
         // index, and this one does not wait for it.)
         std::error_code ec;
         auto wal_bytes = std::filesystem::file_size(file_ + "-wal", ec);
-        if (!ec && wal_bytes > static_cast<uintmax_t>(kWalFramesLeft) * 4096) {
+        if (!ec && wal_bytes > static_cast<uintmax_t>(wal_bytes_left_)) {
             sqlite3_busy_timeout(writer_db_.getHandle(), 0);
             checkpoint(SQLITE_CHECKPOINT_TRUNCATE);
         }
@@ -1013,6 +1015,7 @@ private:
     // 15% more executions per second, and requests a p99 three times longer.
     static constexpr int kWalFramesRun = 256;
     static constexpr int kWalFramesLeft = 128;  // at exit, as configure() says
+    int64_t wal_bytes_left_ = 0;                // those frames, in bytes (the page size is the file's)
     std::atomic<int> wal_frames_{0};            // in the WAL after the last commit here
     std::thread writer_;                        // last: uses everything above
 };
