@@ -19,8 +19,8 @@ int64_t monotonic_ns() {
 }
 
 // std::chrono's calendar and digits written in place: gmtime_r and snprintf
-// cost a tenth of a chat reply's time on a cold CPU (every record view
-// formats two of these).
+// were several per cent of a chat reply's time on a cold CPU (every record view
+// formats one per state it went through, and two more).
 std::string iso8601(int64_t unix_us) {
     using namespace std::chrono;
     sys_time<microseconds> at{microseconds{unix_us}};
