@@ -420,8 +420,6 @@ void Server::cancel(uint64_t id) {
     net::post(impl_->ioc, [timer] { timer->cancel(); });
 }
 
-boost::asio::io_context& Server::io_context() { return impl_->ioc; }
-
 void Server::stop() {
     if (impl_->stopping.exchange(true)) {
         for (auto& t : impl_->threads)

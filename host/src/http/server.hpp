@@ -14,10 +14,6 @@
 
 #include "http/message.hpp"
 
-namespace boost::asio {
-class io_context;
-}
-
 namespace packhost::http {
 
 struct ServerOptions {
@@ -57,10 +53,6 @@ public:
     // service's other parts (timer triggers, chat) share with HTTP.
     uint64_t at(std::chrono::system_clock::time_point when, std::function<void()> fn);
     void cancel(uint64_t id);
-    // The runtime itself, for clients that live on it (the IRC adapter);
-    // they must have closed their sockets before stop() is called.
-    boost::asio::io_context& io_context();
-
     struct Impl;  // Beast and Asio, in server.cpp only
 
 private:
