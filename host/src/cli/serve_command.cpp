@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "api/rest_api.hpp"
-#include "chatops/adapters/io_thread.hpp"
 #include "chatops/adapters/irc.hpp"
 #include "chatops/adapters/slack.hpp"
 #include "cli/chat_setup.hpp"
@@ -102,9 +101,6 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     // secret is configured.
     std::unique_ptr<chatops::ChatCore> chat;
     std::unique_ptr<chatops::adapters::SlackAdapter> slack;
-    // IRC's own I/O thread (see io_thread.hpp), before the adapter that
-    // lives on it so that it is destroyed after it.
-    std::unique_ptr<chatops::adapters::IoThread> irc_io;
     std::unique_ptr<chatops::adapters::IrcAdapter> irc;
     std::string slack_secret = settings.text("chatops.slack.signing_secret");
     std::string irc_server = settings.text("chatops.irc.server");
@@ -130,8 +126,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     });
     server.start();
     if (!irc_server.empty()) {
-        irc_io = std::make_unique<chatops::adapters::IoThread>();
-        irc = std::make_unique<chatops::adapters::IrcAdapter>(irc_io->io_context(), *chat, irc_options(settings));
+        irc = std::make_unique<chatops::adapters::IrcAdapter>(*chat, irc_options(settings));
         chat->add_adapter(*irc);
         irc->start();
     }
@@ -201,8 +196,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
 
     std::cout << "packhost stopping: no new requests; waiting up to " << drain_seconds << " s for running executions"
               << std::endl;
-    if (irc) irc->stop();  // before the runtime it lives on stops
-    if (irc_io) irc_io->stop();
+    if (irc) irc->stop();
     server.stop();
     sensors->stop();  // each sensor's stop() has returned: nothing dispatches any more
     auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(drain_seconds);

@@ -442,8 +442,8 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
-IrcAdapter::IrcAdapter(net::io_context& io, ChatCore& core, IrcOptions options)
-    : impl_(std::make_shared<Impl>(io, core, std::move(options))) {}
+IrcAdapter::IrcAdapter(ChatCore& core, IrcOptions options)
+    : impl_(std::make_shared<Impl>(io_.io_context(), core, std::move(options))) {}
 
 IrcAdapter::~IrcAdapter() { stop(); }
 
@@ -466,10 +466,10 @@ void IrcAdapter::stop() {
         }
         done->set_value();
     });
-    // The runtime may already be gone (stopped first): then nothing runs.
     if (finished.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
-        core::log::warn("irc: the I/O runtime did not run the stop in 5 s");
+        core::log::warn("irc: the I/O thread did not run the stop in 5 s");
     }
+    io_.stop();
 }
 
 void IrcAdapter::post(const Reply& reply) {

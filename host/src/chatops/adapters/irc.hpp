@@ -1,6 +1,6 @@
 #pragma once
-// The IRC adapter: an RFC 1459/2812 client on the service's I/O runtime
-// (the HTTP server's Asio threads; no thread of its own). It registers
+// The IRC adapter: an RFC 1459/2812 client on an Asio thread of its own
+// (io_thread.hpp says why not the HTTP server's). It registers
 // (PASS, NICK, USER; another nick when the one asked for is taken), joins
 // its channels, answers PING, reads PRIVMSG as chat messages (a direct
 // message, or one starting with its nick, is addressed to it), and posts
@@ -14,11 +14,8 @@
 #include <vector>
 
 #include "chatops/chat_core.hpp"
+#include "chatops/adapters/io_thread.hpp"
 #include "chatops/chat_message.hpp"
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace packhost::chatops::adapters {
 
@@ -52,15 +49,15 @@ std::vector<std::string> irc_lines(const std::string& text, size_t max_bytes);
 
 class IrcAdapter final : public Adapter {
 public:
-    IrcAdapter(boost::asio::io_context& io, ChatCore& core, IrcOptions options);
+    IrcAdapter(ChatCore& core, IrcOptions options);
     ~IrcAdapter() override;
     IrcAdapter(const IrcAdapter&) = delete;
     IrcAdapter& operator=(const IrcAdapter&) = delete;
 
-    // Connects (and keeps connecting) on the runtime's threads.
+    // Connects (and keeps connecting) on the adapter's thread.
     void start();
     // Sends QUIT, closes the connection and stops reconnecting; returns once
-    // nothing of the adapter runs on the runtime any more.
+    // the adapter's thread has ended.
     void stop();
 
     const std::string& name() const override { return name_; }
@@ -73,6 +70,7 @@ public:
 
 private:
     const std::string name_ = "irc";
+    IoThread io_;  // before impl_, which lives on it
     std::shared_ptr<Impl> impl_;
     bool stopped_ = false;
 };
