@@ -1,5 +1,7 @@
 #include "chatops/aliases/format_parser.hpp"
 
+#include <optional>
+
 #include "chatops/aliases/anchor_search.hpp"
 #include "core/unicode.hpp"
 
@@ -122,19 +124,18 @@ FormatParser::FormatParser(std::string format) : format_(std::move(format)) {
 }
 
 FormatParser::Command FormatParser::prepare(std::string_view command) {
+    // Checked here, once, rather than left to the regular expressions: the
+    // JIT-compiled ones do not check, and the search below is skipped when
+    // it cannot find anything.
+    if (!core::unicode::is_utf8(command)) throw std::invalid_argument("the command is not UTF-8 text");
     const auto& s = snippets();
     Command out;
     out.original = std::string(command);
     std::string stream = out.original;
-    // Trailing pairs need a '=': without one the search finds none, and
-    // it is the costliest step of matching a chat message. (The search
-    // would also have refused text that is not UTF-8.)
-    if (command.find('=') == std::string_view::npos) {
-        if (!core::unicode::is_utf8(command)) throw std::invalid_argument("the command is not UTF-8 text");
-        out.stream = " " + stream + " ";
-        return out;
-    }
-    auto ending = s.ending.search(stream, 0, /*anchored=*/true);
+    // Trailing pairs need a '=': without one the search (the costliest step
+    // of matching a chat message) finds none.
+    std::optional<PythonRegex::Match> ending;
+    if (command.find('=') != std::string_view::npos) ending = s.ending.search(stream, 0, /*anchored=*/true);
     std::string_view tail = ending ? ending->group(stream, 1) : std::string_view();
     if (!tail.empty()) {
         std::string pairs_text(tail);
