@@ -212,9 +212,11 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         core::log::debug("execution {} of {} running", e->id(), action.ref);
         if (!e->stop_requested() && !durable_before_spawn(*e, ticket, outcome)) return conclude(*e, std::move(outcome));
         if (!e->stop_requested()) {
-            int64_t t0 = action.capabilities.in_process ? core::monotonic_ns() : 0;
+            // Timed only where start_running() may use it: two clock reads.
+            bool timed = action.capabilities.in_process && action.reentrant;
+            int64_t t0 = timed ? core::monotonic_ns() : 0;
             outcome = action.runner->run(action, *e);
-            if (t0 != 0) {
+            if (timed) {
                 int64_t took = core::monotonic_ns() - t0;
                 auto& typical = action.run_times->typical_ns;
                 int64_t was = typical.load(std::memory_order_relaxed);
