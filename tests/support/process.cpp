@@ -1,11 +1,13 @@
 #include "support/process.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -61,8 +63,19 @@ ProcessResult run(const std::vector<std::string>& argv, const std::map<std::stri
         throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
     }
     if (!stdin_text.empty()) {
-        ssize_t ignored = write(in_pipe[1], stdin_text.data(), stdin_text.size());
-        (void)ignored;
+        // A child that exits before reading (a command refusing its
+        // configuration) closes the pipe: the write then fails with EPIPE
+        // instead of killing the test with SIGPIPE. Blocked on this thread
+        // only (an ignored SIGPIPE would be inherited by later children).
+        sigset_t pipe_signal, before;
+        sigemptyset(&pipe_signal);
+        sigaddset(&pipe_signal, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_signal, &before);
+        if (write(in_pipe[1], stdin_text.data(), stdin_text.size()) < 0 && errno == EPIPE) {
+            timespec now{};
+            sigtimedwait(&pipe_signal, nullptr, &now);  // the pending SIGPIPE, taken
+        }
+        pthread_sigmask(SIG_SETMASK, &before, nullptr);
     }
     close(in_pipe[1]);
 
