@@ -4,11 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "core/errors.hpp"
 #include "host.hpp"
+#include "support/event_log.hpp"
+#include "support/host_options.hpp"
 #include "support/run_and_wait.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace packhost;
 using executions::Status;
@@ -268,4 +272,83 @@ TEST_F(Executions, AQuickInProcessActionRunsOnTheWaitingCallersThread) {
     EXPECT_EQ(ran_on("core.echo", {{"message", "here"}}), std::this_thread::get_id());
     ran_on("core.sleep", {{"seconds", 0.3}});
     EXPECT_NE(ran_on("core.sleep", {{"seconds", 0.01}}), std::this_thread::get_id());
+}
+
+namespace {
+
+// A host with a store and an event stream, and what the stream said of
+// core.echo, to see when an execution's records are saved.
+class RecordedRuns : public ::testing::Test {
+protected:
+    RecordedRuns() : dir_("scheduler-records") {
+        auto o = packhost::testing::fixture_host_options(dir_.path());
+        o.events = &bus_;
+        o.scheduler.inline_below = std::chrono::milliseconds(100);  // see Executions
+        host_ = std::make_unique<Host>(o);
+    }
+
+    // Runs core.echo as chat does; `at_end` is what the stream had said of
+    // it when on_end was called.
+    std::shared_ptr<executions::Execution> echo(bool durable, std::vector<std::string>* at_end = nullptr) {
+        said_.clear();
+        executions::Request r;
+        r.action = "core.echo";
+        r.parameters = {{"message", "hi"}};
+        r.inline_if_quick = true;
+        r.durable = durable;
+        r.on_end = [this, at_end](const executions::Execution&) {
+            if (at_end) *at_end = said_.said();
+        };
+        auto e = host_->scheduler().submit(std::move(r));
+        e->wait();
+        return e;
+    }
+
+    packhost::testing::TempDir dir_;
+    events::EventBus bus_;
+    std::unique_ptr<Host> host_;
+    packhost::testing::ExecutionEventLog said_{bus_, "core.echo"};
+};
+
+const std::vector<std::string> kEveryStatus = packhost::testing::ExecutionEventLog::every_status();
+
+}  // namespace
+
+TEST_F(RecordedRuns, AQuickRunOnTheCallersThreadIsRecordedAfterItsEndIsHandedOverStatusByStatus) {
+    for (int i = 0; i < 3; ++i) echo(false);  // now known to be quick
+    std::vector<std::string> at_end{"not called"};
+    auto e = echo(false, &at_end);
+    ASSERT_EQ(e->status(), Status::succeeded);
+    EXPECT_TRUE(at_end.empty()) << "nothing was saved before the caller had the end";
+    // submit() returned on the caller's thread: every record is saved by now,
+    // each status as the stream would have shown it as it happened.
+    EXPECT_EQ(said_.said(), kEveryStatus);
+    host_->store()->flush();
+    auto r = host_->store()->execution(e->id());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, Status::succeeded);
+    EXPECT_EQ(r->result["message"], "hi");
+    std::vector<std::string> log;
+    for (const auto& entry : r->log) log.push_back(entry["status"]);
+    EXPECT_EQ(log, (std::vector<std::string>{"requested", "scheduled", "running", "succeeded"}));
+    EXPECT_NE(r->end_us, 0);
+}
+
+TEST_F(RecordedRuns, ADurableRunIsRecordedAsItGoesEvenOnTheCallersThread) {
+    for (int i = 0; i < 3; ++i) echo(true);
+    std::vector<std::string> at_end;
+    auto e = echo(true, &at_end);
+    ASSERT_EQ(e->status(), Status::succeeded);
+    EXPECT_EQ(at_end, kEveryStatus);
+    EXPECT_EQ(said_.said(), kEveryStatus);
+}
+
+TEST_F(RecordedRuns, ARunOnAWorkerIsRecordedAsItGoes) {
+    auto at_end = std::make_shared<std::promise<std::vector<std::string>>>();
+    executions::Request r;
+    r.action = "core.echo";
+    r.parameters = {{"message", "hi"}};
+    r.on_end = [this, at_end](const executions::Execution&) { at_end->set_value(said_.said()); };
+    host_->scheduler().submit(std::move(r));
+    EXPECT_EQ(at_end->get_future().get(), kEveryStatus);
 }

@@ -209,6 +209,30 @@ store::ExecutionRecord Execution::record_to_save(const core::SecretBox* secrets,
     return r;
 }
 
+std::vector<store::ExecutionRecord> Execution::records_of_each_status(const core::SecretBox* secrets) const {
+    auto last = record_to_save(secrets);
+    std::vector<LogEntry> statuses;
+    {
+        std::lock_guard lock(mu_);
+        statuses = log_;
+    }
+    const auto& log = last.log.get_ref<const Json::array_t&>();
+    std::vector<store::ExecutionRecord> out;
+    out.reserve(statuses.size());
+    // log[0] is `requested`, never saved on its own: the first record of
+    // an execution is its admission (`scheduled`).
+    for (size_t i = 1; i + 1 < statuses.size() && i < log.size(); ++i) {
+        store::ExecutionRecord r = last;
+        r.status = statuses[i].status;
+        r.result = Json();
+        r.log = Json::array_t(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        r.end_us = 0;
+        out.push_back(std::move(r));
+    }
+    out.push_back(std::move(last));
+    return out;
+}
+
 Json Execution::to_json(bool show_secrets) const {
     auto j = record_view(snapshot(show_secrets, nullptr));
     std::lock_guard lock(mu_);

@@ -99,6 +99,17 @@ public:
     // The record to save: a snapshot whose context goes as the text printed
     // when the execution was made (not copied, not printed again).
     store::ExecutionRecord record_to_save(const core::SecretBox* secrets) const;
+    // For an execution whose records are saved only once it has ended
+    // (defer_records): the record of each status it went through after
+    // `requested`, as record_to_save() would have given it then, the
+    // final one last.
+    std::vector<store::ExecutionRecord> records_of_each_status(const core::SecretBox* secrets) const;
+
+    // Set before it is admitted: its records wait for its end (see
+    // Scheduler::launch), and the store and event stream get every status
+    // at once then.
+    void defer_records() { records_deferred_ = true; }
+    bool records_deferred() const { return records_deferred_; }
 
 private:
     store::ExecutionRecord record_to_save(const core::SecretBox* secrets, bool show_secrets) const;
@@ -128,6 +139,7 @@ private:
     std::shared_ptr<actions::DeferredRun> deferred_;
     std::function<void(const Execution&)> on_end_;  // see set_on_end
     std::string process_;                           // "pid:start" of the process group it started
+    bool records_deferred_ = false;
 
     std::atomic<bool> cancel_requested_{false};
     std::atomic<bool> deadline_passed_{false};

@@ -94,7 +94,23 @@ std::shared_ptr<Execution> Scheduler::prepare(Request request) {
     return e;
 }
 
+bool Scheduler::quick(const actions::Action& action) const {
+    // In-process runners return their outcome: none hands its run over
+    // (RunOutcome::Kind::deferred is the workflow runners'), so a run here
+    // has ended when run() returns.
+    if (!action.capabilities.in_process || action.capabilities.workflow || !action.reentrant) return false;
+    int64_t typical = action.run_times->typical_ns.load(std::memory_order_relaxed);
+    return typical >= 0 && typical < options_.inline_below.count();
+}
+
 void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable, bool may_run_here) {
+    bool here = may_run_here && quick(e->action());
+    // Run on the caller's thread, which waits for its end (chat): its
+    // records are saved once on_end has answered, not before and in
+    // between, where they were most of a chat reply's time. The store
+    // would not have written them by then anyway (nothing waits for a
+    // commit), and a host that dies meanwhile loses the same.
+    if (here && !durable) e->defer_records();
     uint64_t ticket = admit(e);
     if (durable && ticket != 0) {
         try {
@@ -104,7 +120,7 @@ void Scheduler::launch(const std::shared_ptr<Execution>& e, bool durable, bool m
             throw;
         }
     }
-    start_running(e, may_run_here);
+    start_running(e, here);
 }
 
 void Scheduler::submit(Request request, Accepted accepted) {
@@ -155,16 +171,12 @@ void Scheduler::refuse(Execution& e, const std::exception_ptr& error) {
     close(e, Status::failed, Json{{"error", "not accepted: " + why}});
 }
 
-void Scheduler::start_running(const std::shared_ptr<Execution>& e, bool may_run_here) {
+void Scheduler::start_running(const std::shared_ptr<Execution>& e, bool run_here) {
     if (e->deadline_ns() != 0) {
         std::weak_ptr<Execution> weak = e;
         deadlines_.at(e->deadline_ns(), [this, weak] { on_deadline(weak); });
     }
-    const auto& action = e->action();
-    if (may_run_here && action.capabilities.in_process && action.reentrant) {
-        int64_t typical = action.run_times->typical_ns.load(std::memory_order_relaxed);
-        if (typical >= 0 && typical < options_.inline_below.count()) return run(e);
-    }
+    if (run_here) return run(e);
     pool_.post(e);
 }
 
@@ -212,7 +224,7 @@ void Scheduler::run(const std::shared_ptr<Execution>& e) {
         core::log::debug("execution {} of {} running", e->id(), action.ref);
         if (!e->stop_requested() && !durable_before_spawn(*e, ticket, outcome)) return conclude(*e, std::move(outcome));
         if (!e->stop_requested()) {
-            // Timed only where start_running() may use it: two clock reads.
+            // Timed only where quick() may use it: two clock reads.
             bool timed = action.capabilities.in_process && action.reentrant;
             int64_t t0 = timed ? core::monotonic_ns() : 0;
             outcome = action.runner->run(action, *e);
@@ -325,6 +337,9 @@ bool Scheduler::close(Execution& e, Status status, Json result, std::optional<St
     // store, for the next process to continue.
     auto on_end = e.take_on_end();
     if (on_end && !shut_down_.load(std::memory_order_acquire)) on_end(e);
+    if (e.records_deferred() && options_.store) {
+        for (auto& r : e.records_of_each_status(options_.secrets)) options_.store->save(std::move(r));
+    }
     return true;
 }
 
@@ -524,6 +539,7 @@ bool Scheduler::durable_before_spawn(const Execution& e, uint64_t ticket, action
 }
 
 uint64_t Scheduler::record(const Execution& e) {
+    if (e.records_deferred()) return 0;  // close() saves them all
     return options_.store ? options_.store->save(e.record_to_save(options_.secrets)) : 0;
 }
 

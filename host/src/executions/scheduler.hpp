@@ -38,8 +38,10 @@ struct Request {
     // workflow's tasks need not, their workflow records them.
     bool durable = false;
     // Called once when the execution ends, on the thread that ends it, right
-    // after its final record is queued for the store (not yet committed):
-    // for callers that answer someone (chat) without waiting on the store.
+    // after its final record is queued for the store (not yet committed),
+    // or before its records are queued when it runs on the caller's thread
+    // (inline_if_quick): for callers that answer someone (chat) without
+    // waiting on the store.
     std::function<void(const Execution&)> on_end = nullptr;
     // The caller waits for the end (chat): an in-process action whose runs
     // lately took under SchedulerOptions::inline_below is run on the caller's thread instead of
@@ -146,7 +148,11 @@ private:
     // written; handed to the workers.
     uint64_t admit(const std::shared_ptr<Execution>& e);
     void refuse(Execution& e, const std::exception_ptr& error);
-    void start_running(const std::shared_ptr<Execution>& e, bool may_run_here = false);
+    // On this thread when run_here, else on a worker's.
+    void start_running(const std::shared_ptr<Execution>& e, bool run_here = false);
+    // An in-process, reentrant action whose runs lately took under
+    // SchedulerOptions::inline_below.
+    bool quick(const actions::Action& action) const;
     void execute(std::shared_ptr<Execution> e);
     void run(const std::shared_ptr<Execution>& e);
     // Turns a runner's outcome into the execution's terminal status.
