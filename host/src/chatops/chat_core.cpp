@@ -19,6 +19,11 @@ const std::string kChatRoute = "st2.announcement__chatops";
 // thread (it is an adapter's thread, with its own work).
 constexpr int kDrainedByCaller = 4;
 
+// Which start() this thread is in (0: none), for an end that comes nested
+// in it: see run_command.
+thread_local uint64_t starting_here = 0;
+std::atomic<uint64_t> next_start{1};
+
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return {};
@@ -357,11 +362,17 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         request.action = alias.action_ref;
         request.parameters = std::move(parameters);
         request.context = context;
-        request.inline_if_quick = true;  // its end then comes right here: see dispatch()
+        request.inline_if_quick = true;
         // Not durable: the reply waits for no commit (the record is still
         // saved); the end comes straight from the execution, on its thread.
+        // A quick run's end comes nested in start() below, on this thread:
+        // answered right there (before its records are saved) unless an
+        // ack, posted once start() returns, must go first; then the end
+        // waits in the queue, and dispatch() runs it after this job.
         Waiting to{m.adapter, m.channel, m.thread, alias.ref()};
-        request.on_end = [alive = alive_, to](const executions::Execution& e) {
+        uint64_t start_no = next_start.fetch_add(1, std::memory_order_relaxed);
+        bool answer_nested = !alias.ack_enabled();
+        request.on_end = [alive = alive_, to, start_no, answer_nested](const executions::Execution& e) {
             ChatCore* core;
             {
                 std::lock_guard lock(alive->mu);
@@ -369,7 +380,11 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
                 if (!core) return;
                 ++alive->handing_over;
             }
-            core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
+            if (answer_nested && starting_here == start_no) {
+                core->run({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
+            } else {
+                core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
+            }
             std::lock_guard lock(alive->mu);
             if (--alive->handing_over == 0) alive->cv.notify_all();
         };
@@ -378,6 +393,7 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
             std::lock_guard lock(mu_);
             ++outstanding_;
         }
+        starting_here = start_no;
         try {
             execution = host_.control().start(std::move(request));
         } catch (const core::ValidationError& e) {
@@ -385,6 +401,7 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         } catch (const std::exception& e) {
             reply(std::string("Sorry, it could not start: ") + e.what());
         }
+        starting_here = 0;
         if (!execution) {
             std::lock_guard lock(mu_);
             --outstanding_;

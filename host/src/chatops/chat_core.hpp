@@ -10,7 +10,8 @@
 // (on the caller's thread when the core is idle, else on a thread of the
 // core's own), so an ack always comes before its result; an execution's
 // end reaches it directly from the execution (not through the store), so a
-// reply waits for no disk. Announcements on route `chatops`
+// reply waits for no disk (a quick action's, run on the message's thread,
+// not even for its records to be queued). Announcements on route `chatops`
 // (chatops.post_message, from rules and workflows) are posted to the
 // channel they name, through the adapter they name or every adapter.
 #include <condition_variable>
@@ -54,7 +55,8 @@ public:
     // The adapter outlives the core (or is removed first).
     void add_adapter(Adapter& adapter);
 
-    // Queues a message; returns at once.
+    // Handles a message on this thread when the core is idle (a quick
+    // action's run and reply included), else queues it for whoever runs jobs.
     void receive(Message message);
 
     // Waits until every message received so far was handled and every
