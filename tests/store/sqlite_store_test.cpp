@@ -173,6 +173,29 @@ TEST_F(SqliteStore, ControlRequestsGoToTheOwnerInOrder) {
     EXPECT_TRUE(s->take_control_requests(this_process_owner()).empty()) << "taken once";
 }
 
+TEST_F(SqliteStore, ControlRequestsAreSeenAfterAnyCommitThatCouldMakeThem) {
+    // The tables are read only after a commit: another process's (a new
+    // request) or this one's (an execution it takes over).
+    auto s = open_sqlite_store(file_);
+    s->save(record("mine", "core.sleep", "running", 1, 0, this_process_owner()));
+    s->save(record("orphan", "core.sleep", "running", 1, 0, "42:42"));
+    s->flush();
+    EXPECT_TRUE(s->take_control_requests(this_process_owner()).empty());
+    EXPECT_TRUE(s->take_control_requests(this_process_owner()).empty());
+    auto other = open_sqlite_store(file_);
+    other->request_control({"mine", packhost::core::Control::cancel});
+    other->request_control({"orphan", packhost::core::Control::cancel});
+    auto taken = s->take_control_requests(this_process_owner());
+    ASSERT_EQ(taken.size(), 1u);
+    EXPECT_EQ(taken[0].execution_id, "mine");
+    EXPECT_TRUE(s->take_control_requests(this_process_owner()).empty());
+    s->save(record("orphan", "core.sleep", "running", 1, 0, this_process_owner()));  // continued here
+    s->flush();
+    taken = s->take_control_requests(this_process_owner());
+    ASSERT_EQ(taken.size(), 1u);
+    EXPECT_EQ(taken[0].execution_id, "orphan");
+}
+
 TEST_F(SqliteStore, WorkflowStatePartsReplaceAndPurgeWithTheExecution) {
     auto s = open_sqlite_store(file_);
     s->save(record("wf", "p.flow", "succeeded", 1, 100));

@@ -564,6 +564,17 @@ public:
     std::vector<ControlRequest> take_control_requests(const std::string& owner) override {
         std::lock_guard lock(write_mu_);
         std::vector<ControlRequest> out;
+        // Asked five times a second by a serve, busy or idle. A request is
+        // another process's commit (this one's own go straight to its
+        // scheduler), and becomes this process's when its execution does
+        // (a commit here): unless either happened since the last look, no
+        // table needs reading.
+        if (!data_version_) data_version_.emplace(writer_db_, "PRAGMA data_version");
+        data_version_->executeStep();
+        int64_t version = data_version_->getColumn(0).getInt64();
+        data_version_->reset();
+        sqlite3* db = writer_db_.getHandle();
+        if (version == control_looked_at_.first && sqlite3_total_changes64(db) == control_looked_at_.second) return out;
         std::vector<int64_t> ids;
         SQLite::Transaction tx(writer_db_);
         SQLite::Statement q(writer_db_,
@@ -584,6 +595,7 @@ public:
             d.reset();
         }
         tx.commit();
+        control_looked_at_ = {version, sqlite3_total_changes64(db)};  // past its own deletes
         return out;
     }
 
@@ -987,7 +999,10 @@ private:
     std::mutex read_mu_;  // reader_db_
     SQLite::Database reader_db_;
     std::optional<SQLite::Statement> insert_execution_, insert_output_, insert_state_, insert_trigger_,
-        insert_enforcement_;                           // before the databases go
+        insert_enforcement_, data_version_;  // before the databases go
+    // take_control_requests()'s last look: the other connections' commits
+    // (data_version) and this one's changes then; -1: never looked.
+    std::pair<int64_t, int64_t> control_looked_at_{-1, -1};
     std::optional<SQLite::Statement> api_key_lookup_;  // reader_db_'s, under read_mu_
     struct KnownApiKey {
         ApiKeyRecord record;
