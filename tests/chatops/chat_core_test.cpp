@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <mutex>
 
 #include "chatops/aliases/alias.hpp"
@@ -40,8 +39,8 @@ protected:
         std::vector<chatops::aliases::Alias> aliases;
         for (const auto& d : docs) aliases.push_back(chatops::aliases::Alias::parse(d, "test"));
         std::vector<std::string> problems;
-        core_ = std::make_unique<chatops::ChatCore>(
-            *host_, chatops::aliases::AliasIndex(std::move(aliases), problems), chatops::ChatOptions{});
+        core_ = std::make_unique<chatops::ChatCore>(*host_, chatops::aliases::AliasIndex(std::move(aliases), problems),
+                                                    chatops::ChatOptions{});
         ASSERT_TRUE(problems.empty());
         core_->add_adapter(*this);
     }

@@ -36,8 +36,7 @@ public:
 
     // An execution's every status as saved one by one from admission on.
     static std::vector<std::string> every_status() {
-        return {"st2.execution__create scheduled", "st2.execution__update running",
-                "st2.execution__update succeeded"};
+        return {"st2.execution__create scheduled", "st2.execution__update running", "st2.execution__update succeeded"};
     }
 
 private:

@@ -1,5 +1,7 @@
 #include "chatops/chat_core.hpp"
 
+#include <atomic>
+
 #include "chatops/aliases/alias_parameters.hpp"
 #include "chatops/help_text.hpp"
 #include "core/errors.hpp"
