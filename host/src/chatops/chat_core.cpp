@@ -182,7 +182,7 @@ void ChatCore::settle() {
     }
 }
 
-void ChatCore::run(const Job& job) {
+void ChatCore::run(Job& job) {
     try {
         if (job.message) {
             handle(*job.message);
@@ -383,7 +383,8 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
                 ++alive->handing_over;
             }
             if (answer_nested && starting_here == start_no) {
-                core->run({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
+                Job end{std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt};
+                core->run(end);
             } else {
                 core->dispatch({std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt});
             }
@@ -415,7 +416,7 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
             vars["execution"] = execution->to_json();
             vars["actionalias"] = alias.to_json();
             try {
-                ack = templates_.get(alias.ack["format"].get<std::string>())->render(expr::Context(vars));
+                ack = templates_.get(alias.ack["format"].get_ref<const std::string&>())->render(expr::Context(vars));
             } catch (const std::exception& e) {
                 ack = "(ack template of " + alias.ref() + ": " + e.what() + ")";
             }
@@ -424,7 +425,7 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
     }
 }
 
-void ChatCore::finished(const Finished& f) {
+void ChatCore::finished(Finished& f) {
     {
         std::lock_guard lock(mu_);
         --outstanding_;
@@ -432,11 +433,11 @@ void ChatCore::finished(const Finished& f) {
     const auto* alias = aliases_.find(f.to.alias_ref);
     if (alias && !alias->result_enabled()) return;
     Json vars = Json::object();
-    vars["execution"] = f.execution;
+    vars["execution"] = std::move(f.execution);
     std::string text;
     if (alias && alias->result.contains("format")) {
         try {
-            text = templates_.get(alias->result["format"].get<std::string>())->render(expr::Context(vars));
+            text = templates_.get(alias->result["format"].get_ref<const std::string&>())->render(expr::Context(vars));
         } catch (const std::exception& e) {
             text = "(result template of " + alias->ref() + ": " + e.what() + ")\n" + default_result(vars["execution"]);
         }

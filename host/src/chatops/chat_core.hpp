@@ -85,10 +85,10 @@ private:
     void dispatch(Job job);
     void enqueue(Job job);
     void announce(const std::string& payload);
-    void run(const Job& job);
+    void run(Job& job);  // takes what it needs from the job
     void handle(const Message& m);
     void run_command(const Message& m, const std::string& command);
-    void finished(const Finished& f);
+    void finished(Finished& f);
     void post(const std::string& adapter, const std::string& channel, const std::string& thread, std::string text);
     std::optional<std::string> command_of(const Message& m) const;
 
