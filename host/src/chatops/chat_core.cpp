@@ -1,6 +1,6 @@
 #include "chatops/chat_core.hpp"
 
-#include <atomic>
+#include <utility>
 
 #include "chatops/aliases/alias_parameters.hpp"
 #include "chatops/help_text.hpp"
@@ -21,10 +21,10 @@ const std::string kChatRoute = "st2.announcement__chatops";
 // thread (it is an adapter's thread, with its own work).
 constexpr int kDrainedByCaller = 4;
 
-// Which start() this thread is in (0: none), for an end that comes nested
-// in it: see run_command.
-thread_local uint64_t starting_here = 0;
-std::atomic<uint64_t> next_start{1};
+// The core whose job this thread is running (nullptr: none). An execution
+// that ends on such a thread is a quick one started by that job (the
+// others end on workers): see run_command.
+thread_local const ChatCore* running_here = nullptr;
 
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n");
@@ -183,6 +183,11 @@ void ChatCore::settle() {
 }
 
 void ChatCore::run(Job& job) {
+    struct Running {
+        const ChatCore* outer;
+        explicit Running(const ChatCore* core) : outer(std::exchange(running_here, core)) {}
+        ~Running() { running_here = outer; }
+    } running(this);
     try {
         if (job.message) {
             handle(*job.message);
@@ -367,14 +372,14 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         request.inline_if_quick = true;
         // Not durable: the reply waits for no commit (the record is still
         // saved); the end comes straight from the execution, on its thread.
-        // A quick run's end comes nested in start() below, on this thread:
-        // answered right there (before its records are saved) unless an
-        // ack, posted once start() returns, must go first; then the end
-        // waits in the queue, and dispatch() runs it after this job.
+        // A quick run's end comes nested in start() below, on this thread
+        // (running_here), and is answered right there, before its records
+        // are saved, unless an ack, posted once start() returns, must go
+        // first: then the end waits in the queue, and dispatch() runs it
+        // after this job.
         Waiting to{m.adapter, m.channel, m.thread, alias.ref()};
-        uint64_t start_no = next_start.fetch_add(1, std::memory_order_relaxed);
         bool answer_nested = !alias.ack_enabled();
-        request.on_end = [alive = alive_, to, start_no, answer_nested](const executions::Execution& e) {
+        request.on_end = [alive = alive_, to, answer_nested](const executions::Execution& e) {
             ChatCore* core;
             {
                 std::lock_guard lock(alive->mu);
@@ -382,7 +387,7 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
                 if (!core) return;
                 ++alive->handing_over;
             }
-            if (answer_nested && starting_here == start_no) {
+            if (answer_nested && running_here == core) {
                 Job end{std::nullopt, Finished{to, e.id(), e.to_json()}, std::nullopt};
                 core->run(end);
             } else {
@@ -396,7 +401,6 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
             std::lock_guard lock(mu_);
             ++outstanding_;
         }
-        starting_here = start_no;
         try {
             execution = host_.control().start(std::move(request));
         } catch (const core::ValidationError& e) {
@@ -404,7 +408,6 @@ void ChatCore::run_command(const Message& m, const std::string& text) {
         } catch (const std::exception& e) {
             reply(std::string("Sorry, it could not start: ") + e.what());
         }
-        starting_here = 0;
         if (!execution) {
             std::lock_guard lock(mu_);
             --outstanding_;

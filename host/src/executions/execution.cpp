@@ -221,7 +221,7 @@ std::vector<store::ExecutionRecord> Execution::records_of_each_status(const core
     out.reserve(statuses.size());
     // log[0] is `requested`, never saved on its own: the first record of
     // an execution is its admission (`scheduled`).
-    for (size_t i = 1; i + 1 < statuses.size() && i < log.size(); ++i) {
+    for (size_t i = 1; i + 1 < statuses.size(); ++i) {
         store::ExecutionRecord r = last;
         r.status = statuses[i].status;
         r.result = Json();
