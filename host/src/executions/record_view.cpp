@@ -22,7 +22,9 @@ Json record_view(store::ExecutionRecord&& r, const std::vector<store::OutputReco
     a.emplace_back("name", dot == std::string::npos ? r.action : r.action.substr(dot + 1));
     a.emplace_back("runner_type", r.runner_type);
     put("action", std::move(action));
-    put("runner", Json::object({{"name", std::move(r.runner_type)}}));
+    Json runner = Json::object();
+    runner.get_ref<Json::object_t&>().emplace_back("name", std::move(r.runner_type));
+    put("runner", std::move(runner));
     put("parameters", std::move(r.parameters));
     put("status", core::to_string(r.status));
     put("result", std::move(r.result));
@@ -36,16 +38,12 @@ Json record_view(store::ExecutionRecord&& r, const std::vector<store::OutputReco
     }
     put("context", std::move(r.context));
     if (!r.parent.empty()) put("parent", std::move(r.parent));
-    auto log = Json::array();
-    log.get_ref<Json::array_t&>().reserve(r.log.size());
+    // Each stored entry is {status, timestamp in µs}: the time is rewritten
+    // in place, so the entries keep their order and are not rebuilt.
     for (auto& e : r.log) {
-        Json entry = Json::object();
-        auto& x = entry.get_ref<Json::object_t&>();
-        x.emplace_back("status", std::move(e["status"]));
-        x.emplace_back("timestamp", core::iso8601(e["timestamp"].get<int64_t>()));
-        log.push_back(std::move(entry));
+        if (auto t = e.find("timestamp"); t != e.end() && t->is_number_integer()) *t = core::iso8601(t->get<int64_t>());
     }
-    put("log", std::move(log));
+    put("log", r.log.is_array() ? std::move(r.log) : Json::array());
     if (output && !output->empty()) {
         auto out = Json::array();
         for (const auto& c : *output) out.push_back({{"output_type", c.stream}, {"data", c.data}});
