@@ -42,9 +42,9 @@ std::vector<std::string> keys_of(const Json& j) {
 
 TEST(RecordView, StackStormFieldsInOrder) {
     Json v = record_view(finished_record());
-    EXPECT_EQ(keys_of(v), (std::vector<std::string>{"id", "action", "runner", "parameters", "status", "result",
-                                                    "start_timestamp", "end_timestamp", "elapsed_seconds", "context",
-                                                    "log"}));
+    EXPECT_EQ(keys_of(v),
+              (std::vector<std::string>{"id", "action", "runner", "parameters", "status", "result", "start_timestamp",
+                                        "end_timestamp", "elapsed_seconds", "context", "log"}));
     EXPECT_EQ(v["action"], (Json{{"ref", "core.echo"}, {"pack", "core"}, {"name", "echo"}, {"runner_type", "native"}}));
     EXPECT_EQ(v["runner"], (Json{{"name", "native"}}));
     EXPECT_EQ(v["status"], "succeeded");
