@@ -3,12 +3,15 @@
 // store) and answers StackStorm's REST API on --bind, until SIGINT or
 // SIGTERM; then it stops accepting, lets running executions finish for
 // --drain-seconds and exits 0.
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -29,7 +32,31 @@ namespace packhost::cli {
 namespace {
 
 std::atomic<bool> stop_requested{false};
-extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+// The main thread sleeps reading this until a stop signal writes to it
+// (write() is safe in a signal handler; nothing wakes an idle serve).
+int stop_fd = -1;
+extern "C" void on_stop_signal(int) {
+    int saved = errno;
+    stop_requested.store(true);
+    uint64_t one = 1;
+    if (stop_fd >= 0 && ::write(stop_fd, &one, sizeof one) < 0) {
+        // The counter is full or the descriptor gone: the flag is set anyway.
+    }
+    errno = saved;
+}
+
+void wait_for_stop_signal() {
+    bool blocking = stop_fd >= 0;  // else (no eventfd) the flag is looked at now and then
+    while (!stop_requested.load()) {
+        uint64_t count = 0;
+        if (!blocking) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } else if (::read(stop_fd, &count, sizeof count) < 0 && errno != EINTR) {
+            core::log::warn("serve: cannot wait for a stop signal ({}); looking every 100 ms", std::strerror(errno));
+            blocking = false;
+        }
+    }
+}
 
 // As given on the command line; empty when not (the settings decide).
 struct ServeArgs {
@@ -74,6 +101,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
         throw core::ValidationError("--no-auth is only allowed on a loopback address (127.0.0.1, ::1); " + address +
                                     " would let anyone on the network run actions");
     }
+    if (stop_fd < 0) stop_fd = ::eventfd(0, EFD_CLOEXEC);
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
@@ -171,10 +199,8 @@ void serve(AppContext& ctx, const ServeArgs& args) {
     int64_t rules_generation = store ? store->config_generation() : 0;
     load_rules();
     sensors->start();
-    auto next_check = std::chrono::steady_clock::now();
     events::rules::Dispatcher dispatcher(engine, host.triggers(), [&] {
-        if (!store || std::chrono::steady_clock::now() < next_check) return;
-        next_check = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        if (!store) return;
         int64_t now = store->config_generation();
         if (now == rules_generation) return;
         rules_generation = now;
@@ -192,7 +218,7 @@ void serve(AppContext& ctx, const ServeArgs& args) {
               << " unfinished workflow(s)" << (no_auth ? "; no authentication" : "") << std::endl;
     for (const auto& e : continued)
         std::cout << "continuing " << e->id() << " (" << e->action().ref << ")" << std::endl;
-    while (!stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    wait_for_stop_signal();
 
     std::cout << "packhost stopping: no new requests; waiting up to " << drain_seconds << " s for running executions"
               << std::endl;

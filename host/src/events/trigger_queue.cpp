@@ -20,10 +20,19 @@ TriggerQueue::Pushed TriggerQueue::try_push(TriggerInstance instance) {
 
 std::vector<TriggerInstance> TriggerQueue::wait_drain(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
-    arrived_.wait_for(lock, timeout, [&] { return !queue_.empty(); });
+    arrived_.wait_for(lock, timeout, [&] { return !queue_.empty() || woken_; });
+    woken_ = false;
     std::vector<TriggerInstance> out(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
     queue_.clear();
     return out;
+}
+
+void TriggerQueue::wake_consumer() {
+    {
+        std::lock_guard lock(mu_);
+        woken_ = true;
+    }
+    arrived_.notify_all();
 }
 
 void TriggerQueue::set_when_full(WhenFull when_full) {

@@ -38,8 +38,11 @@ public:
     // Everything queued so far, oldest first.
     std::vector<TriggerInstance> drain();
     // The same, waiting up to `timeout` for something to arrive (the rules
-    // engine's consumer).
+    // engine's consumer), or for wake_consumer().
     std::vector<TriggerInstance> wait_drain(std::chrono::milliseconds timeout);
+    // Ends the consumer's current (or next) wait_drain() now, empty-handed
+    // if nothing is queued: how it is told to stop without polling.
+    void wake_consumer();
     // Once a consumer drains it, a full queue refuses instead of dropping.
     void set_when_full(WhenFull when_full);
     size_t size() const;
@@ -53,6 +56,7 @@ private:
     WhenFull when_full_;
     std::deque<TriggerInstance> queue_;
     uint64_t dropped_ = 0;
+    bool woken_ = false;
 };
 
 }  // namespace packhost::events

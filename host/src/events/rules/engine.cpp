@@ -136,15 +136,23 @@ Dispatcher::Dispatcher(Engine& engine, TriggerQueue& queue, std::function<void()
     : engine_(engine), queue_(queue), between_(std::move(between)) {
     queue_.set_when_full(TriggerQueue::WhenFull::refuse);
     thread_ = std::thread([this] {
+        using clock = std::chrono::steady_clock;
+        auto next_between = clock::now();
         while (!stopping_) {
-            if (between_) {
+            if (between_ && clock::now() >= next_between) {
                 try {
                     between_();
                 } catch (const std::exception& e) {
                     core::log::error("rules: {}", e.what());
                 }
+                next_between = clock::now() + kBetweenEvery;
             }
-            for (const auto& instance : queue_.wait_drain(std::chrono::milliseconds(100))) {
+            auto wait = kBetweenEvery;
+            if (between_) {
+                wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(next_between - clock::now()),
+                                  std::chrono::milliseconds(1), kBetweenEvery);
+            }
+            for (const auto& instance : queue_.wait_drain(wait)) {
                 try {
                     engine_.process(instance);
                 } catch (const std::exception& e) {
@@ -157,6 +165,7 @@ Dispatcher::Dispatcher(Engine& engine, TriggerQueue& queue, std::function<void()
 
 Dispatcher::~Dispatcher() {
     stopping_ = true;
+    queue_.wake_consumer();
     thread_.join();
     queue_.set_when_full(TriggerQueue::WhenFull::drop_oldest);
 }

@@ -5,6 +5,7 @@
 // enforcement (the execution started, or why none could be). A Dispatcher
 // feeds it from the trigger queue on a thread of its own.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -69,12 +70,16 @@ private:
 // dropping the oldest.
 class Dispatcher {
 public:
-    // `between` (optional) runs on the dispatcher's thread between batches,
-    // at least every 100 ms: where rules are reloaded, never during process().
+    // `between` (optional) runs on the dispatcher's thread once a second,
+    // between batches: where rules are reloaded, never during process().
+    // An idle dispatcher sleeps until a trigger instance, that second or
+    // its stop.
     Dispatcher(Engine& engine, TriggerQueue& queue, std::function<void()> between = nullptr);
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
+
+    static constexpr std::chrono::milliseconds kBetweenEvery{1000};
 
 private:
     Engine& engine_;
