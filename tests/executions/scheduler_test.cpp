@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "core/errors.hpp"
@@ -17,6 +19,7 @@
 using namespace packhost;
 using executions::Status;
 using json = packhost::Json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -290,7 +293,6 @@ protected:
     // Runs core.echo as chat does; `at_end` is what the stream had said of
     // it when on_end was called.
     std::shared_ptr<executions::Execution> echo(bool durable, std::vector<std::string>* at_end = nullptr) {
-        said_.clear();
         executions::Request r;
         r.action = "core.echo";
         r.parameters = {{"message", "hi"}};
@@ -316,15 +318,21 @@ const std::vector<std::string> kEveryStatus = packhost::testing::ExecutionEventL
 
 TEST_F(RecordedRuns, AQuickRunOnTheCallersThreadIsRecordedAfterItsEndIsHandedOverStatusByStatus) {
     for (int i = 0; i < 3; ++i) echo(false);  // now known to be quick
+    ASSERT_TRUE(said_.clear_after(3 * kEveryStatus.size(), 10s));
     std::vector<std::string> at_end{"not called"};
     auto e = echo(false, &at_end);
     ASSERT_EQ(e->status(), Status::succeeded);
     EXPECT_TRUE(at_end.empty()) << "nothing was saved before the caller had the end";
-    // submit() returned on the caller's thread: every record is saved by now,
-    // each status as the stream would have shown it as it happened.
-    EXPECT_EQ(said_.said(), kEveryStatus);
-    host_->store()->flush();
-    auto r = host_->store()->execution(e->id());
+    // Then a worker saves every record, each status as the stream would
+    // have shown it as it happened.
+    EXPECT_TRUE(said_.wait_for(kEveryStatus, 10s)) << ::testing::PrintToString(said_.said());
+    // The stream tells of a record just before it is queued for the store.
+    std::optional<store::ExecutionRecord> r;
+    for (int i = 0; i < 500 && !(r && r->status == Status::succeeded); ++i) {
+        if (i > 0) std::this_thread::sleep_for(20ms);
+        host_->store()->flush();
+        r = host_->store()->execution(e->id());
+    }
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, Status::succeeded);
     EXPECT_EQ(r->result["message"], "hi");
@@ -334,8 +342,24 @@ TEST_F(RecordedRuns, AQuickRunOnTheCallersThreadIsRecordedAfterItsEndIsHandedOve
     EXPECT_NE(r->end_us, 0);
 }
 
+// The records a worker is to save are saved even when the host stops before
+// a worker took them: by the worker, or by the shutdown that stops the pool.
+TEST_F(RecordedRuns, AQuickRunIsRecordedEvenWhenTheHostStopsRightAfterIt) {
+    for (int i = 0; i < 3; ++i) echo(false);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 20; ++i) ids.push_back(echo(false)->id());
+    host_->scheduler().shutdown();
+    host_->store()->flush();
+    for (const auto& id : ids) {
+        auto r = host_->store()->execution(id);
+        ASSERT_TRUE(r) << id;
+        EXPECT_EQ(r->status, Status::succeeded) << id;
+    }
+}
+
 TEST_F(RecordedRuns, ADurableRunIsRecordedAsItGoesEvenOnTheCallersThread) {
     for (int i = 0; i < 3; ++i) echo(true);
+    ASSERT_TRUE(said_.clear_after(3 * kEveryStatus.size(), 10s));
     std::vector<std::string> at_end;
     auto e = echo(true, &at_end);
     ASSERT_EQ(e->status(), Status::succeeded);

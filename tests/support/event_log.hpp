@@ -2,6 +2,8 @@
 // What an event bus said of one action's executions, as "type status"
 // ("st2.execution__update running"), in order: for tests that check when
 // records were saved against something else the host did.
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -15,8 +17,11 @@ public:
     ExecutionEventLog(events::EventBus& bus, std::string ref) : bus_(bus), ref_(std::move(ref)) {
         token_ = bus_.subscribe([this](const events::EventPtr& e) {
             if (e->ref == ref_) {
-                std::lock_guard lock(mu_);
-                said_.push_back(e->type + " " + e->status);
+                {
+                    std::lock_guard lock(mu_);
+                    said_.push_back(e->type + " " + e->status);
+                }
+                changed_.notify_all();
             }
             return true;
         });
@@ -28,6 +33,20 @@ public:
     std::vector<std::string> said() const {
         std::lock_guard lock(mu_);
         return said_;
+    }
+    // Waits until it has said exactly `expected` (false if not within
+    // `timeout`): for records saved after the call that caused them returned.
+    bool wait_for(const std::vector<std::string>& expected, std::chrono::milliseconds timeout) const {
+        std::unique_lock lock(mu_);
+        return changed_.wait_for(lock, timeout, [&] { return said_ == expected; });
+    }
+    // Once the first `count` events have come (the runs before, whose
+    // records may be saved after they returned), forgets them.
+    bool clear_after(size_t count, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mu_);
+        if (!changed_.wait_for(lock, timeout, [&] { return said_.size() >= count; })) return false;
+        said_.clear();
+        return true;
     }
     void clear() {
         std::lock_guard lock(mu_);
@@ -44,6 +63,7 @@ private:
     const std::string ref_;
     uint64_t token_ = 0;
     mutable std::mutex mu_;
+    mutable std::condition_variable changed_;
     std::vector<std::string> said_;
 };
 

@@ -107,9 +107,11 @@ public:
 
     // Set before it is admitted: its records wait for its end (see
     // Scheduler::launch), and the store and event stream get every status
-    // at once then.
+    // at once then, from a worker.
     void defer_records() { records_deferred_ = true; }
     bool records_deferred() const { return records_deferred_; }
+    // True once: whoever gets it saves the deferred records.
+    bool take_deferred_records() { return records_pending_.exchange(false) && records_deferred_; }
 
 private:
     store::ExecutionRecord record_to_save(const core::SecretBox* secrets, bool show_secrets) const;
@@ -140,6 +142,7 @@ private:
     std::function<void(const Execution&)> on_end_;  // see set_on_end
     std::string process_;                           // "pid:start" of the process group it started
     bool records_deferred_ = false;
+    std::atomic<bool> records_pending_{true};
 
     std::atomic<bool> cancel_requested_{false};
     std::atomic<bool> deadline_passed_{false};

@@ -39,9 +39,9 @@ struct Request {
     bool durable = false;
     // Called once when the execution ends, on the thread that ends it, right
     // after its final record is queued for the store (not yet committed),
-    // or before its records are queued when it runs on the caller's thread
-    // (inline_if_quick): for callers that answer someone (chat) without
-    // waiting on the store.
+    // or before its records are saved (by a worker, afterwards) when it runs
+    // on the caller's thread (inline_if_quick): for callers that answer
+    // someone (chat) without waiting on the store.
     std::function<void(const Execution&)> on_end = nullptr;
     // The caller waits for the end (chat): an in-process action whose runs
     // lately took under SchedulerOptions::inline_below is run on the caller's thread instead of
@@ -160,6 +160,8 @@ private:
     void on_deadline(const std::weak_ptr<Execution>& weak);
     // Terminal transition, recorded in the store when it happens.
     bool close(Execution& e, Status status, Json result, std::optional<Status> only_from = std::nullopt);
+    // The records a quick run on its caller's thread held back (defer_records), once.
+    void save_deferred_records(Execution& e);
     // Waits for a record before a child execution starts a process; false
     // (with the failure in outcome) when the store cannot write it.
     bool durable_before_spawn(const Execution& e, uint64_t ticket, actions::RunOutcome& outcome);
