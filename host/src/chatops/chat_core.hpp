@@ -11,9 +11,10 @@
 // core's own), so an ack always comes before its result; an execution's
 // end reaches it directly from the execution (not through the store), so a
 // reply waits for no disk (a quick action's, run on the message's thread,
-// not even for its records, saved by a worker afterwards). Announcements on route `chatops`
-// (chatops.post_message, from rules and workflows) are posted to the
-// channel they name, through the adapter they name or every adapter.
+// not even for its records, saved by a worker afterwards). Announcements
+// on route `chatops` (chatops.post_message, from rules and workflows) are
+// posted to the channel they name, through the adapter they name or every
+// adapter.
 #include <condition_variable>
 #include <deque>
 #include <functional>

@@ -344,11 +344,8 @@ bool Scheduler::close(Execution& e, Status status, Json result, std::optional<St
         // reply woke (a local IRC server) on this CPU, expecting this thread
         // to sleep next; building three records here first held the reply
         // up by ~0.1 ms while the other CPU sat idle.
-        if (auto keep = history_.find(e.id()); keep && !shut_down_.load(std::memory_order_acquire)) {
-            pool_.post(std::move(keep));
-        } else {
-            save_deferred_records(e);
-        }
+        auto keep = history_.find(e.id());
+        if (!keep || !pool_.post(std::move(keep))) save_deferred_records(e);  // a stopping pool takes none
     }
     return true;
 }

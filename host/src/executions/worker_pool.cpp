@@ -41,14 +41,15 @@ void WorkerPool::start_worker() {
 
 WorkerPool::~WorkerPool() { stop(std::chrono::milliseconds(2000)); }
 
-void WorkerPool::post(Job job) {
+bool WorkerPool::post(Job job) {
     if (t_pool == this && !t_next) {
         t_next = std::move(job);
-        return;
+        return true;
     }
     bool wake;
     {
         std::lock_guard lock(mu_);
+        if (stopping_) return false;
         queue_.push_back(std::move(job));
         queued_.fetch_add(1, std::memory_order_release);
         // Every started worker is busy with one already: start another.
@@ -57,6 +58,7 @@ void WorkerPool::post(Job job) {
         wake = sleepers_ > 0;
     }
     if (wake) cv_.notify_one();
+    return true;
 }
 
 void WorkerPool::loop(Worker& self) {

@@ -27,7 +27,8 @@ public:
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
-    void post(Job job);
+    // False (the job not taken) once stop() has begun.
+    bool post(Job job);
 
     // Stops taking jobs, lets running ones finish for up to `grace`, and
     // returns the jobs that never started. A worker still stuck in an action
