@@ -108,10 +108,11 @@ public:
     // Set before it is admitted: its records wait for its end (see
     // Scheduler::launch), and the store and event stream get every status
     // at once then, from a worker.
-    void defer_records() { records_deferred_ = true; }
-    bool records_deferred() const { return records_deferred_; }
-    // True once: whoever gets it saves the deferred records.
-    bool take_deferred_records() { return records_pending_.exchange(false) && records_deferred_; }
+    void defer_records() { records_held_.store(true, std::memory_order_relaxed); }
+    bool records_deferred() const { return records_held_.load(std::memory_order_relaxed); }
+    // True once, for a deferred execution: whoever gets it saves the records
+    // (any later record is saved as it comes).
+    bool take_deferred_records() { return records_held_.exchange(false); }
 
 private:
     store::ExecutionRecord record_to_save(const core::SecretBox* secrets, bool show_secrets) const;
@@ -141,8 +142,7 @@ private:
     std::shared_ptr<actions::DeferredRun> deferred_;
     std::function<void(const Execution&)> on_end_;  // see set_on_end
     std::string process_;                           // "pid:start" of the process group it started
-    bool records_deferred_ = false;
-    std::atomic<bool> records_pending_{true};
+    std::atomic<bool> records_held_{false};         // see defer_records
 
     std::atomic<bool> cancel_requested_{false};
     std::atomic<bool> deadline_passed_{false};

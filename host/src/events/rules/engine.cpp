@@ -1,6 +1,7 @@
 #include "events/rules/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "core/clock.hpp"
@@ -15,6 +16,9 @@ Engine::Engine(const actions::Registry& registry, store::Store* store, store::Da
     : registry_(registry), store_(store), datastore_(datastore), start_(std::move(start)) {}
 
 namespace {
+
+// How often the dispatcher runs `between` (the rules' reload look).
+constexpr std::chrono::milliseconds kBetweenEvery{1000};
 
 std::string parameters_key(const Json& parameters) {
     return parameters.is_object() && !parameters.empty() ? parameters.dump() : std::string();

@@ -5,7 +5,6 @@
 // enforcement (the execution started, or why none could be). A Dispatcher
 // feeds it from the trigger queue on a thread of its own.
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -78,8 +77,6 @@ public:
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
-
-    static constexpr std::chrono::milliseconds kBetweenEvery{1000};
 
 private:
     Engine& engine_;
