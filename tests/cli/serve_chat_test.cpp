@@ -127,6 +127,66 @@ TEST(ServeChat, SlackEventsRunAliasesAndTheRepliesGoThroughTheWebApi) {
     for (const auto& e : all) EXPECT_EQ(e["context"]["chatops"]["adapter"], "slack");
 }
 
+// Slack's own shapes for one message, as message.channels and app_mention
+// deliver it (https://api.slack.com/events/message.channels, /app_mention).
+std::string channel_event(const std::string& type, const std::string& text, const std::string& ts) {
+    json event = {{"type", type}, {"user", "U061F7AUR"}, {"text", text},
+                  {"ts", ts},     {"channel", "C3"},     {"event_ts", ts}};
+    if (type == "message") event["channel_type"] = "channel";
+    return json{
+        {"token", "x"}, {"team_id", "T1"}, {"type", "event_callback"}, {"event_id", "Ev" + ts}, {"event", event}}
+        .dump();
+}
+
+TEST(ServeChat, AMessageDeliveredAsBothMessageAndAppMentionRunsOnce) {
+    // An app subscribed to app_mention and message.channels gets a message
+    // that mentions it twice, one event of each type with the message's ts.
+    TempDir home("packhost-slack-twice");
+    FakeSlack slack(kToken);
+    uint16_t port = free_port();
+    auto env = slack_env(home, slack);
+    std::atomic<bool> done{false};
+    std::vector<int> statuses;
+    std::vector<json> posts;
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        wait_until_serving(c);
+        for (const auto& body : {
+                 // the prefix and a mention: a command either way
+                 channel_event("message", "!echo twice <@U0LAN0Z89>", "1.000001"),
+                 channel_event("app_mention", "!echo twice <@U0LAN0Z89>", "1.000001"),
+                 // addressed by the mention only: a command as app_mention, chatter as a message
+                 channel_event("message", "<@U0LAN0Z89> echo mentioned", "1.000002"),
+                 channel_event("app_mention", "<@U0LAN0Z89> echo mentioned", "1.000002"),
+                 // the app_mention first
+                 channel_event("app_mention", "!echo other way round", "1.000003"),
+                 channel_event("message", "!echo other way round", "1.000003"),
+                 // the same text again is another message (another ts)
+                 channel_event("message", "!echo twice <@U0LAN0Z89>", "1.000004"),
+             }) {
+            statuses.push_back(send_event(c, body).status);
+        }
+        posts = slack.posts(4, 20s);
+        // Anything run twice would have been posted before this one.
+        statuses.push_back(send_event(c, channel_event("message", "!echo last", "1.000005")).status);
+        auto more = slack.posts(5, 20s);
+        if (more.size() == 5) posts.push_back(more.back());
+        done = true;
+    });
+    auto serve = run_process_signal_when(packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env,
+                                         SIGTERM, [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    EXPECT_EQ(statuses, std::vector<int>(8, 200));
+    std::vector<std::string> texts;
+    for (const auto& p : posts) texts.push_back(p.value("text", ""));
+    EXPECT_EQ(texts, (std::vector<std::string>{"twice <@U0LAN0Z89>", "mentioned", "other way round",
+                                               "twice <@U0LAN0Z89>", "last"}))
+        << serve.err;
+    auto listed = run_process(packhost_argv({"execution", "list", "--json"}), env);
+    EXPECT_EQ(json::parse(listed.out, nullptr, false).size(), 5u) << listed.out;
+}
+
 TEST(ServeChat, RulesAndTheApiPostThroughChatopsPostMessage) {
     // chatops.post_message is an announcement on route chatops, which the
     // chat side posts through the adapter it names: here from a REST request

@@ -287,10 +287,15 @@ void ChatCore::announce(const std::string& payload) {
     for (const auto& name : names) post(name, channel, thread, message);
 }
 
+bool ChatCore::is_command(const Message& m) const {
+    if (m.text.size() <= options_.max_message_bytes) return command_of(m).has_value();
+    return command_of(Message{m.adapter, m.user, m.channel, m.thread, m.text.substr(0, 256), m.addressed}).has_value();
+}
+
 void ChatCore::handle(const Message& m) {
     auto reply = [&](std::string text) { post(m.adapter, m.channel, m.thread, std::move(text)); };
     if (m.text.size() > options_.max_message_bytes) {
-        if (command_of(Message{m.adapter, m.user, m.channel, m.thread, m.text.substr(0, 256), m.addressed})) {
+        if (is_command(m)) {
             reply("That message is " + std::to_string(m.text.size()) + " bytes; I read at most " +
                   std::to_string(options_.max_message_bytes) + ".");
         }

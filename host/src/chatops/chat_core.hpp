@@ -60,6 +60,12 @@ public:
     // action's run and reply included), else queues it for whoever runs jobs.
     void receive(Message message);
 
+    // Whether `m` is addressed to the bot (the prefix, its name, or the
+    // adapter says so); a message too long to read is judged by its start.
+    // For adapters that must tell commands from chatter before handing
+    // them over (Slack's duplicate deliveries).
+    bool is_command(const Message& m) const;
+
     // Waits until every message received so far was handled and every
     // execution they started has had its result posted, or `timeout`
     // passes. False on timeout.

@@ -88,6 +88,23 @@ TEST(SlackEvents, MentionsAndMessagesBecomeChatMessages) {
     EXPECT_TRUE(m->addressed);
 }
 
+TEST(SlackEvents, AMessagesTwoDeliveriesHaveOneKey) {
+    Json mention = callback(
+        {{"type", "app_mention"}, {"user", "U1"}, {"text", "<@U0LAN0Z89> hi"}, {"ts", "1.000016"}, {"channel", "C1"}});
+    Json message = callback({{"type", "message"},
+                             {"user", "U1"},
+                             {"text", "<@U0LAN0Z89> hi"},
+                             {"ts", "1.000016"},
+                             {"channel", "C1"},
+                             {"channel_type", "channel"}});
+    EXPECT_EQ(slack_message_key(mention), "C1/1.000016");
+    EXPECT_EQ(slack_message_key(message), slack_message_key(mention));
+    message["event"]["channel"] = "C2";  // a ts is unique within its channel only
+    EXPECT_NE(slack_message_key(message), slack_message_key(mention));
+    EXPECT_EQ(slack_message_key(callback({{"type", "message"}, {"user", "U1"}, {"channel", "C1"}})), "");
+    EXPECT_EQ(slack_message_key(Json::array()), "");
+}
+
 TEST(SlackEvents, TheBotsOwnPostsEditsAndOtherEventsAreNotRead) {
     EXPECT_FALSE(
         slack_message(callback({{"type", "message"}, {"bot_id", "B1"}, {"text", "!echo loop"}, {"channel", "C1"}})));

@@ -107,6 +107,15 @@ std::optional<Message> slack_message(const Json& callback) {
     return m;
 }
 
+std::string slack_message_key(const Json& callback) {
+    auto e = callback.find("event");
+    if (e == callback.end() || !e->is_object()) return "";
+    auto ts = e->find("ts");
+    auto channel = e->find("channel");
+    if (ts == e->end() || !ts->is_string() || channel == e->end() || !channel->is_string()) return "";
+    return channel->get<std::string>() + "/" + ts->get<std::string>();
+}
+
 SlackAdapter::SlackAdapter(ChatCore& core, SlackOptions options) : core_(core), options_(std::move(options)) {
     while (!options_.api_url.empty() && options_.api_url.back() == '/') options_.api_url.pop_back();
     sender_ = std::thread([this] { send_loop(); });
@@ -215,8 +224,25 @@ http::Response SlackAdapter::handle(const http::Request& request) {
     // A retry of an event this host already took (Slack did not hear back
     // in time): taken once is enough.
     if (!request.header("x-slack-retry-num").empty()) return http::Response::json(200, Json::object());
-    if (auto m = slack_message(body)) core_.receive(std::move(*m));
+    auto m = slack_message(body);
+    // A message that mentions the bot comes as app_mention and as message
+    // (one channel, one ts) when the app subscribes to both. Chatter is let
+    // go without being remembered: "<@bot> echo hi" is no command as a
+    // message event, only as its app_mention twin, whichever comes first.
+    if (m && core_.is_command(*m) && first_delivery(slack_message_key(body))) core_.receive(std::move(*m));
     return http::Response::json(200, Json::object());
+}
+
+bool SlackAdapter::first_delivery(const std::string& key) {
+    if (key.empty()) return true;
+    std::lock_guard lock(seen_mu_);
+    if (!seen_.insert(key).second) return false;
+    seen_order_.push_back(key);
+    if (seen_order_.size() > kRemembered) {
+        seen_.erase(seen_order_.front());
+        seen_order_.pop_front();
+    }
+    return true;
 }
 
 }  // namespace packhost::chatops::adapters

@@ -8,13 +8,16 @@
 // compared in constant time, and the timestamp within 300 s of now; anything
 // else is 401 and nothing runs. The answer goes back at once (Slack wants it
 // within 3 s), the command runs afterwards; Slack's retries
-// (X-Slack-Retry-Num) are acknowledged and ignored.
+// (X-Slack-Retry-Num) are acknowledged and ignored, and so is the second
+// delivery of one message (an app subscribed to app_mention and message.*
+// gets a message that mentions it as both).
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 
 #include "chatops/chat_core.hpp"
 #include "chatops/chat_message.hpp"
@@ -39,6 +42,9 @@ std::string slack_signature(const std::string& signing_secret, const std::string
 // The chat message an Events API event_callback carries, or nullopt for one
 // the bot does not read (its own posts, edits, other event types).
 std::optional<Message> slack_message(const Json& callback);
+// Which message an event_callback is about ("channel/ts"): the same for a
+// message's app_mention and message events; "" when it does not say.
+std::string slack_message_key(const Json& callback);
 
 class SlackAdapter final : public Adapter {
 public:
@@ -57,6 +63,10 @@ public:
 private:
     void send_loop();
     void send(const Reply& reply);
+    // False when the message `key` names was taken already (the last
+    // kRemembered are kept); an empty key is always new.
+    bool first_delivery(const std::string& key);
+    static constexpr size_t kRemembered = 1024;
 
     const std::string name_ = "slack";
     ChatCore& core_;
@@ -65,6 +75,9 @@ private:
     std::condition_variable cv_;
     std::deque<Reply> outbox_;
     bool stopping_ = false;
+    std::mutex seen_mu_;
+    std::unordered_set<std::string> seen_;  // channel and ts of the messages taken
+    std::deque<std::string> seen_order_;    // oldest first
     std::thread sender_;
 };
 
