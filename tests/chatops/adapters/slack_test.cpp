@@ -88,6 +88,31 @@ TEST(SlackEvents, MentionsAndMessagesBecomeChatMessages) {
     EXPECT_TRUE(m->addressed);
 }
 
+// Slack's formatting (https://api.slack.com/reference/surfaces/formatting),
+// read back as hubot-slack's formatter does.
+std::string read_back(const std::string& text, const std::string& type = "message") {
+    auto m =
+        slack_message(callback({{"type", type}, {"user", "U1"}, {"text", text}, {"ts", "1.0"}, {"channel", "C1"}}));
+    return m ? m->text : "(not read)";
+}
+
+TEST(SlackEvents, LinksChannelsAndMentionsAreReadBackAsTyped) {
+    EXPECT_EQ(read_back("!run core.http url=<https://example.com/a?b=1&amp;c=2>"),
+              "!run core.http url=https://example.com/a?b=1&c=2");
+    EXPECT_EQ(read_back("open <https://example.com|example.com> now"), "open https://example.com now");
+    EXPECT_EQ(read_back("<http://x.io/p|click here>"), "click here (http://x.io/p)");
+    EXPECT_EQ(read_back("mail <mailto:bob@x.io|bob@x.io>"), "mail bob@x.io");
+    EXPECT_EQ(read_back("in <#C024BE7LR|general> and <#C024BE7LR>"), "in #general and <#C024BE7LR>");
+    EXPECT_EQ(read_back("ask <@U024BE7LH|bob> or <@U024BE7LH>"), "ask @bob or <@U024BE7LH>");
+    EXPECT_EQ(read_back("<!here> <!channel> <!subteam^SAZ94GDB8|@ops> <!date^1392734382^{date}|Feb 18>"),
+              "@here @channel @ops Feb 18");
+    // What the user typed as < and > arrives escaped: never a link.
+    EXPECT_EQ(read_back("a &lt;b|c&gt; &amp;&lt;"), "a <b|c> &<");
+    EXPECT_EQ(read_back("x <> y < z"), "x <> y < z");
+    EXPECT_EQ(read_back("<@U0LAN0Z89> echo <https://x.io>", "app_mention"), " echo https://x.io");
+    EXPECT_EQ(read_back("<@U0LAN0Z89|packhost> echo hi", "app_mention"), " echo hi");
+}
+
 TEST(SlackEvents, AMessagesTwoDeliveriesHaveOneKey) {
     Json mention = callback(
         {{"type", "app_mention"}, {"user", "U1"}, {"text", "<@U0LAN0Z89> hi"}, {"ts", "1.000016"}, {"channel", "C1"}});
@@ -103,6 +128,15 @@ TEST(SlackEvents, AMessagesTwoDeliveriesHaveOneKey) {
     EXPECT_NE(slack_message_key(message), slack_message_key(mention));
     EXPECT_EQ(slack_message_key(callback({{"type", "message"}, {"user", "U1"}, {"channel", "C1"}})), "");
     EXPECT_EQ(slack_message_key(Json::array()), "");
+}
+
+TEST(SlackWebApi, RetryAfterIsReadInAnyCase) {
+    EXPECT_EQ(slack_retry_after("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n"), 30);
+    EXPECT_EQ(slack_retry_after("HTTP/2 429\r\ncontent-type: application/json\r\nretry-after: 7\r\n\r\n"), 7);
+    EXPECT_EQ(slack_retry_after("HTTP/2 429\r\nRETRY-AFTER:12\r\n\r\n"), 12);
+    EXPECT_EQ(slack_retry_after("HTTP/2 429\r\nx-retry-after: 9\r\n\r\n"), 1);
+    EXPECT_EQ(slack_retry_after("HTTP/2 429\r\nretry-after: soon\r\n\r\n"), 1);
+    EXPECT_EQ(slack_retry_after(""), 1);
 }
 
 TEST(SlackEvents, TheBotsOwnPostsEditsAndOtherEventsAreNotRead) {

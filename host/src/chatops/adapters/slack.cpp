@@ -1,5 +1,6 @@
 #include "chatops/adapters/slack.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <memory>
@@ -28,15 +29,65 @@ std::string replace_all(const std::string& text, std::string_view from, std::str
     return out;
 }
 
-// Slack escapes &, < and > in message text and types smart quotes; the
-// aliases expect what the user meant (hubot-stackstorm normalises the same).
-std::string plain_text(std::string text) {
-    text = replace_all(std::move(text), "&lt;", "<");
-    text = replace_all(std::move(text), "&gt;", ">");
-    text = replace_all(std::move(text), "&amp;", "&");
-    for (const char* q : {"\u201c", "\u201d"}) text = replace_all(std::move(text), q, "\"");
-    for (const char* q : {"\u2018", "\u2019"}) text = replace_all(std::move(text), q, "'");
-    return text;
+// What the user typed, from Slack's message text (its formatting, as
+// hubot-slack's formatter reads it back, which StackStorm's chatops uses):
+// Slack sends links, e-mail addresses, channels and mentions as
+// <link|label> and escapes &, < and > as entities. "<https://x.io>" and
+// "<https://x.io|x.io>" become https://x.io, "<mailto:a@b.io|a@b.io>" a@b.io,
+// a link whose label is other text "label (link)", "<#C1|ops>" #ops,
+// "<@U1|bob>" @bob, "<!here>" @here; a mention or channel without a label is
+// left as Slack wrote it (its name would take a Web API lookup). Typographic
+// quotes are turned back into the straight ones an alias expects.
+std::string plain_text(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t open = text.find('<', at);
+        size_t close = open == std::string::npos ? open : text.find('>', open + 1);
+        if (close == std::string::npos) break;
+        out.append(text, at, open - at);
+        std::string_view inner(text.data() + open + 1, close - open - 1);
+        at = close + 1;
+        char type = !inner.empty() && (inner[0] == '@' || inner[0] == '#' || inner[0] == '!') ? inner[0] : 0;
+        if (type) inner.remove_prefix(1);
+        size_t bar = inner.find('|');
+        std::string_view link = inner.substr(0, bar);
+        std::string_view label = bar == std::string_view::npos ? std::string_view() : inner.substr(bar + 1);
+        if (link.empty()) {
+            out.append(text, open, close + 1 - open);
+        } else if (type == '@' || type == '#') {
+            if (label.empty()) {
+                out.append(text, open, close + 1 - open);
+            } else {
+                out += type;
+                out += label;
+            }
+        } else if (type == '!') {
+            if (link == "channel" || link == "group" || link == "everyone" || link == "here") {
+                out += '@';
+                out += link;
+            } else if (!label.empty()) {
+                out += label;
+            } else {
+                out.append(text, open, close + 1 - open);
+            }
+        } else {
+            if (link.substr(0, 7) == "mailto:") link.remove_prefix(7);
+            if (!label.empty() && link.find(label) == std::string_view::npos) {
+                out.append(label).append(" (").append(link).append(")");
+            } else {
+                out += link;
+            }
+        }
+    }
+    out.append(text, at, std::string::npos);
+    out = replace_all(out, "&lt;", "<");
+    out = replace_all(out, "&gt;", ">");
+    out = replace_all(out, "&amp;", "&");
+    for (const char* q : {"\u201c", "\u201d"}) out = replace_all(out, q, "\"");
+    for (const char* q : {"\u2018", "\u2019"}) out = replace_all(out, q, "'");
+    return out;
 }
 
 // "<@U0LAN0Z89> echo hi" -> "echo hi".
@@ -98,13 +149,36 @@ std::optional<Message> slack_message(const Json& callback) {
     m.user = e->value("user", "");
     m.channel = e->value("channel", "");
     m.thread = e->value("thread_ts", "");
-    m.text = plain_text((*e)["text"].get<std::string>());
-    if (type == "app_mention") {
-        m.text = without_leading_mention(m.text);
-        m.addressed = true;
-    }
+    // The mention that addresses the bot goes before the text is read
+    // back: it is Slack's markup.
+    const auto& raw = (*e)["text"].get_ref<const std::string&>();
+    m.text = plain_text(type == "app_mention" ? without_leading_mention(raw) : raw);
+    m.addressed = type == "app_mention";
     if (e->value("channel_type", "") == "im") m.addressed = true;
     return m;
+}
+
+int64_t slack_retry_after(std::string_view headers) {
+    // Header names in any case: HTTP/2, which libcurl speaks to slack.com
+    // when it can, sends them in lower case.
+    constexpr std::string_view kName = "retry-after:";
+    for (size_t at = 0; at < headers.size();) {
+        size_t end = headers.find('\n', at);
+        std::string_view line = headers.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+        at = end == std::string_view::npos ? headers.size() : end + 1;
+        if (line.size() < kName.size()) continue;
+        bool same = true;
+        for (size_t i = 0; i < kName.size() && same; ++i) {
+            same = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+        }
+        if (!same) continue;
+        std::string_view value = line.substr(kName.size());
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        int64_t seconds = 0;
+        bool read = std::from_chars(value.data(), value.data() + value.size(), seconds).ec == std::errc();
+        return read && seconds > 0 ? seconds : 1;
+    }
+    return 1;
 }
 
 std::string slack_message_key(const Json& callback) {
@@ -189,10 +263,7 @@ void SlackAdapter::send(const Reply& reply) {
         long status = 0;
         lib.easy_getinfo(c.handle, CURLINFO_RESPONSE_CODE, &status);
         if (status == 429) {
-            long wait = 1;
-            size_t at = headers.find("etry-After:");  // any case of the R
-            if (at != std::string::npos) wait = std::max(1L, std::strtol(headers.c_str() + at + 11, nullptr, 10));
-            std::this_thread::sleep_for(std::chrono::seconds(std::min(wait, 30L)));
+            std::this_thread::sleep_for(std::chrono::seconds(std::min<int64_t>(slack_retry_after(headers), 30)));
             continue;
         }
         Json got = Json::parse(answer, nullptr, false);

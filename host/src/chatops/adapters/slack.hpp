@@ -15,7 +15,9 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 
@@ -45,6 +47,9 @@ std::optional<Message> slack_message(const Json& callback);
 // Which message an event_callback is about ("channel/ts"): the same for a
 // message's app_mention and message events; "" when it does not say.
 std::string slack_message_key(const Json& callback);
+// The seconds a 429's Retry-After asks for, from libcurl's response header
+// lines; 1 when it does not say.
+int64_t slack_retry_after(std::string_view headers);
 
 class SlackAdapter final : public Adapter {
 public:
