@@ -43,12 +43,21 @@ TEST(ServeIrc, TheBotAnswersInTheChannelByNameAndInPrivate) {
     std::atomic<bool> done{false};
     bool joined = false, echoed = false, named = false, direct = false, long_split = false, many = false;
     size_t longest = 0;
-    std::vector<std::string> numbers;
+    std::vector<std::string> numbers, said;
     std::thread client([&] {
         joined = alice.wait_for(
             [](const std::string& l) { return from(l, "packhost_") && l.find(" JOIN ") != std::string::npos; }, 20s);
+        // CTCP is not chat: neither is answered (the bot answers in order,
+        // so anything said to them would come before the echo).
+        alice.send("PRIVMSG packhost_ :\x01VERSION\x01");
+        alice.send(
+            "PRIVMSG #ops :\x01"
+            "ACTION !echo acted\x01");
         alice.send("PRIVMSG #ops :!echo hello irc");
-        echoed = alice.wait_for_message("#ops", "hello irc");
+        echoed = alice.wait_for([&](const std::string& l) {
+            if (from(l, "packhost_") && l.find(" JOIN ") == std::string::npos) said.push_back(l);
+            return from(l, "packhost_") && l.find(" PRIVMSG #ops :hello irc") != std::string::npos;
+        });
         alice.send("PRIVMSG #ops :packhost_: echo named");
         named = alice.wait_for_message("#ops", "named");
         alice.send("PRIVMSG packhost_ :echo direct");
@@ -88,6 +97,8 @@ TEST(ServeIrc, TheBotAnswersInTheChannelByNameAndInPrivate) {
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_TRUE(joined) << "the bot did not join #ops as packhost_";
     EXPECT_TRUE(echoed);
+    ASSERT_EQ(said.size(), 1u) << "the bot answered CTCP: " << said.front();
+    EXPECT_NE(said[0].find(" PRIVMSG #ops :hello irc"), std::string::npos) << said[0];
     EXPECT_TRUE(named);
     EXPECT_TRUE(direct);
     EXPECT_TRUE(long_split) << "the long echo did not arrive whole";

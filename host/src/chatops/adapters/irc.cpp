@@ -284,6 +284,10 @@ struct IrcAdapter::Impl : std::enable_shared_from_this<Impl> {
         std::string me = nick();
         std::string from = l.nick();
         if (from.empty() || from == me) return;
+        // CTCP (a request quoted in \x01: ACTION, VERSION, PING) is not chat:
+        // "/me !echo hi" is no command, and a client's VERSION query must not
+        // be answered with a PRIVMSG.
+        if (!l.params[1].empty() && l.params[1][0] == '\x01') return;
         Message m;
         m.adapter = "irc";
         m.user = from;
