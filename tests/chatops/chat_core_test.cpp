@@ -108,3 +108,27 @@ TEST_F(ChatCoreTest, AnAckGoesBeforeTheResultOfAQuickAction) {
     EXPECT_EQ(posted[1].text, "hi");
     EXPECT_TRUE(said_.wait_for(kEveryStatus, 10s)) << ::testing::PrintToString(said_.said());
 }
+
+TEST_F(ChatCoreTest, AResultsPretextDelimiterIsShownAsHubotShowsItOutsideSlack) {
+    // hubot-stackstorm's utils.splitMessage and default adapter: "{~}" parts
+    // the pretext from the text; both are shown, on lines of their own.
+    auto alias = [](const std::string& name, const std::string& format) {
+        return Json{{"name", name},
+                    {"pack", "test"},
+                    {"action_ref", "core.echo"},
+                    {"formats", {name + " {{message}}"}},
+                    {"ack", {{"enabled", false}}},
+                    {"result", {{"format", format}}}};
+    };
+    start({alias("both", "Ran it.{~}{{ execution.result.message }}"),
+           alias("text", "{~}{{ execution.result.message }}"), alias("pretext", "{{ execution.result.message }}{~}"),
+           alias("three", "a{~}{{ execution.result.message }}{~}dropped, as hubot drops it")});
+    auto text_of = [&](const std::string& command) {
+        auto posted = say(command);
+        return posted.size() == 1 ? posted[0].text : "(" + std::to_string(posted.size()) + " posts)";
+    };
+    EXPECT_EQ(text_of("!both hi"), "Ran it.\nhi");
+    EXPECT_EQ(text_of("!text hi"), "hi");
+    EXPECT_EQ(text_of("!pretext hi"), "hi");
+    EXPECT_EQ(text_of("!three hi"), "a\nhi");
+}

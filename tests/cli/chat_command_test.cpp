@@ -171,7 +171,8 @@ TEST(ChatCommand, PostMessageReachesTheChannelItNames) {
         "!run chatops.post_message channel=#deploys message=\"build 42 is out\"\n"
         "!run chatops.post_message channel=#deploys message=hello user=bob\n"
         "!run chatops.post_message channel=#deploys message=psst user=bob whisper=true adapter=console\n"
-        "!run chatops.post_message channel=#x message=lost adapter=slack\n");
+        "!run chatops.post_message channel=#x message=lost adapter=slack\n"
+        "!run chatops.post_message channel=#deploys message=\"Deployed:{~}web 42\"\n");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Each twice: the announcement, then core.run's result (its parameters).
     auto count = [&](const std::string& part) {
@@ -183,6 +184,9 @@ TEST(ChatCommand, PostMessageReachesTheChannelItNames) {
     EXPECT_EQ(count("bob: hello\n"), 1u) << r.out;
     EXPECT_EQ(count("psst\n"), 2u) << r.out;
     EXPECT_EQ(count("lost\n"), 1u) << "no slack adapter here: " << r.out;
+    // StackStorm's pretext delimiter, shown as hubot shows it outside Slack
+    EXPECT_EQ(count("Deployed:\nweb 42\n"), 2u) << r.out;
+    EXPECT_EQ(count("{~}"), 0u) << r.out;
 }
 
 TEST(ChatCommand, LeavingBeforeAResultComesEndsCleanly) {

@@ -48,6 +48,21 @@ std::string joined(const std::vector<std::string>& problems) {
     return out;
 }
 
+// StackStorm's "{~}" in a result or a posted message: what comes before it
+// is the pretext (hubot-stackstorm puts it above a Slack attachment that
+// holds the rest); shown as hubot's other adapters show it, the pretext and
+// the text on lines of their own. Only the first two parts count, as there.
+std::string joined_pretext(const std::string& message) {
+    static constexpr std::string_view kDelimiter = "{~}";
+    size_t first = message.find(kDelimiter);
+    if (first == std::string::npos) return message;
+    std::string pretext = message.substr(0, first);
+    size_t from = first + kDelimiter.size();
+    std::string text = message.substr(from, message.find(kDelimiter, from) - from);
+    if (pretext.empty()) return text;
+    return text.empty() ? pretext : pretext + "\n" + text;
+}
+
 // What an execution's result says when the alias gives no result.format.
 std::string default_result(const Json& view) {
     const Json& result = view.contains("result") ? view["result"] : Json();
@@ -278,6 +293,7 @@ void ChatCore::announce(const std::string& payload) {
         core::log::warn("chat: an announcement without a channel was not posted");
         return;
     }
+    message = joined_pretext(message);
     if (!adapter.empty()) return post(adapter, channel, thread, std::move(message));
     std::vector<std::string> names;
     {
@@ -452,7 +468,7 @@ void ChatCore::finished(Finished& f) {
     } else {
         text = default_result(vars["execution"]);
     }
-    post(f.to.adapter, f.to.channel, f.to.thread, cut(std::move(text), options_.max_result_chars, f.id));
+    post(f.to.adapter, f.to.channel, f.to.thread, cut(joined_pretext(text), options_.max_result_chars, f.id));
 }
 
 }  // namespace packhost::chatops
