@@ -187,6 +187,52 @@ TEST(ServeChat, AMessageDeliveredAsBothMessageAndAppMentionRunsOnce) {
     EXPECT_EQ(json::parse(listed.out, nullptr, false).size(), 5u) << listed.out;
 }
 
+TEST(ServeChat, AnAliasesResultExtraShapesTheSlackMessage) {
+    // result.extra.slack, rendered as the format is, reaches
+    // chat.postMessage (hubot-stackstorm's attachments form).
+    TempDir home("packhost-slack-extra");
+    TempDir packs("packhost-slack-extra-packs");
+    std::filesystem::create_directories(packs.path() / "fancy" / "aliases");
+    std::ofstream(packs.path() / "fancy" / "pack.yaml")
+        << "ref: fancy\nname: fancy\ndescription: a rich reply\nversion: 0.1.0\nauthor: packhost tests\n";
+    std::ofstream(packs.path() / "fancy" / "aliases" / "fancy.yaml") << R"(name: fancy
+action_ref: core.echo
+formats: ["fancy {{message}}"]
+ack: {enabled: false}
+result:
+  format: "Echoed:{~}{{ execution.result.message }}"
+  extra:
+    slack:
+      username: Echo Bot
+      attachments:
+        - title: "{{ execution.result.message | upper }}"
+          color: "#00AA00"
+)";
+    FakeSlack slack(kToken);
+    uint16_t port = free_port();
+    auto env = slack_env(home, slack);
+    std::atomic<bool> done{false};
+    std::vector<json> posts;
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        wait_until_serving(c);
+        send_event(c, channel_event("message", "!fancy shiny", "2.000001"));
+        posts = slack.posts(1, 20s);
+        done = true;
+    });
+    std::vector<std::string> argv{
+        PACKHOST_BIN, "--packs-path", std::string(BUNDLED_PACKS_DIR) + ":" + packs.path().string(),
+        "serve",      "--bind",       "127.0.0.1:" + std::to_string(port)};
+    auto serve = run_process_signal_when(argv, env, SIGTERM, [&](const auto&) { return done.load(); });
+    client.join();
+    EXPECT_EQ(serve.exit_code, 0) << serve.err;
+    ASSERT_EQ(posts.size(), 1u) << serve.err;
+    EXPECT_EQ(posts[0]["channel"], "C3");
+    EXPECT_EQ(posts[0]["text"], "Echoed:\nshiny");
+    EXPECT_EQ(posts[0]["username"], "Echo Bot");
+    EXPECT_EQ(posts[0]["attachments"], json::parse(R"([{"title": "SHINY", "color": "#00AA00"}])"));
+}
+
 TEST(ServeChat, RulesAndTheApiPostThroughChatopsPostMessage) {
     // chatops.post_message is an announcement on route chatops, which the
     // chat side posts through the adapter it names: here from a REST request

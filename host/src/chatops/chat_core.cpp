@@ -63,6 +63,22 @@ std::string joined_pretext(const std::string& message) {
     return text.empty() ? pretext : pretext + "\n" + text;
 }
 
+// `value` with each string in it rendered as a template over `vars`.
+Json rendered_values(const Json& value, const Json& vars, expr::TemplateCache& templates) {
+    if (value.is_string()) return templates.get(value.get_ref<const std::string&>())->render(expr::Context(vars));
+    if (!value.is_structured()) return value;
+    Json out = value.is_object() ? Json::object() : Json::array();
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        Json v = rendered_values(*it, vars, templates);
+        if (value.is_object()) {
+            out[it.key()] = std::move(v);
+        } else {
+            out.push_back(std::move(v));
+        }
+    }
+    return out;
+}
+
 // What an execution's result says when the alias gives no result.format.
 std::string default_result(const Json& view) {
     const Json& result = view.contains("result") ? view["result"] : Json();
@@ -255,8 +271,8 @@ std::optional<std::string> ChatCore::command_of(const Message& m) const {
     return std::nullopt;
 }
 
-void ChatCore::post(const std::string& adapter, const std::string& channel, const std::string& thread,
-                    std::string text) {
+void ChatCore::post(const std::string& adapter, const std::string& channel, const std::string& thread, std::string text,
+                    Json extra) {
     Adapter* a = nullptr;
     {
         std::lock_guard lock(mu_);
@@ -266,7 +282,7 @@ void ChatCore::post(const std::string& adapter, const std::string& channel, cons
         core::log::warn("chat: no adapter '{}' to post to {}", adapter, channel);
         return;
     }
-    a->post({channel, thread, std::move(text)});
+    a->post({channel, thread, std::move(text), std::move(extra)});
 }
 
 // chatops.post_message's parameters, as StackStorm's hubot reads them:
@@ -294,13 +310,14 @@ void ChatCore::announce(const std::string& payload) {
         return;
     }
     message = joined_pretext(message);
-    if (!adapter.empty()) return post(adapter, channel, thread, std::move(message));
+    Json extra = p.contains("extra") && p["extra"].is_object() ? p["extra"] : Json();
+    if (!adapter.empty()) return post(adapter, channel, thread, std::move(message), std::move(extra));
     std::vector<std::string> names;
     {
         std::lock_guard lock(mu_);
         for (const auto& [name, a] : adapters_) names.push_back(name);
     }
-    for (const auto& name : names) post(name, channel, thread, message);
+    for (const auto& name : names) post(name, channel, thread, message, extra);
 }
 
 bool ChatCore::is_command(const Message& m) const {
@@ -468,7 +485,18 @@ void ChatCore::finished(Finished& f) {
     } else {
         text = default_result(vars["execution"]);
     }
-    post(f.to.adapter, f.to.channel, f.to.thread, cut(joined_pretext(text), options_.max_result_chars, f.id));
+    // result.extra (Slack's attachments, say), its strings rendered as the
+    // format is (StackStorm's chatops.format_execution_result).
+    Json extra;
+    if (alias && alias->result.contains("extra") && alias->result["extra"].is_object()) {
+        try {
+            extra = rendered_values(alias->result["extra"], vars, templates_);
+        } catch (const std::exception& e) {
+            core::log::warn("chat: result.extra of {}: {}", alias->ref(), e.what());
+        }
+    }
+    post(f.to.adapter, f.to.channel, f.to.thread, cut(joined_pretext(text), options_.max_result_chars, f.id),
+         std::move(extra));
 }
 
 }  // namespace packhost::chatops

@@ -96,7 +96,8 @@ private:
     void handle(const Message& m);
     void run_command(const Message& m, const std::string& command);
     void finished(Finished& f);
-    void post(const std::string& adapter, const std::string& channel, const std::string& thread, std::string text);
+    void post(const std::string& adapter, const std::string& channel, const std::string& thread, std::string text,
+              Json extra = {});
     std::optional<std::string> command_of(const Message& m) const;
 
     Host& host_;

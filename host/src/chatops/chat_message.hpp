@@ -2,6 +2,8 @@
 // What every chat adapter hands the chat core, and what it is handed back.
 #include <string>
 
+#include "core/json_value.hpp"
+
 namespace packhost::chatops {
 
 // A message as an adapter received it.
@@ -21,6 +23,10 @@ struct Reply {
     std::string channel;
     std::string thread;
     std::string text;
+    // StackStorm's `extra` for the chat side: the alias's result.extra
+    // (rendered) or chatops.post_message's; keyed by adapter (`slack`), each
+    // adapter reads its own and ignores the rest. Null when none.
+    Json extra;
 };
 
 // An adapter: posts replies (on its own thread if posting may block: post()

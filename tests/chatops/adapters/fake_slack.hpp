@@ -2,7 +2,8 @@
 // A fake of Slack's Web API for tests (Slack cannot be reached from here):
 // POST /api/chat.postMessage exactly as https://api.slack.com/methods/chat.postMessage
 // documents it — a bot token as `Authorization: Bearer`, a JSON body with
-// `channel` and `text` (and `thread_ts`), HTTP 200 with {"ok": true,
+// `channel` and `text` (and `thread_ts`; `text` may be left out when
+// `attachments` or `blocks` say it), HTTP 200 with {"ok": true,
 // "channel", "ts", "message"} or {"ok": false, "error": "invalid_auth" |
 // "not_authed" | "channel_not_found" | "no_text"}; and, when asked, one
 // HTTP 429 with `Retry-After` first, as its rate limits answer.
@@ -37,14 +38,15 @@ public:
             auto body = nlohmann::json::parse(req.body, nullptr, false);
             if (!body.is_object() || !body.contains("channel"))
                 return answer({{"ok", false}, {"error", "channel_not_found"}});
-            if (!body.contains("text") || body["text"].get<std::string>().empty())
+            bool text = body.contains("text") && !body["text"].get<std::string>().empty();
+            if (!text && !body.contains("attachments") && !body.contains("blocks"))
                 return answer({{"ok", false}, {"error", "no_text"}});
             posts_.push_back(body);
             cv_.notify_all();
             answer({{"ok", true},
                     {"channel", body["channel"]},
                     {"ts", "1503435956.000247"},
-                    {"message", {{"text", body["text"]}, {"type", "message"}, {"ts", "1503435956.000247"}}}});
+                    {"message", {{"text", body.value("text", "")}, {"type", "message"}, {"ts", "1503435956.000247"}}}});
         });
         port_ = server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });

@@ -130,6 +130,24 @@ TEST(SlackEvents, AMessagesTwoDeliveriesHaveOneKey) {
     EXPECT_EQ(slack_message_key(Json::array()), "");
 }
 
+TEST(SlackWebApi, TheBodyIsTheTextOrWhatExtraSlackShapes) {
+    // chat.postMessage's fields (https://api.slack.com/methods/chat.postMessage)
+    // from hubot-stackstorm's result.extra.slack forms.
+    Reply plain{"C1", "1.5", "hi", Json()};
+    EXPECT_EQ(slack_message_body(plain), Json::parse(R"({"channel": "C1", "thread_ts": "1.5", "text": "hi"})"));
+    Reply other{"C1", "", "hi", Json{{"irc", {{"x", 1}}}}};  // another adapter's extra
+    EXPECT_EQ(slack_message_body(other), Json::parse(R"({"channel": "C1", "text": "hi"})"));
+    Reply attachments{"C1", "", "hi",
+                      Json::parse(R"({"slack": {"icon_emoji": ":jira:", "username": "Jira Bot", "channel": "C9",
+                                                "attachments": [{"title": "PH-1", "color": "#042A60"}]}})")};
+    EXPECT_EQ(slack_message_body(attachments), Json::parse(R"({"channel": "C1", "icon_emoji": ":jira:",
+        "username": "Jira Bot", "attachments": [{"title": "PH-1", "color": "#042A60"}], "text": "hi"})"));
+    Reply fields{"C1", "", "hi",
+                 Json::parse(R"({"color": "#00AA00", "slack": {"title": "PH-1", "fields": [{"title": "a"}]}})")};
+    EXPECT_EQ(slack_message_body(fields), Json::parse(R"({"channel": "C1", "attachments": [{"mrkdwn_in": ["text",
+        "pretext"], "color": "#00AA00", "title": "PH-1", "fields": [{"title": "a"}], "text": "hi", "fallback": "hi"}]})"));
+}
+
 TEST(SlackWebApi, RetryAfterIsReadInAnyCase) {
     EXPECT_EQ(slack_retry_after("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n"), 30);
     EXPECT_EQ(slack_retry_after("HTTP/2 429\r\ncontent-type: application/json\r\nretry-after: 7\r\n\r\n"), 7);

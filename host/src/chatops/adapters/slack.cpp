@@ -158,6 +158,36 @@ std::optional<Message> slack_message(const Json& callback) {
     return m;
 }
 
+Json slack_message_body(const Reply& reply) {
+    Json body = Json::object();
+    body["channel"] = reply.channel;
+    if (!reply.thread.empty()) body["thread_ts"] = reply.thread;
+    auto slack = reply.extra.is_object() ? reply.extra.find("slack") : reply.extra.end();
+    if (!reply.extra.is_object() || slack == reply.extra.end() || !slack->is_object()) {
+        body["text"] = reply.text;
+        return body;
+    }
+    if (slack->contains("attachments") || slack->contains("blocks")) {
+        // The message as extra.slack describes it (hubot-stackstorm's
+        // `attachments` form; Slack's blocks as well), beside the text.
+        for (const auto& [key, value] : slack->items()) {
+            if (key != "channel" && key != "thread_ts") body[key] = value;
+        }
+        if (!body.contains("text") && !reply.text.empty()) body["text"] = reply.text;
+        return body;
+    }
+    // hubot-stackstorm's first form: extra.slack holds the fields of one
+    // attachment (color, title, fields, ...), and the text goes in it.
+    Json attachment = Json::object();
+    attachment["mrkdwn_in"] = Json::array({"text", "pretext"});
+    if (auto color = reply.extra.find("color"); color != reply.extra.end()) attachment["color"] = *color;
+    for (const auto& [key, value] : slack->items()) attachment[key] = value;
+    attachment["text"] = reply.text;
+    attachment["fallback"] = reply.text;
+    body["attachments"] = Json::array({std::move(attachment)});
+    return body;
+}
+
 int64_t slack_retry_after(std::string_view headers) {
     // Header names in any case: HTTP/2, which libcurl speaks to slack.com
     // when it can, sends them in lower case.
@@ -232,10 +262,7 @@ void SlackAdapter::send_loop() {
 // chat.postMessage as the Web API documents it: JSON with a bot token,
 // {"ok": false, "error"} on failure, 429 with Retry-After when rate limited.
 void SlackAdapter::send(const Reply& reply) {
-    Json body = Json::object();
-    body["channel"] = reply.channel;
-    body["text"] = reply.text;
-    if (!reply.thread.empty()) body["thread_ts"] = reply.thread;
+    Json body = slack_message_body(reply);
     std::string payload = body.dump(-1, ' ', false, Json::error_handler_t::replace);
     const std::string url = options_.api_url + "/chat.postMessage";
     for (int attempt = 0; attempt < 4; ++attempt) {

@@ -47,6 +47,11 @@ std::optional<Message> slack_message(const Json& callback);
 // Which message an event_callback is about ("channel/ts"): the same for a
 // message's app_mention and message events; "" when it does not say.
 std::string slack_message_key(const Json& callback);
+// chat.postMessage's body for `reply`: its text, or as the reply's
+// extra.slack shapes it (hubot-stackstorm's two forms: `attachments` and
+// other message fields as given, the text beside them; or one attachment's
+// fields, the text put in it).
+Json slack_message_body(const Reply& reply);
 // The seconds a 429's Retry-After asks for, from libcurl's response header
 // lines; 1 when it does not say.
 int64_t slack_retry_after(std::string_view headers);
