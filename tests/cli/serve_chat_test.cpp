@@ -65,6 +65,16 @@ std::map<std::string, std::string> slack_env(const TempDir& home, FakeSlack& sla
             {"PACKHOST_SLACK_API_URL", slack.api_url()}};
 }
 
+// A pack of YAML only under `root`: `file` (e.g. "rules/deployed.yaml")
+// holding `yaml`.
+void write_pack(const std::filesystem::path& root, const std::string& ref, const std::string& file,
+                const std::string& yaml) {
+    std::filesystem::create_directories((root / ref / file).parent_path());
+    std::ofstream(root / ref / "pack.yaml") << "ref: " << ref << "\nname: " << ref
+                                            << "\ndescription: a test pack\nversion: 0.1.0\nauthor: packhost tests\n";
+    std::ofstream(root / ref / file) << yaml;
+}
+
 void wait_until_serving(httplib::Client& c) {
     for (int i = 0; i < 300; ++i) {
         if (auto r = c.Get("/api/v1/health"); r && r->status == 200) return;
@@ -192,10 +202,7 @@ TEST(ServeChat, AnAliasesResultExtraShapesTheSlackMessage) {
     // chat.postMessage (hubot-stackstorm's attachments form).
     TempDir home("packhost-slack-extra");
     TempDir packs("packhost-slack-extra-packs");
-    std::filesystem::create_directories(packs.path() / "fancy" / "aliases");
-    std::ofstream(packs.path() / "fancy" / "pack.yaml")
-        << "ref: fancy\nname: fancy\ndescription: a rich reply\nversion: 0.1.0\nauthor: packhost tests\n";
-    std::ofstream(packs.path() / "fancy" / "aliases" / "fancy.yaml") << R"(name: fancy
+    write_pack(packs.path(), "fancy", "aliases/fancy.yaml", R"(name: fancy
 action_ref: core.echo
 formats: ["fancy {{message}}"]
 ack: {enabled: false}
@@ -207,7 +214,7 @@ result:
       attachments:
         - title: "{{ execution.result.message | upper }}"
           color: "#00AA00"
-)";
+)");
     FakeSlack slack(kToken);
     uint16_t port = free_port();
     auto env = slack_env(home, slack);
@@ -239,10 +246,7 @@ TEST(ServeChat, RulesAndTheApiPostThroughChatopsPostMessage) {
     // and from a rule that a webhook fires.
     TempDir home("packhost-slack-post");
     TempDir packs("packhost-slack-post-packs");
-    std::filesystem::create_directories(packs.path() / "relay" / "rules");
-    std::ofstream(packs.path() / "relay" / "pack.yaml")
-        << "ref: relay\nname: relay\ndescription: rules that post\nversion: 0.1.0\nauthor: packhost tests\n";
-    std::ofstream(packs.path() / "relay" / "rules" / "deployed.yaml") << R"(name: deployed
+    write_pack(packs.path(), "relay", "rules/deployed.yaml", R"(name: deployed
 trigger: {type: core.st2.webhook, parameters: {url: deployed}}
 action:
   ref: chatops.post_message
@@ -250,7 +254,7 @@ action:
     channel: "{{ trigger.body.channel }}"
     message: "{{ trigger.body.app }} is deployed"
     adapter: slack
-)";
+)");
     FakeSlack slack(kToken);
     uint16_t port = free_port();
     auto env = slack_env(home, slack);
