@@ -97,7 +97,7 @@ TEST(ServeIrc, TheBotAnswersInTheChannelByNameAndInPrivate) {
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_TRUE(joined) << "the bot did not join #ops as packhost_";
     EXPECT_TRUE(echoed);
-    ASSERT_EQ(said.size(), 1u) << "the bot answered CTCP: " << said.front();
+    ASSERT_EQ(said.size(), 1u) << "the bot answered CTCP: " << ::testing::PrintToString(said);
     EXPECT_NE(said[0].find(" PRIVMSG #ops :hello irc"), std::string::npos) << said[0];
     EXPECT_TRUE(named);
     EXPECT_TRUE(direct);

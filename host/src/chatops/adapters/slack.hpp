@@ -12,10 +12,10 @@
 // delivery of one message (an app subscribed to app_mention and message.*
 // gets a message that mentions it as both).
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <thread>
