@@ -52,6 +52,18 @@ std::string_view openapi_document() {
     "/api/v1/actions/{ref}": {
       "get": {"summary": "One action", "parameters": [{"name": "ref", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The action"}, "404": {"$ref": "#/components/responses/Fault"}}}
     },
+    "/api/v1/actionalias": {
+      "get": {"summary": "Action aliases (StackStorm's shape)", "parameters": [{"name": "pack", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"description": "Aliases"}}}
+    },
+    "/api/v1/actionalias/help": {
+      "get": {"summary": "Help strings: the displays of enabled aliases a filter (a case-insensitive regular expression) finds", "parameters": [{"name": "filter", "in": "query", "schema": {"type": "string"}}, {"name": "pack", "in": "query", "schema": {"type": "string"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 0}, "description": "0: all"}, {"$ref": "#/components/parameters/offset"}], "responses": {"200": {"description": "{available, helpstrings: [{pack, display, description}]}"}, "400": {"$ref": "#/components/responses/Fault"}}}
+    },
+    "/api/v1/actionalias/match": {
+      "post": {"summary": "Which alias and format a chat command matches", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["command"], "properties": {"command": {"type": "string"}}}}}}, "responses": {"200": {"description": "{actionalias, display, representation}"}, "400": {"$ref": "#/components/responses/Fault"}, "415": {"$ref": "#/components/responses/Fault"}}}
+    },
+    "/api/v1/actionalias/{ref}": {
+      "get": {"summary": "One action alias", "parameters": [{"name": "ref", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The alias"}, "404": {"$ref": "#/components/responses/Fault"}}}
+    },
     "/api/v1/executions": {
       "get": {"summary": "Executions, newest first", "parameters": [{"name": "action", "in": "query", "schema": {"type": "string"}}, {"name": "status", "in": "query", "schema": {"type": "string"}}, {"name": "parent", "in": "query", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}], "responses": {"200": {"description": "Executions", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Execution"}}}}}, "400": {"$ref": "#/components/responses/Fault"}}},
       "post": {"summary": "Run an action", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {"action": {"type": "string"}, "parameters": {"type": "object"}, "timeout": {"type": "number", "minimum": 0, "description": "seconds before it times out (packhost)"}}}}}}, "responses": {"201": {"description": "The execution, accepted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Execution"}}}}, "400": {"$ref": "#/components/responses/Fault"}, "404": {"$ref": "#/components/responses/Fault"}, "415": {"$ref": "#/components/responses/Fault"}, "429": {"$ref": "#/components/responses/Fault"}}}

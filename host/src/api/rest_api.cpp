@@ -23,6 +23,7 @@ RestApi::RestApi(Host& host, RestOptions options)
         return out;
     });
     add_catalog_routes(router_, host_);
+    add_alias_routes(router_, host_);
     add_execution_routes(router_, host_, options_);
     add_key_routes(router_, host_);
     add_trigger_routes(router_, host_, options_);

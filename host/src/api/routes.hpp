@@ -11,6 +11,8 @@ namespace packhost::api {
 
 // /api/v1/health, /packs, /actions.
 void add_catalog_routes(http::Router& router, Host& host);
+// /api/v1/actionalias...: the packs' action aliases.
+void add_alias_routes(http::Router& router, Host& host);
 // /api/v1/executions...
 void add_execution_routes(http::Router& router, Host& host, const RestOptions& options);
 // /api/v1/keys...: the datastore.
