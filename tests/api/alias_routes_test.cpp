@@ -85,6 +85,9 @@ TEST_F(RestApiTest, HelpListsEnabledDisplaysAFilterFinds) {
     ASSERT_EQ(second["helpstrings"].size(), 1u);
     EXPECT_EQ(second["helpstrings"][0]["display"], "ship APP [xCOUNT]");
     EXPECT_EQ(help("filter=secret")["available"], 0) << "a disabled alias gives no help";
+    auto past = help("pack=chat&filter=deploy%7Cship&limit=5&offset=18446744073709551615");
+    EXPECT_EQ(past["available"], 2);
+    EXPECT_TRUE(past["helpstrings"].empty()) << past.dump();
     EXPECT_EQ(help("pack=core&filter=%5Eecho")["helpstrings"][0]["display"], "echo {{message}}");
 
     auto bad = client_->Get("/api/v1/actionalias/help?filter=(", auth());

@@ -43,10 +43,13 @@ Json help_strings(const AliasIndex& index, const std::string& filter, const std:
             try {
                 if (want && !want->search(*format.display)) continue;
             } catch (const core::PythonRegex::TooCostly&) {
-                continue;
+                continue;  // the filter cannot decide in bounded time: not found
+            } catch (const std::invalid_argument&) {
+                continue;  // a display that is not UTF-8
             }
-            if (count >= offset && (limit == 0 || count < offset + limit)) {
-                shown.push_back({{"pack", alias.pack}, {"display", *format.display}, {"description", alias.description}});
+            if (count >= offset && (limit == 0 || count - offset < limit)) {
+                shown.push_back(
+                    {{"pack", alias.pack}, {"display", *format.display}, {"description", alias.description}});
             }
             ++count;
         }
@@ -72,8 +75,8 @@ void add_alias_routes(http::Router& r, Host& host) {
               const std::string* pack = req.query_value("pack");
               size_t limit = number_param(req, "limit", 0, 1000);
               size_t offset = number_param(req, "offset", 0, static_cast<size_t>(-1));
-              return Response::json(200, help_strings(loaded_aliases(host), filter ? *filter : "", pack ? *pack : "",
-                                                      limit, offset));
+              return Response::json(
+                  200, help_strings(loaded_aliases(host), filter ? *filter : "", pack ? *pack : "", limit, offset));
           }));
 
     r.add("POST", "/api/v1/actionalias/match", guarded([&host](const Request& req, const Params&) {
