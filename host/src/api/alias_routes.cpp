@@ -88,11 +88,7 @@ void add_alias_routes(http::Router& r, Host& host) {
               auto index = loaded_aliases(host);
               try {
                   auto match = index.match(FormatParser::prepare(command->get<std::string>()));
-                  Json out = Json::object();
-                  out["actionalias"] = match.alias->to_json();
-                  out["display"] = match.display();
-                  out["representation"] = *match.representation;
-                  return Response::json(200, out);
+                  return Response::json(200, match.to_json());
               } catch (const AmbiguousCommand& e) {
                   return Response::fault(400, e.what());  // StackStorm's: matched no / more than 1 pattern(s)
               } catch (const std::invalid_argument& e) {

@@ -66,10 +66,7 @@ void alias_match(AppContext& ctx, const std::string& message) {
         if (auto* kv = host.datastore()) scope.st2kv = kv->template_object("");
         expr::TemplateCache cache;
         auto sets = alias_parameters(match, command, action ? &action->parameters : nullptr, scope, cache);
-        Json out = Json::object();
-        out["actionalias"] = match.alias->to_json();
-        out["display"] = match.display();
-        out["representation"] = *match.representation;
+        Json out = match.to_json();
         out["action_ref"] = match.alias->action_ref;
         out["parameters"] = match.format->match_multiple ? Json(sets) : (sets.empty() ? Json::object() : sets[0]);
         if (ctx.json) {

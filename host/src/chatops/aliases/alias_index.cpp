@@ -42,6 +42,14 @@ AliasIndex::AliasIndex(std::vector<Alias> aliases, std::vector<std::string>& pro
     }
 }
 
+Json AliasMatch::to_json() const {
+    Json out = Json::object();
+    out["actionalias"] = alias->to_json();
+    out["display"] = display();
+    out["representation"] = *representation;
+    return out;
+}
+
 AliasMatch AliasIndex::to_match(const Entry& e) const {
     static const std::string kEmpty;
     const Alias& alias = (*aliases_)[e.alias];

@@ -30,6 +30,9 @@ struct AliasMatch {
     const FormatParser* parser = nullptr;
 
     std::string display() const { return format->display.value_or(*representation); }
+    // StackStorm's POST /api/v1/actionalias/match answer: {actionalias,
+    // display, representation}.
+    Json to_json() const;
 };
 
 // StackStorm's ActionAliasAmbiguityException, with its messages:
