@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <fstream>
+
 #include "api/rest_fixture.hpp"
 
 using packhost::testing::RestApiTest;
@@ -93,4 +95,32 @@ TEST_F(RestApiTest, HelpListsEnabledDisplaysAFilterFinds) {
     auto bad = client_->Get("/api/v1/actionalias/help?filter=(", auth());
     EXPECT_EQ(bad->status, 400);
     EXPECT_NE(fault(bad).find("filter: "), std::string::npos) << fault(bad);
+}
+
+namespace {
+
+// A pack whose alias has a display that is not UTF-8: its format does not
+// compile (it is left out of matching), the alias itself is still listed.
+class RestApiWithABadAlias : public RestApiTest {
+protected:
+    RestApiWithABadAlias() : packs_("packhost-bad-alias") {
+        auto dir = packs_.path() / "latin1";
+        std::filesystem::create_directories(dir / "aliases");
+        std::ofstream(dir / "pack.yaml") << "ref: latin1\nname: latin1\ndescription: x\nversion: 0.1.0\nauthor: t\n";
+        std::ofstream(dir / "aliases" / "cafe.yaml")
+            << "name: cafe\naction_ref: core.echo\nformats: [\"caf\xe9 {{m}}\"]\n";
+        more_packs_.push_back(packs_.path());
+    }
+    packhost::testing::TempDir packs_;
+};
+
+}  // namespace
+
+TEST_F(RestApiWithABadAlias, HelpPassesOverADisplayItsFilterCannotRead) {
+    auto r = client_->Get("/api/v1/actionalias/help?filter=caf", auth());
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(json::parse(r->body)["available"], 0);
+    auto all = client_->Get("/api/v1/actionalias/help?pack=latin1", auth());  // no filter: nothing to read it with
+    ASSERT_EQ(all->status, 200) << all->body;
+    EXPECT_EQ(json::parse(all->body)["available"], 1);
 }

@@ -25,6 +25,7 @@ protected:
         dir_ = std::make_unique<packhost::testing::TempDir>("packhost-rest");
         HostOptions o;
         o.packs_path = {FIXTURE_PACKS_DIR, BUNDLED_PACKS_DIR};
+        o.packs_path.insert(o.packs_path.end(), more_packs_.begin(), more_packs_.end());
         o.store_file = *dir_ / "packhost.db";
         o.key_file = *dir_ / "packhost.key";
         o.scheduler.workers = 2;
@@ -74,6 +75,7 @@ protected:
     // Set by a test's fixture before SetUp (webhook secrets, stream bounds).
     api::RestOptions options_;
     events::EventBus events_;
+    std::vector<std::filesystem::path> more_packs_;  // set by a derived fixture's constructor
     std::unique_ptr<packhost::testing::TempDir> dir_;
     std::unique_ptr<Host> host_;
     std::unique_ptr<api::RestApi> api_;

@@ -8,6 +8,7 @@
 #include "api/handler_support.hpp"
 #include "chatops/aliases/alias_index.hpp"
 #include "core/python_regex.hpp"
+#include "core/unicode.hpp"
 #include "host.hpp"
 
 namespace packhost::api {
@@ -40,12 +41,13 @@ Json help_strings(const AliasIndex& index, const std::string& filter, const std:
         if (!alias.enabled || (!pack.empty() && alias.pack != pack)) continue;
         for (const auto& format : alias.formats) {
             if (!format.display) continue;
+            // The JIT-compiled search reads UTF-8 unchecked: a display that
+            // is not (its alias's file was not) is not found.
+            if (want && !core::unicode::is_utf8(*format.display)) continue;
             try {
                 if (want && !want->search(*format.display)) continue;
             } catch (const core::PythonRegex::TooCostly&) {
                 continue;  // the filter cannot decide in bounded time: not found
-            } catch (const std::invalid_argument&) {
-                continue;  // a display that is not UTF-8
             }
             if (count >= offset && (limit == 0 || count - offset < limit)) {
                 shown.push_back(
