@@ -10,6 +10,7 @@
 #include "events/event_bus.hpp"
 #include "expr/context.hpp"
 #include "host.hpp"
+#include "workflows/expressions.hpp"
 
 namespace packhost::chatops {
 namespace {
@@ -61,22 +62,6 @@ std::string joined_pretext(const std::string& message) {
     std::string text = message.substr(from, message.find(kDelimiter, from) - from);
     if (pretext.empty()) return text;
     return text.empty() ? pretext : pretext + "\n" + text;
-}
-
-// `value` with each string in it rendered as a template over `vars`.
-Json rendered_values(const Json& value, const Json& vars, expr::TemplateCache& templates) {
-    if (value.is_string()) return templates.get(value.get_ref<const std::string&>())->render(expr::Context(vars));
-    if (!value.is_structured()) return value;
-    Json out = value.is_object() ? Json::object() : Json::array();
-    for (auto it = value.begin(); it != value.end(); ++it) {
-        Json v = rendered_values(*it, vars, templates);
-        if (value.is_object()) {
-            out[it.key()] = std::move(v);
-        } else {
-            out.push_back(std::move(v));
-        }
-    }
-    return out;
 }
 
 // What an execution's result says when the alias gives no result.format.
@@ -490,7 +475,7 @@ void ChatCore::finished(Finished& f) {
     Json extra;
     if (alias && alias->result.contains("extra") && alias->result["extra"].is_object()) {
         try {
-            extra = rendered_values(alias->result["extra"], vars, templates_);
+            extra = workflows::render_tree(alias->result["extra"], expr::Context(vars), templates_);
         } catch (const std::exception& e) {
             core::log::warn("chat: result.extra of {}: {}", alias->ref(), e.what());
         }
