@@ -1,6 +1,7 @@
 #include "chatops/adapters/slack.hpp"
 
-#include <cctype>
+#include <strings.h>
+
 #include <charconv>
 #include <chrono>
 #include <memory>
@@ -162,8 +163,11 @@ Json slack_message_body(const Reply& reply) {
     Json body = Json::object();
     body["channel"] = reply.channel;
     if (!reply.thread.empty()) body["thread_ts"] = reply.thread;
-    auto slack = reply.extra.is_object() ? reply.extra.find("slack") : reply.extra.end();
-    if (!reply.extra.is_object() || slack == reply.extra.end() || !slack->is_object()) {
+    const Json* slack = nullptr;
+    if (reply.extra.is_object()) {
+        if (auto it = reply.extra.find("slack"); it != reply.extra.end() && it->is_object()) slack = &*it;
+    }
+    if (!slack) {
         body["text"] = reply.text;
         return body;
     }
@@ -196,12 +200,7 @@ int64_t slack_retry_after(std::string_view headers) {
         size_t end = headers.find('\n', at);
         std::string_view line = headers.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
         at = end == std::string_view::npos ? headers.size() : end + 1;
-        if (line.size() < kName.size()) continue;
-        bool same = true;
-        for (size_t i = 0; i < kName.size() && same; ++i) {
-            same = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
-        }
-        if (!same) continue;
+        if (line.size() < kName.size() || ::strncasecmp(line.data(), kName.data(), kName.size()) != 0) continue;
         std::string_view value = line.substr(kName.size());
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
         int64_t seconds = 0;
