@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -83,20 +84,39 @@ void wait_until_serving(httplib::Client& c) {
     }
 }
 
+const std::string kPacksPath = std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR;
+
+// `packhost --packs-path PACKS serve FLAGS --bind 127.0.0.1:PORT` under
+// `env`, while `talk` (given a client once serve answers) talks to it;
+// stopped with SIGTERM when `talk` returns.
+ProcessResult serve_while(const std::map<std::string, std::string>& env, const std::string& packs,
+                          std::vector<std::string> flags, const std::function<void(httplib::Client&)>& talk) {
+    uint16_t port = free_port();
+    std::vector<std::string> argv{PACKHOST_BIN, "--packs-path", packs, "serve"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.insert(argv.end(), {"--bind", "127.0.0.1:" + std::to_string(port)});
+    std::atomic<bool> done{false};
+    std::thread client([&] {
+        httplib::Client c("127.0.0.1", port);
+        wait_until_serving(c);
+        talk(c);
+        done = true;
+    });
+    auto serve = run_process_signal_when(argv, env, SIGTERM, [&](const auto&) { return done.load(); });
+    client.join();
+    return serve;
+}
+
 }  // namespace
 
 TEST(ServeChat, SlackEventsRunAliasesAndTheRepliesGoThroughTheWebApi) {
     TempDir home("packhost-slack");
     FakeSlack slack(kToken);
     slack.rate_limit_once();  // the first post meets a 429 with Retry-After
-    uint16_t port = free_port();
     auto env = slack_env(home, slack);
-    std::atomic<bool> done{false};
     Sent challenge, ok, forged, stale, unsigned_, retried, threaded;
     std::vector<json> posts;
-    std::thread client([&] {
-        httplib::Client c("127.0.0.1", port);
-        wait_until_serving(c);
+    auto serve = serve_while(env, kPacksPath, {}, [&](httplib::Client& c) {
         challenge = send_event(
             c,
             R"({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"})");
@@ -108,11 +128,7 @@ TEST(ServeChat, SlackEventsRunAliasesAndTheRepliesGoThroughTheWebApi) {
         ok = send_event(c, mention("echo hello from slack", "C1"));
         threaded = send_event(c, mention("echo in a thread", "C2", "1515449500.000001"));
         posts = slack.posts(2, 20s);
-        done = true;
     });
-    auto serve = run_process_signal_when(packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env,
-                                         SIGTERM, [&](const auto&) { return done.load(); });
-    client.join();
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_NE(serve.out.find("Slack at /chatops/slack/events"), std::string::npos) << serve.out;
     EXPECT_EQ(challenge.status, 200);
@@ -154,14 +170,10 @@ TEST(ServeChat, AMessageDeliveredAsBothMessageAndAppMentionRunsOnce) {
     // that mentions it twice, one event of each type with the message's ts.
     TempDir home("packhost-slack-twice");
     FakeSlack slack(kToken);
-    uint16_t port = free_port();
     auto env = slack_env(home, slack);
-    std::atomic<bool> done{false};
     std::vector<int> statuses;
     std::vector<json> posts;
-    std::thread client([&] {
-        httplib::Client c("127.0.0.1", port);
-        wait_until_serving(c);
+    auto serve = serve_while(env, kPacksPath, {}, [&](httplib::Client& c) {
         for (const auto& body : {
                  // the prefix and a mention: a command either way
                  channel_event("message", "!echo twice <@U0LAN0Z89>", "1.000001"),
@@ -185,11 +197,7 @@ TEST(ServeChat, AMessageDeliveredAsBothMessageAndAppMentionRunsOnce) {
         // even if its answer would come later.
         statuses.push_back(send_event(c, channel_event("message", "!echo last", "1.000005")).status);
         posts = slack.posts(5, 20s);
-        done = true;
     });
-    auto serve = run_process_signal_when(packhost_argv({"serve", "--bind", "127.0.0.1:" + std::to_string(port)}), env,
-                                         SIGTERM, [&](const auto&) { return done.load(); });
-    client.join();
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_EQ(statuses, std::vector<int>(8, 200));
     std::multiset<std::string> texts;
@@ -220,22 +228,12 @@ result:
           color: "#00AA00"
 )");
     FakeSlack slack(kToken);
-    uint16_t port = free_port();
     auto env = slack_env(home, slack);
-    std::atomic<bool> done{false};
     std::vector<json> posts;
-    std::thread client([&] {
-        httplib::Client c("127.0.0.1", port);
-        wait_until_serving(c);
+    auto serve = serve_while(env, kPacksPath + ":" + packs.path().string(), {}, [&](httplib::Client& c) {
         send_event(c, channel_event("message", "!fancy shiny", "2.000001"));
         posts = slack.posts(1, 20s);
-        done = true;
     });
-    std::vector<std::string> argv{
-        PACKHOST_BIN, "--packs-path", std::string(BUNDLED_PACKS_DIR) + ":" + packs.path().string(),
-        "serve",      "--bind",       "127.0.0.1:" + std::to_string(port)};
-    auto serve = run_process_signal_when(argv, env, SIGTERM, [&](const auto&) { return done.load(); });
-    client.join();
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     ASSERT_EQ(posts.size(), 1u) << serve.err;
     EXPECT_EQ(posts[0]["channel"], "C3");
@@ -260,32 +258,17 @@ action:
     adapter: slack
 )");
     FakeSlack slack(kToken);
-    uint16_t port = free_port();
     auto env = slack_env(home, slack);
-    std::atomic<bool> done{false};
     int created = 0, hooked = 0;
     std::vector<json> posts;
-    std::thread client([&] {
-        httplib::Client c("127.0.0.1", port);
-        wait_until_serving(c);
+    auto serve = serve_while(env, kPacksPath + ":" + packs.path().string(), {"--no-auth"}, [&](httplib::Client& c) {
         json run = {{"action", "chatops.post_message"},
                     {"parameters", {{"channel", "C7"}, {"message", "from the api"}, {"user", "U1"}}}};
         if (auto r = c.Post("/api/v1/executions", run.dump(), "application/json")) created = r->status;
         if (auto r = c.Post("/api/v1/webhooks/deployed", R"({"channel": "C8", "app": "web"})", "application/json"))
             hooked = r->status;
         posts = slack.posts(2, 20s);
-        done = true;
     });
-    std::vector<std::string> argv{
-        PACKHOST_BIN,
-        "--packs-path",
-        std::string(FIXTURE_PACKS_DIR) + ":" + BUNDLED_PACKS_DIR + ":" + packs.path().string(),
-        "serve",
-        "--no-auth",
-        "--bind",
-        "127.0.0.1:" + std::to_string(port)};
-    auto serve = run_process_signal_when(argv, env, SIGTERM, [&](const auto&) { return done.load(); });
-    client.join();
     EXPECT_EQ(serve.exit_code, 0) << serve.err;
     EXPECT_EQ(created, 201);
     EXPECT_EQ(hooked, 202);
